@@ -1,0 +1,85 @@
+//! `sources`: one row per source folder with the state of its auth setup
+//! (spec, auth kind, API doc, auth check, credentials).
+
+use crate::diagnostic::Severity;
+use crate::error::{Error, Exit};
+use crate::report::{Printer, eprint};
+use crate::spec;
+use crate::workspace::Workspace;
+
+use super::shown;
+
+pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> {
+    let names = workspace.sources()?;
+    if names.is_empty() && !printer.is_json() {
+        eprint(&format!(
+            "no sources under {} (use --root or --sources-dir to point elsewhere)",
+            shown(workspace.sources_dir())
+        ));
+        return Ok(Exit::Done);
+    }
+    let mut rows = Vec::new();
+    for name in names {
+        let paths = workspace.paths(&name);
+        let (state, display, auth) = if !paths.spec.is_file() {
+            ("missing".to_string(), None, None)
+        } else {
+            match spec::load(&paths.spec) {
+                Err(_) => ("unreadable".to_string(), None, None),
+                Ok(loaded) => {
+                    let mut findings = loaded.findings.clone();
+                    if let Some(s) = &loaded.spec {
+                        findings.extend(spec::lint(s));
+                    }
+                    let count = |sev| findings.iter().filter(|f| f.severity() == sev).count();
+                    let state = match (count(Severity::Error), count(Severity::Warning)) {
+                        (0, 0) => "ok".to_string(),
+                        (0, w) => format!("ok ({w} warnings)"),
+                        (e, _) => format!("invalid ({e} errors)"),
+                    };
+                    let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
+                    let auth = loaded.usable().map(|s| s.auth_kind().to_string());
+                    (state, display, auth)
+                }
+            }
+        };
+        let has = |p: &std::path::Path| p.is_file();
+        if printer.is_json() {
+            printer.json(&serde_json::json!({
+                "source": name.as_str(),
+                "display_name": display,
+                "spec": state,
+                "auth": auth,
+                "api_doc": paths.api_doc.as_deref().map(shown),
+                "auth_check": has(&paths.auth_check),
+                "credentials": has(&paths.credentials),
+            }))?;
+        } else {
+            let yes = |b: bool| if b { "yes" } else { "-" }.to_string();
+            rows.push(vec![
+                name.to_string(),
+                display.unwrap_or_else(|| "-".into()),
+                state,
+                auth.unwrap_or_else(|| "-".into()),
+                yes(paths.api_doc.is_some()),
+                yes(has(&paths.auth_check)),
+                yes(has(&paths.credentials)),
+            ]);
+        }
+    }
+    if !printer.is_json() {
+        printer.table(
+            &[
+                "SOURCE",
+                "NAME",
+                "SPEC",
+                "AUTH",
+                "API DOC",
+                "AUTH CHECK",
+                "CREDENTIALS",
+            ],
+            &rows,
+        )?;
+    }
+    Ok(Exit::Done)
+}

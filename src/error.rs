@@ -1,0 +1,70 @@
+//! The errors a command can end with, and the one place that maps every
+//! outcome to the documented exit codes.
+
+use std::process::ExitCode;
+
+use crate::source::ReadError;
+use crate::workspace::WorkspaceError;
+
+/// How a command ended, as the documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// 0: done.
+    Done,
+    /// 1: the step's verdict is negative (lint errors, credentials rejected, cancelled).
+    Negative,
+    /// 2: usage or input error (unknown source, unreadable spec).
+    Input,
+    /// 3: no verdict could be reached (network, timeout).
+    NoVerdict,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Done => 0,
+            Exit::Negative => 1,
+            Exit::Input => 2,
+            Exit::NoVerdict => 3,
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit.code())
+    }
+}
+
+/// An error that ends a command before it reaches a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("`{0}` is not built yet in this version of connector-auth")]
+    NotBuilt(&'static str),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write output: {0}")]
+    Output(#[source] std::io::Error),
+}
+
+impl Error {
+    /// The exit code this error ends the process with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Workspace(_) | Error::Read(_) | Error::NotBuilt(_) | Error::Usage(_) => {
+                Exit::Input
+            }
+            Error::Output(_) => Exit::NoVerdict,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Error {
+        Error::Output(err)
+    }
+}

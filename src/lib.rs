@@ -1,0 +1,52 @@
+//! connector-auth: set up authentication for a data-source connector in three
+//! steps (spec, collect, validate). `main.rs` only calls [`run`]; every
+//! concept lives in its own module, data flowing workspace → spec → report.
+
+pub mod cli;
+mod cmd;
+pub mod diagnostic;
+pub mod error;
+pub mod report;
+pub mod source;
+pub mod spec;
+pub mod template;
+pub mod workspace;
+pub mod yaml;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::error::{Error, Exit};
+
+/// Parses `args` (program name first), runs the command, and returns the
+/// documented exit code. Errors are printed to stderr here, once.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                Exit::Input
+            } else {
+                Exit::Done
+            }
+            .into();
+        }
+    };
+    match cmd::execute(cli) {
+        Ok(exit) => exit.into(),
+        Err(Error::Output(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+            Exit::Done.into()
+        }
+        Err(err) => {
+            report::eprint(&format!("error: {err}"));
+            err.exit().into()
+        }
+    }
+}
