@@ -13,6 +13,7 @@ use crate::spec;
 use crate::workspace::{SourceName, Workspace};
 
 use super::shown;
+use super::sources::plural;
 
 /// What one argument of `lint` names.
 enum Target {
@@ -113,7 +114,6 @@ pub fn run(workspace: &Workspace, args: &LintArgs, printer: &mut Printer) -> Res
         exit = exit.max(Exit::Negative);
     }
     if !printer.is_json() && checked > 0 {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let summary = format!(
             "{}: {}, {}",
             plural(checked, "spec"),

@@ -9,6 +9,11 @@ use crate::workspace::Workspace;
 
 use super::shown;
 
+/// `n word` with an `s` when `n` is not one.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> {
     let names = workspace.sources()?;
     if names.is_empty() && !printer.is_json() {
@@ -34,8 +39,8 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
                     let count = |sev| findings.iter().filter(|f| f.severity() == sev).count();
                     let state = match (count(Severity::Error), count(Severity::Warning)) {
                         (0, 0) => "ok".to_string(),
-                        (0, w) => format!("ok ({w} warnings)"),
-                        (e, _) => format!("invalid ({e} errors)"),
+                        (0, w) => format!("ok ({})", plural(w, "warning")),
+                        (e, _) => format!("invalid ({})", plural(e, "error")),
                     };
                     let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
                     let auth = loaded.usable().map(|s| s.auth_kind().to_string());

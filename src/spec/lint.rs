@@ -150,24 +150,6 @@ fn parameter_warnings(parameter: &Parameter, findings: &mut Vec<Finding>) {
 /// Checks one OAuth block against the parameters a person would fill in with it.
 fn flow_checks(oauth: &OAuth, scope: &[&Parameter], findings: &mut Vec<Finding>) {
     let flow = oauth.flow();
-    if oauth.flow.is_none() {
-        findings.push(
-            Finding::new(
-                Rule::FlowInferred,
-                oauth.span,
-                format!("`oauth` has no `flow`; taken as {}", flow.as_str()),
-            )
-            .help(format!(
-                "add `flow: {}` ({})",
-                flow.as_str(),
-                if flow.is_user() {
-                    "an authorization_url is present"
-                } else {
-                    "there is no authorization_url"
-                }
-            )),
-        );
-    }
     if flow.is_user() && oauth.authorization_endpoint(scope).is_none() {
         findings.push(
             Finding::new(

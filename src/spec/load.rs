@@ -151,10 +151,15 @@ struct Fields<'n> {
 
 impl<'n> Fields<'n> {
     fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key node and the value node of `key`.
+    fn entry(&self, key: &str) -> Option<(&'n Node, &'n Node)> {
         self.entries
             .iter()
             .find(|(k, _, _)| *k == key)
-            .map(|(_, _, v)| *v)
+            .map(|(_, k, v)| (*k, *v))
     }
 }
 
@@ -239,7 +244,7 @@ impl Loader {
                     .unwrap_or_default()
             }
         });
-        let Some(connection) = top.get("connection") else {
+        let Some((connection_key, connection)) = top.entry("connection") else {
             self.push(
                 Finding::new(
                     Rule::MissingConnection,
@@ -263,14 +268,14 @@ impl Loader {
                 .collect(),
             None => Vec::new(),
         };
-        let oauth = fields.get("oauth").and_then(|n| self.oauth(n));
+        let oauth = fields.entry("oauth").and_then(|(k, n)| self.oauth(k, n));
         Some(Spec {
             display_name,
             parameters,
             auth_methods,
             oauth,
             external_options_allowlist,
-            span: connection.span,
+            span: connection_key.span,
         })
     }
 
@@ -350,13 +355,13 @@ impl Loader {
                 .get("parameters")
                 .map(|n| self.parameters(n, &format!("the parameters of `{name}`")))
                 .unwrap_or_default(),
-            oauth: fields.get("oauth").and_then(|n| self.oauth(n)),
+            oauth: fields.entry("oauth").and_then(|(k, n)| self.oauth(k, n)),
             name,
             span,
         })
     }
 
-    fn oauth(&mut self, node: &Node) -> Option<OAuth> {
+    fn oauth(&mut self, key: &Node, node: &Node) -> Option<OAuth> {
         let fields = self.fields(node, "`oauth`", Some(OAUTH_KEYS))?;
         let flow = fields
             .get("flow")
@@ -384,6 +389,20 @@ impl Loader {
             })
         };
         let authorization_url = located(self, "authorization_url");
+        if fields.get("flow").is_none() {
+            let (flow, why) = match authorization_url {
+                Some(_) => ("u2m", "an authorization_url is present"),
+                None => ("m2m", "there is no authorization_url"),
+            };
+            self.push(
+                Finding::new(
+                    Rule::FlowInferred,
+                    key.span,
+                    format!("`oauth` has no `flow`; taken as {flow}"),
+                )
+                .help(format!("add `flow: {flow}` ({why})")),
+            );
+        }
         let token_url = located(self, "token_url");
         let device_authorization_url = located(self, "device_authorization_url");
         Some(OAuth {
@@ -400,7 +419,7 @@ impl Loader {
                 .get("extra_auth_params")
                 .map(|n| self.extra_params(n))
                 .unwrap_or_default(),
-            span: node.span,
+            span: key.span,
         })
     }
 

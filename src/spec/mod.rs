@@ -23,7 +23,7 @@ pub struct Spec {
     /// `connection.oauth`, which belongs to the method that has `client_id`.
     pub oauth: Option<OAuth>,
     pub external_options_allowlist: Option<String>,
-    /// Where `connection` was read.
+    /// Where the `connection` key was read.
     pub span: Span,
 }
 
@@ -87,6 +87,7 @@ pub struct OAuth {
     pub device_authorization_url: Option<Located>,
     /// Added to the authorization URL; never override the flow's own parameters.
     pub extra_auth_params: Vec<(String, String)>,
+    /// Where the `oauth` key was read.
     pub span: Span,
 }
 

@@ -74,7 +74,9 @@ fn parameters(out: &mut String, list: &[Parameter], indent: usize) {
 fn oauth_block(out: &mut String, oauth: &OAuth, indent: usize) {
     let pad = " ".repeat(indent);
     let _ = writeln!(out, "{pad}oauth:");
-    let _ = writeln!(out, "{pad}  flow: {}", oauth.flow().as_str());
+    if let Some(flow) = oauth.flow {
+        let _ = writeln!(out, "{pad}  flow: {}", flow.as_str());
+    }
     let _ = writeln!(out, "{pad}  pkce: {}", oauth.pkce);
     if !oauth.scopes.is_empty() {
         let _ = writeln!(out, "{pad}  scopes: {}", quoted(&oauth.scopes.join(" ")));

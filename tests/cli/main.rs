@@ -1,0 +1,8 @@
+//! Integration tests: the real binary driven through assert_cmd, plus the
+//! library's spec model on the fixture corpus. One test binary, topic modules.
+
+mod commands;
+mod lint;
+mod sources;
+mod spec_model;
+mod support;
