@@ -1,6 +1,6 @@
 //! `lint` on the fixture corpus and on a repository: rules, lines, exit codes.
 
-use crate::support::{Repo, assert_no_panic, bin, fixtures, json_lines};
+use crate::support::{Repo, assert_no_panic, bin, fixtures, good_specs, json_lines};
 
 /// (file, rule expected, its line, exit code)
 const BROKEN: &[(&str, &str, usize, i32)] = &[
@@ -100,11 +100,7 @@ fn a_five_megabyte_spec_is_refused_without_reading_it_all() {
 
 #[test]
 fn good_fixtures_lint_without_errors() {
-    for entry in std::fs::read_dir(fixtures().join("specs")).expect("fixtures") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_none_or(|x| x != "yaml") {
-            continue;
-        }
+    for path in good_specs() {
         let output = bin().arg("lint").arg(&path).output().expect("run");
         assert_no_panic(&output.stderr);
         assert_eq!(

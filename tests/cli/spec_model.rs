@@ -4,7 +4,7 @@
 use connector_auth::source::Source;
 use connector_auth::spec::{self, AuthKind, Endpoint, Flow, ParamType, Spec};
 
-use crate::support::{fixture_spec, fixtures};
+use crate::support::{fixture_spec, good_specs};
 
 fn load(name: &str) -> Spec {
     let loaded = spec::load_str(Source::new(name, fixture_spec(name)));
@@ -168,11 +168,7 @@ fn real_world_bends_load() {
 
 #[test]
 fn render_then_load_gives_the_same_spec_for_every_fixture() {
-    for entry in std::fs::read_dir(fixtures().join("specs")).expect("fixtures") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_none_or(|x| x != "yaml") {
-            continue;
-        }
+    for path in good_specs() {
         let name = path.file_name().and_then(|n| n.to_str()).expect("name");
         let original = load(name);
         let text = spec::render(&original, &["rendered"]);

@@ -13,6 +13,17 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// The good fixture specs (`tests/fixtures/specs/*.yaml`), sorted.
+pub fn good_specs() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures().join("specs"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// A fixture spec's text.
 pub fn fixture_spec(name: &str) -> String {
     std::fs::read_to_string(fixtures().join("specs").join(name))
