@@ -3,6 +3,10 @@
 
 use std::process::ExitCode;
 
+use std::path::PathBuf;
+
+use crate::collect::server::BindError;
+use crate::credentials::CredentialsError;
 use crate::source::ReadError;
 use crate::workspace::WorkspaceError;
 
@@ -47,6 +51,16 @@ pub enum Error {
     NotBuilt(&'static str),
     #[error("{0}")]
     Usage(String),
+    #[error("no spec for `{source_name}` at {}; `connector-auth spec {source_name}` drafts one", path.display())]
+    NoSpec { source_name: String, path: PathBuf },
+    #[error("{} has errors (above); fix them first (`connector-auth lint {source_name}` shows them again)", path.display())]
+    InvalidSpec { source_name: String, path: PathBuf },
+    #[error(transparent)]
+    Bind(#[from] BindError),
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
 }
@@ -55,10 +69,15 @@ impl Error {
     /// The exit code this error ends the process with.
     pub fn exit(&self) -> Exit {
         match self {
-            Error::Workspace(_) | Error::Read(_) | Error::NotBuilt(_) | Error::Usage(_) => {
-                Exit::Input
-            }
-            Error::Output(_) => Exit::NoVerdict,
+            Error::Workspace(_)
+            | Error::Read(_)
+            | Error::NotBuilt(_)
+            | Error::Usage(_)
+            | Error::NoSpec { .. }
+            | Error::InvalidSpec { .. }
+            | Error::Bind(_)
+            | Error::Credentials(_) => Exit::Input,
+            Error::Output(_) | Error::Internal(_) => Exit::NoVerdict,
         }
     }
 }

@@ -4,9 +4,12 @@
 
 pub mod cli;
 mod cmd;
+pub mod collect;
+pub mod credentials;
 pub mod diagnostic;
 pub mod error;
 pub mod report;
+pub mod secret;
 pub mod source;
 pub mod spec;
 pub mod template;

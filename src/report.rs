@@ -141,6 +141,111 @@ impl Printer {
     }
 }
 
+/// Something that happened during a long-running command, for the person
+/// (a line on stdout or stderr) or for a program (`--json`: one object per line).
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// The form is served at `url`: the line agents wait for.
+    Listening {
+        url: &'a str,
+        port: u16,
+    },
+    /// The default port was busy.
+    PortMoved {
+        requested: u16,
+        port: u16,
+        /// Set when a u2m flow's registered redirect URI no longer matches.
+        redirect_uri: Option<&'a str>,
+    },
+    Note(&'a str),
+    Warning(&'a str),
+    Saved {
+        path: &'a str,
+    },
+    Cancelled {
+        reason: &'a str,
+    },
+}
+
+impl Event<'_> {
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        match *self {
+            Event::Listening { url, port } => {
+                json!({"event": "listening", "url": url, "port": port})
+            }
+            Event::PortMoved {
+                requested,
+                port,
+                redirect_uri,
+            } => json!({
+                "event": "port_moved", "requested": requested, "port": port, "redirect_uri": redirect_uri,
+            }),
+            Event::Note(message) => json!({"event": "note", "message": message}),
+            Event::Warning(message) => json!({"event": "warning", "message": message}),
+            Event::Saved { path } => json!({"event": "saved", "path": path}),
+            Event::Cancelled { reason } => json!({"event": "cancelled", "reason": reason}),
+        }
+    }
+}
+
+impl Printer {
+    /// Reports an event: JSON on stdout, or a line for people (results on
+    /// stdout, notes and warnings on stderr). Flushed at once either way.
+    pub fn event(&mut self, event: &Event) -> std::io::Result<()> {
+        if self.json {
+            return self.json(&event.to_json());
+        }
+        match *event {
+            Event::Listening { url, .. } => self.line(&format!("→ {url}")),
+            Event::PortMoved {
+                requested,
+                port,
+                redirect_uri,
+            } => {
+                eprint(&format!(
+                    "warning: port {requested} is busy; listening on {port} instead"
+                ));
+                if let Some(uri) = redirect_uri {
+                    eprint(&format!(
+                        "warning: the OAuth redirect URI is now {uri}: register it with the provider's app, \
+                         or stop the program on port {requested} and run collect again"
+                    ));
+                }
+                Ok(())
+            }
+            Event::Note(message) => {
+                eprint(&format!("note: {message}"));
+                Ok(())
+            }
+            Event::Warning(message) => {
+                eprint(&format!("warning: {message}"));
+                Ok(())
+            }
+            Event::Saved { path } => {
+                let mark = self.paint("✓", Tone::Good);
+                self.line(&format!("{mark} saved credentials to {path}"))
+            }
+            Event::Cancelled { reason } => {
+                eprint(&format!("cancelled: {reason}; nothing was written"));
+                Ok(())
+            }
+        }
+    }
+
+    /// A spinner on stderr while waiting; hidden when stderr is not a
+    /// terminal or output is JSON.
+    pub fn spinner(&self, message: &str) -> indicatif::ProgressBar {
+        if self.json || !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    }
+}
+
 /// Writes a message to stderr (warnings, errors, progress), never to stdout.
 pub fn eprint(text: &str) {
     let mut err = std::io::stderr().lock();

@@ -1,6 +1,7 @@
 //! One module per subcommand. `execute` turns the parsed command line into a
 //! checked workspace and printer, then hands over to the subcommand.
 
+mod collect;
 mod completions;
 mod lint;
 mod sources;
@@ -31,7 +32,10 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Completions { shell } => completions::run(*shell),
         Command::Authenticate(_) => Err(Error::NotBuilt("authenticate")),
         Command::Spec(_) => Err(Error::NotBuilt("spec")),
-        Command::Collect(_) => Err(Error::NotBuilt("collect")),
+        Command::Collect(args) => {
+            let mut printer = Printer::new(cli.color, args.collect.json.json);
+            collect::run(&workspace()?, args, &mut printer)
+        }
         Command::Validate(_) => Err(Error::NotBuilt("validate")),
         Command::Demo(_) => Err(Error::NotBuilt("demo")),
     }

@@ -1,0 +1,152 @@
+//! `collect`: load the source's spec, then ask for its credentials in the
+//! browser or the terminal and save them; exit 0 saved, 1 cancelled.
+
+use std::time::Duration;
+
+use crate::cli::{Mode, SourceCollectArgs};
+use crate::collect::page::Pages;
+use crate::collect::server::Run;
+use crate::collect::{self, BrowserSettings, Form, Outcome, terminal};
+use crate::credentials::{GitExposure, Origin, git_exposure};
+use crate::diagnostic::Severity;
+use crate::error::{Error, Exit};
+use crate::report::{Event, Printer, eprint};
+use crate::source::Source;
+use crate::spec::{self, Spec};
+use crate::workspace::{SourcePaths, Workspace};
+
+use super::shown;
+
+pub fn run(
+    workspace: &Workspace,
+    args: &SourceCollectArgs,
+    printer: &mut Printer,
+) -> Result<Exit, Error> {
+    let paths = workspace.source(&args.source)?;
+    let spec = usable_spec(&paths, printer.color())?;
+    let settings = &args.collect;
+    let output = settings
+        .output
+        .clone()
+        .unwrap_or_else(|| paths.credentials.clone());
+    let shown_path = shown(&output);
+    let stored = if output.is_file() {
+        match Origin::Flag(output.clone()).read(|_| None) {
+            Ok(c) => Some(c),
+            Err(err) => {
+                printer.event(&Event::Warning(&format!("{err}; it will be replaced")))?;
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut warnings = Vec::new();
+    match git_exposure(&output) {
+        GitExposure::Safe => {}
+        GitExposure::NotIgnored(repo) => warnings.push(format!(
+            "{shown_path} lies inside the git work tree at {} and is not ignored by it: add it to .gitignore so the credentials are never committed",
+            repo.display()
+        )),
+        GitExposure::Unknown(repo) => warnings.push(format!(
+            "{shown_path} lies inside the git work tree at {}, and git could not say whether it is ignored",
+            repo.display()
+        )),
+    }
+    for warning in &warnings {
+        printer.event(&Event::Warning(warning))?;
+    }
+    let form = Form::new(&spec, args.source.as_str());
+    let outcome = match settings.mode {
+        Mode::Browser => {
+            let open = !settings.no_open && display_available();
+            if !settings.no_open && !open {
+                printer.event(&Event::Note(
+                    "no display found; open the URL below in a browser",
+                ))?;
+            }
+            let browser = BrowserSettings {
+                port: settings.port,
+                open,
+                timeout: settings.timeout.map(Duration::from_secs),
+            };
+            collect::browser(&browser, printer, |port| {
+                let pages = Pages::new().map_err(|e| Error::Internal(e.to_string()))?;
+                Run::new(
+                    form,
+                    pages,
+                    port,
+                    output.clone(),
+                    shown_path.clone(),
+                    stored,
+                    warnings,
+                )
+                .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))
+            })?
+        }
+        Mode::Cli => terminal::collect(
+            &form,
+            stored.as_ref(),
+            &output,
+            printer.color(),
+            printer.is_json(),
+        )?,
+    };
+    match outcome {
+        Outcome::Saved(path) => {
+            printer.event(&Event::Saved {
+                path: &shown(&path),
+            })?;
+            Ok(Exit::Done)
+        }
+        Outcome::Cancelled(cancel) => {
+            printer.event(&Event::Cancelled {
+                reason: &cancel.to_string(),
+            })?;
+            Ok(Exit::Negative)
+        }
+    }
+}
+
+/// The source's spec, when it exists and has no errors; errors are shown.
+pub fn usable_spec(paths: &SourcePaths, color: bool) -> Result<Spec, Error> {
+    let source_name = paths.name.to_string();
+    if !paths.spec.is_file() {
+        return Err(Error::NoSpec {
+            source_name,
+            path: paths.spec.clone(),
+        });
+    }
+    let loaded = spec::load(&paths.spec)?;
+    let mut findings = loaded.findings.clone();
+    if let Some(s) = &loaded.spec {
+        findings.extend(spec::lint(s));
+    }
+    let shown_source = Source::new(shown(&paths.spec), loaded.source.text().to_string());
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .collect();
+    match (&loaded.spec, errors.is_empty()) {
+        (Some(s), true) => Ok(s.clone()),
+        _ => {
+            for finding in errors {
+                eprint(finding.render(&shown_source, color).trim_end());
+            }
+            Err(Error::InvalidSpec {
+                source_name,
+                path: paths.spec.clone(),
+            })
+        }
+    }
+}
+
+/// Whether a browser window can be shown here.
+fn display_available() -> bool {
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY", "BROWSER"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+}

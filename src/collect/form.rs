@@ -1,0 +1,392 @@
+//! The form a person fills in, derived from the spec: one field per distinct
+//! parameter name (tagged with the auth methods it belongs to), and the
+//! checks a submission must pass. Browser and terminal share it.
+
+use crate::credentials::Credentials;
+use crate::secret::Secret;
+use crate::spec::{AuthMethod, OAuth, ParamType, Parameter, Spec};
+
+/// Form inputs that are not parameters: the CSRF token, the chosen method,
+/// and the editable OAuth endpoints. A parameter may not use these names.
+pub const CSRF: &str = "_csrf";
+pub const METHOD: &str = "_method";
+pub const OAUTH_AUTHORIZATION_URL: &str = "_oauth_authorization_url";
+pub const OAUTH_TOKEN_URL: &str = "_oauth_token_url";
+pub const OAUTH_SCOPES: &str = "_oauth_scopes";
+pub const RESERVED: &[&str] = &[
+    CSRF,
+    METHOD,
+    OAUTH_AUTHORIZATION_URL,
+    OAUTH_TOKEN_URL,
+    OAUTH_SCOPES,
+];
+
+/// Everything a person is asked, for one spec.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub title: String,
+    pub methods: Vec<AuthMethod>,
+    pub fields: Vec<Field>,
+    spec: Spec,
+}
+
+/// One input: a parameter name, and where it applies.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub parameter: Parameter,
+    /// The auth methods this field belongs to; empty for shared parameters.
+    pub methods: Vec<String>,
+    /// Filled by the u2m flow rather than typed (`refresh_token`).
+    pub from_flow: bool,
+}
+
+/// A problem with a submission, shown next to the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(field: Option<&str>, message: impl Into<String>) -> Problem {
+        Problem {
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
+    }
+}
+
+impl Form {
+    pub fn new(spec: &Spec, source: &str) -> Form {
+        let mut fields: Vec<Field> = Vec::new();
+        for p in &spec.parameters {
+            fields.push(Field {
+                parameter: p.clone(),
+                methods: Vec::new(),
+                from_flow: false,
+            });
+        }
+        for m in &spec.auth_methods {
+            for p in &m.parameters {
+                match fields.iter_mut().find(|f| f.parameter.name == p.name) {
+                    Some(field) if !field.methods.is_empty() => {
+                        field.methods.push(m.name.clone());
+                        field.parameter.required |= p.required;
+                    }
+                    Some(_) => {}
+                    None => fields.push(Field {
+                        parameter: p.clone(),
+                        methods: vec![m.name.clone()],
+                        from_flow: false,
+                    }),
+                }
+            }
+        }
+        for field in &mut fields {
+            field.from_flow =
+                field.parameter.name == "refresh_token" && field.applies_to_user_flow(spec);
+        }
+        Form {
+            title: spec.title(source).to_string(),
+            methods: spec.auth_methods.clone(),
+            fields,
+            spec: spec.clone(),
+        }
+    }
+
+    /// The method named `name`, or the only choice when the spec has none.
+    /// `Err` names the problem when the choice is missing or unknown.
+    pub fn choose(&self, name: Option<&str>) -> Result<Option<&AuthMethod>, Problem> {
+        if self.methods.is_empty() {
+            return Ok(None);
+        }
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        match name {
+            None => Err(Problem::new(
+                Some(METHOD),
+                "choose an authentication method",
+            )),
+            Some(n) => self
+                .methods
+                .iter()
+                .find(|m| m.name == n)
+                .map(Some)
+                .ok_or_else(|| {
+                    Problem::new(Some(METHOD), format!("unknown authentication method `{n}`"))
+                }),
+        }
+    }
+
+    /// The fields of `method`, required ones first, each with whether it is
+    /// required for that method.
+    pub fn fields_for(&self, method: Option<&AuthMethod>) -> Vec<(&Field, bool)> {
+        let mut active: Vec<(&Field, bool)> = self
+            .fields
+            .iter()
+            .filter_map(|f| {
+                if f.methods.is_empty() {
+                    return Some((f, f.parameter.required));
+                }
+                let m = method?;
+                let own = m.parameters.iter().find(|p| p.name == f.parameter.name)?;
+                Some((f, own.required))
+            })
+            .collect();
+        active.sort_by_key(|(_, required)| !required);
+        active
+    }
+
+    /// The OAuth block that applies to `method`.
+    pub fn oauth<'a>(&'a self, method: Option<&'a AuthMethod>) -> Option<&'a OAuth> {
+        self.spec.oauth_for(method)
+    }
+
+    /// Whether `name` may be posted: a parameter or a reserved input.
+    pub fn accepts(&self, name: &str) -> bool {
+        RESERVED.contains(&name) || self.fields.iter().any(|f| f.parameter.name == name)
+    }
+
+    /// Checks a submission for `method` and builds the credentials: trimmed,
+    /// typed values of the method's fields; an empty secret keeps the stored
+    /// value; fields the flow fills come from `from_flow`.
+    pub fn check(
+        &self,
+        method: Option<&AuthMethod>,
+        values: &[(String, String)],
+        stored: Option<&Credentials>,
+        from_flow: &Credentials,
+    ) -> Result<Credentials, Vec<Problem>> {
+        let mut credentials = Credentials::new();
+        let mut problems = Vec::new();
+        for (field, required) in self.fields_for(method) {
+            let p = &field.parameter;
+            if field.from_flow {
+                match from_flow
+                    .get(&p.name)
+                    .or_else(|| stored.and_then(|s| s.get(&p.name)))
+                {
+                    Some(v) => credentials.insert(&p.name, v.clone()),
+                    None if required => problems.push(Problem::new(
+                        Some(&p.name),
+                        "is obtained by the OAuth authorization: click Authorize first",
+                    )),
+                    None => {}
+                }
+                continue;
+            }
+            let typed = values
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == p.name)
+                .map(|(_, v)| v.trim())
+                .unwrap_or("");
+            if typed.is_empty() {
+                if let Some(kept) = stored.and_then(|s| s.get(&p.name)).filter(|_| p.secret) {
+                    credentials.insert(&p.name, kept.clone());
+                } else if required {
+                    problems.push(Problem::new(Some(&p.name), "is required"));
+                }
+                continue;
+            }
+            match normalise(p.kind, typed) {
+                Ok(value) => credentials.insert(&p.name, Secret::new(value)),
+                Err(why) => problems.push(Problem::new(Some(&p.name), why)),
+            }
+        }
+        if problems.is_empty() {
+            Ok(credentials)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The method whose required fields the stored credentials fill, to
+    /// pre-select it on a re-run.
+    pub fn stored_method(&self, stored: &Credentials) -> Option<&AuthMethod> {
+        self.methods.iter().find(|m| {
+            self.fields_for(Some(m))
+                .iter()
+                .filter(|(f, required)| *required && !f.from_flow)
+                .all(|(f, _)| stored.contains(&f.parameter.name))
+        })
+    }
+}
+
+impl Field {
+    fn applies_to_user_flow(&self, spec: &Spec) -> bool {
+        if self.methods.is_empty() {
+            return spec
+                .oauth_for(spec.connection_oauth_owner())
+                .is_some_and(|o| o.flow().is_user());
+        }
+        self.methods
+            .iter()
+            .filter_map(|m| spec.method(m))
+            .any(|m| spec.oauth_for(Some(m)).is_some_and(|o| o.flow().is_user()))
+    }
+
+    /// A readable label: `api_token` → "API token".
+    pub fn label(&self) -> String {
+        humanise(&self.parameter.name)
+    }
+}
+
+/// Checks a typed value and writes it in its canonical form.
+pub fn normalise(kind: ParamType, value: &str) -> Result<String, String> {
+    match kind {
+        ParamType::String => Ok(value.to_string()),
+        ParamType::Integer => value
+            .parse::<i64>()
+            .map(|n| n.to_string())
+            .map_err(|_| "must be a whole number".to_string()),
+        ParamType::Number => match value.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(value.to_string()),
+            _ => Err("must be a number".to_string()),
+        },
+        ParamType::Boolean => match value.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "1" => Ok("true".to_string()),
+            "false" | "no" | "off" | "0" => Ok("false".to_string()),
+            _ => Err("must be true or false".to_string()),
+        },
+    }
+}
+
+/// `api_token` → "API token", `client_id` → "Client ID".
+pub fn humanise(name: &str) -> String {
+    const ACRONYMS: &[&str] = &[
+        "api", "id", "url", "uri", "oauth", "pat", "sso", "ssl", "ip", "jwt", "aws", "gcp", "sql",
+        "http", "https", "crm",
+    ];
+    let words: Vec<String> = name
+        .split(['_', '-'])
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_ascii_lowercase();
+            if ACRONYMS.contains(&lower.as_str()) {
+                lower.to_ascii_uppercase()
+            } else if i == 0 {
+                let mut c = lower.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            } else {
+                lower
+            }
+        })
+        .collect();
+    if words.is_empty() {
+        name.to_string()
+    } else {
+        words.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    fn form(text: &str) -> Form {
+        let loaded = crate::spec::load_str(Source::new("s.yaml", text.to_string()));
+        Form::new(loaded.spec.as_ref().unwrap(), "acme")
+    }
+
+    const METHODS: &str = "connection:\n  parameters:\n    - {name: subdomain, required: true}\n  auth_methods:\n    - name: token\n      parameters:\n        - {name: email, required: true}\n        - {name: api_token, required: true, secret: true}\n    - name: password\n      parameters:\n        - {name: email, required: true}\n        - {name: password, required: true, secret: true}\n        - {name: page_size, type: integer}\n";
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_shared_by_two_methods_is_one_field() {
+        let f = form(METHODS);
+        let names: Vec<_> = f.fields.iter().map(|f| f.parameter.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["subdomain", "email", "api_token", "password", "page_size"]
+        );
+        assert_eq!(f.fields[1].methods, ["token", "password"]);
+    }
+
+    #[test]
+    fn only_the_chosen_methods_fields_are_kept() {
+        let f = form(METHODS);
+        let method = f.choose(Some("token")).unwrap();
+        let values = pairs(&[
+            ("subdomain", " acme "),
+            ("email", "a@b.c"),
+            ("api_token", "t"),
+            ("password", "ignored"),
+        ]);
+        let c = f.check(method, &values, None, &Credentials::new()).unwrap();
+        let names: Vec<_> = c.iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["subdomain", "email", "api_token"]);
+        assert_eq!(c.get("subdomain").map(Secret::expose), Some("acme"));
+    }
+
+    #[test]
+    fn missing_and_mistyped_values_are_problems() {
+        let f = form(METHODS);
+        let method = f.choose(Some("password")).unwrap();
+        let values = pairs(&[("subdomain", "acme"), ("page_size", "ten")]);
+        let problems = f
+            .check(method, &values, None, &Credentials::new())
+            .unwrap_err();
+        let fields: Vec<_> = problems.iter().filter_map(|p| p.field.as_deref()).collect();
+        assert_eq!(fields, ["email", "password", "page_size"]);
+        assert!(f.choose(None).is_err());
+        assert!(f.choose(Some("nope")).is_err());
+    }
+
+    #[test]
+    fn an_empty_secret_keeps_the_stored_value() {
+        let f = form(METHODS);
+        let mut stored = Credentials::new();
+        stored.insert("api_token", Secret::new("old"));
+        let method = f.choose(Some("token")).unwrap();
+        let values = pairs(&[("subdomain", "acme"), ("email", "a@b.c"), ("api_token", "")]);
+        let c = f
+            .check(method, &values, Some(&stored), &Credentials::new())
+            .unwrap();
+        assert_eq!(c.get("api_token").map(Secret::expose), Some("old"));
+    }
+
+    #[test]
+    fn refresh_token_of_a_u2m_flow_comes_from_the_flow() {
+        let f = form(
+            "connection:\n  parameters:\n    - {name: client_id, required: true}\n    - {name: refresh_token, required: true, secret: true}\n  oauth:\n    flow: u2m\n    authorization_url: https://x/a\n    token_url: https://x/t\n",
+        );
+        assert!(f.fields[1].from_flow);
+        let values = pairs(&[("client_id", "c"), ("refresh_token", "typed")]);
+        let problems = f
+            .check(None, &values, None, &Credentials::new())
+            .unwrap_err();
+        assert_eq!(problems[0].field.as_deref(), Some("refresh_token"));
+        let mut flow = Credentials::new();
+        flow.insert("refresh_token", Secret::new("from-flow"));
+        let c = f.check(None, &values, None, &flow).unwrap();
+        assert_eq!(
+            c.get("refresh_token").map(Secret::expose),
+            Some("from-flow")
+        );
+    }
+
+    #[test]
+    fn values_are_normalised_by_type() {
+        assert_eq!(normalise(ParamType::Integer, "042"), Ok("42".into()));
+        assert!(normalise(ParamType::Integer, "4.2").is_err());
+        assert!(normalise(ParamType::Number, "NaN").is_err());
+        assert_eq!(normalise(ParamType::Boolean, "Yes"), Ok("true".into()));
+        assert!(normalise(ParamType::Boolean, "maybe").is_err());
+    }
+
+    #[test]
+    fn labels_read_like_words() {
+        assert_eq!(humanise("api_token"), "API token");
+        assert_eq!(humanise("client_id"), "Client ID");
+        assert_eq!(humanise("subdomain"), "Subdomain");
+    }
+}

@@ -1,0 +1,147 @@
+//! Step 2: get the credentials from a person, through the local browser
+//! form or terminal prompts, and save them. This module runs a collect from
+//! start to finish; `form` holds what is asked, `server` and `page` the
+//! browser side, `terminal` the prompts.
+
+pub mod form;
+pub mod page;
+pub mod server;
+pub mod terminal;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::report::{Event, Printer};
+
+pub use form::Form;
+
+/// How a collect ended when it did not fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The credentials were written here.
+    Saved(PathBuf),
+    /// Nothing was written.
+    Cancelled(Cancel),
+}
+
+/// Why nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancel {
+    Interrupted,
+    TimedOut(Duration),
+    /// Standard input ended before this required value was given.
+    InputEnded(String),
+}
+
+impl std::fmt::Display for Cancel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cancel::Interrupted => f.write_str("interrupted"),
+            Cancel::TimedOut(d) => write!(f, "timed out after {} s", d.as_secs()),
+            Cancel::InputEnded(name) => write!(f, "input ended before `{name}` was given"),
+        }
+    }
+}
+
+/// How the browser form is served.
+pub struct BrowserSettings {
+    pub port: Option<u16>,
+    pub open: bool,
+    pub timeout: Option<Duration>,
+}
+
+/// Serves the form until it is saved, the time runs out, or the person
+/// interrupts. `run` is built by `make_run` once the port is known.
+pub fn browser(
+    settings: &BrowserSettings,
+    printer: &mut Printer,
+    make_run: impl FnOnce(u16) -> Result<server::Run, crate::error::Error>,
+) -> Result<Outcome, crate::error::Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(crate::error::Error::Output)?;
+    runtime.block_on(async {
+        let listening = server::bind(settings.port)?;
+        let port = listening.port;
+        let run = std::sync::Arc::new(make_run(port)?);
+        let url = format!("http://localhost:{port}");
+        printer.event(&Event::Listening { url: &url, port })?;
+        if let Some(requested) = listening.moved_from {
+            let oauth_user = run.form.methods.iter().map(Some).chain([None]).any(|m| {
+                run.form.oauth(m).is_some_and(|o| o.flow().is_user())
+            });
+            printer.event(&Event::PortMoved {
+                requested,
+                port,
+                redirect_uri: oauth_user.then_some(run.redirect_uri.as_str()),
+            })?;
+        }
+        let (shutdown, _) = tokio::sync::watch::channel(false);
+        let mut servers = Vec::new();
+        for listener in listening.listeners {
+            let app = server::app(run.clone());
+            let mut stop = shutdown.subscribe();
+            servers.push(tokio::spawn(async move {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.wait_for(|s| *s).await;
+                    })
+                    .await;
+            }));
+        }
+        if settings.open {
+            let target = url.clone();
+            let opened = tokio::task::spawn_blocking(move || webbrowser::open(&target)).await;
+            if !matches!(opened, Ok(Ok(()))) {
+                printer.event(&Event::Note("could not open a browser; open the URL above yourself"))?;
+            }
+        }
+        let spinner = printer.spinner("waiting for the form to be saved (Ctrl+C cancels)");
+        let mut done = run.done_receiver();
+        let outcome = tokio::select! {
+            saved = done.wait_for(Option::is_some) => match saved.ok().and_then(|p| p.clone()) {
+                Some(path) => Outcome::Saved(path),
+                None => Outcome::Cancelled(Cancel::Interrupted),
+            },
+            () = interrupted() => Outcome::Cancelled(Cancel::Interrupted),
+            () = sleep_or_forever(settings.timeout) => Outcome::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
+        };
+        spinner.finish_and_clear();
+        let _ = shutdown.send(true);
+        for server in servers {
+            let _ = tokio::time::timeout(Duration::from_secs(3), server).await;
+        }
+        Ok(outcome)
+    })
+}
+
+async fn sleep_or_forever(timeout: Option<Duration>) {
+    match timeout {
+        Some(t) => tokio::time::sleep(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Ctrl+C, or SIGTERM on unix.
+pub async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,215 @@
+//! The HTML pages of the browser form, rendered with auto-escaping
+//! templates: the form (with the values typed so far, never secrets), the
+//! success page and short message pages.
+
+use minijinja::Environment;
+use minijinja::value::Serde;
+use serde_json::json;
+
+use super::form::{Field, Form, Problem, humanise};
+use crate::credentials::Credentials;
+use crate::secret::Secret;
+use crate::spec::ParamType;
+
+/// The compiled templates.
+pub struct Pages {
+    env: Environment<'static>,
+}
+
+/// What stays the same for every render of one run's form.
+pub struct Frame<'a> {
+    pub path: &'a str,
+    pub csrf: &'a str,
+    pub redirect_uri: &'a str,
+    pub warnings: &'a [String],
+}
+
+/// What a render shows of one attempt: the chosen method, what was typed
+/// (secrets are dropped before they get here), and what was wrong.
+#[derive(Default)]
+pub struct Attempt<'a> {
+    pub method: Option<&'a str>,
+    pub typed: &'a [(String, String)],
+    pub problems: &'a [Problem],
+    pub stored: Option<&'a Credentials>,
+}
+
+impl Pages {
+    pub fn new() -> Result<Pages, minijinja::Error> {
+        let mut env = Environment::new();
+        env.add_template("base.html", include_str!("templates/base.html"))?;
+        env.add_template("form.html", include_str!("templates/form.html"))?;
+        env.add_template("done.html", include_str!("templates/done.html"))?;
+        env.add_template("message.html", include_str!("templates/message.html"))?;
+        Ok(Pages { env })
+    }
+
+    /// The form page. `nonce` is the script nonce of this response's CSP.
+    pub fn form(
+        &self,
+        form: &Form,
+        frame: &Frame,
+        attempt: &Attempt,
+        nonce: &str,
+    ) -> Result<String, minijinja::Error> {
+        let stored_method = attempt.stored.and_then(|s| form.stored_method(s));
+        let chosen = attempt
+            .method
+            .or(stored_method.map(|m| m.name.as_str()))
+            .or(form.methods.first().map(|m| m.name.as_str()));
+        let methods: Vec<_> = form
+            .methods
+            .iter()
+            .map(|m| {
+                json!({
+                    "name": m.name,
+                    "label": humanise(&m.name),
+                    "description": m.description,
+                    "checked": Some(m.name.as_str()) == chosen,
+                })
+            })
+            .collect();
+        let field = |f: &Field| field_view(form, f, attempt);
+        let visible: Vec<&Field> = form.fields.iter().filter(|f| !f.from_flow).collect();
+        let required: Vec<_> = visible
+            .iter()
+            .filter(|f| f.parameter.required)
+            .map(|f| field(f))
+            .collect();
+        let optional: Vec<_> = visible
+            .iter()
+            .filter(|f| !f.parameter.required)
+            .map(|f| field(f))
+            .collect();
+        let problems: Vec<_> = attempt
+            .problems
+            .iter()
+            .map(|p| {
+                json!({
+                    "field": p.field,
+                    "label": p.field.as_deref().map(label_of),
+                    "message": p.message,
+                })
+            })
+            .collect();
+        let oauth = oauth_views(form, frame.redirect_uri);
+        self.env.get_template("form.html")?.render(Serde(json!({
+            "title": form.title,
+            "path": frame.path,
+            "csrf": frame.csrf,
+            "nonce": nonce,
+            "warnings": frame.warnings,
+            "problems": problems,
+            "methods": methods,
+            "sections": [
+                {"heading": "Required", "fields": required},
+                {"heading": "Optional", "fields": optional},
+            ],
+            "oauth": oauth,
+        })))
+    }
+
+    pub fn done(&self, title: &str, path: &str) -> Result<String, minijinja::Error> {
+        self.env
+            .get_template("done.html")?
+            .render(Serde(json!({"title": title, "path": path})))
+    }
+
+    pub fn message(&self, heading: &str, message: &str) -> Result<String, minijinja::Error> {
+        self.env
+            .get_template("message.html")?
+            .render(Serde(json!({"heading": heading, "message": message})))
+    }
+}
+
+fn label_of(name: &str) -> String {
+    if name == super::form::METHOD {
+        "Authentication method".to_string()
+    } else {
+        humanise(name)
+    }
+}
+
+fn field_view(form: &Form, f: &Field, attempt: &Attempt) -> serde_json::Value {
+    let p = &f.parameter;
+    let stored = attempt.stored.and_then(|s| s.get(&p.name));
+    let typed = attempt
+        .typed
+        .iter()
+        .rev()
+        .find(|(n, _)| *n == p.name)
+        .map(|(_, v)| v.as_str());
+    let value = if p.secret {
+        ""
+    } else {
+        typed.or(stored.map(Secret::expose)).unwrap_or("")
+    };
+    let (input, step) = match (p.secret, p.kind) {
+        (true, _) => ("password", None),
+        (false, ParamType::Integer) => ("number", Some("1")),
+        (false, ParamType::Number) => ("number", Some("any")),
+        (false, ParamType::Boolean) => ("select", None),
+        (false, ParamType::String) => ("text", None),
+    };
+    let placeholder = if p.secret && stored.is_some() {
+        Some("leave empty to keep the stored value".to_string())
+    } else {
+        p.default.as_ref().map(|d| format!("default: {d}"))
+    };
+    let error = attempt
+        .problems
+        .iter()
+        .find(|pr| pr.field.as_deref() == Some(p.name.as_str()))
+        .map(|pr| format!("{} {}", f.label(), pr.message));
+    let for_methods = if f.methods.is_empty() || form.methods.len() < 2 {
+        String::new()
+    } else {
+        f.methods
+            .iter()
+            .map(|m| humanise(m))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    json!({
+        "name": p.name,
+        "label": f.label(),
+        "methods": f.methods.join(" "),
+        "for_methods": for_methods,
+        "required": p.required,
+        "description": p.description,
+        "input": input,
+        "step": step,
+        "value": value,
+        "placeholder": placeholder,
+        "error": error,
+    })
+}
+
+fn oauth_views(form: &Form, redirect_uri: &str) -> Vec<serde_json::Value> {
+    let mut views = Vec::new();
+    let mut add = |method: &str, oauth: &crate::spec::OAuth| {
+        let flow = oauth.flow();
+        views.push(json!({
+            "method": method,
+            "suffix": if method.is_empty() { String::new() } else { format!("-{method}") },
+            "flow": flow.as_str(),
+            "user": flow.is_user(),
+            "redirect_uri": redirect_uri,
+            "authorization_url": oauth.authorization_url.as_ref().map(|u| u.value.as_str()).unwrap_or(""),
+            "token_url": oauth.token_url.as_ref().map(|u| u.value.as_str()).unwrap_or(""),
+            "scopes": oauth.scopes.join(" "),
+        }));
+    };
+    if form.methods.is_empty() {
+        if let Some(oauth) = form.oauth(None) {
+            add("", oauth);
+        }
+    } else {
+        for m in &form.methods {
+            if let Some(oauth) = form.oauth(Some(m)) {
+                add(&m.name, oauth);
+            }
+        }
+    }
+    views
+}

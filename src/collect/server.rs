@@ -1,0 +1,494 @@
+//! The local web server behind the browser form: loopback only (127.0.0.1
+//! and ::1 on one port), with a Host allowlist against DNS rebinding, an
+//! Origin check and a per-run CSRF token on every POST, and a 64 KiB body
+//! limit. A successful Save writes the file and ends the run.
+
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use tokio::sync::{Mutex, watch};
+
+use super::form::{self, Form, Problem};
+use super::page::{Attempt, Frame, Pages};
+use crate::credentials::{self, Credentials};
+
+/// The port tried first; the next ones are tried when it is busy.
+pub const DEFAULT_PORT: u16 = 9876;
+/// How many ports after the default are tried.
+const PORT_TRIES: u16 = 20;
+/// Larger request bodies are refused.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The sockets collect listens on.
+pub struct Listening {
+    pub listeners: Vec<tokio::net::TcpListener>,
+    pub port: u16,
+    /// The default port, when it was busy and another was taken.
+    pub moved_from: Option<u16>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BindError {
+    #[error("port {0} is busy; choose another with --port, or stop the program using it")]
+    Busy(u16),
+    #[error("ports {DEFAULT_PORT} to {} are all busy; choose one with --port", DEFAULT_PORT + PORT_TRIES)]
+    AllBusy,
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Other {
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Binds 127.0.0.1 (and ::1 where the machine has IPv6) on one port:
+/// `requested` exactly (0: any free port), else the default or the next free one.
+pub fn bind(requested: Option<u16>) -> Result<Listening, BindError> {
+    match requested {
+        Some(port) => match bind_pair(port)? {
+            Some((listeners, port)) => Ok(Listening {
+                listeners,
+                port,
+                moved_from: None,
+            }),
+            None => Err(BindError::Busy(port)),
+        },
+        None => {
+            for port in DEFAULT_PORT..=DEFAULT_PORT + PORT_TRIES {
+                if let Some((listeners, port)) = bind_pair(port)? {
+                    return Ok(Listening {
+                        listeners,
+                        port,
+                        moved_from: (port != DEFAULT_PORT).then_some(DEFAULT_PORT),
+                    });
+                }
+            }
+            Err(BindError::AllBusy)
+        }
+    }
+}
+
+/// `Ok(None)` when the port is taken on either address.
+fn bind_pair(port: u16) -> Result<Option<(Vec<tokio::net::TcpListener>, u16)>, BindError> {
+    for _ in 0..5 {
+        let v4 = match std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))) {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => return Ok(None),
+            Err(source) => return Err(BindError::Other { port, source }),
+        };
+        let actual = v4.local_addr().map(|a| a.port()).unwrap_or(port);
+        let mut listeners = vec![v4];
+        match std::net::TcpListener::bind(SocketAddr::from((Ipv6Addr::LOCALHOST, actual))) {
+            Ok(v6) => listeners.push(v6),
+            // Someone else answers on [::1]:port, and "localhost" may go there.
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                if port == 0 {
+                    continue;
+                }
+                return Ok(None);
+            }
+            Err(_) => {} // no IPv6 loopback on this machine
+        }
+        let mut converted = Vec::new();
+        for l in listeners {
+            let converted_one = l
+                .set_nonblocking(true)
+                .and_then(|()| tokio::net::TcpListener::from_std(l))
+                .map_err(|source| BindError::Other { port, source })?;
+            converted.push(converted_one);
+        }
+        return Ok(Some((converted, actual)));
+    }
+    Ok(None)
+}
+
+/// Everything the handlers share during one run.
+pub struct Run {
+    pub form: Form,
+    pub pages: Pages,
+    pub csrf: String,
+    pub port: u16,
+    pub output: PathBuf,
+    pub shown_path: String,
+    pub stored: Option<Credentials>,
+    pub warnings: Vec<String>,
+    pub redirect_uri: String,
+    /// Values the OAuth flow obtained (refresh_token), kept server-side.
+    pub from_flow: Mutex<Credentials>,
+    saved: Mutex<bool>,
+    done: watch::Sender<Option<PathBuf>>,
+}
+
+impl Run {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        form: Form,
+        pages: Pages,
+        port: u16,
+        output: PathBuf,
+        shown_path: String,
+        stored: Option<Credentials>,
+        warnings: Vec<String>,
+    ) -> Result<Run, getrandom::Error> {
+        let (done, _) = watch::channel(None);
+        Ok(Run {
+            form,
+            pages,
+            csrf: random_hex(16)?,
+            port,
+            output,
+            shown_path,
+            stored,
+            warnings,
+            redirect_uri: format!("http://localhost:{port}/oauth/callback"),
+            from_flow: Mutex::new(Credentials::new()),
+            saved: Mutex::new(false),
+            done,
+        })
+    }
+
+    /// Resolves with the saved path once a Save succeeds.
+    pub fn done_receiver(&self) -> watch::Receiver<Option<PathBuf>> {
+        self.done.subscribe()
+    }
+
+    fn frame(&self) -> Frame<'_> {
+        Frame {
+            path: &self.shown_path,
+            csrf: &self.csrf,
+            redirect_uri: &self.redirect_uri,
+            warnings: &self.warnings,
+        }
+    }
+}
+
+/// `n` random bytes from the OS, as hex.
+pub fn random_hex(n: usize) -> Result<String, getrandom::Error> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The routes, wrapped in the request guard and the body limit.
+pub fn app(run: Arc<Run>) -> Router {
+    Router::new()
+        .route("/", get(show_form))
+        .route("/save", post(save))
+        .route("/oauth/start", post(oauth_start))
+        .route("/oauth/status", get(oauth_status))
+        .route("/oauth/callback", get(oauth_callback))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(run.clone(), guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(run)
+}
+
+/// Refuses requests for another host (DNS rebinding), cross-origin POSTs
+/// and oversized bodies; adds the security headers to every answer.
+async fn guard(State(run): State<Arc<Run>>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    if !host_allowed(headers, run.port) {
+        return refuse(
+            StatusCode::MISDIRECTED_REQUEST,
+            "This server only answers requests for localhost.",
+        );
+    }
+    if request.method() == Method::POST {
+        if !origin_allowed(headers, run.port) {
+            return refuse(StatusCode::FORBIDDEN, "Cross-origin requests are refused.");
+        }
+        let too_long = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .is_some_and(|n| n > MAX_BODY);
+        if too_long {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The request is larger than 64 KiB.",
+            );
+        }
+    }
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+fn refuse(status: StatusCode, message: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+/// The Host header names this server: localhost, 127.0.0.1 or [::1], with our port.
+pub fn host_allowed(headers: &HeaderMap, port: u16) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    ["localhost", "127.0.0.1", "[::1]"]
+        .iter()
+        .any(|name| host == format!("{name}:{port}") || (port == 80 && host == *name))
+}
+
+/// A POST's Origin (when sent) is this server; a browser's fetch metadata
+/// (when sent) says same-origin.
+pub fn origin_allowed(headers: &HeaderMap, port: u16) -> bool {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let Ok(origin) = origin.to_str() else {
+            return false;
+        };
+        return ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .any(|name| origin == format!("http://{name}:{port}"));
+    }
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => site == "same-origin" || site == "none",
+        None => true,
+    }
+}
+
+/// Compares without stopping at the first difference.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// An HTML answer with a CSP that allows only this page's own script.
+fn page(
+    status: StatusCode,
+    render: impl FnOnce(&str) -> Result<String, minijinja::Error>,
+) -> Response {
+    let nonce = random_hex(16).unwrap_or_default();
+    match render(&nonce) {
+        Ok(html) => {
+            let csp = format!(
+                "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; \
+                 connect-src 'self'; form-action 'self'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
+            );
+            let mut response = (status, Html(html)).into_response();
+            if let Ok(value) = HeaderValue::from_str(&csp) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, value);
+            }
+            response
+        }
+        Err(_) => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The page could not be rendered.",
+        ),
+    }
+}
+
+fn message(run: &Run, status: StatusCode, heading: &str, text: &str) -> Response {
+    page(status, |_| run.pages.message(heading, text))
+}
+
+async fn show_form(State(run): State<Arc<Run>>) -> Response {
+    let attempt = Attempt {
+        stored: run.stored.as_ref(),
+        ..Attempt::default()
+    };
+    page(StatusCode::OK, |nonce| {
+        run.pages.form(&run.form, &run.frame(), &attempt, nonce)
+    })
+}
+
+async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
+        return message(
+            &run,
+            StatusCode::BAD_REQUEST,
+            "Not saved",
+            "The form data could not be read.",
+        );
+    };
+    let csrf = pairs
+        .iter()
+        .find(|(n, _)| n == form::CSRF)
+        .map(|(_, v)| v.as_str());
+    if !csrf.is_some_and(|t| same(t, &run.csrf)) {
+        return message(
+            &run,
+            StatusCode::FORBIDDEN,
+            "Not saved",
+            "This form did not come from the running connector-auth (its security token is missing or stale). Reload the page and try again.",
+        );
+    }
+    if let Some((name, _)) = pairs.iter().find(|(n, _)| !run.form.accepts(n)) {
+        let text = format!(
+            "The form sent `{}`, which is not a parameter of this source.",
+            name.chars().take(64).collect::<String>()
+        );
+        return message(&run, StatusCode::BAD_REQUEST, "Not saved", &text);
+    }
+    let mut saved = run.saved.lock().await;
+    if *saved {
+        let text = format!(
+            "The credentials were already saved to {}; this run of collect has finished.",
+            run.shown_path
+        );
+        return message(&run, StatusCode::CONFLICT, "Already saved", &text);
+    }
+    let method_name = pairs
+        .iter()
+        .find(|(n, _)| n == form::METHOD)
+        .map(|(_, v)| v.as_str());
+    let typed: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(n, _)| {
+            n == form::METHOD
+                || run
+                    .form
+                    .fields
+                    .iter()
+                    .any(|f| f.parameter.name == *n && !f.parameter.secret)
+        })
+        .cloned()
+        .collect();
+    let retry = |problems: &[Problem]| {
+        let attempt = Attempt {
+            method: method_name,
+            typed: &typed,
+            problems,
+            stored: run.stored.as_ref(),
+        };
+        page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
+            run.pages.form(&run.form, &run.frame(), &attempt, nonce)
+        })
+    };
+    let method = match run.form.choose(method_name) {
+        Ok(m) => m,
+        Err(problem) => return retry(&[problem]),
+    };
+    let from_flow = run.from_flow.lock().await.clone();
+    let credentials = match run
+        .form
+        .check(method, &pairs, run.stored.as_ref(), &from_flow)
+    {
+        Ok(c) => c,
+        Err(problems) => return retry(&problems),
+    };
+    if let Err(err) = credentials::write(&run.output, &credentials) {
+        return message(
+            &run,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Not saved",
+            &err.to_string(),
+        );
+    }
+    *saved = true;
+    let _ = run.done.send(Some(run.output.clone()));
+    page(StatusCode::OK, |_| {
+        run.pages.done(&run.form.title, &run.shown_path)
+    })
+}
+
+async fn oauth_start(State(_run): State<Arc<Run>>) -> Response {
+    (
+        StatusCode::NOT_IMPLEMENTED,
+        axum::Json(serde_json::json!({
+            "message": "OAuth authorization is not available in this version of connector-auth yet; \
+                        fill in the other fields, or paste a refresh token obtained elsewhere into the credentials file."
+        })),
+    )
+        .into_response()
+}
+
+async fn oauth_status() -> Response {
+    axum::Json(serde_json::json!({"state": "idle"})).into_response()
+}
+
+async fn oauth_callback(State(run): State<Arc<Run>>) -> Response {
+    message(
+        &run,
+        StatusCode::NOT_IMPLEMENTED,
+        "Not available yet",
+        "OAuth authorization is not available in this version of connector-auth yet.",
+    )
+}
+
+async fn not_found(State(run): State<Arc<Run>>) -> Response {
+    message(
+        &run,
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is nothing here; the form is at /.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn hosts_other_than_loopback_with_our_port_are_refused() {
+        assert!(host_allowed(&headers(&[("host", "localhost:9876")]), 9876));
+        assert!(host_allowed(&headers(&[("host", "127.0.0.1:9876")]), 9876));
+        assert!(host_allowed(&headers(&[("host", "[::1]:9876")]), 9876));
+        assert!(!host_allowed(
+            &headers(&[("host", "evil.example:9876")]),
+            9876
+        ));
+        assert!(!host_allowed(&headers(&[("host", "localhost:9877")]), 9876));
+        assert!(!host_allowed(&headers(&[("host", "localhost")]), 9876));
+        assert!(!host_allowed(&headers(&[]), 9876));
+    }
+
+    #[test]
+    fn foreign_origins_are_refused() {
+        assert!(origin_allowed(
+            &headers(&[("origin", "http://localhost:9876")]),
+            9876
+        ));
+        assert!(!origin_allowed(
+            &headers(&[("origin", "http://evil.example")]),
+            9876
+        ));
+        assert!(!origin_allowed(&headers(&[("origin", "null")]), 9876));
+        assert!(!origin_allowed(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            9876
+        ));
+        assert!(origin_allowed(&headers(&[]), 9876));
+    }
+
+    #[test]
+    fn tokens_compare_in_full() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "ab"));
+    }
+}

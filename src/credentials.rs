@@ -1,0 +1,464 @@
+//! The credentials file: a flat JSON object of strings. Written atomically
+//! (temp file in the same folder, then rename) with mode 0600; read with the
+//! documented precedence (--config, --config-dir, env JSON, env path, default).
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::secret::Secret;
+
+/// The environment variable holding credentials as inline JSON.
+pub const ENV_JSON: &str = "CONNECTOR_TEST_CONFIG_JSON";
+/// The environment variable holding the path of a credentials file.
+pub const ENV_PATH: &str = "CONNECTOR_TEST_CONFIG_PATH";
+/// Credentials files larger than this are refused.
+const MAX_BYTES: u64 = 1024 * 1024;
+
+/// Parameter values in the order they were given; every value a [`Secret`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    entries: Vec<(String, Secret)>,
+}
+
+impl Credentials {
+    pub fn new() -> Credentials {
+        Credentials::default()
+    }
+
+    /// Sets `name`, replacing an earlier value.
+    pub fn insert(&mut self, name: &str, value: Secret) {
+        match self.entries.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1 = value,
+            None => self.entries.push((name.to_string(), value)),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Secret> {
+        self.entries.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Secret)> {
+        self.entries.iter().map(|(n, v)| (n.as_str(), v))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The file's content: pretty JSON, keys in order.
+    fn to_json(&self) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .entries
+            .iter()
+            .map(|(n, v)| (n.clone(), serde_json::Value::String(v.expose().to_string())))
+            .collect();
+        let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(map))
+            .unwrap_or_else(|_| "{}".to_string());
+        text.push('\n');
+        text
+    }
+
+    /// Parses a credentials JSON object. Strings, numbers and booleans are
+    /// taken as strings, null as absent; anything else is refused by key.
+    /// Error messages never quote the text (it holds secrets).
+    pub fn from_json(text: &str, origin: &Origin) -> Result<Credentials, CredentialsError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|err| CredentialsError::Json {
+                origin: origin.clone(),
+                line: err.line(),
+                column: err.column(),
+                problem: match err.classify() {
+                    serde_json::error::Category::Eof => "the JSON ends too early",
+                    _ => "the JSON is malformed",
+                },
+            })?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(CredentialsError::NotObject(origin.clone()));
+        };
+        let mut credentials = Credentials::new();
+        for (name, value) in map {
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Null => continue,
+                _ => {
+                    return Err(CredentialsError::NotFlat {
+                        origin: origin.clone(),
+                        key: name,
+                    });
+                }
+            };
+            credentials.insert(&name, Secret::new(text));
+        }
+        Ok(credentials)
+    }
+}
+
+/// Where credentials were read from, named in every message about them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `--config PATH`
+    Flag(PathBuf),
+    /// `--config-dir DIR` → `DIR/<source>.json`
+    ConfigDir(PathBuf),
+    /// `CONNECTOR_TEST_CONFIG_JSON`
+    EnvJson,
+    /// `CONNECTOR_TEST_CONFIG_PATH`
+    EnvPath(PathBuf),
+    /// The source's `dev_config.json`.
+    Default(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Flag(p) => write!(f, "{} (from --config)", p.display()),
+            Origin::ConfigDir(p) => write!(f, "{} (from --config-dir)", p.display()),
+            Origin::EnvJson => write!(f, "the JSON in ${ENV_JSON}"),
+            Origin::EnvPath(p) => write!(f, "{} (from ${ENV_PATH})", p.display()),
+            Origin::Default(p) => write!(f, "{} (the default credentials file)", p.display()),
+        }
+    }
+}
+
+impl Origin {
+    /// Picks where to read credentials: `--config`, else `--config-dir`,
+    /// else the two environment variables, else the default file.
+    pub fn locate(
+        config: Option<&Path>,
+        config_dir: Option<&Path>,
+        source: &str,
+        default: &Path,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Origin {
+        if let Some(path) = config {
+            return Origin::Flag(path.to_path_buf());
+        }
+        if let Some(dir) = config_dir {
+            return Origin::ConfigDir(dir.join(format!("{source}.json")));
+        }
+        if env(ENV_JSON).is_some_and(|v| !v.trim().is_empty()) {
+            return Origin::EnvJson;
+        }
+        if let Some(path) = env(ENV_PATH).filter(|v| !v.trim().is_empty()) {
+            return Origin::EnvPath(PathBuf::from(path));
+        }
+        Origin::Default(default.to_path_buf())
+    }
+
+    /// The file behind this origin, if it is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Origin::Flag(p) | Origin::ConfigDir(p) | Origin::EnvPath(p) | Origin::Default(p) => {
+                Some(p)
+            }
+            Origin::EnvJson => None,
+        }
+    }
+
+    /// Reads the credentials this origin points at.
+    pub fn read(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Credentials, CredentialsError> {
+        let text = match self.path() {
+            None => env(ENV_JSON).unwrap_or_default(),
+            Some(path) => read_file(path, self)?,
+        };
+        Credentials::from_json(&text, self)
+    }
+}
+
+fn read_file(path: &Path, origin: &Origin) -> Result<String, CredentialsError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|err| match err.kind() {
+        std::io::ErrorKind::NotFound => CredentialsError::Missing(origin.clone()),
+        _ => CredentialsError::Read {
+            origin: origin.clone(),
+            source: err,
+        },
+    })?;
+    let mut text = String::new();
+    file.take(MAX_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|source| CredentialsError::Read {
+            origin: origin.clone(),
+            source,
+        })?;
+    if text.len() as u64 > MAX_BYTES {
+        return Err(CredentialsError::TooLarge(origin.clone()));
+    }
+    Ok(text)
+}
+
+/// What went wrong reading or writing credentials. No variant holds a value.
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    #[error("no credentials: {0} does not exist")]
+    Missing(Origin),
+    #[error("cannot read {origin}: {source}")]
+    Read {
+        origin: Origin,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0} is larger than 1 MiB")]
+    TooLarge(Origin),
+    #[error("{origin}: {problem} at line {line}, column {column}")]
+    Json {
+        origin: Origin,
+        line: usize,
+        column: usize,
+        problem: &'static str,
+    },
+    #[error("{0}: expected a JSON object of parameter names to values")]
+    NotObject(Origin),
+    #[error(
+        "{origin}: the value of `{key}` is a list or an object; values must be strings, numbers or booleans"
+    )]
+    NotFlat { origin: Origin, key: String },
+    #[error("cannot save credentials to {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Writes `credentials` to `path` atomically: a temp file in the same
+/// folder (mode 0600), flushed to disk, then renamed over `path`. A missing
+/// folder is created with mode 0700. If `path` is a symlink, the link itself
+/// is replaced, never the file it points to.
+pub fn write(path: &Path, credentials: &Credentials) -> Result<(), CredentialsError> {
+    let fail = |source| CredentialsError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !folder.is_dir() {
+        create_private_dir(&folder).map_err(fail)?;
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix(".credentials-")
+        .suffix(".tmp")
+        .tempfile_in(&folder)
+        .map_err(fail)?;
+    restrict(file.path()).map_err(fail)?;
+    file.write_all(credentials.to_json().as_bytes())
+        .map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    sync_dir(&folder);
+    Ok(())
+}
+
+#[cfg(unix)]
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)
+}
+
+#[cfg(unix)]
+fn restrict(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict(_path: &Path) -> std::io::Result<()> {
+    // Elsewhere the file inherits the folder's ACL, which is the user's profile.
+    Ok(())
+}
+
+#[cfg(unix)]
+fn sync_dir(folder: &Path) {
+    if let Ok(dir) = std::fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_folder: &Path) {}
+
+/// Whether git would commit a file at `path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitExposure {
+    /// Not in a git work tree, or ignored by it.
+    Safe,
+    /// Inside the work tree at this root and not ignored.
+    NotIgnored(PathBuf),
+    /// Inside a work tree, but git could not be asked.
+    Unknown(PathBuf),
+}
+
+/// Asks git whether `path` (which need not exist) is ignored by the work
+/// tree holding it. Git is the authority on its own ignore rules (nested
+/// `.gitignore`s, `info/exclude`, global excludes), so it is asked directly.
+pub fn git_exposure(path: &Path) -> GitExposure {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let Some(folder) = absolute.parent() else {
+        return GitExposure::Safe;
+    };
+    let Some(repo) = folder.ancestors().find(|d| d.join(".git").exists()) else {
+        return GitExposure::Safe;
+    };
+    let Ok(relative) = absolute.strip_prefix(repo) else {
+        return GitExposure::Safe;
+    };
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["check-ignore", "-q", "--"])
+        .arg(relative)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match status.map(|s| s.code()) {
+        Ok(Some(0)) => GitExposure::Safe,
+        Ok(Some(1)) => GitExposure::NotIgnored(repo.to_path_buf()),
+        _ => GitExposure::Unknown(repo.to_path_buf()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_none(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn precedence_flag_dir_env_json_env_path_default() {
+        let default = Path::new("/d/dev_config.json");
+        let locate = |config: Option<&str>, dir: Option<&str>, json: bool, path: bool| {
+            Origin::locate(
+                config.map(Path::new),
+                dir.map(Path::new),
+                "zendesk",
+                default,
+                |k| match k {
+                    ENV_JSON if json => Some("{}".into()),
+                    ENV_PATH if path => Some("/e.json".into()),
+                    _ => None,
+                },
+            )
+        };
+        assert_eq!(
+            locate(Some("/c.json"), Some("/s"), true, true),
+            Origin::Flag("/c.json".into())
+        );
+        assert_eq!(
+            locate(None, Some("/s"), true, true),
+            Origin::ConfigDir("/s/zendesk.json".into())
+        );
+        assert_eq!(locate(None, None, true, true), Origin::EnvJson);
+        assert_eq!(
+            locate(None, None, false, true),
+            Origin::EnvPath("/e.json".into())
+        );
+        assert_eq!(
+            locate(None, None, false, false),
+            Origin::Default(default.into())
+        );
+    }
+
+    #[test]
+    fn values_may_be_numbers_and_booleans() {
+        let c = Credentials::from_json(r#"{"a":"x","b":5,"c":true,"d":null}"#, &Origin::EnvJson)
+            .unwrap();
+        assert_eq!(c.get("b").map(Secret::expose), Some("5"));
+        assert_eq!(c.get("c").map(Secret::expose), Some("true"));
+        assert!(!c.contains("d"));
+    }
+
+    #[test]
+    fn errors_never_quote_the_content() {
+        let origin = Origin::EnvJson;
+        let err = Credentials::from_json(r#"{"token": "s3cr3t-value""#, &origin).unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains("CONNECTOR_TEST_CONFIG_JSON"), "{text}");
+        let err = Credentials::from_json(r#"{"token": ["s3cr3t"]}"#, &origin).unwrap_err();
+        assert!(!err.to_string().contains("s3cr3t"));
+        assert!(err.to_string().contains("`token`"));
+        assert!(matches!(
+            Credentials::from_json("[1]", &origin),
+            Err(CredentialsError::NotObject(_))
+        ));
+        let _ = env_none("x");
+    }
+
+    #[test]
+    fn missing_file_names_the_origin() {
+        let origin = Origin::Default("/nowhere/dev_config.json".into());
+        let err = origin.read(env_none).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no credentials: /nowhere/dev_config.json (the default credentials file) does not exist"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_atomically_with_private_modes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("configs/nested/dev_config.json");
+        let mut c = Credentials::new();
+        c.insert("api_key", Secret::new("k"));
+        c.insert("email", Secret::new("a@b.c"));
+        write(&path, &c).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\n  \"api_key\": \"k\",\n  \"email\": \"a@b.c\"\n}\n"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+        let back = Origin::Flag(path.clone()).read(env_none).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.json");
+        std::fs::write(&target, "untouched").unwrap();
+        let link = dir.path().join("dev_config.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write(&link, &Credentials::new()).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched");
+        assert!(
+            !std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
