@@ -98,3 +98,153 @@ pub fn assert_no_panic(stderr: &[u8]) {
     assert!(!text.contains("panicked"), "panic: {text}");
     assert!(!text.contains("RUST_BACKTRACE"), "panic: {text}");
 }
+
+/// A running `collect` (or other long-running command) and what it prints.
+pub struct Running {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+    seen: Vec<String>,
+    pub url: String,
+    pub port: u16,
+}
+
+impl Repo {
+    /// Starts `connector-auth <args> --json`, waits for its `listening`
+    /// event and returns it running.
+    pub fn start(&self, args: &[&str]) -> Running {
+        self.start_with(args, &[])
+    }
+
+    /// Like [`Repo::start`], with extra environment variables.
+    pub fn start_with(&self, args: &[&str], env: &[(&str, &str)]) -> Running {
+        use std::io::{BufRead, Read};
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_connector-auth"));
+        cmd.args(args)
+            .arg("--json")
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("BROWSER")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = stderr.clone();
+        let mut pipe = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut s) = sink.lock() {
+                    s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }
+        });
+        let mut running = Running {
+            child,
+            lines,
+            stderr,
+            seen: Vec::new(),
+            url: String::new(),
+            port: 0,
+        };
+        let listening = running
+            .next_event("listening")
+            .unwrap_or_else(|| panic!("no listening event; stderr: {}", running.stderr()));
+        running.url = listening["url"].as_str().expect("url").to_string();
+        running.port = listening["port"].as_u64().expect("port") as u16;
+        running
+    }
+}
+
+impl Running {
+    /// The next event named `name` within 10 s (earlier events are kept).
+    pub fn next_event(&mut self, name: &str) -> Option<serde_json::Value> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = self.lines.recv_timeout(left).ok()?;
+            self.seen.push(line.clone());
+            let value: serde_json::Value =
+                serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {line:?}: {e}"));
+            if value["event"] == name {
+                return Some(value);
+            }
+        }
+    }
+
+    /// Waits for the process to end (10 s at most) and returns its exit
+    /// code with everything it printed on stdout.
+    pub fn finish(mut self) -> (Option<i32>, String, String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(std::time::Instant::now() < deadline, "process did not exit");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_millis(500)) {
+            self.seen.push(line);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        (status.code(), self.seen.join("\n"), self.stderr())
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Sends a signal (unix).
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The CSRF token embedded in a form page.
+pub fn csrf(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("csrf input") + marker.len();
+    html[start..start + 32].to_string()
+}
+
+/// An `application/x-www-form-urlencoded` body.
+pub fn form_body(pairs: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(pairs).expect("encode")
+}
+
+/// Unix permission bits of a path.
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+}
