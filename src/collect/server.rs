@@ -227,7 +227,7 @@ async fn guard(State(run): State<Arc<Run>>, request: Request, next: Next) -> Res
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     response
 }

@@ -240,9 +240,17 @@ async fn of_two_simultaneous_saves_exactly_one_wins() {
         "{statuses:?}"
     );
     assert!(statuses.contains(&StatusCode::CONFLICT), "{statuses:?}");
-    let loser = if a.0 == StatusCode::CONFLICT { &a.1 } else { &b.1 };
+    let loser = if a.0 == StatusCode::CONFLICT {
+        &a.1
+    } else {
+        &b.1
+    };
     assert!(loser.contains("already saved"), "{loser}");
-    let winner = if a.0 == StatusCode::OK { "first-token" } else { "second-token" };
+    let winner = if a.0 == StatusCode::OK {
+        "first-token"
+    } else {
+        "second-token"
+    };
     let saved = std::fs::read_to_string(saved_file(&repo, "zendesk")).expect("file");
     assert!(saved.contains(winner));
 }
@@ -252,7 +260,9 @@ async fn a_rerun_prefills_plain_values_and_keeps_stored_secrets_off_the_page() {
     let repo = zendesk();
     repo.file(
         &format!("{TESTS}/zendesk/configs/dev_config.json"),
-        &format!(r#"{{"subdomain": "stored-sub", "email": "old@acme.test", "api_token": "{SECRET}"}}"#),
+        &format!(
+            r#"{{"subdomain": "stored-sub", "email": "old@acme.test", "api_token": "{SECRET}"}}"#
+        ),
     );
     let running = repo.start(&["collect", "zendesk", "--port", "0"]);
     let page = form_page(&running).await;
@@ -269,12 +279,14 @@ async fn a_rerun_prefills_plain_values_and_keeps_stored_secrets_off_the_page() {
     assert_eq!(status, StatusCode::OK);
     let (code, _, _) = running.finish();
     assert_eq!(code, Some(0));
-    let saved: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(saved_file(&repo, "zendesk")).expect("file"),
-    )
-    .expect("json");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(saved_file(&repo, "zendesk")).expect("file"))
+            .expect("json");
     assert_eq!(saved["subdomain"], "new-sub");
-    assert_eq!(saved["api_token"], SECRET, "the empty secret kept the stored value");
+    assert_eq!(
+        saved["api_token"], SECRET,
+        "the empty secret kept the stored value"
+    );
 }
 
 #[test]
@@ -342,10 +354,18 @@ fn a_missing_or_broken_spec_stops_collect_before_listening() {
     let repo = Repo::new();
     repo.api_doc("nospec", "# Doc\n")
         .spec("broken", "connection:\n  parameters: nope\n");
-    let output = repo.cmd().args(["collect", "nospec", "--no-open"]).output().expect("run");
+    let output = repo
+        .cmd()
+        .args(["collect", "nospec", "--no-open"])
+        .output()
+        .expect("run");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("connector-auth spec nospec"));
-    let output = repo.cmd().args(["collect", "broken", "--no-open"]).output().expect("run");
+    let output = repo
+        .cmd()
+        .args(["collect", "broken", "--no-open"])
+        .output()
+        .expect("run");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("not-a-list"), "{stderr}");

@@ -1,6 +1,7 @@
 //! Integration tests: the real binary driven through assert_cmd, plus the
 //! library's spec model on the fixture corpus. One test binary, topic modules.
 
+mod browser;
 mod collect;
 mod commands;
 mod lint;

@@ -137,7 +137,10 @@ impl Repo {
         let stdout = child.stdout.take().expect("stdout");
         let (tx, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
                 if tx.send(line).is_err() {
                     break;
                 }
@@ -201,7 +204,10 @@ impl Running {
             assert!(std::time::Instant::now() < deadline, "process did not exit");
             std::thread::sleep(std::time::Duration::from_millis(20));
         };
-        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_millis(500)) {
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(std::time::Duration::from_millis(500))
+        {
             self.seen.push(line);
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -246,5 +252,9 @@ pub fn form_body(pairs: &[(&str, &str)]) -> String {
 #[cfg(unix)]
 pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
