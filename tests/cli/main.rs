@@ -8,3 +8,4 @@ mod lint;
 mod sources;
 mod spec_model;
 mod support;
+mod terminal;
