@@ -70,6 +70,7 @@ async fn a_valid_save_writes_the_file_and_ends_the_run() {
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("Saved"));
     assert!(html.contains("dev_config.json"));
+    assert!(!html.contains(SECRET), "the success page shows the secret");
     let (code, stdout, stderr) = running.finish();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains(r#""event":"saved""#), "{stdout}");
