@@ -8,6 +8,8 @@ pub mod collect;
 pub mod credentials;
 pub mod diagnostic;
 pub mod error;
+pub mod oauth;
+pub mod redact;
 pub mod report;
 pub mod secret;
 pub mod source;

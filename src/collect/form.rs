@@ -13,12 +13,15 @@ pub const METHOD: &str = "_method";
 pub const OAUTH_AUTHORIZATION_URL: &str = "_oauth_authorization_url";
 pub const OAUTH_TOKEN_URL: &str = "_oauth_token_url";
 pub const OAUTH_SCOPES: &str = "_oauth_scopes";
+/// Ticked to save although the client-credentials check failed.
+pub const OAUTH_SKIP_CHECK: &str = "_oauth_skip_check";
 pub const RESERVED: &[&str] = &[
     CSRF,
     METHOD,
     OAUTH_AUTHORIZATION_URL,
     OAUTH_TOKEN_URL,
     OAUTH_SCOPES,
+    OAUTH_SKIP_CHECK,
 ];
 
 /// Everything a person is asked, for one spec.
@@ -139,6 +142,11 @@ impl Form {
     /// The OAuth block that applies to `method`.
     pub fn oauth<'a>(&'a self, method: Option<&'a AuthMethod>) -> Option<&'a OAuth> {
         self.spec.oauth_for(method)
+    }
+
+    /// The parameters in scope for `method` (shared, then the method's own).
+    pub fn scope<'a>(&'a self, method: Option<&'a AuthMethod>) -> Vec<&'a Parameter> {
+        self.spec.parameters_for(method)
     }
 
     /// Whether `name` may be posted: a parameter or a reserved input.

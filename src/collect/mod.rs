@@ -3,6 +3,7 @@
 //! start to finish; `form` holds what is asked, `server` and `page` the
 //! browser side, `terminal` the prompts.
 
+pub mod flow;
 pub mod form;
 pub mod page;
 pub mod server;

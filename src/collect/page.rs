@@ -32,6 +32,8 @@ pub struct Attempt<'a> {
     pub typed: &'a [(String, String)],
     pub problems: &'a [Problem],
     pub stored: Option<&'a Credentials>,
+    /// Offer "save anyway" after a failed client-credentials check.
+    pub offer_skip_check: bool,
 }
 
 impl Pages {
@@ -106,6 +108,7 @@ impl Pages {
                 {"heading": "Optional", "fields": optional},
             ],
             "oauth": oauth,
+            "offer_skip_check": attempt.offer_skip_check,
         })))
     }
 

@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::{Mutex, watch};
 
+use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
 use super::page::{Attempt, Frame, Pages};
 use crate::credentials::{self, Credentials};
@@ -122,6 +123,12 @@ pub struct Run {
     pub redirect_uri: String,
     /// Values the OAuth flow obtained (refresh_token), kept server-side.
     pub from_flow: Mutex<Credentials>,
+    /// The authorization sent to the provider, until its callback.
+    pending: Mutex<Option<Pending>>,
+    /// What the page may know of the flow.
+    status: Mutex<Status>,
+    /// The client the refresh token was issued to.
+    authorized_client: Mutex<Option<String>>,
     saved: Mutex<bool>,
     done: watch::Sender<Option<PathBuf>>,
 }
@@ -149,6 +156,9 @@ impl Run {
             warnings,
             redirect_uri: format!("http://localhost:{port}/oauth/callback"),
             from_flow: Mutex::new(Credentials::new()),
+            pending: Mutex::new(None),
+            status: Mutex::new(Status::Idle),
+            authorized_client: Mutex::new(None),
             saved: Mutex::new(false),
             done,
         })
@@ -268,15 +278,6 @@ pub fn origin_allowed(headers: &HeaderMap, port: u16) -> bool {
     }
 }
 
-/// Compares without stopping at the first difference.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 /// An HTML answer with a CSP that allows only this page's own script.
 fn page(
     status: StatusCode,
@@ -318,34 +319,59 @@ async fn show_form(State(run): State<Arc<Run>>) -> Response {
     })
 }
 
-async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
-    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
-        return message(
-            &run,
-            StatusCode::BAD_REQUEST,
-            "Not saved",
-            "The form data could not be read.",
-        );
-    };
-    let csrf = pairs
-        .iter()
-        .find(|(n, _)| n == form::CSRF)
-        .map(|(_, v)| v.as_str());
-    if !csrf.is_some_and(|t| same(t, &run.csrf)) {
-        return message(
-            &run,
-            StatusCode::FORBIDDEN,
-            "Not saved",
-            "This form did not come from the running connector-auth (its security token is missing or stale). Reload the page and try again.",
-        );
+/// Why a posted form is refused before its values are looked at.
+enum Refusal {
+    Unreadable,
+    BadToken,
+    Undeclared(String),
+}
+
+impl Refusal {
+    fn status(&self) -> StatusCode {
+        match self {
+            Refusal::BadToken => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Refusal::Unreadable => "The form data could not be read.".to_string(),
+            Refusal::BadToken => "This form did not come from the running connector-auth (its security token is missing or stale). Reload the page and try again.".to_string(),
+            Refusal::Undeclared(name) => {
+                format!("The form sent `{name}`, which is not a parameter of this source.")
+            }
+        }
+    }
+}
+
+/// The posted pairs, when they carry this run's CSRF token and only
+/// declared names.
+fn posted(run: &Run, body: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(body).map_err(|_| Refusal::Unreadable)?;
+    if !value(&pairs, form::CSRF).is_some_and(|t| same(t, &run.csrf)) {
+        return Err(Refusal::BadToken);
     }
     if let Some((name, _)) = pairs.iter().find(|(n, _)| !run.form.accepts(n)) {
-        let text = format!(
-            "The form sent `{}`, which is not a parameter of this source.",
-            name.chars().take(64).collect::<String>()
-        );
-        return message(&run, StatusCode::BAD_REQUEST, "Not saved", &text);
+        return Err(Refusal::Undeclared(name.chars().take(64).collect()));
     }
+    Ok(pairs)
+}
+
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+    let pairs = match posted(&run, &body) {
+        Ok(pairs) => pairs,
+        Err(refusal) => return message(&run, refusal.status(), "Not saved", &refusal.text()),
+    };
     let mut saved = run.saved.lock().await;
     if *saved {
         let text = format!(
@@ -370,12 +396,13 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         })
         .cloned()
         .collect();
-    let retry = |problems: &[Problem]| {
+    let retry = |problems: &[Problem], offer_skip_check: bool| {
         let attempt = Attempt {
             method: method_name,
             typed: &typed,
             problems,
             stored: run.stored.as_ref(),
+            offer_skip_check,
         };
         page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
             run.pages.form(&run.form, &run.frame(), &attempt, nonce)
@@ -383,7 +410,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     };
     let method = match run.form.choose(method_name) {
         Ok(m) => m,
-        Err(problem) => return retry(&[problem]),
+        Err(problem) => return retry(&[problem], false),
     };
     let from_flow = run.from_flow.lock().await.clone();
     let credentials = match run
@@ -391,8 +418,40 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         .check(method, &pairs, run.stored.as_ref(), &from_flow)
     {
         Ok(c) => c,
-        Err(problems) => return retry(&problems),
+        Err(problems) => return retry(&problems, false),
     };
+    if from_flow.contains("refresh_token") {
+        let authorized = run.authorized_client.lock().await.clone();
+        let typed_client = credentials.get("client_id").map(|c| c.expose().to_string());
+        if authorized.is_some() && typed_client != authorized {
+            let problem = Problem::new(
+                Some("client_id"),
+                "changed after authorizing: the refresh token belongs to the earlier client; click Authorize again",
+            );
+            return retry(&[problem], false);
+        }
+    }
+    let m2m = run
+        .form
+        .oauth(method)
+        .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
+    if m2m && value(&pairs, form::OAUTH_SKIP_CHECK) != Some("on") {
+        let checked = match flow::resolve(&run.form, method, &pairs, run.stored.as_ref()) {
+            Ok(resolved) => resolved
+                .check_client_credentials()
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Err(why) => Err(why),
+        };
+        if let Err(why) = checked {
+            let problem = Problem::new(
+                None,
+                format!("the client-credentials grant failed, so nothing was saved: {why}"),
+            );
+            return retry(&[problem], true);
+        }
+    }
     if let Err(err) = credentials::write(&run.output, &credentials) {
         return message(
             &run,
@@ -408,28 +467,140 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     })
 }
 
-async fn oauth_start(State(_run): State<Arc<Run>>) -> Response {
-    (
-        StatusCode::NOT_IMPLEMENTED,
-        axum::Json(serde_json::json!({
-            "message": "OAuth authorization is not available in this version of connector-auth yet; \
-                        fill in the other fields, or paste a refresh token obtained elsewhere into the credentials file."
-        })),
-    )
-        .into_response()
+fn json(status: StatusCode, value: serde_json::Value) -> Response {
+    (status, axum::Json(value)).into_response()
 }
 
-async fn oauth_status() -> Response {
-    axum::Json(serde_json::json!({"state": "idle"})).into_response()
+/// Starts an authorization: state and PKCE verifier stay here; the page
+/// gets the provider's URL to open.
+async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+    let refuse = |text: String| {
+        json(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({"message": text}),
+        )
+    };
+    let pairs = match posted(&run, &body) {
+        Ok(pairs) => pairs,
+        Err(refusal) => {
+            return json(
+                refusal.status(),
+                serde_json::json!({"message": refusal.text()}),
+            );
+        }
+    };
+    let method = match run.form.choose(value(&pairs, form::METHOD)) {
+        Ok(m) => m,
+        Err(problem) => return refuse(problem.message),
+    };
+    let resolved = match flow::resolve(&run.form, method, &pairs, run.stored.as_ref()) {
+        Ok(r) if r.flow.is_user() => r,
+        Ok(_) => return refuse("this method uses the client-credentials grant; just Save".into()),
+        Err(why) => return refuse(why),
+    };
+    let (authorization, pending) = match resolved.authorize(&run.redirect_uri) {
+        Ok(pair) => pair,
+        Err(why) => return refuse(why),
+    };
+    *run.pending.lock().await = Some(pending);
+    *run.status.lock().await = Status::Pending;
+    let mut message = String::new();
+    if !authorization.ignored.is_empty() {
+        message = format!(
+            "extra_auth_params {} were left out: they would override the flow's own parameters",
+            authorization.ignored.join(", ")
+        );
+    }
+    json(
+        StatusCode::OK,
+        serde_json::json!({"authorize_url": authorization.url, "message": message}),
+    )
 }
 
-async fn oauth_callback(State(run): State<Arc<Run>>) -> Response {
-    message(
-        &run,
-        StatusCode::NOT_IMPLEMENTED,
-        "Not available yet",
-        "OAuth authorization is not available in this version of connector-auth yet.",
-    )
+async fn oauth_status(State(run): State<Arc<Run>>) -> Response {
+    json(StatusCode::OK, run.status.lock().await.to_json())
+}
+
+/// The provider sends the person back here with a code (or an error).
+async fn oauth_callback(
+    State(run): State<Arc<Run>>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    let pairs: Vec<(String, String)> = query
+        .as_deref()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let code = value(&pairs, "code");
+    let error = value(&pairs, "error");
+    if code.is_none() && error.is_none() {
+        // A prefetch or a stray request: leave the authorization in progress alone.
+        return message(
+            &run,
+            StatusCode::BAD_REQUEST,
+            "Nothing to do",
+            "This address is where the provider sends you back after authorizing.",
+        );
+    }
+    let mut pending = run.pending.lock().await;
+    let Some(expected) = pending.as_ref() else {
+        return message(
+            &run,
+            StatusCode::BAD_REQUEST,
+            "Not authorized",
+            "No authorization is in progress (this link was already used). Click Authorize on the form again.",
+        );
+    };
+    if !value(&pairs, "state").is_some_and(|s| same(s, expected.state.expose())) {
+        return message(
+            &run,
+            StatusCode::BAD_REQUEST,
+            "Not authorized",
+            "The answer does not match the authorization this form started (state mismatch), so it was ignored. Click Authorize on the form again.",
+        );
+    }
+    let Some(started) = pending.take() else {
+        return message(
+            &run,
+            StatusCode::BAD_REQUEST,
+            "Not authorized",
+            "No authorization is in progress.",
+        );
+    };
+    drop(pending);
+    let outcome = match (code, error) {
+        (Some(code), _) => flow::finish(&started, code)
+            .await
+            .map_err(|e| e.to_string()),
+        (None, Some(error)) => {
+            let description = value(&pairs, "error_description")
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            Err(format!("the provider answered `{error}`{description}"))
+        }
+        (None, None) => Err("the provider sent nothing".to_string()),
+    };
+    match outcome {
+        Ok(refresh_token) => {
+            run.from_flow
+                .lock()
+                .await
+                .insert("refresh_token", refresh_token);
+            *run.authorized_client.lock().await = Some(started.app.client_id.clone());
+            let text = "Authorized: the refresh token is kept by connector-auth on this computer. Now click Save on the form.";
+            *run.status.lock().await = Status::Authorized(text.to_string());
+            message(
+                &run,
+                StatusCode::OK,
+                "Authorized",
+                "You can close this window and return to the form to Save.",
+            )
+        }
+        Err(why) => {
+            let text = format!("Not authorized: {why}");
+            *run.status.lock().await = Status::Failed(text.clone());
+            message(&run, StatusCode::OK, "Not authorized", &text)
+        }
+    }
 }
 
 async fn not_found(State(run): State<Arc<Run>>) -> Response {

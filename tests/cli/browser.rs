@@ -86,6 +86,11 @@ impl Browser {
         input.send_keys(value).await.expect("type");
     }
 
+    pub async fn fill_css(&self, css: &str, value: &str) {
+        let input = self.client.find(Locator::Css(css)).await.expect(css);
+        input.send_keys(value).await.expect("type");
+    }
+
     pub async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
@@ -96,21 +101,31 @@ impl Browser {
             .expect("click");
     }
 
-    /// The text of the first element matching `css`, waiting for it.
+    /// The text of the first element matching `css`, waiting for it (and
+    /// trying again when the page changed under the lookup).
     pub async fn text(&self, css: &str) -> String {
         if std::env::var_os("DEBUG_BROWSER").is_some() {
             tokio::time::sleep(Duration::from_secs(1)).await;
             eprintln!("PAGE: {}", self.client.source().await.unwrap_or_default());
         }
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .expect(css)
-            .text()
-            .await
-            .expect("text")
+        let mut last = String::new();
+        for _ in 0..5 {
+            let found = self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(css))
+                .await;
+            match found {
+                Ok(element) => match element.text().await {
+                    Ok(text) => return text,
+                    Err(e) => last = e.to_string(),
+                },
+                Err(e) => last = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{css}: {last}");
     }
 
     pub async fn close(self) {

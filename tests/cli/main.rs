@@ -5,6 +5,8 @@ mod browser;
 mod collect;
 mod commands;
 mod lint;
+mod oauth_flows;
+mod provider;
 mod sources;
 mod spec_model;
 mod support;

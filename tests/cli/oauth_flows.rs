@@ -1,0 +1,504 @@
+//! OAuth in collect against a real authorization server (oidc-provider) and,
+//! for the rarer cases, small loopback stubs: the authorization-code flow in
+//! Chromium, the client-credentials check on Save, state, replay, denial,
+//! provider down or slow, the Basic fallback, and scrubbed provider errors.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use reqwest::StatusCode;
+
+use crate::browser::Browser;
+use crate::provider::{Provider, free_port, m2m_spec, u2m_spec};
+use crate::support::{Repo, Running, TESTS, csrf, form_body};
+
+fn saved(repo: &Repo, source: &str) -> Option<serde_json::Value> {
+    let path = repo
+        .root()
+        .join(format!("{TESTS}/{source}/configs/dev_config.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn page(running: &Running) -> String {
+    client()
+        .get(&running.url)
+        .send()
+        .await
+        .expect("GET /")
+        .text()
+        .await
+        .expect("body")
+}
+
+async fn post(running: &Running, path: &str, pairs: &[(&str, &str)]) -> (StatusCode, String) {
+    let response = client()
+        .post(format!("{}{path}", running.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &running.url)
+        .body(form_body(pairs))
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status();
+    (status, response.text().await.expect("body"))
+}
+
+/// Runs the provider's sign-in and consent pages in the popup the form opened.
+async fn authorize_in_popup(browser: &Browser, deny: bool) -> String {
+    let client = &browser.client;
+    let main = client.window().await.expect("main window");
+    browser.click("button.authorize").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let popup = loop {
+        let windows = client.windows().await.expect("windows");
+        if let Some(w) = windows.into_iter().find(|w| *w != main) {
+            break w;
+        }
+        assert!(std::time::Instant::now() < deadline, "no popup opened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    client.switch_to_window(popup).await.expect("popup");
+    let login = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input[name=login]"))
+        .await
+        .expect("sign-in page");
+    if deny {
+        browser.click("a[href$='/abort']").await;
+    } else {
+        login.send_keys("alice").await.expect("login");
+        browser.fill_css("input[name=password]", "anything").await;
+        browser.click("button[type=submit]").await;
+        client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath("//button[contains(., 'Continue')]"))
+            .await
+            .expect("consent page")
+            .click()
+            .await
+            .expect("consent");
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let callback = loop {
+        let url = client.current_url().await.expect("url").to_string();
+        if url.contains("/oauth/callback") {
+            break url;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never came back: {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let heading = browser.text("h1").await;
+    browser
+        .screenshot(if deny {
+            "oauth-denied"
+        } else {
+            "oauth-authorized"
+        })
+        .await;
+    client.close_window().await.expect("close popup");
+    client.switch_to_window(main).await.expect("main");
+    assert!(!heading.is_empty());
+    callback
+}
+
+async fn wait_status(browser: &Browser, class: &str) -> String {
+    browser.text(&format!(".status.{class}")).await
+}
+
+async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(port, pkce));
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let redirect = format!("http://localhost:{}/oauth/callback", running.port);
+    let provider = Provider::start(port, &redirect, 0);
+    let browser = Browser::start().await;
+    browser.client.goto(&running.url).await.expect("form");
+    browser.fill("client_id", client_id).await;
+    if let Some(s) = secret {
+        browser.fill("client_secret", s).await;
+    }
+    let callback = authorize_in_popup(&browser, false).await;
+    assert!(callback.starts_with(&redirect), "{callback}");
+    let status = wait_status(&browser, "ok").await;
+    assert!(status.starts_with("Authorized"), "{status}");
+    browser.screenshot("oauth-form-authorized").await;
+    // The same callback again: the code was used, the authorization is over.
+    let replay = client().get(&callback).send().await.expect("replay");
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    assert!(replay.text().await.expect("body").contains("already used"));
+    browser.click("button#save").await;
+    assert_eq!(browser.text("h1").await, "Saved");
+    browser.close().await;
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    let file = saved(&repo, "sandbox").expect("credentials");
+    assert_eq!(file["client_id"], client_id);
+    let refresh = file["refresh_token"]
+        .as_str()
+        .expect("refresh_token")
+        .to_string();
+    assert!(!stdout.contains(&refresh) && !stderr.contains(&refresh));
+    // The refresh token works: a refresh grant at the same provider.
+    let app = connector_auth::oauth::App {
+        client_id: client_id.to_string(),
+        client_secret: secret.map(connector_auth::secret::Secret::new),
+        token_url: provider.url("/token"),
+    };
+    let http = connector_auth::oauth::http_client(Duration::from_secs(10)).expect("http");
+    let grant = connector_auth::oauth::refresh(
+        &http,
+        &app,
+        &connector_auth::secret::Secret::new(refresh),
+        &connector_auth::redact::Redactor::new(),
+    )
+    .await
+    .expect("refresh grant");
+    assert!(!grant.access_token.is_empty());
+}
+
+#[tokio::test]
+async fn u2m_confidential_client_with_pkce() {
+    browser_u2m("confidential-pkce", Some("confidential-pkce-secret"), true).await;
+}
+
+#[tokio::test]
+async fn u2m_confidential_client_without_pkce() {
+    browser_u2m(
+        "confidential-nopkce",
+        Some("confidential-nopkce-secret"),
+        false,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn u2m_public_client_with_pkce() {
+    browser_u2m("public-pkce", None, true).await;
+}
+
+#[tokio::test]
+async fn a_denied_consent_is_reported_and_nothing_is_saved() {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(port, true));
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let redirect = format!("http://localhost:{}/oauth/callback", running.port);
+    let _provider = Provider::start(port, &redirect, 0);
+    let browser = Browser::start().await;
+    browser.client.goto(&running.url).await.expect("form");
+    browser.fill("client_id", "confidential-pkce").await;
+    browser
+        .fill("client_secret", "confidential-pkce-secret")
+        .await;
+    authorize_in_popup(&browser, true).await;
+    let status = wait_status(&browser, "error").await;
+    assert!(status.contains("access_denied"), "{status}");
+    browser.click("button#save").await;
+    let error = browser.text("#problems").await;
+    assert!(error.contains("click Authorize first"), "{error}");
+    browser.close().await;
+    assert_eq!(saved(&repo, "sandbox"), None);
+}
+
+#[tokio::test]
+async fn a_wrong_client_secret_fails_the_exchange_with_a_hint() {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(port, true));
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let redirect = format!("http://localhost:{}/oauth/callback", running.port);
+    let _provider = Provider::start(port, &redirect, 0);
+    let browser = Browser::start().await;
+    browser.client.goto(&running.url).await.expect("form");
+    browser.fill("client_id", "confidential-pkce").await;
+    browser.fill("client_secret", "not-the-secret-1234").await;
+    authorize_in_popup(&browser, false).await;
+    let status = wait_status(&browser, "error").await;
+    assert!(status.contains("invalid_client"), "{status}");
+    assert!(
+        status.contains("check client_id and client_secret"),
+        "{status}"
+    );
+    assert!(!status.contains("not-the-secret-1234"));
+    browser.close().await;
+    assert_eq!(saved(&repo, "sandbox"), None);
+}
+
+/// Starts an authorization over HTTP and returns the state it carries.
+async fn start_over_http(running: &Running, token_url: &str) -> String {
+    let token = csrf(&page(running).await);
+    let (status, body) = post(
+        running,
+        "/oauth/start",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("client_secret", "confidential-pkce-secret"),
+            ("_oauth_token_url", token_url),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let url = url::Url::parse(answer["authorize_url"].as_str().expect("url")).expect("url");
+    let state = url
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .expect("state");
+    assert!(
+        url.query_pairs()
+            .any(|(k, v)| k == "code_challenge_method" && v == "S256")
+    );
+    state
+}
+
+#[tokio::test]
+async fn a_tampered_state_is_refused_and_the_real_one_still_works() {
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(free_port(), true));
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let closed = free_port();
+    let state = start_over_http(&running, &format!("http://127.0.0.1:{closed}/token")).await;
+    let callback = format!("{}/oauth/callback", running.url);
+    let tampered = client()
+        .get(&callback)
+        .query(&[("code", "abc"), ("state", "forged-state-value")])
+        .send()
+        .await
+        .expect("callback");
+    assert_eq!(tampered.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        tampered
+            .text()
+            .await
+            .expect("body")
+            .contains("state mismatch")
+    );
+    let stray = client().get(&callback).send().await.expect("stray");
+    assert_eq!(stray.status(), StatusCode::BAD_REQUEST);
+    // The real state is still accepted; the provider being down is reported.
+    let real = client()
+        .get(&callback)
+        .query(&[("code", "abc"), ("state", state.as_str())])
+        .send()
+        .await
+        .expect("callback");
+    let text = real.text().await.expect("body");
+    assert!(text.contains("Not authorized"), "{text}");
+    assert!(text.contains("cannot reach"), "{text}");
+    let status: serde_json::Value = client()
+        .get(format!("{}/oauth/status", running.url))
+        .send()
+        .await
+        .expect("status")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["state"], "failed");
+}
+
+#[tokio::test]
+async fn a_slow_provider_times_out() {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("m2m", &m2m_spec(port));
+    let running = repo.start_with(
+        &["collect", "m2m", "--port", "0"],
+        &[("CONNECTOR_AUTH_TOKEN_TIMEOUT", "1")],
+    );
+    let _provider = Provider::start(port, "http://localhost:1/cb", 3000);
+    let token = csrf(&page(&running).await);
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "machine"),
+            ("client_secret", "machine-secret"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("did not answer within 1 s"), "{html}");
+    assert_eq!(saved(&repo, "m2m"), None);
+}
+
+#[tokio::test]
+async fn m2m_save_runs_the_client_credentials_grant_first() {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("m2m", &m2m_spec(port));
+    let running = repo.start(&["collect", "m2m", "--port", "0"]);
+    let _provider = Provider::start(port, "http://localhost:1/cb", 0);
+    let token = csrf(&page(&running).await);
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "machine"),
+            ("client_secret", "wrong-secret-5678"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("invalid_client"), "{html}");
+    assert!(html.contains("Save anyway"), "{html}");
+    assert!(!html.contains("wrong-secret-5678"));
+    assert_eq!(saved(&repo, "m2m"), None);
+    let (status, _) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "machine"),
+            ("client_secret", "machine-secret"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (code, _, _) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        saved(&repo, "m2m"),
+        Some(serde_json::json!({"client_id": "machine", "client_secret": "machine-secret"}))
+    );
+}
+
+#[tokio::test]
+async fn m2m_save_anyway_writes_after_a_failed_check() {
+    let repo = Repo::new();
+    repo.spec("m2m", &m2m_spec(free_port()));
+    let running = repo.start(&["collect", "m2m", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let pairs = [
+        ("_csrf", token.as_str()),
+        ("client_id", "machine"),
+        ("client_secret", "offline-secret"),
+    ];
+    let (status, html) = post(&running, "/save", &pairs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("cannot reach"), "{html}");
+    let mut anyway = pairs.to_vec();
+    anyway.push(("_oauth_skip_check", "on"));
+    let (status, _) = post(&running, "/save", &anyway).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(saved(&repo, "m2m").is_some());
+}
+
+/// A token endpoint that authenticates clients only by HTTP Basic, and
+/// echoes the client secret in its error description: it records each
+/// request's Authorization header and body.
+async fn basic_only_endpoint() -> (
+    u16,
+    std::sync::Arc<std::sync::Mutex<Vec<(Option<String>, String)>>>,
+) {
+    use axum::routing::post;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().route(
+        "/token",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let log = log.clone();
+            async move {
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                log.lock().expect("log").push((auth.clone(), body.clone()));
+                match auth {
+                    Some(_) => (
+                        axum::http::StatusCode::OK,
+                        axum::Json(serde_json::json!({"access_token": "at", "token_type": "Bearer", "expires_in": 60})),
+                    ),
+                    None => (
+                        axum::http::StatusCode::UNAUTHORIZED,
+                        axum::Json(serde_json::json!({
+                            "error": "invalid_client",
+                            "error_description": format!("body auth refused for {body}"),
+                        })),
+                    ),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (port, seen)
+}
+
+#[tokio::test]
+async fn client_authentication_falls_back_to_basic_and_never_sends_both() {
+    let (port, seen) = basic_only_endpoint().await;
+    let app = connector_auth::oauth::App {
+        client_id: "machine".into(),
+        client_secret: Some(connector_auth::secret::Secret::new("fallback-secret-99")),
+        token_url: format!("http://127.0.0.1:{port}/token"),
+    };
+    let http = connector_auth::oauth::http_client(Duration::from_secs(5)).expect("http");
+    let grant = connector_auth::oauth::client_credentials(
+        &http,
+        &app,
+        &["read".into()],
+        &connector_auth::redact::Redactor::new(),
+    )
+    .await
+    .expect("grant after fallback");
+    assert_eq!(grant.access_token.expose(), "at");
+    let requests = seen.lock().expect("log").clone();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(requests[0].0.is_none() && requests[0].1.contains("client_secret=fallback-secret-99"));
+    assert!(
+        requests[1]
+            .0
+            .as_deref()
+            .is_some_and(|a| a.starts_with("Basic "))
+    );
+    assert!(
+        !requests[1].1.contains("client_secret"),
+        "both methods in one request"
+    );
+}
+
+#[tokio::test]
+async fn provider_errors_are_scrubbed_of_the_client_secret() {
+    let (port, _) = basic_only_endpoint().await;
+    let app = connector_auth::oauth::App {
+        client_id: "machine".into(),
+        client_secret: None,
+        token_url: format!("http://127.0.0.1:{port}/token"),
+    };
+    let mut redactor = connector_auth::redact::Redactor::new();
+    redactor.add("client_id=machine");
+    let http = connector_auth::oauth::http_client(Duration::from_secs(5)).expect("http");
+    let err = connector_auth::oauth::client_credentials(&http, &app, &[], &redactor)
+        .await
+        .expect_err("refused");
+    let text = err.to_string();
+    assert!(text.contains("invalid_client"), "{text}");
+    assert!(!text.contains("client_id=machine"), "{text}");
+    assert!(text.contains("***"), "{text}");
+}
