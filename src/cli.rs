@@ -198,9 +198,17 @@ pub struct CollectArgs {
     /// Give up after this many seconds (exit 1, nothing written)
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
-    /// Run the OAuth authorization again even when credentials exist
+    /// Run the OAuth authorization again even when a refresh token is stored
     #[arg(long)]
     pub reauthorize: bool,
+    /// With --mode cli on a machine without a browser: open the printed URL
+    /// anywhere, then paste back the address the provider sent you to
+    #[arg(long, conflicts_with = "device")]
+    pub no_browser: bool,
+    /// With --mode cli: authorize on another device with a code (RFC 8628);
+    /// needs `device_authorization_url` in the spec's oauth block
+    #[arg(long)]
+    pub device: bool,
     #[command(flatten)]
     pub json: JsonArg,
 }

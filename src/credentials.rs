@@ -34,6 +34,12 @@ impl Credentials {
         }
     }
 
+    /// Removes `name`, returning its value.
+    pub fn remove(&mut self, name: &str) -> Option<Secret> {
+        let at = self.entries.iter().position(|(n, _)| n == name)?;
+        Some(self.entries.remove(at).1)
+    }
+
     pub fn get(&self, name: &str) -> Option<&Secret> {
         self.entries.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::collect::server::BindError;
 use crate::credentials::CredentialsError;
+use crate::oauth::OAuthError;
 use crate::source::ReadError;
 use crate::workspace::WorkspaceError;
 
@@ -61,6 +62,8 @@ pub enum Error {
     Credentials(#[from] CredentialsError),
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("OAuth: {0}")]
+    OAuth(#[from] OAuthError),
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
 }
@@ -78,6 +81,15 @@ impl Error {
             | Error::Bind(_)
             | Error::Credentials(_) => Exit::Input,
             Error::Output(_) | Error::Internal(_) => Exit::NoVerdict,
+            Error::OAuth(e) => match e {
+                OAuthError::Provider { .. }
+                | OAuthError::NoRefreshToken(_)
+                | OAuthError::StateMismatch => Exit::Negative,
+                OAuthError::BadUrl { .. } => Exit::Input,
+                OAuthError::Unreachable { .. }
+                | OAuthError::Timeout { .. }
+                | OAuthError::Malformed { .. } => Exit::NoVerdict,
+            },
         }
     }
 }

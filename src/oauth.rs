@@ -89,6 +89,10 @@ pub enum OAuthError {
     },
     #[error("the provider granted no refresh token; {0}")]
     NoRefreshToken(String),
+    #[error(
+        "the answer does not belong to the authorization started here (state mismatch); it was ignored"
+    )]
+    StateMismatch,
 }
 
 impl OAuthError {

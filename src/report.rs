@@ -159,6 +159,15 @@ pub enum Event<'a> {
     },
     Note(&'a str),
     Warning(&'a str),
+    /// The person should open this authorization URL.
+    Authorize {
+        url: &'a str,
+    },
+    /// The person should enter `user_code` at `uri` on any device.
+    Device {
+        uri: &'a str,
+        user_code: &'a str,
+    },
     Saved {
         path: &'a str,
     },
@@ -182,6 +191,10 @@ impl Event<'_> {
                 "event": "port_moved", "requested": requested, "port": port, "redirect_uri": redirect_uri,
             }),
             Event::Note(message) => json!({"event": "note", "message": message}),
+            Event::Authorize { url } => json!({"event": "authorize", "url": url}),
+            Event::Device { uri, user_code } => {
+                json!({"event": "device", "verification_uri": uri, "user_code": user_code})
+            }
             Event::Warning(message) => json!({"event": "warning", "message": message}),
             Event::Saved { path } => json!({"event": "saved", "path": path}),
             Event::Cancelled { reason } => json!({"event": "cancelled", "reason": reason}),
@@ -216,6 +229,16 @@ impl Printer {
             }
             Event::Note(message) => {
                 eprint(&format!("note: {message}"));
+                Ok(())
+            }
+            Event::Authorize { url } => {
+                eprint(&format!("Open this address to authorize:\n  {url}"));
+                Ok(())
+            }
+            Event::Device { uri, user_code } => {
+                eprint(&format!(
+                    "On any device, open {uri} and enter the code {user_code}"
+                ));
                 Ok(())
             }
             Event::Warning(message) => {

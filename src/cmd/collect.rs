@@ -32,7 +32,12 @@ pub fn run(
     let shown_path = shown(&output);
     let stored = if output.is_file() {
         match Origin::Flag(output.clone()).read(|_| None) {
-            Ok(c) => Some(c),
+            Ok(mut c) => {
+                if settings.reauthorize {
+                    c.remove("refresh_token");
+                }
+                Some(c)
+            }
             Err(err) => {
                 printer.event(&Event::Warning(&format!("{err}; it will be replaced")))?;
                 None
@@ -84,13 +89,17 @@ pub fn run(
                 .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))
             })?
         }
-        Mode::Cli => terminal::collect(
-            &form,
-            stored.as_ref(),
-            &output,
-            printer.color(),
-            printer.is_json(),
-        )?,
+        Mode::Cli => {
+            let terminal = terminal::Settings {
+                port: settings.port,
+                open: !settings.no_open && !settings.no_browser && display_available(),
+                timeout: settings.timeout.map(Duration::from_secs),
+                paste: settings.no_browser,
+                device: settings.device,
+                reauthorize: settings.reauthorize,
+            };
+            terminal::collect(&form, stored.as_ref(), &output, &terminal, printer)?
+        }
     };
     match outcome {
         Outcome::Saved(path) => {

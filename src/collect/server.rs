@@ -612,6 +612,60 @@ async fn not_found(State(run): State<Arc<Run>>) -> Response {
     )
 }
 
+/// What the terminal's loopback callback shares between requests.
+#[derive(Clone)]
+struct Callback {
+    answers: tokio::sync::mpsc::Sender<Vec<(String, String)>>,
+    pages: Arc<Pages>,
+    port: u16,
+}
+
+/// A server with only `/oauth/callback`, for the terminal's authorization:
+/// each provider answer (a query with `code` or `error`) arrives on the
+/// returned channel; stray requests are answered and dropped.
+pub fn callback_app(
+    port: u16,
+    pages: Pages,
+) -> (Router, tokio::sync::mpsc::Receiver<Vec<(String, String)>>) {
+    let (answers, received) = tokio::sync::mpsc::channel(8);
+    let state = Callback {
+        answers,
+        pages: Arc::new(pages),
+        port,
+    };
+    let app = Router::new()
+        .route("/oauth/callback", get(callback_answer))
+        .with_state(state);
+    (app, received)
+}
+
+async fn callback_answer(
+    State(callback): State<Callback>,
+    headers: HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    if !host_allowed(&headers, callback.port) {
+        return refuse(
+            StatusCode::MISDIRECTED_REQUEST,
+            "This server only answers requests for localhost.",
+        );
+    }
+    let pairs: Vec<(String, String)> = query
+        .as_deref()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let meaningful = pairs.iter().any(|(k, _)| k == "code" || k == "error");
+    let text = if meaningful {
+        let _ = callback.answers.send(pairs).await;
+        "connector-auth received the answer; return to the terminal."
+    } else {
+        "This address is where the provider sends you back after authorizing."
+    };
+    page(StatusCode::OK, |_| {
+        callback.pages.message("connector-auth", text)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,11 +7,31 @@ use std::io::{BufRead, IsTerminal, Write};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Input, Password, Select};
 
+use std::time::Duration;
+
+use super::flow::{self, Resolved};
 use super::form::{Field, Form, humanise, normalise};
 use super::{Cancel, Outcome};
 use crate::credentials::{self, Credentials};
 use crate::error::Error;
-use crate::spec::AuthMethod;
+use crate::oauth::{self, OAuthError};
+use crate::report::{Event, Printer};
+use crate::secret::Secret;
+use crate::spec::{AuthMethod, Flow};
+
+/// How the terminal collect runs its OAuth step.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub port: Option<u16>,
+    pub open: bool,
+    pub timeout: Option<Duration>,
+    /// Paste the redirected address back instead of a loopback callback.
+    pub paste: bool,
+    /// The device authorization grant.
+    pub device: bool,
+    /// Run the authorization even when a refresh token is stored.
+    pub reauthorize: bool,
+}
 
 /// Where answers come from.
 enum Answers {
@@ -26,12 +46,12 @@ pub fn collect(
     form: &Form,
     stored: Option<&Credentials>,
     output: &std::path::Path,
-    color: bool,
-    json: bool,
+    settings: &Settings,
+    printer: &mut Printer,
 ) -> Result<Outcome, Error> {
     let mut answers = if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        restore_terminal_on_interrupt(json);
-        let theme: Box<dyn Theme> = if color {
+        restore_terminal_on_interrupt(printer.is_json());
+        let theme: Box<dyn Theme> = if printer.color() {
             Box::new(ColorfulTheme::default())
         } else {
             Box::new(SimpleTheme)
@@ -60,8 +80,35 @@ pub fn collect(
             Err(cancel) => return Ok(Outcome::Cancelled(cancel)),
         }
     }
+    let mut from_flow = Credentials::new();
+    if let Some(oauth) = form.oauth(method) {
+        let resolve = || flow::resolve(form, method, &values, stored).map_err(Error::Usage);
+        match oauth.flow() {
+            Flow::M2m => {
+                if let Err(err) = runtime()?.block_on(resolve()?.check_client_credentials()) {
+                    say(&format!("The client-credentials grant failed: {err}"));
+                    if !save_anyway(&mut answers)? {
+                        return Err(err.into());
+                    }
+                }
+            }
+            Flow::U2m | Flow::U2mPerUser => {
+                let kept = stored.is_some_and(|s| s.contains("refresh_token"));
+                if kept && !settings.reauthorize {
+                    say(
+                        "Keeping the stored refresh token (--reauthorize runs the authorization again).",
+                    );
+                } else {
+                    match authorize(&resolve()?, settings, printer, &mut answers)? {
+                        Ok(token) => from_flow.insert("refresh_token", token),
+                        Err(cancel) => return Ok(Outcome::Cancelled(cancel)),
+                    }
+                }
+            }
+        }
+    }
     let credentials = form
-        .check(method, &values, stored, &Credentials::new())
+        .check(method, &values, stored, &from_flow)
         .map_err(|problems| {
             let text: Vec<String> = problems
                 .iter()
@@ -77,6 +124,195 @@ pub fn collect(
         })?;
     credentials::write(output, &credentials)?;
     Ok(Outcome::Saved(output.to_path_buf()))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Output)
+}
+
+/// Asks whether to save although the client-credentials check failed.
+fn save_anyway(answers: &mut Answers) -> Result<bool, Error> {
+    let prompt = "Save anyway, without a working token? [y/N]";
+    let answer = match answers {
+        Answers::Tty(theme) => dialoguer::Confirm::with_theme(theme.as_ref())
+            .with_prompt(prompt)
+            .default(false)
+            .interact()
+            .map_err(prompt_error)?,
+        Answers::Lines(lines) => {
+            say(prompt);
+            read_line(lines)?.is_some_and(|l| matches!(l.trim(), "y" | "Y" | "yes" | "YES"))
+        }
+    };
+    Ok(answer)
+}
+
+/// Runs the authorization-code flow (loopback callback or paste-back) or
+/// the device grant, and returns the refresh token it obtained.
+fn authorize(
+    resolved: &Resolved,
+    settings: &Settings,
+    printer: &mut Printer,
+    answers: &mut Answers,
+) -> Result<Result<Secret, Cancel>, Error> {
+    let runtime = runtime()?;
+    if settings.device {
+        return runtime
+            .block_on(device(resolved, settings, printer))
+            .map(Ok);
+    }
+    if settings.paste {
+        let port = settings.port.unwrap_or(super::server::DEFAULT_PORT);
+        let redirect = format!("http://localhost:{port}/oauth/callback");
+        let (authorization, pending) = resolved.authorize(&redirect).map_err(Error::Usage)?;
+        printer.event(&Event::Authorize {
+            url: &authorization.url,
+        })?;
+        say(&format!(
+            "After you approve, the browser is sent to {redirect}?code=… (it may show an error page: nothing listens there). Copy that whole address and paste it here:"
+        ));
+        let pasted = match answers {
+            Answers::Tty(theme) => Some(
+                Input::<String>::with_theme(theme.as_ref())
+                    .with_prompt("Redirected address")
+                    .interact_text()
+                    .map_err(prompt_error)?,
+            ),
+            Answers::Lines(lines) => read_line(lines)?,
+        };
+        let Some(pasted) = pasted else {
+            return Ok(Err(Cancel::InputEnded("the redirected address".into())));
+        };
+        let query = pasted
+            .trim()
+            .split_once('?')
+            .map_or(pasted.trim(), |(_, q)| q);
+        let query = query.split('#').next().unwrap_or(query);
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        return runtime.block_on(answer(&pending, &pairs)).map(Ok);
+    }
+    runtime.block_on(loopback(resolved, settings, printer))
+}
+
+/// Checks a provider's answer against the authorization and exchanges its code.
+async fn answer(pending: &flow::Pending, pairs: &[(String, String)]) -> Result<Secret, Error> {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    if !get("state").is_some_and(|s| flow::same(s, pending.state.expose())) {
+        return Err(OAuthError::StateMismatch.into());
+    }
+    if let Some(error) = get("error") {
+        return Err(OAuthError::Provider {
+            error: error.to_string(),
+            description: get("error_description").map(str::to_string),
+            hint: None,
+        }
+        .into());
+    }
+    let code = get("code").ok_or(OAuthError::StateMismatch)?;
+    Ok(flow::finish(pending, code).await?)
+}
+
+/// Waits for the provider's redirect on a loopback callback.
+async fn loopback(
+    resolved: &Resolved,
+    settings: &Settings,
+    printer: &mut Printer,
+) -> Result<Result<Secret, Cancel>, Error> {
+    let listening = super::server::bind(settings.port)?;
+    let port = listening.port;
+    let redirect = format!("http://localhost:{port}/oauth/callback");
+    if let Some(requested) = listening.moved_from {
+        printer.event(&Event::PortMoved {
+            requested,
+            port,
+            redirect_uri: Some(&redirect),
+        })?;
+    }
+    let (authorization, pending) = resolved.authorize(&redirect).map_err(Error::Usage)?;
+    let pages = super::page::Pages::new().map_err(|e| Error::Internal(e.to_string()))?;
+    let (app, mut rx) = super::server::callback_app(port, pages);
+    let (stop, _) = tokio::sync::watch::channel(false);
+    for listener in listening.listeners {
+        let app = app.clone();
+        let mut stopped = stop.subscribe();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await;
+        });
+    }
+    printer.event(&Event::Authorize {
+        url: &authorization.url,
+    })?;
+    if settings.open {
+        let url = authorization.url.clone();
+        let _ = tokio::task::spawn_blocking(move || webbrowser::open(&url)).await;
+    }
+    let wait = async {
+        loop {
+            let Some(pairs) = rx.recv().await else {
+                return Err(Error::Internal("the callback server stopped".into()));
+            };
+            match answer(&pending, &pairs).await {
+                Err(Error::OAuth(OAuthError::StateMismatch)) => {
+                    say(
+                        "warning: ignored a callback that does not belong to this authorization (state mismatch)",
+                    );
+                }
+                other => return other,
+            }
+        }
+    };
+    let outcome = tokio::select! {
+        result = wait => result.map(Ok),
+        () = super::interrupted() => Ok(Err(Cancel::Interrupted)),
+        () = sleep_or_forever(settings.timeout) => Ok(Err(Cancel::TimedOut(settings.timeout.unwrap_or_default()))),
+    };
+    let _ = stop.send(true);
+    outcome
+}
+
+async fn sleep_or_forever(timeout: Option<Duration>) {
+    match timeout {
+        Some(t) => tokio::time::sleep(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The device grant: show a code, poll until approved.
+async fn device(
+    resolved: &Resolved,
+    settings: &Settings,
+    printer: &mut Printer,
+) -> Result<Secret, Error> {
+    let url = resolved.device_url.as_deref().ok_or_else(|| {
+        Error::Usage("--device needs `device_authorization_url` in the spec's oauth block".into())
+    })?;
+    let timeout = flow::token_timeout();
+    let http = oauth::http_client(timeout)?;
+    let redactor = resolved.redactor();
+    let start = oauth::device_start(&http, &resolved.app, url, &resolved.scopes, &redactor).await?;
+    let shown = start
+        .verification_uri_complete
+        .as_deref()
+        .unwrap_or(&start.verification_uri);
+    printer.event(&Event::Device {
+        uri: shown,
+        user_code: &start.user_code,
+    })?;
+    let wait = settings.timeout.unwrap_or(Duration::from_secs(600));
+    let grant = oauth::device_finish(&http, &resolved.app, &start, wait, &redactor).await?;
+    grant.refresh_token.ok_or_else(|| {
+        OAuthError::NoRefreshToken(
+            "ask for the `offline_access` scope (or the provider's equivalent)".into(),
+        )
+        .into()
+    })
 }
 
 fn say(text: &str) {

@@ -502,3 +502,327 @@ async fn provider_errors_are_scrubbed_of_the_client_secret() {
     assert!(!text.contains("client_id=machine"), "{text}");
     assert!(text.contains("***"), "{text}");
 }
+
+/// Runs sign-in and consent at `url` in a fresh tab; returns where the
+/// provider sent the browser at the end.
+async fn approve_at(browser: &Browser, url: &str, until: &str) -> String {
+    let client = &browser.client;
+    client.goto(url).await.expect("authorize url");
+    let login = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input[name=login]"))
+        .await
+        .expect("sign-in page");
+    login.send_keys("alice").await.expect("login");
+    browser.fill_css("input[name=password]", "anything").await;
+    browser.click("button[type=submit]").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//button[contains(., 'Continue')]"))
+        .await
+        .expect("consent page")
+        .click()
+        .await
+        .expect("consent");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = client.current_url().await.expect("url").to_string();
+        if now.contains(until) {
+            return now;
+        }
+        if let Ok(body) = client.find(Locator::Css("body")).await {
+            let text = body.text().await.unwrap_or_default();
+            if text.contains(until) {
+                return text;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never reached {until}: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn cli_spec(port: u16) -> String {
+    u2m_spec(port, true).replace(
+        "    extra_auth_params: {prompt: consent}\n",
+        &format!(
+            "    extra_auth_params: {{prompt: consent}}\n    device_authorization_url: http://127.0.0.1:{port}/device/auth\n"
+        ),
+    )
+}
+
+#[tokio::test]
+async fn cli_mode_waits_on_a_loopback_callback() {
+    let port = free_port();
+    let callback_port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &cli_spec(port));
+    let redirect = format!("http://localhost:{callback_port}/oauth/callback");
+    let _provider = Provider::start(port, &redirect, 0);
+    let mut running = repo.spawn(
+        &[
+            "collect",
+            "sandbox",
+            "--mode",
+            "cli",
+            "--no-open",
+            "--port",
+            &callback_port.to_string(),
+        ],
+        &[],
+        Some("confidential-pkce\nconfidential-pkce-secret\n"),
+    );
+    let event = running.next_event("authorize").expect("authorize event");
+    let url = event["url"].as_str().expect("url").to_string();
+    let browser = Browser::start().await;
+    let landed = approve_at(&browser, &url, "return to the terminal").await;
+    assert!(landed.contains("return to the terminal"), "{landed}");
+    browser.close().await;
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    let file = saved(&repo, "sandbox").expect("credentials");
+    let refresh = file["refresh_token"].as_str().expect("refresh token");
+    assert!(!stdout.contains(refresh) && !stderr.contains(refresh));
+}
+
+#[tokio::test]
+async fn cli_mode_paste_back_checks_the_state_before_the_exchange() {
+    let port = free_port();
+    let callback_port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &cli_spec(port));
+    let redirect = format!("http://localhost:{callback_port}/oauth/callback");
+    let _provider = Provider::start(port, &redirect, 0);
+    let args = [
+        "collect",
+        "sandbox",
+        "--mode",
+        "cli",
+        "--no-browser",
+        "--port",
+    ];
+    let callback = callback_port.to_string();
+    let mut args: Vec<&str> = args.to_vec();
+    args.push(&callback);
+    // A tampered address is refused (exit 1, nothing written)…
+    let mut tampered = repo.spawn(
+        &args,
+        &[],
+        Some("confidential-pkce\nconfidential-pkce-secret\n"),
+    );
+    tampered.next_event("authorize").expect("authorize event");
+    tampered.send(&format!("{redirect}?code=stolen&state=not-the-state\n"));
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || tampered.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("state mismatch"), "{stderr}");
+    assert_eq!(saved(&repo, "sandbox"), None);
+    // …the real one is exchanged.
+    let mut running = repo.spawn(
+        &args,
+        &[],
+        Some("confidential-pkce\nconfidential-pkce-secret\n"),
+    );
+    let url = running.next_event("authorize").expect("authorize event")["url"]
+        .as_str()
+        .expect("url")
+        .to_string();
+    let browser = Browser::start().await;
+    let landed = approve_at(&browser, &url, "/oauth/callback?").await;
+    browser.close().await;
+    running.send(&format!("{landed}\n"));
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(saved(&repo, "sandbox").is_some_and(|f| f["refresh_token"].is_string()));
+}
+
+#[tokio::test]
+async fn cli_mode_device_grant() {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &cli_spec(port));
+    let _provider = Provider::start(port, "http://localhost:1/oauth/callback", 0);
+    let mut running = repo.spawn(
+        &["collect", "sandbox", "--mode", "cli", "--device"],
+        &[],
+        Some("device\ndevice-secret\n"),
+    );
+    let event = running.next_event("device").expect("device event");
+    let uri = event["verification_uri"].as_str().expect("uri").to_string();
+    let user_code = event["user_code"].as_str().expect("code").to_string();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client.goto(&uri).await.expect("device page");
+    if !uri.contains("user_code") {
+        browser.fill_css("input[name=user_code]", &user_code).await;
+    }
+    browser.click("button[type=submit]").await;
+    let login = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input[name=login]"))
+        .await
+        .expect("sign-in page");
+    login.send_keys("alice").await.expect("login");
+    browser.fill_css("input[name=password]", "anything").await;
+    browser.click("button[type=submit]").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//button[contains(., 'Continue')]"))
+        .await
+        .expect("consent page")
+        .click()
+        .await
+        .expect("consent");
+    browser.screenshot("oauth-device-done").await;
+    browser.close().await;
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(saved(&repo, "sandbox").is_some_and(|f| f["refresh_token"].is_string()));
+}
+
+#[tokio::test]
+async fn cli_mode_m2m_with_a_wrong_secret_writes_nothing() {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("m2m", &m2m_spec(port));
+    let _provider = Provider::start(port, "http://localhost:1/cb", 0);
+    let output = repo
+        .cmd()
+        .args(["collect", "m2m", "--mode", "cli"])
+        .write_stdin("machine\nwrong-secret-2468\nn\n")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid_client"), "{stderr}");
+    assert!(!stderr.contains("wrong-secret-2468"));
+    assert_eq!(saved(&repo, "m2m"), None);
+    let output = repo
+        .cmd()
+        .args(["collect", "m2m", "--mode", "cli"])
+        .write_stdin("machine\nmachine-secret\n")
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn cli_mode_provider_down_is_no_verdict() {
+    let repo = Repo::new();
+    repo.spec("m2m", &m2m_spec(free_port()));
+    let output = repo
+        .cmd()
+        .args(["collect", "m2m", "--mode", "cli"])
+        .write_stdin("machine\nmachine-secret\nn\n")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot reach"));
+    assert_eq!(saved(&repo, "m2m"), None);
+}
+
+#[tokio::test]
+async fn a_grant_without_a_refresh_token_names_the_likely_cause() {
+    let port = free_port();
+    let callback_port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &cli_spec(port));
+    let redirect = format!("http://localhost:{callback_port}/oauth/callback");
+    let _provider = Provider::start(port, &redirect, 0);
+    let mut running = repo.spawn(
+        &[
+            "collect",
+            "sandbox",
+            "--mode",
+            "cli",
+            "--no-open",
+            "--port",
+            &callback_port.to_string(),
+        ],
+        &[],
+        Some("no-refresh\nno-refresh-secret\n"),
+    );
+    let url = running.next_event("authorize").expect("authorize event")["url"]
+        .as_str()
+        .expect("url")
+        .to_string();
+    let browser = Browser::start().await;
+    approve_at(&browser, &url, "return to the terminal").await;
+    browser.close().await;
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("granted no refresh token"), "{stderr}");
+    assert!(stderr.contains("access_type: offline"), "{stderr}");
+    assert_eq!(saved(&repo, "sandbox"), None);
+}
+
+#[test]
+fn a_stored_refresh_token_is_kept_unless_reauthorizing() {
+    let repo = Repo::new();
+    repo.spec("sandbox", &cli_spec(free_port()));
+    repo.file(
+        &format!("{TESTS}/sandbox/configs/dev_config.json"),
+        r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-1357"}"#,
+    );
+    let output = repo
+        .cmd()
+        .args(["collect", "sandbox", "--mode", "cli"])
+        .write_stdin("\n\n")
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Keeping the stored refresh token"));
+    assert_eq!(
+        saved(&repo, "sandbox").map(|f| f["refresh_token"].clone()),
+        Some(serde_json::json!("stored-refresh-1357"))
+    );
+    // With --reauthorize the flow runs again; here the provider is down: exit 3, file untouched.
+    let output = repo
+        .cmd()
+        .args([
+            "collect",
+            "sandbox",
+            "--mode",
+            "cli",
+            "--reauthorize",
+            "--device",
+        ])
+        .write_stdin("\n\n")
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        saved(&repo, "sandbox").map(|f| f["refresh_token"].clone()),
+        Some(serde_json::json!("stored-refresh-1357"))
+    );
+}

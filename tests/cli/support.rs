@@ -102,6 +102,7 @@ pub fn assert_no_panic(stderr: &[u8]) {
 /// A running `collect` (or other long-running command) and what it prints.
 pub struct Running {
     child: std::process::Child,
+    input: Option<std::process::ChildStdin>,
     lines: std::sync::mpsc::Receiver<String>,
     stderr: std::sync::Arc<std::sync::Mutex<String>>,
     seen: Vec<String>,
@@ -118,7 +119,20 @@ impl Repo {
 
     /// Like [`Repo::start`], with extra environment variables.
     pub fn start_with(&self, args: &[&str], env: &[(&str, &str)]) -> Running {
-        use std::io::{BufRead, Read};
+        let mut running = self.spawn(args, env, None);
+        let listening = running
+            .next_event("listening")
+            .unwrap_or_else(|| panic!("no listening event; stderr: {}", running.stderr()));
+        running.url = listening["url"].as_str().expect("url").to_string();
+        running.port = listening["port"].as_u64().expect("port") as u16;
+        running
+    }
+
+    /// Starts `connector-auth <args> --json` without waiting for anything;
+    /// with `stdin`, that text is written to its standard input, which stays
+    /// open for [`Running::send`].
+    pub fn spawn(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Running {
+        use std::io::{BufRead, Read, Write};
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_connector-auth"));
         cmd.args(args)
             .arg("--json")
@@ -127,13 +141,21 @@ impl Repo {
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .env_remove("BROWSER")
-            .stdin(std::process::Stdio::null())
+            .stdin(if stdin.is_some() {
+                std::process::Stdio::piped()
+            } else {
+                std::process::Stdio::null()
+            })
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         for (k, v) in env {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().expect("spawn");
+        let mut input = child.stdin.take();
+        if let (Some(pipe), Some(text)) = (input.as_mut(), stdin) {
+            pipe.write_all(text.as_bytes()).expect("stdin");
+        }
         let stdout = child.stdout.take().expect("stdout");
         let (tx, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -160,27 +182,22 @@ impl Repo {
                 }
             }
         });
-        let mut running = Running {
+        Running {
             child,
+            input,
             lines,
             stderr,
             seen: Vec::new(),
             url: String::new(),
             port: 0,
-        };
-        let listening = running
-            .next_event("listening")
-            .unwrap_or_else(|| panic!("no listening event; stderr: {}", running.stderr()));
-        running.url = listening["url"].as_str().expect("url").to_string();
-        running.port = listening["port"].as_u64().expect("port") as u16;
-        running
+        }
     }
 }
 
 impl Running {
     /// The next event named `name` within 10 s (earlier events are kept).
     pub fn next_event(&mut self, name: &str) -> Option<serde_json::Value> {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             let line = self.lines.recv_timeout(left).ok()?;
@@ -212,6 +229,14 @@ impl Running {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
         (status.code(), self.seen.join("\n"), self.stderr())
+    }
+
+    /// Writes more to the process's standard input.
+    pub fn send(&mut self, text: &str) {
+        use std::io::Write;
+        let pipe = self.input.as_mut().expect("spawned with stdin");
+        pipe.write_all(text.as_bytes()).expect("stdin");
+        pipe.flush().expect("flush");
     }
 
     pub fn stderr(&self) -> String {

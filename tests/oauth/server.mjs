@@ -31,6 +31,7 @@ const clients = [
   code('confidential-nopkce'),
   code('basic-only', { token_endpoint_auth_method: 'client_secret_basic' }),
   code('public-pkce', { token_endpoint_auth_method: 'none', client_secret: undefined }),
+  code('no-refresh', { grant_types: ['authorization_code'] }),
   {
     client_id: 'machine',
     client_secret: 'machine-secret',
