@@ -50,6 +50,56 @@ async fn post(running: &Running, path: &str, pairs: &[(&str, &str)]) -> (StatusC
     (status, response.text().await.expect("body"))
 }
 
+/// Signs in on the provider's page and consents.
+async fn sign_in_and_consent(browser: &Browser) {
+    let client = &browser.client;
+    let login = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input[name=login]"))
+        .await
+        .expect("sign-in page");
+    login.send_keys("alice").await.expect("login");
+    browser.fill_css("input[name=password]", "anything").await;
+    browser.click("button[type=submit]").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//button[contains(., 'Continue')]"))
+        .await
+        .expect("consent page")
+        .click()
+        .await
+        .expect("consent");
+}
+
+/// Starts `collect sandbox --mode cli` waiting on a loopback callback at a
+/// provider on its own port, answers the client prompts, and returns the
+/// authorization URL it printed.
+fn start_cli_loopback(client_id: &str, secret: &str) -> (Repo, Provider, Running, String) {
+    let port = free_port();
+    let callback_port = free_port().to_string();
+    let repo = Repo::new();
+    repo.spec("sandbox", &cli_spec(port));
+    let redirect = format!("http://localhost:{callback_port}/oauth/callback");
+    let provider = Provider::start(port, &redirect, 0);
+    let args = [
+        "collect",
+        "sandbox",
+        "--mode",
+        "cli",
+        "--no-open",
+        "--port",
+        &callback_port,
+    ];
+    let mut running = repo.spawn(&args, &[], Some(&format!("{client_id}\n{secret}\n")));
+    let url = running.next_event("authorize").expect("authorize event")["url"]
+        .as_str()
+        .expect("url")
+        .to_string();
+    (repo, provider, running, url)
+}
+
 /// Runs the provider's sign-in and consent pages in the popup the form opened.
 async fn authorize_in_popup(browser: &Browser, deny: bool) -> String {
     let client = &browser.client;
@@ -65,27 +115,18 @@ async fn authorize_in_popup(browser: &Browser, deny: bool) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     client.switch_to_window(popup).await.expect("popup");
-    let login = client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("input[name=login]"))
-        .await
-        .expect("sign-in page");
     if deny {
-        browser.click("a[href$='/abort']").await;
-    } else {
-        login.send_keys("alice").await.expect("login");
-        browser.fill_css("input[name=password]", "anything").await;
-        browser.click("button[type=submit]").await;
         client
             .wait()
             .at_most(Duration::from_secs(10))
-            .for_element(Locator::XPath("//button[contains(., 'Continue')]"))
+            .for_element(Locator::Css("a[href$='/abort']"))
             .await
-            .expect("consent page")
+            .expect("sign-in page")
             .click()
             .await
-            .expect("consent");
+            .expect("cancel");
+    } else {
+        sign_in_and_consent(browser).await;
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let callback = loop {
@@ -508,24 +549,7 @@ async fn provider_errors_are_scrubbed_of_the_client_secret() {
 async fn approve_at(browser: &Browser, url: &str, until: &str) -> String {
     let client = &browser.client;
     client.goto(url).await.expect("authorize url");
-    let login = client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("input[name=login]"))
-        .await
-        .expect("sign-in page");
-    login.send_keys("alice").await.expect("login");
-    browser.fill_css("input[name=password]", "anything").await;
-    browser.click("button[type=submit]").await;
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath("//button[contains(., 'Continue')]"))
-        .await
-        .expect("consent page")
-        .click()
-        .await
-        .expect("consent");
+    sign_in_and_consent(browser).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let now = client.current_url().await.expect("url").to_string();
@@ -557,27 +581,8 @@ fn cli_spec(port: u16) -> String {
 
 #[tokio::test]
 async fn cli_mode_waits_on_a_loopback_callback() {
-    let port = free_port();
-    let callback_port = free_port();
-    let repo = Repo::new();
-    repo.spec("sandbox", &cli_spec(port));
-    let redirect = format!("http://localhost:{callback_port}/oauth/callback");
-    let _provider = Provider::start(port, &redirect, 0);
-    let mut running = repo.spawn(
-        &[
-            "collect",
-            "sandbox",
-            "--mode",
-            "cli",
-            "--no-open",
-            "--port",
-            &callback_port.to_string(),
-        ],
-        &[],
-        Some("confidential-pkce\nconfidential-pkce-secret\n"),
-    );
-    let event = running.next_event("authorize").expect("authorize event");
-    let url = event["url"].as_str().expect("url").to_string();
+    let (repo, _provider, running, url) =
+        start_cli_loopback("confidential-pkce", "confidential-pkce-secret");
     let browser = Browser::start().await;
     let landed = approve_at(&browser, &url, "return to the terminal").await;
     assert!(landed.contains("return to the terminal"), "{landed}");
@@ -666,24 +671,7 @@ async fn cli_mode_device_grant() {
         browser.fill_css("input[name=user_code]", &user_code).await;
     }
     browser.click("button[type=submit]").await;
-    let login = client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("input[name=login]"))
-        .await
-        .expect("sign-in page");
-    login.send_keys("alice").await.expect("login");
-    browser.fill_css("input[name=password]", "anything").await;
-    browser.click("button[type=submit]").await;
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath("//button[contains(., 'Continue')]"))
-        .await
-        .expect("consent page")
-        .click()
-        .await
-        .expect("consent");
+    sign_in_and_consent(&browser).await;
     browser.screenshot("oauth-device-done").await;
     browser.close().await;
     let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
@@ -741,29 +729,7 @@ fn cli_mode_provider_down_is_no_verdict() {
 
 #[tokio::test]
 async fn a_grant_without_a_refresh_token_names_the_likely_cause() {
-    let port = free_port();
-    let callback_port = free_port();
-    let repo = Repo::new();
-    repo.spec("sandbox", &cli_spec(port));
-    let redirect = format!("http://localhost:{callback_port}/oauth/callback");
-    let _provider = Provider::start(port, &redirect, 0);
-    let mut running = repo.spawn(
-        &[
-            "collect",
-            "sandbox",
-            "--mode",
-            "cli",
-            "--no-open",
-            "--port",
-            &callback_port.to_string(),
-        ],
-        &[],
-        Some("no-refresh\nno-refresh-secret\n"),
-    );
-    let url = running.next_event("authorize").expect("authorize event")["url"]
-        .as_str()
-        .expect("url")
-        .to_string();
+    let (repo, _provider, running, url) = start_cli_loopback("no-refresh", "no-refresh-secret");
     let browser = Browser::start().await;
     approve_at(&browser, &url, "return to the terminal").await;
     browser.close().await;
