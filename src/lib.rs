@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod redact;
 pub mod report;
 pub mod secret;
+pub mod shape;
 pub mod source;
 pub mod spec;
 pub mod template;

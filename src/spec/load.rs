@@ -6,8 +6,9 @@ use std::path::Path;
 
 use super::{AuthMethod, Flow, Located, OAuth, ParamType, Parameter, Spec};
 use crate::diagnostic::{Finding, Rule, has_errors};
-use crate::source::{ReadError, Source, Span};
-use crate::yaml::{self, Node, ParseErrorKind};
+use crate::shape::{self, Reader};
+use crate::source::{ReadError, Source};
+use crate::yaml::Node;
 
 /// A spec file as read: its text, the model when one could be built, and
 /// everything noticed on the way.
@@ -28,94 +29,26 @@ impl Loaded {
 /// Reads and loads a spec file. Only a file that cannot be opened is an
 /// `Err`; an oversized or non-UTF-8 file is a finding like any other.
 pub fn load(path: &Path) -> Result<Loaded, ReadError> {
-    match Source::read(path) {
-        Ok(source) => Ok(load_str(source)),
-        Err(ReadError::TooLarge { size, .. }) => Ok(unreadable(
-            path,
-            Finding::new(
-                Rule::TooLarge,
-                Span::default_at(1, 1),
-                format!("the file is {size} bytes; a spec is refused above 1 MiB"),
-            ),
-        )),
-        Err(ReadError::NotUtf8 { line, column, .. }) => Ok(unreadable(
-            path,
-            Finding::new(
-                Rule::Encoding,
-                Span::default_at(line, column),
-                "the file is not valid UTF-8",
-            )
-            .help("save the file as UTF-8"),
-        )),
-        Err(err) => Err(err),
-    }
-}
-
-fn unreadable(path: &Path, finding: Finding) -> Loaded {
-    Loaded {
-        source: Source::new(path, String::new()),
-        spec: None,
-        findings: vec![finding],
-    }
+    Ok(match shape::read(path)? {
+        Ok(source) => load_str(source),
+        Err(finding) => Loaded {
+            source: Source::new(path, String::new()),
+            spec: None,
+            findings: vec![finding],
+        },
+    })
 }
 
 /// Loads a spec from text already in memory.
 pub fn load_str(source: Source) -> Loaded {
     let mut loader = Loader {
-        findings: Vec::new(),
+        r: Reader::default(),
     };
-    let spec = match yaml::parse(&source) {
-        Ok(Some(root)) => loader.spec(&root, &source),
-        Ok(None) => {
-            loader.findings.push(
-                Finding::new(
-                    Rule::EmptySpec,
-                    source.start_span(),
-                    "the file holds no YAML document",
-                )
-                .help("a spec needs at least a `connection:` section with `parameters:`"),
-            );
-            None
-        }
-        Err(err) => {
-            let rule = match err.kind {
-                ParseErrorKind::Syntax => Rule::YamlSyntax,
-                ParseErrorKind::TooDeep => Rule::TooDeep,
-                ParseErrorKind::TooManyNodes => Rule::TooLarge,
-                ParseErrorKind::MultipleDocuments => Rule::MultipleDocuments,
-            };
-            let mut finding = Finding::new(rule, err.span, err.message);
-            if err.span.line > 0 && line_has_tab_indent(&source, err.span.line) {
-                finding = finding.help("YAML indentation must use spaces, not tabs");
-            }
-            loader.findings.push(finding);
-            None
-        }
-    };
+    let spec = shape::document(&source, &mut loader.r).and_then(|root| loader.spec(&root, &source));
     Loaded {
         source,
         spec,
-        findings: loader.findings,
-    }
-}
-
-fn line_has_tab_indent(source: &Source, line: usize) -> bool {
-    source
-        .text()
-        .lines()
-        .take(line)
-        .any(|l| l.starts_with('\t') || l.trim_start_matches(' ').starts_with('\t'))
-}
-
-impl Span {
-    /// A zero-width span at a line and column, for findings without text.
-    pub(crate) fn default_at(line: usize, column: usize) -> Span {
-        Span {
-            start: 0,
-            end: 0,
-            line,
-            column,
-        }
+        findings: loader.r.findings,
     }
 }
 
@@ -141,111 +74,26 @@ const OAUTH_KEYS: &[&str] = &[
 ];
 
 struct Loader {
-    findings: Vec<Finding>,
-}
-
-/// The entries of one mapping, looked up by key.
-struct Fields<'n> {
-    entries: Vec<(&'n str, &'n Node, &'n Node)>,
-}
-
-impl<'n> Fields<'n> {
-    fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entry(key).map(|(_, v)| v)
-    }
-
-    /// The key node and the value node of `key`.
-    fn entry(&self, key: &str) -> Option<(&'n Node, &'n Node)> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, k, v)| (*k, *v))
-    }
+    r: Reader,
 }
 
 impl Loader {
-    fn push(&mut self, finding: Finding) {
-        self.findings.push(finding);
-    }
-
-    /// The fields of a mapping, reporting duplicate keys and keys not in
-    /// `known` (`None`: any key is allowed); `None` (reported) when `node` is
-    /// not a mapping.
-    fn fields<'n>(
-        &mut self,
-        node: &'n Node,
-        what: &str,
-        known: Option<&[&str]>,
-    ) -> Option<Fields<'n>> {
-        let Some(entries) = node.as_map() else {
-            self.push(
-                Finding::new(
-                    Rule::NotAMapping,
-                    node.span,
-                    format!(
-                        "{what} must be a mapping of keys to values, found {}",
-                        node.kind()
-                    ),
-                )
-                .label("expected `key: value` lines here"),
-            );
-            return None;
-        };
-        let mut fields = Fields {
-            entries: Vec::new(),
-        };
-        for (key, value) in entries {
-            let Some(name) = key.as_str() else {
-                self.push(Finding::new(
-                    Rule::BadValue,
-                    key.span,
-                    format!("a key in {what} is {}, not a name", key.kind()),
-                ));
-                continue;
-            };
-            if fields.get(name).is_some() {
-                self.push(
-                    Finding::new(
-                        Rule::DuplicateKey,
-                        key.span,
-                        format!("`{name}` appears twice in {what}"),
-                    )
-                    .label("second occurrence")
-                    .help("YAML keeps only one of them; delete the other"),
-                );
-                continue;
-            }
-            if let Some(known) = known.filter(|k| !k.contains(&name)) {
-                let mut finding = Finding::new(
-                    Rule::UnknownKey,
-                    key.span,
-                    format!("unknown key `{name}` in {what}; it is ignored"),
-                );
-                if let Some(close) = closest(name, known) {
-                    finding = finding.help(format!("did you mean `{close}`?"));
-                }
-                self.push(finding);
-            }
-            fields.entries.push((name, key, value));
-        }
-        Some(fields)
-    }
-
     fn spec(&mut self, root: &Node, source: &Source) -> Option<Spec> {
-        let top = self.fields(root, "the spec", Some(TOP_KEYS))?;
+        let top = self.r.fields(root, "the spec", Some(TOP_KEYS))?;
         let display_name = top
             .get("display_name")
-            .and_then(|n| self.text(n, "display_name"));
+            .and_then(|n| self.r.text(n, "display_name"));
         let external_options_allowlist = top.get("external_options_allowlist").map(|n| {
             if n.is_null() {
                 String::new()
             } else {
-                self.text(n, "external_options_allowlist")
+                self.r
+                    .text(n, "external_options_allowlist")
                     .unwrap_or_default()
             }
         });
         let Some((connection_key, connection)) = top.entry("connection") else {
-            self.push(
+            self.r.push(
                 Finding::new(
                     Rule::MissingConnection,
                     source.start_span(),
@@ -255,13 +103,16 @@ impl Loader {
             );
             return None;
         };
-        let fields = self.fields(connection, "`connection`", Some(CONNECTION_KEYS))?;
+        let fields = self
+            .r
+            .fields(connection, "`connection`", Some(CONNECTION_KEYS))?;
         let parameters = match fields.get("parameters") {
             Some(list) => self.parameters(list, "`connection.parameters`"),
             None => Vec::new(),
         };
         let auth_methods = match fields.get("auth_methods") {
             Some(list) => self
+                .r
                 .list(list, "`connection.auth_methods`")
                 .iter()
                 .filter_map(|item| self.method(item))
@@ -279,45 +130,24 @@ impl Loader {
         })
     }
 
-    /// The items of a list; null counts as empty, anything else is reported.
-    fn list<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
-        if node.is_null() {
-            return &[];
-        }
-        match node.as_seq() {
-            Some(items) => items,
-            None => {
-                self.push(
-                    Finding::new(
-                        Rule::NotAList,
-                        node.span,
-                        format!("{what} must be a list, found {}", node.kind()),
-                    )
-                    .label("expected a list here")
-                    .help("write each entry on its own line starting with `- `"),
-                );
-                &[]
-            }
-        }
-    }
-
     fn parameters(&mut self, node: &Node, what: &str) -> Vec<Parameter> {
-        self.list(node, what)
+        self.r
+            .list(node, what)
             .iter()
             .filter_map(|item| self.parameter(item))
             .collect()
     }
 
     fn parameter(&mut self, node: &Node) -> Option<Parameter> {
-        let fields = self.fields(node, "a parameter", Some(PARAMETER_KEYS))?;
-        let (name, span) = self.name(&fields, node, "parameter")?;
+        let fields = self.r.fields(node, "a parameter", Some(PARAMETER_KEYS))?;
+        let (name, span) = self.r.name(&fields, node, "parameter")?;
         let kind = match fields.get("type") {
             None => ParamType::String,
             Some(n) if n.is_null() => ParamType::String,
             Some(n) => match n.as_str().and_then(ParamType::parse) {
                 Some(kind) => kind,
                 None => {
-                    self.push(
+                    self.r.push(
                         Finding::new(
                             Rule::UnknownType,
                             n.span,
@@ -334,9 +164,9 @@ impl Loader {
             },
         };
         Some(Parameter {
-            required: self.flag(fields.get("required"), "required", false),
-            secret: self.flag(fields.get("secret"), "secret", false),
-            description: fields.get("description").and_then(|n| self.prose(n)),
+            required: self.r.flag(fields.get("required"), "required", false),
+            secret: self.r.flag(fields.get("secret"), "secret", false),
+            description: fields.get("description").and_then(|n| self.r.prose(n)),
             default: fields
                 .get("default")
                 .and_then(|n| n.as_str().map(str::to_string)),
@@ -347,10 +177,10 @@ impl Loader {
     }
 
     fn method(&mut self, node: &Node) -> Option<AuthMethod> {
-        let fields = self.fields(node, "an auth method", Some(METHOD_KEYS))?;
-        let (name, span) = self.name(&fields, node, "auth method")?;
+        let fields = self.r.fields(node, "an auth method", Some(METHOD_KEYS))?;
+        let (name, span) = self.r.name(&fields, node, "auth method")?;
         Some(AuthMethod {
-            description: fields.get("description").and_then(|n| self.prose(n)),
+            description: fields.get("description").and_then(|n| self.r.prose(n)),
             parameters: fields
                 .get("parameters")
                 .map(|n| self.parameters(n, &format!("the parameters of `{name}`")))
@@ -362,13 +192,13 @@ impl Loader {
     }
 
     fn oauth(&mut self, key: &Node, node: &Node) -> Option<OAuth> {
-        let fields = self.fields(node, "`oauth`", Some(OAUTH_KEYS))?;
+        let fields = self.r.fields(node, "`oauth`", Some(OAUTH_KEYS))?;
         let flow = fields
             .get("flow")
             .and_then(|n| match n.as_str().and_then(Flow::parse) {
                 Some(flow) => Some(flow),
                 None => {
-                    self.push(
+                    self.r.push(
                     Finding::new(
                         Rule::BadFlow,
                         n.span,
@@ -382,7 +212,7 @@ impl Loader {
             });
         let located = |this: &mut Loader, key: &str| {
             fields.get(key).and_then(|n| {
-                this.text(n, key).map(|value| Located {
+                this.r.text(n, key).map(|value| Located {
                     value,
                     span: n.span,
                 })
@@ -394,7 +224,7 @@ impl Loader {
                 Some(_) => ("u2m", "an authorization_url is present"),
                 None => ("m2m", "there is no authorization_url"),
             };
-            self.push(
+            self.r.push(
                 Finding::new(
                     Rule::FlowInferred,
                     key.span,
@@ -407,7 +237,7 @@ impl Loader {
         let device_authorization_url = located(self, "device_authorization_url");
         Some(OAuth {
             flow,
-            pkce: self.flag(fields.get("pkce"), "pkce", true),
+            pkce: self.r.flag(fields.get("pkce"), "pkce", true),
             scopes: fields
                 .get("scopes")
                 .map(|n| self.scopes(n))
@@ -427,14 +257,14 @@ impl Loader {
         if let Some(items) = node.as_seq() {
             return items
                 .iter()
-                .filter_map(|n| self.text(n, "a scope"))
+                .filter_map(|n| self.r.text(n, "a scope"))
                 .collect();
         }
-        let Some(text) = self.text(node, "scopes") else {
+        let Some(text) = self.r.text(node, "scopes") else {
             return Vec::new();
         };
         if text.contains(',') {
-            self.push(
+            self.r.push(
                 Finding::new(
                     Rule::CommaScopes,
                     node.span,
@@ -453,119 +283,15 @@ impl Loader {
         if node.is_null() {
             return Vec::new();
         }
-        let Some(fields) = self.fields(node, "`extra_auth_params`", None) else {
+        let Some(fields) = self.r.fields(node, "`extra_auth_params`", None) else {
             return Vec::new();
         };
         fields
             .entries
             .iter()
-            .filter_map(|(k, _, v)| self.text(v, k).map(|v| (k.to_string(), v)))
+            .filter_map(|(k, _, v)| self.r.text(v, k).map(|v| (k.to_string(), v)))
             .collect()
     }
-
-    fn name(&mut self, fields: &Fields, node: &Node, what: &str) -> Option<(String, Span)> {
-        match fields.get("name") {
-            Some(n) => match n.as_str().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(name) => Some((name.to_string(), n.span)),
-                None => {
-                    self.push(
-                        Finding::new(
-                            Rule::MissingName,
-                            n.span,
-                            format!("this {what} has an empty `name`"),
-                        )
-                        .label("empty name"),
-                    );
-                    None
-                }
-            },
-            None => {
-                self.push(
-                    Finding::new(
-                        Rule::MissingName,
-                        node.span,
-                        format!("this {what} has no `name`"),
-                    )
-                    .label("no `name:` in this entry")
-                    .help("the name is the key of the value in the credentials JSON"),
-                );
-                None
-            }
-        }
-    }
-
-    /// A scalar as text; other shapes are reported.
-    fn text(&mut self, node: &Node, what: &str) -> Option<String> {
-        match node.as_str() {
-            Some(text) => Some(text.to_string()),
-            None if node.is_null() => None,
-            None => {
-                self.push(Finding::new(
-                    Rule::BadValue,
-                    node.span,
-                    format!("`{what}` must be a single value, found {}", node.kind()),
-                ));
-                None
-            }
-        }
-    }
-
-    /// A description: trimmed, empty counts as absent.
-    fn prose(&mut self, node: &Node) -> Option<String> {
-        self.text(node, "description")
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    }
-
-    fn flag(&mut self, node: Option<&Node>, what: &str, default: bool) -> bool {
-        let Some(node) = node.filter(|n| !n.is_null()) else {
-            return default;
-        };
-        node.as_bool().unwrap_or_else(|| {
-            self.push(
-                Finding::new(
-                    Rule::BadValue,
-                    node.span,
-                    format!(
-                        "`{what}` must be true or false, found `{}`",
-                        node.as_str().unwrap_or("?")
-                    ),
-                )
-                .help("write true or false without quotes"),
-            );
-            default
-        })
-    }
-}
-
-/// The known key closest to `name` when it is a likely typo.
-fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (distance(name, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-/// Levenshtein distance between two short strings.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(row[j + 1])
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -578,6 +304,7 @@ mod tests {
 
     #[test]
     fn typos_get_a_suggestion() {
+        use crate::shape::closest;
         assert_eq!(closest("requried", PARAMETER_KEYS), Some("required"));
         assert_eq!(closest("colour", PARAMETER_KEYS), None);
     }
