@@ -71,6 +71,13 @@ rules! {
     MissingDisplayName = "missing-display-name", Warning, "There is no `display_name`.";
     MissingDescription = "missing-description", Warning, "A parameter or auth method has no `description`.";
     MissingAllowlist = "missing-allowlist", Warning, "There is no `external_options_allowlist` key.";
+    CheckEmpty = "check-empty", Error, "An auth check file has no `checks`.";
+    CheckTodo = "check-todo", Error, "An auth check still holds a TODO to fill in.";
+    CheckBadAuth = "check-bad-auth", Error, "A check's `auth` is not exactly one of basic, bearer, header, query, oauth.";
+    CheckUnknownPlaceholder = "check-unknown-placeholder", Error, "A `{placeholder}` in a check names no spec parameter or default.";
+    CheckUnknownMethod = "check-unknown-method", Error, "A check's `auth_method` is not an auth method of the spec.";
+    CheckInsecureUrl = "check-insecure-url", Error, "A check's URL is plain http to a host that is not loopback.";
+    CheckNoAuth = "check-no-auth", Warning, "A check sends no credentials.";
 }
 
 /// One thing a check found.

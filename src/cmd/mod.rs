@@ -5,6 +5,7 @@ mod collect;
 mod completions;
 mod lint;
 mod sources;
+mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Exit};
@@ -36,7 +37,10 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
             let mut printer = Printer::new(cli.color, args.collect.json.json);
             collect::run(&workspace()?, args, &mut printer)
         }
-        Command::Validate(_) => Err(Error::NotBuilt("validate")),
+        Command::Validate(args) => {
+            let mut printer = Printer::new(cli.color, args.json.json);
+            validate::run(&workspace()?, args, &mut printer)
+        }
         Command::Demo(_) => Err(Error::NotBuilt("demo")),
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the real binary driven through assert_cmd, plus the
 //! library's spec model on the fixture corpus. One test binary, topic modules.
 
+mod apis;
 mod browser;
 mod collect;
 mod commands;
@@ -11,3 +12,4 @@ mod sources;
 mod spec_model;
 mod support;
 mod terminal;
+mod validate;

@@ -1,0 +1,363 @@
+//! `validate`: for each source, read its credentials and auth check (derived
+//! and written when missing), send the check — sources concurrently, a few
+//! at a time — and report one verdict per source.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::check::run::{Outcome, Request, Verdict};
+use crate::check::{self, AuthCheck};
+use crate::cli::ValidateArgs;
+use crate::credentials::{Credentials, CredentialsError, Origin};
+use crate::diagnostic::Severity;
+use crate::error::{Error, Exit};
+use crate::report::{Printer, Tone, eprint};
+use crate::source::Source;
+use crate::spec::Spec;
+use crate::workspace::{SourceName, SourcePaths, Workspace};
+
+use super::collect::usable_spec;
+use super::shown;
+
+/// How many sources are validated at once.
+const CONCURRENCY: usize = 32;
+/// The default timeout of one request.
+const DEFAULT_TIMEOUT: u64 = 15;
+
+/// A source ready to be sent, or already decided.
+enum Prepared {
+    Ready(Box<Ready>),
+    Decided(Outcome),
+}
+
+struct Ready {
+    spec: Spec,
+    file: AuthCheck,
+    credentials: Credentials,
+    check: usize,
+}
+
+pub fn run(
+    workspace: &Workspace,
+    args: &ValidateArgs,
+    printer: &mut Printer,
+) -> Result<Exit, Error> {
+    let names: Vec<SourceName> = if args.all {
+        workspace
+            .sources()?
+            .into_iter()
+            .filter(|n| workspace.paths(n).spec.is_file())
+            .collect()
+    } else {
+        args.sources.clone()
+    };
+    if names.is_empty() {
+        return Err(Error::Usage("no sources with a spec to validate".into()));
+    }
+    let timeout = Duration::from_secs(args.timeout.unwrap_or(DEFAULT_TIMEOUT).max(1));
+    let mut prepared = Vec::new();
+    for name in &names {
+        let paths = workspace.source(name)?;
+        prepared.push((name.clone(), prepare(&paths, args, printer.color())));
+    }
+    if args.dry_run {
+        return dry_run(&prepared, timeout, printer);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Output)?;
+    let outcomes = runtime.block_on(send_all(prepared, timeout));
+    report(&outcomes, printer)?;
+    Ok(combined_exit(
+        outcomes.iter().map(|(_, o)| o.verdict.exit()),
+    ))
+}
+
+/// The exit code of several verdicts: an input problem first, then a
+/// rejection, then a missing verdict.
+pub fn combined_exit(exits: impl Iterator<Item = Exit>) -> Exit {
+    let exits: Vec<Exit> = exits.collect();
+    [Exit::Input, Exit::Negative, Exit::NoVerdict]
+        .into_iter()
+        .find(|e| exits.contains(e))
+        .unwrap_or(Exit::Done)
+}
+
+fn decided(verdict: Verdict, reason: impl Into<String>) -> Prepared {
+    Prepared::Decided(Outcome {
+        verdict,
+        status: None,
+        reason: reason.into(),
+        identity: None,
+        auth_method: None,
+        warnings: Vec::new(),
+        elapsed: Duration::ZERO,
+    })
+}
+
+fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
+    let name = paths.name.as_str();
+    let spec = match usable_spec(paths, color) {
+        Ok(spec) => spec,
+        Err(e) => return decided(Verdict::BadCheck, e.to_string()),
+    };
+    let origin = Origin::locate(
+        args.config.as_deref(),
+        args.config_dir.as_deref(),
+        name,
+        &paths.credentials,
+        |k| std::env::var(k).ok(),
+    );
+    let credentials = match origin.read(|k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(CredentialsError::Missing(origin)) => {
+            return decided(
+                Verdict::MissingCredentials,
+                format!(
+                    "no credentials: {origin} does not exist (`connector-auth collect {name}` saves them)"
+                ),
+            );
+        }
+        Err(e) => return decided(Verdict::MissingCredentials, e.to_string()),
+    };
+    let file = match load_check(paths, &spec, color) {
+        Ok(file) => file,
+        Err(why) => return decided(Verdict::BadCheck, why),
+    };
+    match check::run::choose(&file, &spec, &credentials) {
+        Ok(chosen) => {
+            let index = file
+                .checks
+                .iter()
+                .position(|c| std::ptr::eq(c, chosen))
+                .unwrap_or(0);
+            Prepared::Ready(Box::new(Ready {
+                spec,
+                file,
+                credentials,
+                check: index,
+            }))
+        }
+        Err(missing) => decided(
+            Verdict::MissingCredentials,
+            format!(
+                "the credentials lack {} (from {origin})",
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    }
+}
+
+/// The source's auth check; its errors are printed.
+fn load_check(paths: &SourcePaths, spec: &Spec, color: bool) -> Result<AuthCheck, String> {
+    if !paths.auth_check.is_file() {
+        return Err(format!(
+            "no auth check at {} (deriving one is not available yet; write it by hand)",
+            shown(&paths.auth_check)
+        ));
+    }
+    let loaded = check::load(&paths.auth_check, spec).map_err(|e| e.to_string())?;
+    let source = Source::new(shown(&paths.auth_check), loaded.source.text().to_string());
+    let mut errors = 0;
+    for finding in &loaded.findings {
+        if finding.severity() == Severity::Error {
+            errors += 1;
+        }
+        eprint(finding.render(&source, color).trim_end());
+    }
+    match loaded.check {
+        Some(file) if errors == 0 => Ok(file),
+        _ => Err(format!("{} has errors (above)", shown(&paths.auth_check))),
+    }
+}
+
+async fn send_all(
+    prepared: Vec<(SourceName, Prepared)>,
+    timeout: Duration,
+) -> Vec<(SourceName, Outcome)> {
+    let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut results: Vec<(SourceName, Option<Outcome>)> = Vec::new();
+    for (index, (name, prep)) in prepared.into_iter().enumerate() {
+        match prep {
+            Prepared::Decided(outcome) => results.push((name, Some(outcome))),
+            Prepared::Ready(ready) => {
+                results.push((name, None));
+                let permits = permits.clone();
+                tasks.spawn(async move {
+                    let _permit = permits.acquire().await;
+                    let request = Request {
+                        file: &ready.file,
+                        check: &ready.file.checks[ready.check],
+                        spec: &ready.spec,
+                        credentials: &ready.credentials,
+                        timeout,
+                    };
+                    (index, request.send().await)
+                });
+            }
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        if let Ok((index, outcome)) = done {
+            if let Some(slot) = results.get_mut(index) {
+                slot.1 = Some(outcome);
+            }
+        }
+    }
+    results
+        .into_iter()
+        .map(|(name, outcome)| {
+            let outcome = outcome.unwrap_or_else(|| Outcome {
+                verdict: Verdict::BadCheck,
+                status: None,
+                reason: "the check stopped unexpectedly".into(),
+                identity: None,
+                auth_method: None,
+                warnings: Vec::new(),
+                elapsed: Duration::ZERO,
+            });
+            (name, outcome)
+        })
+        .collect()
+}
+
+fn report(outcomes: &[(SourceName, Outcome)], printer: &mut Printer) -> Result<(), Error> {
+    if printer.is_json() {
+        for (name, o) in outcomes {
+            printer.json(&serde_json::json!({
+                "source": name.as_str(),
+                "auth_method": o.auth_method,
+                "outcome": o.verdict,
+                "status": o.status,
+                "reason": o.reason,
+                "identity": o.identity,
+                "warnings": o.warnings,
+                "elapsed_ms": o.elapsed.as_millis() as u64,
+            }))?;
+        }
+        return Ok(());
+    }
+    let tone = |v: Verdict| match v.exit() {
+        Exit::Done => Tone::Good,
+        Exit::NoVerdict => Tone::Warn,
+        _ => Tone::Bad,
+    };
+    if let [(name, o)] = outcomes {
+        let mark = printer.paint(
+            if o.verdict == Verdict::Ok {
+                "✓"
+            } else {
+                "✗"
+            },
+            tone(o.verdict),
+        );
+        let verdict = printer.paint(o.verdict.as_str(), tone(o.verdict));
+        let method = o
+            .auth_method
+            .as_deref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default();
+        printer.line(&format!(
+            "{mark} {name}{method}: {verdict} — {} [{} ms]",
+            o.reason,
+            o.elapsed.as_millis()
+        ))?;
+    } else {
+        let rows: Vec<Vec<String>> = outcomes
+            .iter()
+            .map(|(name, o)| {
+                vec![
+                    name.to_string(),
+                    o.auth_method.clone().unwrap_or_else(|| "-".into()),
+                    o.verdict.as_str().to_string(),
+                    o.status
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    format!("{} ms", o.elapsed.as_millis()),
+                    o.reason.clone(),
+                ]
+            })
+            .collect();
+        printer.table(
+            &["SOURCE", "METHOD", "OUTCOME", "STATUS", "TIME", "REASON"],
+            &rows,
+        )?;
+    }
+    for (name, o) in outcomes {
+        for w in &o.warnings {
+            eprint(&format!("warning: {name}: {w}"));
+        }
+    }
+    Ok(())
+}
+
+fn dry_run(
+    prepared: &[(SourceName, Prepared)],
+    timeout: Duration,
+    printer: &mut Printer,
+) -> Result<Exit, Error> {
+    let mut exits = Vec::new();
+    for (name, prep) in prepared {
+        let preview = match prep {
+            Prepared::Decided(o) => Err(o.clone()),
+            Prepared::Ready(ready) => Request {
+                file: &ready.file,
+                check: &ready.file.checks[ready.check],
+                spec: &ready.spec,
+                credentials: &ready.credentials,
+                timeout,
+            }
+            .preview()
+            .map_err(|why| Outcome {
+                verdict: Verdict::BadCheck,
+                status: None,
+                reason: why,
+                identity: None,
+                auth_method: None,
+                warnings: Vec::new(),
+                elapsed: Duration::ZERO,
+            }),
+        };
+        match preview {
+            Ok(p) => {
+                exits.push(Exit::Done);
+                if printer.is_json() {
+                    printer.json(&serde_json::json!({
+                        "source": name.as_str(),
+                        "dry_run": true,
+                        "auth_method": p.auth_method,
+                        "method": p.method,
+                        "url": p.url,
+                        "headers": p.headers.iter().map(|(k, v)| serde_json::json!({"name": k, "value": v})).collect::<Vec<_>>(),
+                    }))?;
+                } else {
+                    let mut text = format!(
+                        "{name}: would send (nothing sent)\n  {} {}\n",
+                        p.method, p.url
+                    );
+                    for (k, v) in &p.headers {
+                        text.push_str(&format!("  {k}: {v}\n"));
+                    }
+                    printer.text(&text)?;
+                }
+            }
+            Err(o) => {
+                exits.push(o.verdict.exit());
+                if printer.is_json() {
+                    printer.json(&serde_json::json!({
+                        "source": name.as_str(), "dry_run": true, "outcome": o.verdict, "reason": o.reason,
+                    }))?;
+                } else {
+                    printer.line(&format!("{name}: {} — {}", o.verdict.as_str(), o.reason))?;
+                }
+            }
+        }
+    }
+    Ok(combined_exit(exits.into_iter()))
+}
