@@ -210,6 +210,42 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
     .await
     .expect("refresh grant");
     assert!(!grant.access_token.is_empty());
+    // validate uses the refresh grant, then the token, on the provider's userinfo.
+    repo.file(
+        &format!("{TESTS}/sandbox/auth_check.yaml"),
+        &format!(
+            "checks:\n  - request:\n      url: {}\n      auth: {{oauth: {{}}}}\n    expect:\n      identity: /sub\n",
+            provider.url("/me")
+        ),
+    );
+    let output = repo
+        .cmd()
+        .args(["validate", "sandbox", "--json"])
+        .output()
+        .expect("validate");
+    let row = &crate::support::json_lines(&output.stdout)[0];
+    assert_eq!(row["outcome"], "ok", "{row}");
+    assert_eq!(row["identity"], "alice");
+    let mut file = saved(&repo, "sandbox").expect("credentials");
+    file["refresh_token"] = serde_json::json!("revoked-or-expired-0000");
+    repo.file(
+        &format!("{TESTS}/sandbox/configs/dev_config.json"),
+        &file.to_string(),
+    );
+    let output = repo
+        .cmd()
+        .args(["validate", "sandbox", "--json"])
+        .output()
+        .expect("validate");
+    assert_eq!(output.status.code(), Some(1));
+    let row = &crate::support::json_lines(&output.stdout)[0];
+    assert_eq!(row["outcome"], "invalid_credentials", "{row}");
+    let reason = row["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("invalid_grant") && reason.contains("--reauthorize"),
+        "{reason}"
+    );
+    assert!(!reason.contains("revoked-or-expired-0000"));
 }
 
 #[tokio::test]

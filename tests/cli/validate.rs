@@ -563,3 +563,44 @@ fn a_broken_auth_check_is_an_input_error_with_positions() {
         run.stderr
     );
 }
+
+#[test]
+fn m2m_gets_a_token_by_client_credentials_and_warns_about_missing_scopes() {
+    let api = Nginx::start();
+    let port = crate::provider::free_port();
+    let _provider = crate::provider::Provider::start(port, "http://localhost:1/cb", 0);
+    let repo = Repo::new();
+    let spec =
+        crate::provider::m2m_spec(port).replace("scopes: \"read\"", "scopes: \"read admin\"");
+    source(
+        &repo,
+        "m2m",
+        &spec,
+        &format!(
+            "checks:\n  - request:\n      url: \"{}\"\n      auth: {{oauth: {{}}}}\n",
+            api.url("/any-bearer/me")
+        ),
+        Some(r#"{"client_id": "machine", "client_secret": "machine-secret"}"#),
+    );
+    let (json, run) = outcome(&repo, "m2m", &[]);
+    assert_eq!(json["outcome"], "ok", "{json}");
+    assert_eq!(run.code, Some(0));
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("admin") && warnings.contains("403"),
+        "{warnings}"
+    );
+    assert_hidden(&run, "machine-secret", Some("machine"));
+    repo.file(
+        &format!("{TESTS}/m2m/configs/dev_config.json"),
+        r#"{"client_id": "machine", "client_secret": "wrong-m2m-secret-6666"}"#,
+    );
+    let (json, run) = outcome(&repo, "m2m", &[]);
+    assert_eq!(json["outcome"], "invalid_credentials", "{json}");
+    assert!(
+        json["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("invalid_client"))
+    );
+    assert_hidden(&run, "wrong-m2m-secret-6666", Some("machine"));
+}
