@@ -3,7 +3,6 @@
 //! documented precedence (--config, --config-dir, env JSON, env path, default).
 
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::secret::Secret;
@@ -237,71 +236,20 @@ pub enum CredentialsError {
     },
 }
 
-/// Writes `credentials` to `path` atomically: a temp file in the same
-/// folder (mode 0600), flushed to disk, then renamed over `path`. A missing
-/// folder is created with mode 0700. If `path` is a symlink, the link itself
-/// is replaced, never the file it points to.
+/// Writes `credentials` to `path` atomically (see [`crate::atomic`]): mode
+/// 0600, a missing folder created 0700. If `path` is a symlink, the link
+/// itself is replaced, never the file it points to.
 pub fn write(path: &Path, credentials: &Credentials) -> Result<(), CredentialsError> {
-    let fail = |source| CredentialsError::Write {
+    crate::atomic::write(
+        path,
+        credentials.to_json().as_bytes(),
+        crate::atomic::Access::Private,
+    )
+    .map_err(|source| CredentialsError::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !folder.is_dir() {
-        create_private_dir(&folder).map_err(fail)?;
-    }
-    let mut file = tempfile::Builder::new()
-        .prefix(".credentials-")
-        .suffix(".tmp")
-        .tempfile_in(&folder)
-        .map_err(fail)?;
-    restrict(file.path()).map_err(fail)?;
-    file.write_all(credentials.to_json().as_bytes())
-        .map_err(fail)?;
-    file.as_file().sync_all().map_err(fail)?;
-    file.persist(path).map_err(|e| fail(e.error))?;
-    sync_dir(&folder);
-    Ok(())
+    })
 }
-
-#[cfg(unix)]
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(path)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(path)
-}
-
-#[cfg(unix)]
-fn restrict(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &Path) -> std::io::Result<()> {
-    // Elsewhere the file inherits the folder's ACL, which is the user's profile.
-    Ok(())
-}
-
-#[cfg(unix)]
-fn sync_dir(folder: &Path) {
-    if let Ok(dir) = std::fs::File::open(folder) {
-        let _ = dir.sync_all();
-    }
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_folder: &Path) {}
 
 /// Whether git would commit a file at `path`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,8 @@
 //! steps (spec, collect, validate). `main.rs` only calls [`run`]; every
 //! concept lives in its own module, data flowing workspace → spec → report.
 
+pub mod apidoc;
+pub mod atomic;
 pub mod check;
 pub mod cli;
 mod cmd;

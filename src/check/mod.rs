@@ -3,9 +3,11 @@
 //! looks like. `load` reads and lints it, `derive` writes one from the spec
 //! and API doc, `run` sends it and classifies the answer.
 
+mod derive;
 mod load;
 pub mod run;
 
+pub use derive::{Derived, derive, render};
 pub use load::{Loaded, lint, load, load_str};
 
 use crate::source::Span;

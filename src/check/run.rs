@@ -80,10 +80,13 @@ pub struct Outcome {
     pub auth_method: Option<String>,
     pub warnings: Vec<String>,
     pub elapsed: Duration,
+    /// A new refresh token the provider issued in place of the stored one
+    /// (rotation): the stored one is spent, this one must be saved.
+    pub rotated_refresh_token: Option<Secret>,
 }
 
 impl Outcome {
-    fn new(verdict: Verdict, reason: impl Into<String>) -> Outcome {
+    pub fn new(verdict: Verdict, reason: impl Into<String>) -> Outcome {
         Outcome {
             verdict,
             status: None,
@@ -92,6 +95,7 @@ impl Outcome {
             auth_method: None,
             warnings: Vec::new(),
             elapsed: Duration::ZERO,
+            rotated_refresh_token: None,
         }
     }
 }
@@ -260,12 +264,17 @@ impl Request<'_> {
             Err(why) => return Outcome::new(Verdict::BadCheck, r.scrub(&why)),
         };
         let mut warnings = Vec::new();
+        let mut rotated = None;
         if self.check.auth == Auth::OAuth {
             match self.token(&mut r).await {
-                Ok((token, warning)) => {
-                    r.add(token.expose());
-                    headers.push(("Authorization".into(), format!("Bearer {}", token.expose())));
-                    warnings.extend(warning);
+                Ok(token) => {
+                    r.add(token.access.expose());
+                    headers.push((
+                        "Authorization".into(),
+                        format!("Bearer {}", token.access.expose()),
+                    ));
+                    warnings.extend(token.warning);
+                    rotated = token.rotated;
                 }
                 Err(outcome) => return *outcome,
             }
@@ -308,12 +317,13 @@ impl Request<'_> {
             break classify(self.check, status, &body, location.as_deref(), &url, &r);
         };
         outcome.warnings.splice(0..0, warnings);
+        outcome.rotated_refresh_token = rotated;
         outcome
     }
 
     /// An access token from the spec's OAuth block: client credentials for
     /// m2m, the refresh grant for u2m. Also warns about scopes not granted.
-    async fn token(&self, r: &mut Redactor) -> Result<(Secret, Option<String>), Box<Outcome>> {
+    async fn token(&self, r: &mut Redactor) -> Result<Token, Box<Outcome>> {
         let method = self
             .check
             .auth_method
@@ -376,8 +386,26 @@ impl Request<'_> {
                 )
             })
         });
-        Ok((grant.access_token, warning))
+        let stored = self.value("refresh_token");
+        let rotated = grant
+            .refresh_token
+            .filter(|new| stored.as_deref().is_some_and(|old| old != new.expose()));
+        if let Some(new) = &rotated {
+            r.add(new.expose());
+        }
+        Ok(Token {
+            access: grant.access_token,
+            warning,
+            rotated,
+        })
     }
+}
+
+/// An access token, and what came with it.
+struct Token {
+    access: Secret,
+    warning: Option<String>,
+    rotated: Option<Secret>,
 }
 
 /// A client that follows redirects only within the same origin: credentials

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::apidoc::ApiDoc;
+use crate::atomic;
 use crate::check::run::{Outcome, Request, Verdict};
 use crate::check::{self, AuthCheck};
 use crate::cli::ValidateArgs;
@@ -12,6 +14,7 @@ use crate::credentials::{Credentials, CredentialsError, Origin};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
 use crate::report::{Printer, Tone, eprint};
+use crate::secret::Secret;
 use crate::source::Source;
 use crate::spec::Spec;
 use crate::workspace::{SourceName, SourcePaths, Workspace};
@@ -34,6 +37,7 @@ struct Ready {
     spec: Spec,
     file: AuthCheck,
     credentials: Credentials,
+    origin: Origin,
     check: usize,
 }
 
@@ -85,15 +89,7 @@ pub fn combined_exit(exits: impl Iterator<Item = Exit>) -> Exit {
 }
 
 fn decided(verdict: Verdict, reason: impl Into<String>) -> Prepared {
-    Prepared::Decided(Outcome {
-        verdict,
-        status: None,
-        reason: reason.into(),
-        identity: None,
-        auth_method: None,
-        warnings: Vec::new(),
-        elapsed: Duration::ZERO,
-    })
+    Prepared::Decided(Outcome::new(verdict, reason))
 }
 
 fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
@@ -101,6 +97,10 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
     let spec = match usable_spec(paths, color) {
         Ok(spec) => spec,
         Err(e) => return decided(Verdict::BadCheck, e.to_string()),
+    };
+    let file = match load_check(paths, &spec, color) {
+        Ok(file) => file,
+        Err(why) => return decided(Verdict::BadCheck, why),
     };
     let origin = Origin::locate(
         args.config.as_deref(),
@@ -121,10 +121,6 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
         }
         Err(e) => return decided(Verdict::MissingCredentials, e.to_string()),
     };
-    let file = match load_check(paths, &spec, color) {
-        Ok(file) => file,
-        Err(why) => return decided(Verdict::BadCheck, why),
-    };
     match check::run::choose(&file, &spec, &credentials) {
         Ok(chosen) => {
             let index = file
@@ -136,6 +132,7 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
                 spec,
                 file,
                 credentials,
+                origin,
                 check: index,
             }))
         }
@@ -153,13 +150,53 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
     }
 }
 
-/// The source's auth check; its errors are printed.
+/// Derives an auth check from the spec and API doc and writes it, for the
+/// person to review. TODOs in it stop validation until they are filled in.
+pub fn derive_and_write(paths: &SourcePaths, spec: &Spec) -> Result<(), String> {
+    let doc = paths
+        .api_doc
+        .as_ref()
+        .and_then(|p| Source::read(p).ok())
+        .map(|s| ApiDoc::parse(s.text()));
+    let doc_name = paths
+        .api_doc
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    let derived = check::derive(
+        spec,
+        doc.as_ref(),
+        doc_name.as_deref().unwrap_or("the API doc"),
+    );
+    let text = check::render(
+        &derived,
+        spec.title(paths.name.as_str()),
+        doc_name.as_deref(),
+    );
+    atomic::write(&paths.auth_check, text.as_bytes(), atomic::Access::Shared)
+        .map_err(|e| format!("cannot write {}: {e}", shown(&paths.auth_check)))?;
+    let from = doc_name
+        .map(|d| format!(" from {d}"))
+        .unwrap_or_else(|| " (no API doc found)".into());
+    eprint(&format!(
+        "note: wrote {}, derived{from} and the spec: review it",
+        shown(&paths.auth_check)
+    ));
+    if !derived.todos.is_empty() {
+        eprint(&format!(
+            "note: fill in the TODO in {}: {}",
+            shown(&paths.auth_check),
+            derived.todos.join("; ")
+        ));
+    }
+    Ok(())
+}
+
+/// The source's auth check, derived and written first when missing; its
+/// errors are printed.
 fn load_check(paths: &SourcePaths, spec: &Spec, color: bool) -> Result<AuthCheck, String> {
     if !paths.auth_check.is_file() {
-        return Err(format!(
-            "no auth check at {} (deriving one is not available yet; write it by hand)",
-            shown(&paths.auth_check)
-        ));
+        derive_and_write(paths, spec)?;
     }
     let loaded = check::load(&paths.auth_check, spec).map_err(|e| e.to_string())?;
     let source = Source::new(shown(&paths.auth_check), loaded.source.text().to_string());
@@ -198,7 +235,13 @@ async fn send_all(
                         credentials: &ready.credentials,
                         timeout,
                     };
-                    (index, request.send().await)
+                    let mut outcome = request.send().await;
+                    if let Some(new) = outcome.rotated_refresh_token.take() {
+                        outcome
+                            .warnings
+                            .push(save_rotated(&ready.origin, &ready.credentials, new));
+                    }
+                    (index, outcome)
                 });
             }
         }
@@ -213,18 +256,32 @@ async fn send_all(
     results
         .into_iter()
         .map(|(name, outcome)| {
-            let outcome = outcome.unwrap_or_else(|| Outcome {
-                verdict: Verdict::BadCheck,
-                status: None,
-                reason: "the check stopped unexpectedly".into(),
-                identity: None,
-                auth_method: None,
-                warnings: Vec::new(),
-                elapsed: Duration::ZERO,
+            let outcome = outcome.unwrap_or_else(|| {
+                Outcome::new(Verdict::BadCheck, "the check stopped unexpectedly")
             });
             (name, outcome)
         })
         .collect()
+}
+
+/// Saves a rotated refresh token where the spent one came from.
+fn save_rotated(origin: &Origin, credentials: &Credentials, new: Secret) -> String {
+    let Some(path) = origin.path() else {
+        return format!(
+            "the provider rotated the refresh token: the one in {origin} is now spent; run `connector-auth collect <source> --reauthorize` to get a fresh one"
+        );
+    };
+    let mut updated = credentials.clone();
+    updated.insert("refresh_token", new);
+    match crate::credentials::write(path, &updated) {
+        Ok(()) => format!(
+            "the provider rotated the refresh token; the new one was saved to {}",
+            shown(path)
+        ),
+        Err(e) => {
+            format!("the provider rotated the refresh token, and saving the new one failed: {e}")
+        }
+    }
 }
 
 fn report(outcomes: &[(SourceName, Outcome)], printer: &mut Printer) -> Result<(), Error> {
@@ -314,15 +371,7 @@ fn dry_run(
                 timeout,
             }
             .preview()
-            .map_err(|why| Outcome {
-                verdict: Verdict::BadCheck,
-                status: None,
-                reason: why,
-                identity: None,
-                auth_method: None,
-                warnings: Vec::new(),
-                elapsed: Duration::ZERO,
-            }),
+            .map_err(|why| Outcome::new(Verdict::BadCheck, why)),
         };
         match preview {
             Ok(p) => {

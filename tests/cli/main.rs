@@ -5,6 +5,7 @@ mod apis;
 mod browser;
 mod collect;
 mod commands;
+mod derive;
 mod lint;
 mod oauth_flows;
 mod provider;

@@ -194,22 +194,6 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
         .expect("refresh_token")
         .to_string();
     assert!(!stdout.contains(&refresh) && !stderr.contains(&refresh));
-    // The refresh token works: a refresh grant at the same provider.
-    let app = connector_auth::oauth::App {
-        client_id: client_id.to_string(),
-        client_secret: secret.map(connector_auth::secret::Secret::new),
-        token_url: provider.url("/token"),
-    };
-    let http = connector_auth::oauth::http_client(Duration::from_secs(10)).expect("http");
-    let grant = connector_auth::oauth::refresh(
-        &http,
-        &app,
-        &connector_auth::secret::Secret::new(refresh),
-        &connector_auth::redact::Redactor::new(),
-    )
-    .await
-    .expect("refresh grant");
-    assert!(!grant.access_token.is_empty());
     // validate uses the refresh grant, then the token, on the provider's userinfo.
     repo.file(
         &format!("{TESTS}/sandbox/auth_check.yaml"),
@@ -226,6 +210,35 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
     let row = &crate::support::json_lines(&output.stdout)[0];
     assert_eq!(row["outcome"], "ok", "{row}");
     assert_eq!(row["identity"], "alice");
+    if secret.is_none() {
+        // oidc-provider rotates a public client's refresh token on use:
+        // validate saves the new one, or the stored one would be spent.
+        assert!(row["warnings"].to_string().contains("rotated"), "{row}");
+        let now = saved(&repo, "sandbox").expect("credentials")["refresh_token"].clone();
+        assert_ne!(now.as_str(), Some(refresh.as_str()));
+        assert!(!String::from_utf8_lossy(&output.stdout).contains(now.as_str().unwrap_or("-")));
+    }
+    // The refresh token works: a refresh grant at the same provider.
+    let app = connector_auth::oauth::App {
+        client_id: client_id.to_string(),
+        client_secret: secret.map(connector_auth::secret::Secret::new),
+        token_url: provider.url("/token"),
+    };
+    let http = connector_auth::oauth::http_client(Duration::from_secs(10)).expect("http");
+    let grant = connector_auth::oauth::refresh(
+        &http,
+        &app,
+        &connector_auth::secret::Secret::new(
+            saved(&repo, "sandbox").expect("credentials")["refresh_token"]
+                .as_str()
+                .expect("refresh token")
+                .to_string(),
+        ),
+        &connector_auth::redact::Redactor::new(),
+    )
+    .await
+    .expect("refresh grant");
+    assert!(!grant.access_token.is_empty());
     let mut file = saved(&repo, "sandbox").expect("credentials");
     file["refresh_token"] = serde_json::json!("revoked-or-expired-0000");
     repo.file(

@@ -604,3 +604,51 @@ fn m2m_gets_a_token_by_client_credentials_and_warns_about_missing_scopes() {
     );
     assert_hidden(&run, "wrong-m2m-secret-6666", Some("machine"));
 }
+
+#[test]
+fn a_missing_check_is_derived_from_the_api_doc_written_and_run() {
+    let api = Nginx::start();
+    let repo = Repo::new();
+    repo.spec("zendesk", BASIC_SPEC).api_doc(
+        "zendesk",
+        &format!(
+            "# Zendesk\n\n## Authorization\n\n- **Base URL**: `{base}`\n\n```\ncurl -u <email>/token:<api_token> {base}/basic/me\n```\n",
+            base = api.url("")
+        ),
+    );
+    repo.file(
+        &format!("{TESTS}/zendesk/configs/dev_config.json"),
+        &basic_credentials(apis::BASIC_PASSWORD),
+    );
+    let run = validate(&repo, &["zendesk"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("wrote tests/unit/sources/zendesk/auth_check.yaml"),
+        "{}",
+        run.stderr
+    );
+    let written =
+        std::fs::read_to_string(repo.root().join(format!("{TESTS}/zendesk/auth_check.yaml")))
+            .expect("check");
+    assert!(written.contains("zendesk_api_doc.md line 8"), "{written}");
+    assert!(
+        written.contains(r#"basic: {username: "{email}/token", password: "{api_token}"}"#),
+        "{written}"
+    );
+}
+
+#[test]
+fn a_check_that_cannot_be_derived_is_written_with_todos_and_stops() {
+    let repo = Repo::new();
+    repo.spec("vague", BASIC_SPEC.replace("email", "account_ref").as_str())
+        .api_doc("vague", "# Vague API\n\nSee the README.\n");
+    let run = validate(&repo, &["vague", "--dry-run"]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("fill in the TODO"), "{}", run.stderr);
+    assert!(run.stderr.contains("check-todo"), "{}", run.stderr);
+    let written =
+        std::fs::read_to_string(repo.root().join(format!("{TESTS}/vague/auth_check.yaml")))
+            .expect("written");
+    assert!(written.contains("TODO"));
+}

@@ -1,0 +1,693 @@
+//! What a source's API doc (markdown) says about authentication: its title,
+//! base URL, example requests (curl commands, `GET /path` lines), header
+//! lines, each with the line it came from. Placeholders are written the
+//! spec's way (`{name}`) whatever the doc used (`<your-domain>`, `{{x}}`,
+//! `YOUR_API_KEY`, `$TOKEN`).
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+/// One line of the doc.
+#[derive(Debug, Clone)]
+pub struct DocLine {
+    /// 1-based.
+    pub number: usize,
+    pub text: String,
+    /// The text with placeholders written the spec's way.
+    pub norm: String,
+    /// Inside a fenced or indented code block.
+    pub code: bool,
+    /// The heading the line stands under, lowercased.
+    pub section: String,
+}
+
+/// A fact and where the doc says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+/// An example request.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Example {
+    pub method: String,
+    /// An absolute URL or a path, placeholders normalised.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    /// `curl -u user:password`.
+    pub basic: Option<(String, String)>,
+}
+
+/// A parsed API doc.
+#[derive(Debug, Clone)]
+pub struct ApiDoc {
+    pub title: Option<String>,
+    pub lines: Vec<DocLine>,
+}
+
+impl ApiDoc {
+    pub fn parse(text: &str) -> ApiDoc {
+        let mut code_ranges = Vec::new();
+        let mut headings: Vec<(usize, String, HeadingLevel)> = Vec::new();
+        let mut heading: Option<(usize, String, HeadingLevel)> = None;
+        let mut code_start = None;
+        for (event, range) in Parser::new(text).into_offset_iter() {
+            match event {
+                Event::Start(Tag::CodeBlock(_)) => code_start = Some(range.start),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some(start) = code_start.take() {
+                        code_ranges.push(start..range.end);
+                    }
+                }
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some((range.start, String::new(), level));
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, h, _)) = heading.as_mut() {
+                        h.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(h) = heading.take() {
+                        headings.push(h);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let title = headings
+            .iter()
+            .find(|(_, _, level)| *level == HeadingLevel::H1)
+            .map(|(_, t, _)| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        let mut lines = Vec::new();
+        let mut offset = 0;
+        for (i, line) in text.split('\n').enumerate() {
+            let code = code_ranges.iter().any(|r| r.contains(&offset));
+            let section = headings
+                .iter()
+                .rev()
+                .find(|(at, _, _)| *at <= offset)
+                .map(|(_, t, _)| t.to_lowercase())
+                .unwrap_or_default();
+            let text = line.trim_end_matches('\r').to_string();
+            lines.push(DocLine {
+                number: i + 1,
+                norm: normalise_placeholders(&text),
+                text,
+                code,
+                section,
+            });
+            offset += line.len() + 1;
+        }
+        ApiDoc { title, lines }
+    }
+
+    /// Every URL in the doc, placeholders normalised.
+    pub fn urls(&self) -> Vec<Fact<String>> {
+        self.lines
+            .iter()
+            .flat_map(|l| {
+                urls_in(&l.norm).into_iter().map(move |u| Fact {
+                    value: u,
+                    line: l.number,
+                })
+            })
+            .collect()
+    }
+
+    /// The base URL: one on a line that says "base URL", else the origin
+    /// most example requests use.
+    pub fn base_url(&self) -> Option<Fact<String>> {
+        let said = self
+            .lines
+            .iter()
+            .filter(|l| {
+                let t = l.text.to_lowercase();
+                t.contains("base url")
+                    || t.contains("base_url")
+                    || t.contains("api root")
+                    || t.contains("host:")
+            })
+            .find_map(|l| {
+                urls_in(&l.norm).into_iter().next().map(|u| Fact {
+                    value: u.trim_end_matches('/').to_string(),
+                    line: l.number,
+                })
+            });
+        if said.is_some() {
+            return said;
+        }
+        let mut origins: Vec<(String, usize, usize)> = Vec::new();
+        for ex in self.examples() {
+            if let Some(origin) = origin_of(&ex.value.target) {
+                match origins.iter_mut().find(|(o, _, _)| *o == origin) {
+                    Some(entry) => entry.1 += 1,
+                    None => origins.push((origin, 1, ex.line)),
+                }
+            }
+        }
+        origins
+            .into_iter()
+            .max_by_key(|(_, count, _)| *count)
+            .map(|(value, _, line)| Fact { value, line })
+    }
+
+    /// Example requests: curl commands (continuation lines joined) and
+    /// `GET /path` lines.
+    pub fn examples(&self) -> Vec<Fact<Example>> {
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < self.lines.len() {
+            let line = &self.lines[i];
+            let trimmed = strip_decoration(&line.norm);
+            if trimmed.starts_with("curl ") || trimmed == "curl" {
+                let mut command = trimmed.trim_end_matches('\\').to_string();
+                let mut j = i;
+                while self.lines[j].norm.trim_end().ends_with('\\') && j + 1 < self.lines.len() {
+                    j += 1;
+                    command.push(' ');
+                    command.push_str(self.lines[j].norm.trim().trim_end_matches('\\'));
+                }
+                if let Some(example) = curl(&command) {
+                    found.push(Fact {
+                        value: example,
+                        line: line.number,
+                    });
+                }
+                i = j + 1;
+                continue;
+            }
+            if let Some(example) = request_line(trimmed) {
+                found.push(Fact {
+                    value: example,
+                    line: line.number,
+                });
+            } else if !line.code {
+                // `GET /path` in an inline code span inside a sentence.
+                for span in line.norm.split('`').skip(1).step_by(2) {
+                    if let Some(example) = request_line(span) {
+                        found.push(Fact {
+                            value: example,
+                            line: line.number,
+                        });
+                    }
+                }
+            }
+            i += 1;
+        }
+        found
+    }
+
+    /// `Name: value` header lines (Authorization and X-… or other dashed
+    /// headers) in code blocks or inline code, placeholders normalised.
+    pub fn header_lines(&self) -> Vec<Fact<(String, String)>> {
+        let mut found = Vec::new();
+        for l in &self.lines {
+            let candidates: Vec<&str> = if l.code {
+                vec![l.norm.as_str()]
+            } else {
+                l.norm.split('`').skip(1).step_by(2).collect()
+            };
+            for text in candidates {
+                let text = strip_decoration(text);
+                let text = text
+                    .trim_start_matches("-H")
+                    .trim()
+                    .trim_matches(['"', '\'']);
+                let Some((name, value)) = text.split_once(':') else {
+                    continue;
+                };
+                let name = name.trim();
+                let dashed = name.contains('-')
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !name.starts_with('-');
+                let is_header = name.eq_ignore_ascii_case("authorization") || dashed;
+                if is_header && !value.trim().starts_with("//") {
+                    found.push(Fact {
+                        value: (name.to_string(), value.trim().to_string()),
+                        line: l.number,
+                    });
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Drops list markers, quotes and backticks around a line.
+fn strip_decoration(line: &str) -> &str {
+    let t = line.trim();
+    let t = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("* "))
+        .unwrap_or(t);
+    let t = t.strip_prefix("$ ").unwrap_or(t);
+    t.trim_matches('`').trim()
+}
+
+/// `GET /path` or `GET https://…`.
+fn request_line(text: &str) -> Option<Example> {
+    let text = text.trim_start_matches(['*', '#', ' ']);
+    let (method, rest) = text.split_once(' ')?;
+    if !matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD") {
+        return None;
+    }
+    let target = rest.split_whitespace().next()?.trim_matches('`');
+    if !(target.starts_with('/')
+        || target.contains("://")
+        || target.starts_with('{')
+        || target.starts_with('<'))
+    {
+        return None;
+    }
+    Some(Example {
+        method: method.to_string(),
+        target: normalise_placeholders(target),
+        ..Example::default()
+    })
+}
+
+/// Splits a shell command line into words, honouring quotes.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut in_word = false;
+    for c in command.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// The request a curl command sends.
+fn curl(command: &str) -> Option<Example> {
+    let words = shell_words(command);
+    let mut example = Example {
+        method: "GET".into(),
+        ..Example::default()
+    };
+    let mut explicit_method = false;
+    let mut iter = words.iter().skip(1).peekable();
+    while let Some(word) = iter.next() {
+        match word.as_str() {
+            "-X" | "--request" => {
+                if let Some(m) = iter.next() {
+                    example.method = m.to_uppercase();
+                    explicit_method = true;
+                }
+            }
+            "-H" | "--header" => {
+                if let Some(h) = iter.next() {
+                    if let Some((k, v)) = h.split_once(':') {
+                        example
+                            .headers
+                            .push((k.trim().to_string(), normalise_placeholders(v.trim())));
+                    }
+                }
+            }
+            "-u" | "--user" => {
+                if let Some(u) = iter.next() {
+                    let (user, pass) = u.split_once(':').unwrap_or((u, ""));
+                    example.basic =
+                        Some((normalise_placeholders(user), normalise_placeholders(pass)));
+                }
+            }
+            "-d" | "--data" | "--data-raw" | "--data-urlencode" | "--json" | "-F" | "--form" => {
+                iter.next();
+                if !explicit_method {
+                    example.method = "POST".into();
+                }
+            }
+            "-G" | "--get" => {
+                example.method = "GET".into();
+                explicit_method = true;
+            }
+            w if w.starts_with('-') => {}
+            w => {
+                if example.target.is_empty()
+                    && (w.contains("://")
+                        || w.starts_with('{')
+                        || w.starts_with('<')
+                        || w.starts_with('$'))
+                {
+                    example.target = normalise_placeholders(w);
+                }
+            }
+        }
+    }
+    (!example.target.is_empty()).then_some(example)
+}
+
+/// The URLs in a line of text.
+fn urls_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("http") {
+        let candidate = &rest[at..];
+        let Some(scheme_end) = candidate.find("://").filter(|i| *i <= 5) else {
+            rest = &rest[at + 4..];
+            continue;
+        };
+        let mut end = scheme_end + 3;
+        let bytes = candidate.as_bytes();
+        let mut angle = false;
+        while end < bytes.len() {
+            let c = bytes[end] as char;
+            match c {
+                '<' => angle = true,
+                '>' if angle => angle = false,
+                c if c.is_whitespace() || "\"'`),]|".contains(c) => break,
+                '>' => break,
+                _ => {}
+            }
+            end += 1;
+        }
+        let url = candidate[..end].trim_end_matches(['.', ':', ';']);
+        if url.len() > scheme_end + 3 {
+            found.push(normalise_placeholders(url));
+        }
+        rest = &candidate[end..];
+    }
+    found
+}
+
+/// `scheme://host[:port]` of an absolute URL.
+fn origin_of(url: &str) -> Option<String> {
+    let scheme_end = url.find("://")?;
+    let rest = &url[scheme_end + 3..];
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(url[..scheme_end + 3 + host_end].to_string())
+}
+
+/// Writes every placeholder the spec's way: `{name}`, snake_case.
+pub fn normalise_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let close = match c {
+            '<' => Some('>'),
+            '{' => Some('}'),
+            _ => None,
+        };
+        if let Some(close) = close {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] == c {
+                j += 1;
+            }
+            let start = j;
+            while j < chars.len() && (chars[j].is_ascii_alphanumeric() || "_- ".contains(chars[j]))
+            {
+                j += 1;
+            }
+            if j < chars.len() && chars[j] == close && j > start {
+                let name = snake(&chars[start..j].iter().collect::<String>());
+                while j < chars.len() && chars[j] == close {
+                    j += 1;
+                }
+                out.push('{');
+                out.push_str(&name);
+                out.push('}');
+                i = j;
+                continue;
+            }
+        }
+        if c == '$' {
+            let mut j = i + 1;
+            let braced = chars.get(j) == Some(&'{');
+            if braced {
+                j += 1;
+            }
+            let start = j;
+            while j < chars.len()
+                && (chars[j].is_ascii_uppercase() || chars[j].is_ascii_digit() || chars[j] == '_')
+            {
+                j += 1;
+            }
+            if j > start + 1 {
+                out.push('{');
+                out.push_str(&snake(&chars[start..j].iter().collect::<String>()));
+                out.push('}');
+                i = if braced && chars.get(j) == Some(&'}') {
+                    j + 1
+                } else {
+                    j
+                };
+                continue;
+            }
+        }
+        if c.is_ascii_uppercase() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_uppercase() || chars[j].is_ascii_digit() || chars[j] == '_')
+            {
+                j += 1;
+            }
+            let word: String = chars[i..j].iter().collect();
+            let boundary = j == chars.len() || !chars[j].is_ascii_alphanumeric();
+            if boundary && (word.starts_with("YOUR_") || word.starts_with("MY_")) && word.len() > 5
+            {
+                out.push('{');
+                out.push_str(&snake(&word));
+                out.push('}');
+                i = j;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// `Your-Domain` → `your_domain`.
+pub fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if c == '-' || c == ' ' {
+            out.push('_');
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Words that mean the same credential or setting, whatever a doc calls it.
+const SYNONYMS: &[&[&str]] = &[
+    &[
+        "token",
+        "access_token",
+        "api_token",
+        "personal_access_token",
+        "pat",
+        "auth_token",
+        "bearer_token",
+        "oauth_token",
+        "private_token",
+        "secret_token",
+        "private_app_token",
+    ],
+    &[
+        "api_key",
+        "apikey",
+        "key",
+        "x_api_key",
+        "access_key",
+        "app_key",
+        "subscription_key",
+        "appid",
+        "app_id",
+    ],
+    &[
+        "email",
+        "user",
+        "username",
+        "user_name",
+        "login",
+        "user_email",
+        "account_email",
+        "email_address",
+    ],
+    &["password", "pass", "pwd", "user_password"],
+    &[
+        "subdomain",
+        "domain",
+        "site",
+        "instance",
+        "instance_name",
+        "tenant",
+        "account",
+        "org",
+        "organization",
+        "workspace",
+        "company",
+        "shop",
+        "store",
+        "host",
+        "hostname",
+        "shop_name",
+        "store_name",
+        "account_name",
+        "site_name",
+    ],
+    &["region", "data_center", "datacenter", "dc", "server_prefix"],
+    &["client_id", "app_client_id", "application_id"],
+    &["client_secret", "app_secret", "application_secret"],
+];
+
+/// Which parameter a doc's placeholder name means: the same name, the same
+/// name once `your_`/`my_` and separators are dropped, a synonym, or a name
+/// that contains the other.
+pub fn match_parameter<'a>(
+    doc_name: &str,
+    parameters: &[&'a crate::spec::Parameter],
+) -> Option<&'a crate::spec::Parameter> {
+    let name = snake(doc_name);
+    let name = name
+        .strip_prefix("your_")
+        .or_else(|| name.strip_prefix("my_"))
+        .or_else(|| name.strip_prefix("the_"))
+        .unwrap_or(&name)
+        .trim_end_matches("_here")
+        .to_string();
+    let squash = |s: &str| s.replace('_', "");
+    let same = |a: &str| {
+        parameters
+            .iter()
+            .find(|p| p.name == a || squash(&p.name) == squash(a))
+            .copied()
+    };
+    if let Some(p) = same(&name) {
+        return Some(p);
+    }
+    // A vendor prefix (`datadog_api_key`, `dd_api_key`) and abbreviations
+    // (`app_key` for `application_key`).
+    let unprefixed = name.split_once('_').map(|(_, rest)| rest.to_string());
+    let expanded = |n: &str| {
+        n.split('_')
+            .map(|w| match w {
+                "app" => "application",
+                "org" => "organization",
+                "pat" => "personal_access_token",
+                "pwd" | "pass" => "password",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join("_")
+    };
+    for candidate in [
+        Some(expanded(&name)),
+        unprefixed.clone(),
+        unprefixed.as_deref().map(expanded),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Some(p) = same(&candidate) {
+            return Some(p);
+        }
+    }
+    if let Some(group) = SYNONYMS.iter().find(|g| g.contains(&name.as_str())) {
+        let mut candidates: Vec<&&crate::spec::Parameter> = parameters
+            .iter()
+            .filter(|p| group.contains(&p.name.as_str()))
+            .collect();
+        candidates.sort_by_key(|p| !p.secret);
+        if let Some(p) = candidates.first() {
+            return Some(p);
+        }
+    }
+    parameters
+        .iter()
+        .filter(|p| p.name.len() >= 3 && name.len() >= 3)
+        .find(|p| name.contains(p.name.as_str()) || p.name.contains(name.as_str()))
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_written_the_spec_way() {
+        assert_eq!(
+            normalise_placeholders("https://<your-domain>.atlassian.net/rest/api/3/myself"),
+            "https://{your_domain}.atlassian.net/rest/api/3/myself"
+        );
+        assert_eq!(
+            normalise_placeholders("Bearer {{access_token}}"),
+            "Bearer {access_token}"
+        );
+        assert_eq!(
+            normalise_placeholders("token YOUR_API_KEY"),
+            "token {your_api_key}"
+        );
+        assert_eq!(
+            normalise_placeholders("Bearer $API_TOKEN"),
+            "Bearer {api_token}"
+        );
+        assert_eq!(normalise_placeholders("GET /v1/items"), "GET /v1/items");
+    }
+
+    #[test]
+    fn curl_commands_are_read() {
+        let doc = ApiDoc::parse(
+            "# Acme API\n\n## Authentication\n\n```bash\ncurl -s \\\n  -H \"Authorization: Bearer <token>\" \\\n  https://api.acme.com/v1/me\n```\n\n```\ncurl -u {email}/token:{api_token} https://{subdomain}.zendesk.com/api/v2/users/me.json\n```\n",
+        );
+        assert_eq!(doc.title.as_deref(), Some("Acme API"));
+        let ex = doc.examples();
+        assert_eq!(ex.len(), 2);
+        assert_eq!(ex[0].line, 6);
+        assert_eq!(ex[0].value.target, "https://api.acme.com/v1/me");
+        assert_eq!(
+            ex[0].value.headers,
+            [("Authorization".to_string(), "Bearer {token}".to_string())]
+        );
+        assert_eq!(
+            ex[1].value.basic,
+            Some(("{email}/token".into(), "{api_token}".into()))
+        );
+        assert!(doc.lines[5].code && !doc.lines[2].code);
+        assert_eq!(doc.lines[5].section, "authentication");
+    }
+
+    #[test]
+    fn base_url_and_request_lines() {
+        let doc = ApiDoc::parse(
+            "# X\n\n- **Base URL**: `https://api.example.com/v2/`\n- `GET /users/me` returns you\n\n```\nX-Api-Key: <api_key>\n```\n",
+        );
+        assert_eq!(
+            doc.base_url().map(|f| f.value),
+            Some("https://api.example.com/v2".into())
+        );
+        let ex = doc.examples();
+        assert_eq!(ex[0].value.target, "/users/me");
+        assert_eq!(
+            doc.header_lines()[0].value,
+            ("X-Api-Key".into(), "{api_key}".into())
+        );
+    }
+}

@@ -1,0 +1,532 @@
+//! Deriving an auth check when the source has none: the base URL, how the
+//! credentials are sent and the simplest read-only GET, from the spec and
+//! the API doc. What cannot be derived is written as a TODO, never guessed.
+
+use super::{Auth, AuthCheck, Check, Expect};
+use crate::apidoc::{self, ApiDoc, Example, Fact};
+use crate::source::Span;
+use crate::spec::{AuthMethod, Parameter, Spec};
+use crate::template;
+
+/// A derived check file and where each part came from.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub file: AuthCheck,
+    /// Per check: (comment for the URL, comment for the auth).
+    pub origins: Vec<(String, String)>,
+    /// What could not be derived, to fill in by hand.
+    pub todos: Vec<String>,
+}
+
+/// Path words that mark an endpoint answering "who am I".
+const IDENTITY: &[&str] = &[
+    "me",
+    "myself",
+    "whoami",
+    "self",
+    "user",
+    "account",
+    "current_user",
+    "current",
+    "profile",
+    "userinfo",
+];
+
+pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
+    let mut derived = Derived {
+        file: AuthCheck::default(),
+        origins: Vec::new(),
+        todos: Vec::new(),
+    };
+    let methods: Vec<Option<&AuthMethod>> = if spec.auth_methods.is_empty() {
+        vec![None]
+    } else {
+        spec.auth_methods.iter().map(Some).collect()
+    };
+    for method in methods {
+        let scope = spec.parameters_for(method);
+        let who = method
+            .map(|m| format!(" (auth method `{}`)", m.name))
+            .unwrap_or_default();
+        if method.is_some_and(|m| m.parameters.is_empty()) && spec.oauth_for(method).is_none() {
+            continue; // a `none` method has nothing to check
+        }
+        let (auth, auth_origin) = if spec.oauth_for(method).is_some() {
+            (Auth::OAuth, "auth: the spec's oauth block".to_string())
+        } else {
+            match doc.and_then(|d| auth_from_doc(d, &scope, doc_name)) {
+                Some(found) => found,
+                None => match auth_from_names(&scope) {
+                    Some(found) => found,
+                    None => {
+                        derived
+                            .todos
+                            .push(format!("how the credentials are sent{who}"));
+                        (
+                            Auth::Header {
+                                name: "TODO-header-name".into(),
+                                value: "TODO".into(),
+                            },
+                            "auth: TODO — the API doc does not say how credentials are sent".into(),
+                        )
+                    }
+                },
+            }
+        };
+        let Target {
+            url,
+            origin: url_origin,
+            default,
+        } = match doc.and_then(|d| url_from_doc(d, &scope, doc_name)) {
+            Some(found) => found,
+            None => {
+                derived
+                    .todos
+                    .push(format!("the URL of a simple read-only GET{who}"));
+                Target {
+                    url: "TODO: https://api.example.com/v1/me".into(),
+                    origin: "url: TODO — no usable GET example in the API doc".into(),
+                    default: None,
+                }
+            }
+        };
+        if let Some((k, v)) = default {
+            if derived.file.default_value(&k).is_none() {
+                derived.file.defaults.push((k, v));
+            }
+        }
+        let headers = doc
+            .map(|d| extra_credential_headers(d, &scope, &auth))
+            .unwrap_or_default();
+        derived.file.checks.push(Check {
+            auth_method: method.map(|m| m.name.clone()),
+            method: "GET".into(),
+            url,
+            headers,
+            auth,
+            expect: Expect {
+                status: vec![200],
+                ..Expect::default()
+            },
+            span: Span::default(),
+        });
+        derived.origins.push((url_origin, auth_origin));
+    }
+    derived
+}
+
+/// Rewrites a doc template with spec parameter names; `None` when a
+/// placeholder names nothing in scope.
+fn map_template(text: &str, scope: &[&Parameter]) -> Option<String> {
+    let mut out = text.to_string();
+    for (_, name) in template::placeholders(text) {
+        let p = apidoc::match_parameter(name, scope)?;
+        out = out.replace(&format!("{{{name}}}"), &format!("{{{}}}", p.name));
+    }
+    Some(out)
+}
+
+fn mentions_credential(text: &str, scope: &[&Parameter]) -> bool {
+    template::placeholders(text).iter().any(|(_, n)| {
+        scope
+            .iter()
+            .any(|p| p.name == *n && (p.secret || p.looks_secret()))
+    })
+}
+
+/// Headers carrying credentials the chosen auth does not send (a second
+/// key, as Datadog's application key).
+fn extra_credential_headers(
+    doc: &ApiDoc,
+    scope: &[&Parameter],
+    auth: &Auth,
+) -> Vec<(String, String)> {
+    let mut used: Vec<String> = Vec::new();
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let chosen = match auth {
+        Auth::Header { name, value } => Some((name.as_str(), value.as_str())),
+        _ => None,
+    };
+    if let Some((name, value)) = chosen {
+        used.push(name.to_ascii_lowercase());
+        used.extend(
+            template::placeholders(value)
+                .iter()
+                .map(|(_, n)| n.to_string()),
+        );
+    } else {
+        return headers;
+    }
+    for Fact {
+        value: (name, value),
+        ..
+    } in doc.header_lines()
+    {
+        if used.contains(&name.to_ascii_lowercase()) || name.eq_ignore_ascii_case("authorization") {
+            continue;
+        }
+        if let Some(mapped) = map_template(&value, scope).filter(|m| mentions_credential(m, scope))
+        {
+            let names: Vec<String> = template::placeholders(&mapped)
+                .iter()
+                .map(|(_, n)| n.to_string())
+                .collect();
+            if names.iter().any(|n| used.contains(n)) {
+                continue;
+            }
+            used.push(name.to_ascii_lowercase());
+            used.extend(names);
+            headers.push((name, mapped));
+        }
+    }
+    headers
+}
+
+/// How the doc's examples send credentials, mapped to this scope.
+/// A literal example account (`email@example.com`) stands for the spec's
+/// user parameter.
+fn example_account(value: &str, scope: &[&Parameter]) -> String {
+    if !value.contains('@') || !template::placeholders(value).is_empty() {
+        return value.to_string();
+    }
+    scope
+        .iter()
+        .find(|p| ["email", "username", "user", "login"].contains(&p.name.as_str()))
+        .map_or_else(|| value.to_string(), |p| format!("{{{}}}", p.name))
+}
+
+fn auth_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<(Auth, String)> {
+    let examples = doc.examples();
+    for ex in &examples {
+        if let Some((user, pass)) = &ex.value.basic {
+            let user = &example_account(user, scope);
+            let (u, p) = (map_template(user, scope), map_template(pass, scope));
+            if let (Some(u), Some(p)) = (u, p) {
+                let auth = Auth::Basic {
+                    username: u,
+                    password: p,
+                };
+                if basic_mentions_credential(&auth, scope) {
+                    return Some((
+                        auth,
+                        format!(
+                            "auth: from {doc_name} line {}: curl -u {user}:{pass}",
+                            ex.line
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let mut headers: Vec<Fact<(String, String)>> = examples
+        .iter()
+        .flat_map(|ex| {
+            ex.value.headers.iter().map(|h| Fact {
+                value: h.clone(),
+                line: ex.line,
+            })
+        })
+        .collect();
+    headers.extend(doc.header_lines());
+    for h in &headers {
+        let (name, value) = &h.value;
+        if let Some(auth) = header_auth(name, value, scope) {
+            return Some((
+                auth,
+                format!("auth: from {doc_name} line {}: {name}: {value}", h.line),
+            ));
+        }
+    }
+    for ex in &examples {
+        if let Some((_, query)) = ex.value.target.split_once('?') {
+            for pair in query.split('&') {
+                let Some((k, v)) = pair.split_once('=') else {
+                    continue;
+                };
+                if let Some(mapped) =
+                    map_template(v, scope).filter(|m| mentions_credential(m, scope))
+                {
+                    return Some((
+                        Auth::Query {
+                            name: k.to_string(),
+                            value: mapped,
+                        },
+                        format!("auth: from {doc_name} line {}: ?{k}={v}", ex.line),
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn basic_mentions_credential(auth: &Auth, scope: &[&Parameter]) -> bool {
+    match auth {
+        Auth::Basic { username, password } => {
+            mentions_credential(username, scope) || mentions_credential(password, scope)
+        }
+        _ => false,
+    }
+}
+
+fn header_auth(name: &str, value: &str, scope: &[&Parameter]) -> Option<Auth> {
+    if name.eq_ignore_ascii_case("authorization") {
+        let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+        let rest = rest.trim();
+        if scheme.eq_ignore_ascii_case("bearer") {
+            let mapped = map_template(rest, scope).filter(|m| mentions_credential(m, scope))?;
+            return Some(Auth::Bearer(mapped));
+        }
+        if scheme.eq_ignore_ascii_case("basic") {
+            let inner = rest
+                .trim_start_matches("base64")
+                .trim_matches(|c| c == '(' || c == ')' || c == '"' || c == '\'' || c == ' ');
+            if let Some((u, p)) = inner.split_once(':') {
+                let auth = Auth::Basic {
+                    username: map_template(u.trim_matches(['"', '\'']), scope)?,
+                    password: map_template(p.trim_matches(['"', '\'']), scope)?,
+                };
+                return basic_mentions_credential(&auth, scope).then_some(auth);
+            }
+            return auth_from_names(scope)
+                .map(|(a, _)| a)
+                .filter(|a| matches!(a, Auth::Basic { .. }));
+        }
+        let mapped = map_template(value, scope).filter(|m| mentions_credential(m, scope))?;
+        return Some(Auth::Header {
+            name: "Authorization".into(),
+            value: mapped,
+        });
+    }
+    let mapped = map_template(value, scope).filter(|m| mentions_credential(m, scope))?;
+    Some(Auth::Header {
+        name: name.to_string(),
+        value: mapped,
+    })
+}
+
+/// A guess from parameter names alone, when the doc shows no example:
+/// a user and a secret mean Basic, a lone token means Bearer.
+fn auth_from_names(scope: &[&Parameter]) -> Option<(Auth, String)> {
+    let is = |p: &&&Parameter, words: &[&str]| {
+        let n = p.name.to_ascii_lowercase();
+        words
+            .iter()
+            .any(|w| n == *w || n.ends_with(&format!("_{w}")))
+    };
+    let user = scope
+        .iter()
+        .find(|p| is(p, &["email", "username", "user", "login"]));
+    let secrets: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| p.secret || p.looks_secret())
+        .collect();
+    if let (Some(u), Some(pw)) = (user, secrets.iter().find(|p| is(p, &["password"]))) {
+        return Some((
+            Auth::Basic {
+                username: format!("{{{}}}", u.name),
+                password: format!("{{{}}}", pw.name),
+            },
+            "auth: from the parameter names (a user and a password: HTTP Basic)".into(),
+        ));
+    }
+    if let [only] = secrets.as_slice() {
+        if is(
+            only,
+            &[
+                "token",
+                "access_token",
+                "api_token",
+                "pat",
+                "personal_access_token",
+            ],
+        ) {
+            return Some((
+                Auth::Bearer(format!("{{{}}}", only.name)),
+                "auth: from the parameter names (a single token: Bearer)".into(),
+            ));
+        }
+    }
+    None
+}
+
+/// The URL a check sends to, where it came from, and the default it needs.
+struct Target {
+    url: String,
+    origin: String,
+    default: Option<(String, String)>,
+}
+
+/// The simplest read-only GET of the doc, made absolute and mapped.
+fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Target> {
+    let base = doc.base_url();
+    let base_param = scope
+        .iter()
+        .find(|p| p.name == "base_url" || p.name.ends_with("_base_url"));
+    let mut best: Option<(i64, Target)> = None;
+    for Fact { value: ex, line } in doc.examples() {
+        if ex.method != "GET" {
+            continue;
+        }
+        let Some((url, default)) = absolute(&ex, base.as_ref(), base_param.copied(), scope) else {
+            continue;
+        };
+        let path = url
+            .split("://")
+            .nth(1)
+            .and_then(|r| r.split_once('/'))
+            .map(|(_, p)| p)
+            .unwrap_or("");
+        let path_only = path.split('?').next().unwrap_or(path);
+        let words: Vec<String> = path_only
+            .split(['/', '.', '-'])
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let mut score = 0i64;
+        if words.iter().any(|w| IDENTITY.contains(&w.as_str())) {
+            score += 10;
+        }
+        score -= 4 * template::placeholders(path_only).len() as i64;
+        score -= path_only.len() as i64 / 20;
+        let origin = format!(
+            "url: from {doc_name} line {line}: {} {}",
+            ex.method, ex.target
+        );
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((
+                score,
+                Target {
+                    url,
+                    origin,
+                    default,
+                },
+            ));
+        }
+    }
+    best.map(|(_, target)| target)
+}
+
+/// An example's target as an absolute URL in the spec's names; a fixed base
+/// URL becomes `{base_url}` (with a default) when the spec has that parameter.
+fn absolute(
+    ex: &Example,
+    base: Option<&Fact<String>>,
+    base_param: Option<&Parameter>,
+    scope: &[&Parameter],
+) -> Option<(String, Option<(String, String)>)> {
+    let target = ex.target.split('#').next().unwrap_or(&ex.target);
+    let target = strip_credential_query(target, scope);
+    let joined = if target.contains("://") {
+        target
+    } else {
+        let base = base?.value.trim_end_matches('/').to_string();
+        let path = if target.starts_with('/') {
+            target
+        } else {
+            format!("/{target}")
+        };
+        let base_path = base
+            .split("://")
+            .nth(1)
+            .and_then(|r| r.find('/').map(|i| &r[i..]))
+            .unwrap_or("");
+        if !base_path.is_empty() && path.starts_with(base_path) {
+            let origin_len = base.len() - base_path.len();
+            format!("{}{path}", &base[..origin_len])
+        } else {
+            format!("{base}{path}")
+        }
+    };
+    let mapped = map_template(&joined, scope)?;
+    if let Some(p) = base_param {
+        if let Some(base) = base {
+            let fixed = base.value.trim_end_matches('/');
+            if template::placeholders(fixed).is_empty() && mapped.starts_with(fixed) {
+                let rest = &mapped[fixed.len()..];
+                return Some((
+                    format!("{{{}}}{rest}", p.name),
+                    Some((p.name.clone(), fixed.to_string())),
+                ));
+            }
+        }
+    }
+    Some((mapped, None))
+}
+
+/// Drops query pairs that carry a credential (they become `auth: query`).
+fn strip_credential_query(target: &str, scope: &[&Parameter]) -> String {
+    let Some((path, query)) = target.split_once('?') else {
+        return target.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let v = pair.split_once('=').map_or("", |(_, v)| v);
+            !map_template(v, scope).is_some_and(|m| mentions_credential(&m, scope))
+        })
+        .collect();
+    if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
+}
+
+/// The file as written: a header, then each check with where it came from.
+pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let mut out = format!(
+        "# auth_check.yaml for {title}: one minimal read-only request that proves the\n# credentials work. Derived by connector-auth from {}connector_spec.yaml;\n# review it, it decides what \"the credentials work\" means.\n",
+        doc_name.map(|d| format!("{d} and ")).unwrap_or_default()
+    );
+    if !derived.todos.is_empty() {
+        out.push_str("#\n# TODO: fill in what could not be derived:\n");
+        for t in &derived.todos {
+            out.push_str(&format!("#   - {t}\n"));
+        }
+    }
+    out.push_str("checks:\n");
+    for (check, (url_origin, auth_origin)) in derived.file.checks.iter().zip(&derived.origins) {
+        match &check.auth_method {
+            Some(m) => out.push_str(&format!("  - auth_method: {}\n    request:\n", q(m))),
+            None => out.push_str("  - request:\n"),
+        }
+        out.push_str(&format!("      method: {}\n", check.method));
+        out.push_str(&format!(
+            "      # {url_origin}\n      url: {}\n",
+            q(&check.url)
+        ));
+        if !check.headers.is_empty() {
+            out.push_str("      headers:\n");
+            for (k, v) in &check.headers {
+                out.push_str(&format!("        {}: {}\n", q(k), q(v)));
+            }
+        }
+        out.push_str(&format!("      # {auth_origin}\n      auth:\n"));
+        let line = match &check.auth {
+            Auth::Basic { username, password } => format!(
+                "basic: {{username: {}, password: {}}}",
+                q(username),
+                q(password)
+            ),
+            Auth::Bearer(t) => format!("bearer: {}", q(t)),
+            Auth::Header { name, value } => {
+                format!("header: {{name: {}, value: {}}}", q(name), q(value))
+            }
+            Auth::Query { name, value } => {
+                format!("query: {{name: {}, value: {}}}", q(name), q(value))
+            }
+            Auth::OAuth => "oauth: {}".to_string(),
+            Auth::None => "{}".to_string(),
+        };
+        out.push_str(&format!("        {line}\n"));
+        out.push_str("    expect:\n      status: [200]\n      # identity: /json/pointer/to/the/account  (shown on success; a 200 without it fails)\n");
+    }
+    if !derived.file.defaults.is_empty() {
+        out.push_str("defaults:\n");
+        for (k, v) in &derived.file.defaults {
+            out.push_str(&format!("  {k}: {}\n", q(v)));
+        }
+    }
+    out
+}
