@@ -241,6 +241,9 @@ pub struct ValidateArgs {
     /// Derive and write the check if missing, print the request it would send, send nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// How many sources are validated at once
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
     #[command(flatten)]
     pub json: JsonArg,
 }

@@ -149,6 +149,7 @@ fn missing(check: &Check, file: &AuthCheck, spec: &Spec, credentials: &Credentia
 
 /// Everything needed to send a check.
 pub struct Request<'a> {
+    pub http: &'a reqwest::Client,
     pub file: &'a AuthCheck,
     pub check: &'a Check,
     pub spec: &'a Spec,
@@ -279,10 +280,7 @@ impl Request<'_> {
                 Err(outcome) => return *outcome,
             }
         }
-        let client = match http_client(&url, self.timeout) {
-            Ok(c) => c,
-            Err(why) => return Outcome::new(Verdict::BadCheck, why),
-        };
+        let client = self.http;
         let deadline = Instant::now() + self.timeout;
         let mut retried = false;
         let mut outcome = loop {
@@ -361,13 +359,12 @@ impl Request<'_> {
         if let Some(s) = &app.client_secret {
             r.add_basic(&app.client_id, s.expose());
         }
-        let http = oauth::http_client(self.timeout)
-            .map_err(|e| Box::new(Outcome::new(Verdict::Unreachable, e.to_string())))?;
+        let http = self.http;
         let grant = match block.flow() {
-            Flow::M2m => oauth::client_credentials(&http, &app, &block.scopes, r).await,
+            Flow::M2m => oauth::client_credentials(http, &app, &block.scopes, r).await,
             Flow::U2m | Flow::U2mPerUser => {
                 let refresh = Secret::new(self.value("refresh_token").unwrap_or_default());
-                oauth::refresh(&http, &app, &refresh, r).await
+                oauth::refresh(http, &app, &refresh, r).await
             }
         };
         let grant =
@@ -408,16 +405,21 @@ struct Token {
     rotated: Option<Secret>,
 }
 
-/// A client that follows redirects only within the same origin: credentials
-/// never follow a redirect to another host.
-fn http_client(url: &url::Url, timeout: Duration) -> Result<reqwest::Client, String> {
-    let origin = url.origin();
+/// The client checks are sent with, shared by every check of a run (it
+/// loads the system's root certificates once). It follows redirects only
+/// within the origin of the first request: credentials never follow a
+/// redirect to another host.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .user_agent(concat!("connector-auth/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= 5 || attempt.url().origin() != origin {
+        .redirect(reqwest::redirect::Policy::custom(|attempt| {
+            let same_origin = attempt
+                .previous()
+                .first()
+                .is_some_and(|first| first.origin() == attempt.url().origin());
+            if attempt.previous().len() >= 5 || !same_origin {
                 attempt.stop()
             } else {
                 attempt.follow()

@@ -22,8 +22,6 @@ use crate::workspace::{SourceName, SourcePaths, Workspace};
 use super::collect::usable_spec;
 use super::shown;
 
-/// How many sources are validated at once.
-const CONCURRENCY: usize = 32;
 /// The default timeout of one request.
 const DEFAULT_TIMEOUT: u64 = 15;
 
@@ -71,7 +69,8 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(Error::Output)?;
-    let outcomes = runtime.block_on(send_all(prepared, timeout));
+    let http = Arc::new(check::run::http_client(timeout).map_err(Error::Internal)?);
+    let outcomes = runtime.block_on(send_all(prepared, timeout, usize::from(args.jobs), http));
     report(&outcomes, printer)?;
     Ok(combined_exit(
         outcomes.iter().map(|(_, o)| o.verdict.exit()),
@@ -216,8 +215,10 @@ fn load_check(paths: &SourcePaths, spec: &Spec, color: bool) -> Result<AuthCheck
 async fn send_all(
     prepared: Vec<(SourceName, Prepared)>,
     timeout: Duration,
+    jobs: usize,
+    http: Arc<reqwest::Client>,
 ) -> Vec<(SourceName, Outcome)> {
-    let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
+    let permits = Arc::new(tokio::sync::Semaphore::new(jobs));
     let mut tasks = tokio::task::JoinSet::new();
     let mut results: Vec<(SourceName, Option<Outcome>)> = Vec::new();
     for (index, (name, prep)) in prepared.into_iter().enumerate() {
@@ -226,9 +227,11 @@ async fn send_all(
             Prepared::Ready(ready) => {
                 results.push((name, None));
                 let permits = permits.clone();
+                let http = http.clone();
                 tasks.spawn(async move {
                     let _permit = permits.acquire().await;
                     let request = Request {
+                        http: &http,
                         file: &ready.file,
                         check: &ready.file.checks[ready.check],
                         spec: &ready.spec,
@@ -359,11 +362,13 @@ fn dry_run(
     timeout: Duration,
     printer: &mut Printer,
 ) -> Result<Exit, Error> {
+    let http = check::run::http_client(timeout).map_err(Error::Internal)?;
     let mut exits = Vec::new();
     for (name, prep) in prepared {
         let preview = match prep {
             Prepared::Decided(o) => Err(o.clone()),
             Prepared::Ready(ready) => Request {
+                http: &http,
                 file: &ready.file,
                 check: &ready.file.checks[ready.check],
                 spec: &ready.spec,
