@@ -17,7 +17,10 @@ pub struct DocLine {
     /// Inside a fenced or indented code block.
     pub code: bool,
     /// The heading the line stands under, lowercased.
-    pub section: String,
+    pub section: std::sync::Arc<str>,
+    /// Every heading above the line, outermost first (shared by the lines
+    /// of one section).
+    pub section_path: std::sync::Arc<[String]>,
 }
 
 /// A fact and where the doc says it.
@@ -82,21 +85,48 @@ impl ApiDoc {
             .filter(|t| !t.is_empty());
         let mut lines = Vec::new();
         let mut offset = 0;
+        let mut next_heading = 0;
+        let mut next_code = 0;
+        let mut path: Vec<(HeadingLevel, String)> = Vec::new();
+        let mut shared_path: std::sync::Arc<[String]> = std::sync::Arc::from(Vec::new());
+        let mut section: std::sync::Arc<str> = std::sync::Arc::from("");
         for (i, line) in text.split('\n').enumerate() {
-            let code = code_ranges.iter().any(|r| r.contains(&offset));
-            let section = headings
-                .iter()
-                .rev()
-                .find(|(at, _, _)| *at <= offset)
-                .map(|(_, t, _)| t.to_lowercase())
-                .unwrap_or_default();
+            while code_ranges.get(next_code).is_some_and(|r| r.end <= offset) {
+                next_code += 1;
+            }
+            let code = code_ranges
+                .get(next_code)
+                .is_some_and(|r| r.contains(&offset));
+            let mut changed = false;
+            while let Some((_, t, level)) = headings
+                .get(next_heading)
+                .filter(|(at, _, _)| *at <= offset)
+            {
+                path.retain(|(l, _)| *l < *level);
+                path.push((*level, t.trim().to_string()));
+                next_heading += 1;
+                changed = true;
+            }
+            if changed {
+                shared_path = path
+                    .iter()
+                    .map(|(_, t)| t.clone())
+                    .collect::<Vec<_>>()
+                    .into();
+                section = path
+                    .last()
+                    .map(|(_, t)| t.to_lowercase())
+                    .unwrap_or_default()
+                    .into();
+            }
             let text = line.trim_end_matches('\r').to_string();
             lines.push(DocLine {
                 number: i + 1,
                 norm: normalise_placeholders(&text),
                 text,
                 code,
-                section,
+                section: section.clone(),
+                section_path: shared_path.clone(),
             });
             offset += line.len() + 1;
         }
@@ -402,6 +432,9 @@ fn origin_of(url: &str) -> Option<String> {
 
 /// Writes every placeholder the spec's way: `{name}`, snake_case.
 pub fn normalise_placeholders(text: &str) -> String {
+    if !text.contains(['<', '{', '$', 'Y', 'M']) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
@@ -671,7 +704,7 @@ mod tests {
             Some(("{email}/token".into(), "{api_token}".into()))
         );
         assert!(doc.lines[5].code && !doc.lines[2].code);
-        assert_eq!(doc.lines[5].section, "authentication");
+        assert_eq!(&*doc.lines[5].section, "authentication");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod cmd;
 pub mod collect;
 pub mod credentials;
 pub mod diagnostic;
+pub mod draft;
 pub mod error;
 pub mod oauth;
 pub mod redact;

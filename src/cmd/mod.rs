@@ -5,6 +5,7 @@ mod collect;
 mod completions;
 mod lint;
 mod sources;
+mod spec;
 mod validate;
 
 use crate::cli::{Cli, Command};
@@ -32,7 +33,10 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
         }
         Command::Completions { shell } => completions::run(*shell),
         Command::Authenticate(_) => Err(Error::NotBuilt("authenticate")),
-        Command::Spec(_) => Err(Error::NotBuilt("spec")),
+        Command::Spec(args) => {
+            let mut printer = Printer::new(cli.color, false);
+            spec::run(&workspace()?, args, &mut printer)
+        }
         Command::Collect(args) => {
             let mut printer = Printer::new(cli.color, args.collect.json.json);
             collect::run(&workspace()?, args, &mut printer)

@@ -63,6 +63,7 @@ pub fn browser(
         .build()
         .map_err(crate::error::Error::Output)?;
     runtime.block_on(async {
+        let mut interrupts = Interrupts::listen();
         let listening = server::bind(settings.port)?;
         let port = listening.port;
         let run = std::sync::Arc::new(make_run(port)?);
@@ -105,7 +106,7 @@ pub fn browser(
                 Some(path) => Outcome::Saved(path),
                 None => Outcome::Cancelled(Cancel::Interrupted),
             },
-            () = interrupted() => Outcome::Cancelled(Cancel::Interrupted),
+            () = interrupts.recv() => Outcome::Cancelled(Cancel::Interrupted),
             () = sleep_or_forever(settings.timeout) => Outcome::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
         };
         spinner.finish_and_clear();
@@ -124,25 +125,40 @@ async fn sleep_or_forever(timeout: Option<Duration>) {
     }
 }
 
-/// Ctrl+C, or SIGTERM on unix.
-pub async fn interrupted() {
+/// Ctrl+C, or SIGTERM on unix, listened for from the moment this is made
+/// (so a signal that arrives before the waiting starts still counts).
+pub struct Interrupts {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Interrupts {
+    /// Must be called inside a tokio runtime.
+    pub fn listen() -> Interrupts {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = signal(SignalKind::interrupt())
+                .and_then(|int| signal(SignalKind::terminate()).map(|term| (int, term)))
+                .ok();
+            Interrupts { signals }
+        }
+        #[cfg(not(unix))]
+        {
+            Interrupts {}
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Resolves at the first interrupt.
+    pub async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some((int, term)) = self.signals.as_mut() {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }

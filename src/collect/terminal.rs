@@ -221,6 +221,7 @@ async fn loopback(
     settings: &Settings,
     printer: &mut Printer,
 ) -> Result<Result<Secret, Cancel>, Error> {
+    let mut interrupts = super::Interrupts::listen();
     let listening = super::server::bind(settings.port)?;
     let port = listening.port;
     let redirect = format!("http://localhost:{port}/oauth/callback");
@@ -270,7 +271,7 @@ async fn loopback(
     };
     let outcome = tokio::select! {
         result = wait => result.map(Ok),
-        () = super::interrupted() => Ok(Err(Cancel::Interrupted)),
+        () = interrupts.recv() => Ok(Err(Cancel::Interrupted)),
         () = sleep_or_forever(settings.timeout) => Ok(Err(Cancel::TimedOut(settings.timeout.unwrap_or_default()))),
     };
     let _ = stop.send(true);
@@ -475,7 +476,7 @@ fn restore_terminal_on_interrupt(json: bool) {
         else {
             return;
         };
-        runtime.block_on(super::interrupted());
+        runtime.block_on(async { super::Interrupts::listen().recv().await });
         #[cfg(unix)]
         if let Some(saved) = &saved {
             let _ = rustix::termios::tcsetattr(

@@ -6,6 +6,7 @@ mod browser;
 mod collect;
 mod commands;
 mod derive;
+mod draft;
 mod lint;
 mod oauth_flows;
 mod provider;

@@ -1,0 +1,55 @@
+//! Bench: drafting every fixture doc (tests/fixtures/drafts, with the 1 MB
+//! one generated as the test does), parse + draft, in one pass; prints the
+//! median and fastest of 11 passes. Target: < 50 ms per pass.
+//!
+//! Run: `cargo bench --bench draft`
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use connector_auth::apidoc::ApiDoc;
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drafts");
+    let mut docs: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("drafts")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let name = path.file_name()?.to_str()?.strip_suffix(".md")?.to_string();
+            Some((name, std::fs::read_to_string(&path).ok()?))
+        })
+        .collect();
+    for (name, text) in docs.iter_mut().filter(|(n, _)| n == "huge") {
+        let mut i = 0;
+        while text.len() < 1024 * 1024 {
+            text.push_str(&format!(
+                "\n### Object {i}\n\nThe `object_{i}` endpoint lists records. `GET /v1/objects/{i}?page={{page}}` returns up to 100 rows.\n\n| Field | Type | Description |\n|---|---|---|\n| id | string | Identifier |\n"
+            ));
+            i += 1;
+        }
+        let _ = name;
+    }
+    let bytes: usize = docs.iter().map(|(_, t)| t.len()).sum();
+    let mut times: Vec<Duration> = (0..11)
+        .map(|_| {
+            let start = Instant::now();
+            let mut drafted = 0;
+            for (name, text) in &docs {
+                let doc = ApiDoc::parse(text);
+                if connector_auth::draft::draft(&doc, name).is_ok() {
+                    drafted += 1;
+                }
+            }
+            assert!(drafted >= docs.len() - 1);
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "draft, {} docs ({:.1} MB): median {:.1} ms, fastest {:.1} ms per pass (target < 50 ms)",
+        docs.len(),
+        bytes as f64 / 1_048_576.0,
+        times[5].as_secs_f64() * 1000.0,
+        times[0].as_secs_f64() * 1000.0
+    );
+}
