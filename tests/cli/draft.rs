@@ -12,13 +12,13 @@ use connector_auth::spec::Spec;
 
 use crate::support::fixtures;
 
-/// (method, name, required, secret) for every parameter, and the flows.
-fn facts(
-    spec: &Spec,
-) -> (
-    BTreeSet<(String, String, bool, bool)>,
-    BTreeSet<(String, String)>,
-) {
+/// (method, name, required, secret) of a parameter.
+type Param = (String, String, bool, bool);
+/// (method, flow) of an OAuth block.
+type FlowOf = (String, String);
+
+/// Every parameter of a spec, and its flows.
+fn facts(spec: &Spec) -> (BTreeSet<Param>, BTreeSet<FlowOf>) {
     let mut params = BTreeSet::new();
     let mut flows = BTreeSet::new();
     for p in &spec.parameters {
