@@ -78,7 +78,7 @@ pub enum Command {
     /// Run all three steps for a source: spec, collect, validate
     #[command(after_help = "Examples:\n  connector-auth authenticate zendesk\n  \
         connector-auth authenticate github --mode cli")]
-    Authenticate(SourceCollectArgs),
+    Authenticate(AuthenticateArgs),
 
     /// Step 1: keep the source's connector_spec.yaml, or draft it from the API doc
     #[command(after_help = "Examples:\n  connector-auth spec zendesk            \
@@ -143,7 +143,7 @@ pub enum Shell {
     Fish,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct JsonArg {
     /// Print one JSON object per line instead of text
     #[arg(long)]
@@ -181,7 +181,7 @@ pub enum Mode {
     Cli,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct CollectArgs {
     /// Browser form or terminal prompts
     #[arg(long, value_enum, default_value_t)]
@@ -213,7 +213,21 @@ pub struct CollectArgs {
     pub json: JsonArg,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
+pub struct AuthenticateArgs {
+    /// Source name, e.g. zendesk
+    pub source: SourceName,
+    #[command(flatten)]
+    pub collect: CollectArgs,
+    /// When credentials are already saved, use them without asking
+    #[arg(long, conflicts_with = "recollect")]
+    pub reuse: bool,
+    /// When credentials are already saved, collect them again without asking
+    #[arg(long)]
+    pub recollect: bool,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct SourceCollectArgs {
     /// Source name, e.g. zendesk
     pub source: SourceName,
@@ -221,7 +235,7 @@ pub struct SourceCollectArgs {
     pub collect: CollectArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct ValidateArgs {
     /// Source names, e.g. zendesk github
     #[arg(required_unless_present = "all")]

@@ -48,8 +48,6 @@ pub enum Error {
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
     Read(#[from] ReadError),
-    #[error("`{0}` is not built yet in this version of connector-auth")]
-    NotBuilt(&'static str),
     #[error("{0}")]
     Usage(String),
     #[error("no spec for `{source_name}` at {}; `connector-auth spec {source_name}` drafts one", path.display())]
@@ -74,7 +72,6 @@ impl Error {
         match self {
             Error::Workspace(_)
             | Error::Read(_)
-            | Error::NotBuilt(_)
             | Error::Usage(_)
             | Error::NoSpec { .. }
             | Error::InvalidSpec { .. }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod oauth;
 pub mod redact;
 pub mod report;
+pub mod sandbox;
 pub mod secret;
 pub mod shape;
 pub mod source;

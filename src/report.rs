@@ -174,6 +174,21 @@ pub enum Event<'a> {
     Cancelled {
         reason: &'a str,
     },
+    /// A step of `authenticate` starts.
+    Step {
+        number: u8,
+        name: &'a str,
+    },
+    /// `authenticate` stopped at a step; `resume` is the command to go on.
+    Stopped {
+        step: u8,
+        reason: &'a str,
+        resume: &'a str,
+    },
+    /// `authenticate` finished every step.
+    Authenticated {
+        source: &'a str,
+    },
 }
 
 impl Event<'_> {
@@ -198,6 +213,15 @@ impl Event<'_> {
             Event::Warning(message) => json!({"event": "warning", "message": message}),
             Event::Saved { path } => json!({"event": "saved", "path": path}),
             Event::Cancelled { reason } => json!({"event": "cancelled", "reason": reason}),
+            Event::Step { number, name } => json!({"event": "step", "step": number, "name": name}),
+            Event::Stopped {
+                step,
+                reason,
+                resume,
+            } => {
+                json!({"event": "stopped", "step": step, "reason": reason, "resume": resume})
+            }
+            Event::Authenticated { source } => json!({"event": "authenticated", "source": source}),
         }
     }
 }
@@ -252,6 +276,25 @@ impl Printer {
             Event::Cancelled { reason } => {
                 eprint(&format!("cancelled: {reason}; nothing was written"));
                 Ok(())
+            }
+            Event::Step { number, name } => {
+                let title = self.paint(&format!("Step {number}/3 · {name}"), Tone::Strong);
+                self.line(&format!("\n{title}"))
+            }
+            Event::Stopped {
+                step,
+                reason,
+                resume,
+            } => {
+                let stop = self.paint(&format!("stopped at step {step}"), Tone::Bad);
+                eprint(&format!("{stop}: {reason}\nto go on: {resume}"));
+                Ok(())
+            }
+            Event::Authenticated { source } => {
+                let mark = self.paint("✓", Tone::Good);
+                self.line(&format!(
+                    "\n{mark} {source} is set up: a spec, saved credentials and an auth check that passes"
+                ))
             }
         }
     }

@@ -1,8 +1,10 @@
 //! One module per subcommand. `execute` turns the parsed command line into a
 //! checked workspace and printer, then hands over to the subcommand.
 
+mod authenticate;
 mod collect;
 mod completions;
+mod demo;
 mod lint;
 mod sources;
 mod spec;
@@ -32,7 +34,10 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
             sources::run(&workspace()?, &mut printer)
         }
         Command::Completions { shell } => completions::run(*shell),
-        Command::Authenticate(_) => Err(Error::NotBuilt("authenticate")),
+        Command::Authenticate(args) => {
+            let mut printer = Printer::new(cli.color, args.collect.json.json);
+            authenticate::run(&workspace()?, args, &mut printer)
+        }
         Command::Spec(args) => {
             let mut printer = Printer::new(cli.color, false);
             spec::run(&workspace()?, args, &mut printer)
@@ -45,7 +50,10 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
             let mut printer = Printer::new(cli.color, args.json.json);
             validate::run(&workspace()?, args, &mut printer)
         }
-        Command::Demo(_) => Err(Error::NotBuilt("demo")),
+        Command::Demo(args) => {
+            let mut printer = Printer::new(cli.color, args.json.json);
+            demo::run(args, &mut printer)
+        }
     }
 }
 

@@ -133,7 +133,20 @@ pub fn step_one(paths: &SourcePaths, print: bool, printer: &mut Printer) -> Resu
     for r in &drafted.review {
         explanation.push_str(&format!("  - {r}\n"));
     }
-    if print {
+    if printer.is_json() {
+        let parameters: Vec<serde_json::Value> = drafted
+            .notes
+            .iter()
+            .map(|n| serde_json::json!({"name": n.parameter, "line": n.line, "why": n.why}))
+            .collect();
+        printer.json(&serde_json::json!({
+            "event": "drafted",
+            "path": shown(&paths.spec),
+            "written": !print,
+            "parameters": parameters,
+            "review": drafted.review,
+        }))?;
+    } else if print {
         eprint(explanation.trim_end());
     } else {
         printer.text(&explanation)?;

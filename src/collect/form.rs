@@ -201,6 +201,24 @@ impl Form {
                 Err(why) => problems.push(Problem::new(Some(&p.name), why)),
             }
         }
+        // A u2m flow's refresh token is saved even when the spec does not
+        // declare it: the connector needs it, and only the flow can give it.
+        let declared = self
+            .fields
+            .iter()
+            .any(|f| f.parameter.name == "refresh_token");
+        if !declared && self.oauth(method).is_some_and(|o| o.flow().is_user()) {
+            match from_flow
+                .get("refresh_token")
+                .or_else(|| stored.and_then(|s| s.get("refresh_token")))
+            {
+                Some(token) => credentials.insert("refresh_token", token.clone()),
+                None => problems.push(Problem::new(
+                    None,
+                    "the refresh token comes from the OAuth authorization: click Authorize first",
+                )),
+            }
+        }
         if problems.is_empty() {
             Ok(credentials)
         } else {

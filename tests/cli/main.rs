@@ -5,6 +5,7 @@ mod apis;
 mod browser;
 mod collect;
 mod commands;
+mod demo;
 mod derive;
 mod draft;
 mod lint;

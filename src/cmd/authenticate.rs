@@ -1,0 +1,149 @@
+//! `authenticate`: the three steps in order, each gated by the one before:
+//! keep or draft the spec (lint errors stop here), collect (or reuse) the
+//! credentials, validate them. On a stop it says which step, why, and the
+//! exact command to go on from there.
+
+use std::io::IsTerminal;
+
+use crate::cli::{AuthenticateArgs, SourceCollectArgs, ValidateArgs};
+use crate::error::{Error, Exit};
+use crate::report::{Event, Printer};
+use crate::workspace::Workspace;
+
+use super::shown;
+
+/// A line for people; a `note` event with `--json`.
+fn say(printer: &mut Printer, text: &str) -> std::io::Result<()> {
+    if printer.is_json() {
+        printer.event(&Event::Note(text))
+    } else {
+        printer.line(text)
+    }
+}
+
+pub fn run(
+    workspace: &Workspace,
+    args: &AuthenticateArgs,
+    printer: &mut Printer,
+) -> Result<Exit, Error> {
+    let paths = workspace.source(&args.source)?;
+    let name = args.source.as_str();
+    let again = format!("connector-auth authenticate {name}");
+
+    printer.event(&Event::Step {
+        number: 1,
+        name: "spec",
+    })?;
+    if paths.spec.is_file() {
+        if let Err(err) = super::collect::usable_spec(&paths, printer.color()) {
+            let reason = err.to_string();
+            let resume = format!("fix {}, then run `{again}`", shown(&paths.spec));
+            printer.event(&Event::Stopped {
+                step: 1,
+                reason: &reason,
+                resume: &resume,
+            })?;
+            return Ok(Exit::Negative);
+        }
+        say(printer, &format!("kept {}", shown(&paths.spec)))?;
+    } else {
+        let exit = match super::spec::step_one(&paths, false, printer) {
+            Ok(exit) => exit,
+            Err(err) => {
+                let reason = err.to_string();
+                let resume =
+                    format!("add the API doc or write the spec by hand, then run `{again}`");
+                printer.event(&Event::Stopped {
+                    step: 1,
+                    reason: &reason,
+                    resume: &resume,
+                })?;
+                return Ok(err.exit());
+            }
+        };
+        if exit != Exit::Done {
+            let resume = format!("write or fix {}, then run `{again}`", shown(&paths.spec));
+            printer.event(&Event::Stopped {
+                step: 1,
+                reason: "no usable spec could be drafted from the API doc",
+                resume: &resume,
+            })?;
+            return Ok(exit);
+        }
+    }
+
+    printer.event(&Event::Step {
+        number: 2,
+        name: "collect",
+    })?;
+    let output = args
+        .collect
+        .output
+        .clone()
+        .unwrap_or_else(|| paths.credentials.clone());
+    let collect = if !output.is_file() || args.recollect {
+        true
+    } else if args.reuse {
+        false
+    } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        !dialoguer::Confirm::new()
+            .with_prompt(format!(
+                "Credentials are saved at {}. Use them?",
+                shown(&output)
+            ))
+            .default(true)
+            .interact()
+            .unwrap_or(true)
+    } else {
+        false
+    };
+    if collect {
+        let collect_args = SourceCollectArgs {
+            source: args.source.clone(),
+            collect: args.collect.clone(),
+        };
+        let exit = super::collect::run(workspace, &collect_args, printer)?;
+        if exit != Exit::Done {
+            printer.event(&Event::Stopped {
+                step: 2,
+                reason: "no credentials were saved",
+                resume: &format!("run `{again}` again"),
+            })?;
+            return Ok(exit);
+        }
+    } else {
+        say(
+            printer,
+            &format!(
+                "using the credentials saved at {} (--recollect enters them again)",
+                shown(&output)
+            ),
+        )?;
+    }
+
+    printer.event(&Event::Step {
+        number: 3,
+        name: "validate",
+    })?;
+    let validate_args = ValidateArgs {
+        sources: vec![args.source.clone()],
+        config: args.collect.output.clone(),
+        jobs: 1,
+        json: args.collect.json.clone(),
+        ..ValidateArgs::default()
+    };
+    let exit = super::validate::run(workspace, &validate_args, printer)?;
+    if exit != Exit::Done {
+        let resume = format!(
+            "fix what the verdict says, then `connector-auth validate {name}`; to enter other credentials, `{again} --recollect`"
+        );
+        printer.event(&Event::Stopped {
+            step: 3,
+            reason: "the credentials did not pass the auth check",
+            resume: &resume,
+        })?;
+        return Ok(exit);
+    }
+    printer.event(&Event::Authenticated { source: name })?;
+    Ok(Exit::Done)
+}
