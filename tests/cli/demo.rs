@@ -252,3 +252,53 @@ fn rejected_credentials_stop_at_step_3_with_the_resume_command() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stdout).contains("using the credentials saved at"));
 }
+
+#[tokio::test]
+async fn authenticate_with_an_oauth_spec_against_oidc_provider() {
+    use crate::provider::{Provider, free_port, u2m_spec};
+    let port = free_port();
+    let callback = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(port, true)).file(
+        &format!("{TESTS}/sandbox/auth_check.yaml"),
+        &format!(
+            "checks:\n  - request:\n      url: http://127.0.0.1:{port}/me\n      auth: {{oauth: {{}}}}\n    expect:\n      identity: /sub\n"
+        ),
+    );
+    let _provider = Provider::start(
+        port,
+        &format!("http://localhost:{callback}/oauth/callback"),
+        0,
+    );
+    let mut running = repo.spawn(
+        &[
+            "authenticate",
+            "sandbox",
+            "--no-open",
+            "--port",
+            &callback.to_string(),
+        ],
+        &[],
+        None,
+    );
+    let url = running.next_event("listening").expect("listening")["url"]
+        .as_str()
+        .expect("url")
+        .to_string();
+    let browser = Browser::start().await;
+    browser.client.goto(&url).await.expect("form");
+    browser.fill("client_id", "confidential-pkce").await;
+    browser
+        .fill("client_secret", "confidential-pkce-secret")
+        .await;
+    crate::oauth_flows::authorize_in_popup(&browser, false).await;
+    let status = browser.text(".status.ok").await;
+    assert!(status.starts_with("Authorized"), "{status}");
+    browser.click("button#save").await;
+    assert_eq!(browser.text("h1").await, "Saved");
+    browser.close().await;
+    let (code, stdout, stderr) = finish(running).await;
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains(r#""identity":"alice""#), "{stdout}");
+    assert!(stdout.contains(r#""event":"authenticated""#));
+}

@@ -101,7 +101,7 @@ fn start_cli_loopback(client_id: &str, secret: &str) -> (Repo, Provider, Running
 }
 
 /// Runs the provider's sign-in and consent pages in the popup the form opened.
-async fn authorize_in_popup(browser: &Browser, deny: bool) -> String {
+pub(crate) async fn authorize_in_popup(browser: &Browser, deny: bool) -> String {
     let client = &browser.client;
     let main = client.window().await.expect("main window");
     browser.click("button.authorize").await;
