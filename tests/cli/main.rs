@@ -10,6 +10,7 @@ mod derive;
 mod draft;
 mod lint;
 mod oauth_flows;
+mod properties;
 mod provider;
 mod sources;
 mod spec_model;
