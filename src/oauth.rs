@@ -105,6 +105,48 @@ impl OAuthError {
     }
 }
 
+/// Token endpoint answers larger than this are refused (read no further).
+const MAX_TOKEN_RESPONSE: usize = 256 * 1024;
+
+/// The HTTP client the grants run on: reqwest, reading at most
+/// [`MAX_TOKEN_RESPONSE`] bytes of an answer, so a hostile or broken
+/// provider cannot make the tool hold an unbounded body.
+struct Bounded(reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Bounded {
+    type Error = oauth2::HttpClientError<reqwest::Error>;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, Self::Error>>
+                + Send
+                + Sync
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let request: reqwest::Request = request.try_into().map_err(Box::new)?;
+            let mut response = self.0.execute(request).await.map_err(Box::new)?;
+            let mut builder = oauth2::http::Response::builder().status(response.status());
+            for (name, value) in response.headers() {
+                builder = builder.header(name, value);
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(Box::new)? {
+                if body.len() + chunk.len() > MAX_TOKEN_RESPONSE {
+                    return Err(oauth2::HttpClientError::Other(format!(
+                        "the answer is larger than {} KiB; stopped reading",
+                        MAX_TOKEN_RESPONSE / 1024
+                    )));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            builder.body(body).map_err(oauth2::HttpClientError::Http)
+        })
+    }
+}
+
 /// An HTTP client for token requests: no redirects (a token endpoint that
 /// redirects is refused), a timeout on every request.
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client, OAuthError> {
@@ -254,7 +296,7 @@ pub async fn exchange_code(
             if let Some(v) = verifier {
                 request = request.set_pkce_verifier(v);
             }
-            let response = request.request_async(http).await;
+            let response = request.request_async(&Bounded(http.clone())).await;
             grant(response, &app.token_url, redactor, Step::Code)
         })
     })
@@ -275,7 +317,7 @@ pub async fn client_credentials(
             let response = client
                 .exchange_client_credentials()
                 .add_scopes(scopes)
-                .request_async(http)
+                .request_async(&Bounded(http.clone()))
                 .await;
             grant(response, &app.token_url, redactor, Step::ClientCredentials)
         })
@@ -296,7 +338,7 @@ pub async fn refresh(
         Ok(async move {
             let response = client
                 .exchange_refresh_token(&token)
-                .request_async(http)
+                .request_async(&Bounded(http.clone()))
                 .await;
             grant(response, &app.token_url, redactor, Step::Refresh)
         })
@@ -318,7 +360,7 @@ pub async fn device_start(
     let details: StandardDeviceAuthorizationResponse = client
         .exchange_device_code()
         .add_scopes(scopes.iter().map(|s| Scope::new(s.clone())))
-        .request_async(http)
+        .request_async(&Bounded(http.clone()))
         .await
         .map_err(|e| request_error(e, device_url, redactor, Step::Device))?;
     Ok(DeviceStart {
@@ -343,7 +385,7 @@ pub async fn device_finish(
     let client = base_client(app, AuthType::RequestBody)?;
     let response = client
         .exchange_device_access_token(&start.details)
-        .request_async(http, tokio::time::sleep, Some(timeout))
+        .request_async(&Bounded(http.clone()), tokio::time::sleep, Some(timeout))
         .await;
     match response {
         Ok(token) => Ok(from_token(&token)),
@@ -424,6 +466,12 @@ where
                         }
                     }
                     chain(e)
+                }
+                oauth2::HttpClientError::Other(message) => {
+                    return OAuthError::Malformed {
+                        url: url.to_string(),
+                        detail: scrub(message),
+                    };
                 }
                 other => chain(other),
             };

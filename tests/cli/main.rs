@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod derive;
 mod draft;
+mod faults;
 mod lint;
 mod oauth_flows;
 mod properties;

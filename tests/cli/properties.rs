@@ -33,22 +33,31 @@ fn parameter() -> impl Strategy<Value = Parameter> {
         any::<bool>(),
         any::<bool>(),
         proptest::option::of(prose()),
-        proptest::option::of("[a-zA-Z0-9 :/._-]{1,20}".prop_map(|s| s.trim().to_string()).prop_filter("x", |s| !s.is_empty())),
+        proptest::option::of(
+            "[a-zA-Z0-9 :/._-]{1,20}"
+                .prop_map(|s| s.trim().to_string())
+                .prop_filter("x", |s| !s.is_empty()),
+        ),
     )
-        .prop_map(|(name, kind, required, secret, description, default)| Parameter {
-            name,
-            kind,
-            required,
-            secret,
-            description,
-            default,
-            span: Span::default(),
-        })
+        .prop_map(
+            |(name, kind, required, secret, description, default)| Parameter {
+                name,
+                kind,
+                required,
+                secret,
+                description,
+                default,
+                span: Span::default(),
+            },
+        )
 }
 
 fn unique(params: Vec<Parameter>) -> Vec<Parameter> {
     let mut seen = std::collections::HashSet::new();
-    params.into_iter().filter(|p| seen.insert(p.name.clone())).collect()
+    params
+        .into_iter()
+        .filter(|p| seen.insert(p.name.clone()))
+        .collect()
 }
 
 fn url() -> impl Strategy<Value = Located> {
@@ -60,26 +69,43 @@ fn url() -> impl Strategy<Value = Located> {
 
 fn oauth() -> impl Strategy<Value = OAuth> {
     (
-        proptest::option::of(prop_oneof![Just(Flow::M2m), Just(Flow::U2m), Just(Flow::U2mPerUser)]),
+        proptest::option::of(prop_oneof![
+            Just(Flow::M2m),
+            Just(Flow::U2m),
+            Just(Flow::U2mPerUser)
+        ]),
         any::<bool>(),
         proptest::collection::vec("[a-z.:/_-]{1,12}", 0..4),
         proptest::option::of(url()),
         proptest::option::of(url()),
-        proptest::collection::vec((name(), "[a-z0-9 ]{1,10}".prop_map(|s| s.trim().to_string()).prop_filter("x", |s| !s.is_empty())), 0..3),
+        proptest::collection::vec(
+            (
+                name(),
+                "[a-z0-9 ]{1,10}"
+                    .prop_map(|s| s.trim().to_string())
+                    .prop_filter("x", |s| !s.is_empty()),
+            ),
+            0..3,
+        ),
     )
-        .prop_map(|(flow, pkce, scopes, authorization_url, token_url, extra)| {
-            let mut seen = std::collections::HashSet::new();
-            OAuth {
-                flow,
-                pkce,
-                scopes,
-                authorization_url,
-                token_url,
-                device_authorization_url: None,
-                extra_auth_params: extra.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect(),
-                span: Span::default(),
-            }
-        })
+        .prop_map(
+            |(flow, pkce, scopes, authorization_url, token_url, extra)| {
+                let mut seen = std::collections::HashSet::new();
+                OAuth {
+                    flow,
+                    pkce,
+                    scopes,
+                    authorization_url,
+                    token_url,
+                    device_authorization_url: None,
+                    extra_auth_params: extra
+                        .into_iter()
+                        .filter(|(k, _)| seen.insert(k.clone()))
+                        .collect(),
+                    span: Span::default(),
+                }
+            },
+        )
 }
 
 fn a_spec() -> impl Strategy<Value = Spec> {
@@ -87,7 +113,12 @@ fn a_spec() -> impl Strategy<Value = Spec> {
         proptest::option::of(prose()),
         proptest::collection::vec(parameter(), 0..5),
         proptest::collection::vec(
-            (name(), proptest::option::of(prose()), proptest::collection::vec(parameter(), 0..4), proptest::option::of(oauth())),
+            (
+                name(),
+                proptest::option::of(prose()),
+                proptest::collection::vec(parameter(), 0..4),
+                proptest::option::of(oauth()),
+            ),
             0..3,
         ),
         proptest::option::of(oauth()),
