@@ -282,3 +282,42 @@ async fn clients_hanging_up_and_a_flood_of_garbage_do_not_stop_the_real_save() {
     );
     assert!(hwm_kib < 200 * 1024, "memory grew to {hwm_kib} KiB");
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_while_the_terminal_waits_for_the_oauth_callback_writes_nothing() {
+    let repo = Repo::new();
+    repo.spec(
+        "sandbox",
+        &crate::provider::u2m_spec(crate::provider::free_port(), true),
+    );
+    let callback = crate::provider::free_port();
+    let mut running = repo.spawn(
+        &[
+            "collect",
+            "sandbox",
+            "--mode",
+            "cli",
+            "--no-open",
+            "--port",
+            &callback.to_string(),
+        ],
+        &[],
+        Some("confidential-pkce\nconfidential-pkce-secret\n"),
+    );
+    running.next_event("authorize").expect("authorize event");
+    running.signal("TERM");
+    let (code, stdout, _) = running.finish();
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains(r#""event":"cancelled""#), "{stdout}");
+    assert!(
+        !repo
+            .root()
+            .join(format!("{TESTS}/sandbox/configs/dev_config.json"))
+            .exists()
+    );
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", callback)).is_ok(),
+        "port still held"
+    );
+}
