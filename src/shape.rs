@@ -108,6 +108,22 @@ impl Reader {
         self.findings.push(finding);
     }
 
+    /// A mapping of any keys to single values, as ordered pairs; absent or
+    /// null is empty, other shapes are reported.
+    pub fn pairs(&mut self, node: Option<&Node>, what: &str) -> Vec<(String, String)> {
+        let Some(node) = node.filter(|n| !n.is_null()) else {
+            return Vec::new();
+        };
+        let Some(fields) = self.fields(node, what, None) else {
+            return Vec::new();
+        };
+        fields
+            .entries
+            .iter()
+            .filter_map(|(k, _, v)| self.text(v, k).map(|v| (k.to_string(), v)))
+            .collect()
+    }
+
     /// The fields of a mapping, reporting duplicate keys and keys not in
     /// `known` (`None`: any key is allowed); `None` (reported) when `node` is
     /// not a mapping.

@@ -60,18 +60,7 @@ pub fn load_str(source: Source, spec: &Spec) -> Loaded {
 
 fn file(r: &mut Reader, root: &Node, source: &Source) -> Option<AuthCheck> {
     let top = r.fields(root, "the auth check", Some(TOP_KEYS))?;
-    let defaults = match top.get("defaults") {
-        Some(n) if !n.is_null() => r
-            .fields(n, "`defaults`", None)
-            .map(|f| {
-                f.entries
-                    .iter()
-                    .filter_map(|(k, _, v)| r.text(v, k).map(|v| (k.to_string(), v)))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let defaults = r.pairs(top.get("defaults"), "`defaults`");
     let checks: Vec<Check> = match top.get("checks") {
         Some(list) => r
             .list(list, "`checks`")
@@ -120,18 +109,7 @@ fn check(r: &mut Reader, node: &Node) -> Option<Check> {
         return None;
     };
     todo(r, url_node, &url);
-    let headers = match request.get("headers") {
-        Some(n) if !n.is_null() => r
-            .fields(n, "`headers`", None)
-            .map(|f| {
-                f.entries
-                    .iter()
-                    .filter_map(|(k, _, v)| r.text(v, k).map(|v| (k.to_string(), v)))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let headers = r.pairs(request.get("headers"), "`headers`");
     let auth = match request.get("auth") {
         Some(n) => auth(r, n),
         None => Auth::None,
@@ -255,18 +233,7 @@ fn expect(r: &mut Reader, node: &Node) -> Expect {
                 .collect()
         }
     };
-    let json = match fields.get("json") {
-        Some(n) if !n.is_null() => r
-            .fields(n, "`expect.json`", None)
-            .map(|f| {
-                f.entries
-                    .iter()
-                    .filter_map(|(k, _, v)| r.text(v, k).map(|v| (k.to_string(), v)))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let json = r.pairs(fields.get("json"), "`expect.json`");
     Expect {
         status,
         identity: fields.get("identity").and_then(|n| r.text(n, "identity")),

@@ -280,17 +280,7 @@ impl Loader {
     }
 
     fn extra_params(&mut self, node: &Node) -> Vec<(String, String)> {
-        if node.is_null() {
-            return Vec::new();
-        }
-        let Some(fields) = self.r.fields(node, "`extra_auth_params`", None) else {
-            return Vec::new();
-        };
-        fields
-            .entries
-            .iter()
-            .filter_map(|(k, _, v)| self.r.text(v, k).map(|v| (k.to_string(), v)))
-            .collect()
+        self.r.pairs(Some(node), "`extra_auth_params`")
     }
 }
 
