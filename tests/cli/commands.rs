@@ -87,3 +87,55 @@ fn path_like_source_names_are_refused_by_every_command() {
         }
     }
 }
+
+#[test]
+fn colour_is_decided_once_from_the_flag_the_terminal_and_no_color() {
+    let repo = crate::support::Repo::new();
+    repo.spec(
+        "acme",
+        "connection:\n  parameters:\n    - {name: page_size, type: int}\n",
+    );
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = bin();
+        cmd.current_dir(repo.root()).args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8_lossy(&cmd.output().expect("run").stdout).into_owned()
+    };
+    let forced = run(&["--color", "always", "lint", "acme"], &[]);
+    assert!(forced.contains("\u{1b}["), "--color always paints");
+    let piped = run(&["lint", "acme"], &[]);
+    assert!(!piped.contains("\u{1b}["), "a pipe gets no colour");
+    let never = run(&["--color", "never", "lint", "acme"], &[("NO_COLOR", "")]);
+    assert!(!never.contains("\u{1b}["));
+    let json = run(&["--color", "always", "lint", "acme", "--json"], &[]);
+    assert!(!json.contains("\u{1b}["), "JSON is never painted");
+}
+
+#[cfg(unix)]
+#[test]
+fn no_color_wins_at_a_terminal() {
+    let repo = crate::support::Repo::new();
+    repo.spec(
+        "acme",
+        "connection:\n  parameters:\n    - {name: page_size, type: int}\n",
+    );
+    for (no_color, painted) in [(None, true), (Some("1"), false)] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_connector-auth"));
+        cmd.args(["lint", "acme"])
+            .current_dir(repo.root())
+            .env("TERM", "xterm")
+            .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let mut session = rexpect::session::spawn_command(cmd, Some(10_000)).expect("pty");
+        let text = session.exp_eof().expect("exit");
+        assert_eq!(
+            text.contains("\u{1b}["),
+            painted,
+            "NO_COLOR={no_color:?}: {text:?}"
+        );
+    }
+}
