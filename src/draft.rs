@@ -293,22 +293,7 @@ fn facts(
     let oauth = oauth_block(&doc, &mut found, review);
     let issued = |n: &str| oauth.is_some() && ISSUED.contains(&n);
     let credential = |found: &mut Vec<Found>, text: &str, line: usize, why: &str| {
-        for (_, p) in template::placeholders(text) {
-            let name = param_name(p);
-            if !issued(&name) {
-                add(
-                    found,
-                    Found {
-                        name,
-                        secret: true,
-                        required: true,
-                        line,
-                        why: why.into(),
-                        description: None,
-                    },
-                );
-            }
-        }
+        add_credentials(found, text, line, why, &issued);
     };
     for ex in doc.examples() {
         if let Some((user, pass)) = &ex.value.basic {
@@ -410,6 +395,33 @@ fn facts(
     (parameters, oauth)
 }
 
+/// Adds the placeholders of `text` as required secret parameters, leaving
+/// out tokens a provider issues.
+fn add_credentials(
+    found: &mut Vec<Found>,
+    text: &str,
+    line: usize,
+    why: &str,
+    issued: &dyn Fn(&str) -> bool,
+) {
+    for (_, p) in template::placeholders(text) {
+        let name = param_name(p);
+        if !issued(&name) {
+            add(
+                found,
+                Found {
+                    name,
+                    secret: true,
+                    required: true,
+                    line,
+                    why: why.into(),
+                    description: None,
+                },
+            );
+        }
+    }
+}
+
 fn looks_secret(name: &str) -> bool {
     Parameter {
         name: name.to_string(),
@@ -439,22 +451,13 @@ fn query_credentials(
         if !QUERY_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
             continue;
         }
-        for (_, p) in template::placeholders(v) {
-            let name = param_name(p);
-            if !issued(&name) {
-                add(
-                    found,
-                    Found {
-                        name,
-                        secret: true,
-                        required: true,
-                        line,
-                        why: format!("the `{k}` query parameter"),
-                        description: None,
-                    },
-                );
-            }
-        }
+        add_credentials(
+            found,
+            v,
+            line,
+            &format!("the `{k}` query parameter"),
+            issued,
+        );
     }
 }
 

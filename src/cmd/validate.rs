@@ -39,6 +39,20 @@ struct Ready {
     check: usize,
 }
 
+impl Ready {
+    /// The chosen check of this source, ready to send or preview.
+    fn request<'a>(&'a self, http: &'a reqwest::Client, timeout: Duration) -> Request<'a> {
+        Request {
+            http,
+            file: &self.file,
+            check: &self.file.checks[self.check],
+            spec: &self.spec,
+            credentials: &self.credentials,
+            timeout,
+        }
+    }
+}
+
 pub fn run(
     workspace: &Workspace,
     args: &ValidateArgs,
@@ -230,15 +244,7 @@ async fn send_all(
                 let http = http.clone();
                 tasks.spawn(async move {
                     let _permit = permits.acquire().await;
-                    let request = Request {
-                        http: &http,
-                        file: &ready.file,
-                        check: &ready.file.checks[ready.check],
-                        spec: &ready.spec,
-                        credentials: &ready.credentials,
-                        timeout,
-                    };
-                    let mut outcome = request.send().await;
+                    let mut outcome = ready.request(&http, timeout).send().await;
                     if let Some(new) = outcome.rotated_refresh_token.take() {
                         outcome
                             .warnings
@@ -367,16 +373,10 @@ fn dry_run(
     for (name, prep) in prepared {
         let preview = match prep {
             Prepared::Decided(o) => Err(o.clone()),
-            Prepared::Ready(ready) => Request {
-                http: &http,
-                file: &ready.file,
-                check: &ready.file.checks[ready.check],
-                spec: &ready.spec,
-                credentials: &ready.credentials,
-                timeout,
-            }
-            .preview()
-            .map_err(|why| Outcome::new(Verdict::BadCheck, why)),
+            Prepared::Ready(ready) => ready
+                .request(&http, timeout)
+                .preview()
+                .map_err(|why| Outcome::new(Verdict::BadCheck, why)),
         };
         match preview {
             Ok(p) => {
