@@ -5,7 +5,7 @@
 
 use crate::apidoc::{self, ApiDoc};
 use crate::source::Span;
-use crate::spec::{AuthMethod, Flow, Located, OAuth, ParamType, Parameter, Spec};
+use crate::spec::{AuthMethod, Flow, Located, OAuth, ParamType, Parameter, Spec, credential_like};
 use crate::template;
 
 /// A drafted spec, with where each parameter came from and what to review.
@@ -299,7 +299,7 @@ fn facts(
         if let Some((user, pass)) = &ex.value.basic {
             for (_, p) in template::placeholders(user) {
                 let name = param_name(p);
-                let secret = looks_secret(&name);
+                let secret = credential_like(&name);
                 add(
                     &mut found,
                     Found {
@@ -341,7 +341,7 @@ fn facts(
                 if let Some((u, p)) = inner.split_once(':') {
                     for (_, ph) in template::placeholders(u) {
                         let n = param_name(ph);
-                        let secret = looks_secret(&n);
+                        let secret = credential_like(&n);
                         add(
                             &mut found,
                             Found {
@@ -372,7 +372,7 @@ fn facts(
     base_url(&doc, &mut found);
     stored_sentences(&doc, &mut found, &issued);
     // Where the account is first, then who, then the secrets, then options.
-    found.sort_by_key(|f| (!f.required, f.secret || looks_secret(&f.name)));
+    found.sort_by_key(|f| (!f.required, f.secret || credential_like(&f.name)));
     let parameters: Vec<Parameter> = found
         .into_iter()
         .map(|f| {
@@ -385,7 +385,7 @@ fn facts(
                 description: f.description.or_else(|| describe(&doc, &f.name, f.line)),
                 kind: ParamType::String,
                 required: f.required,
-                secret: f.secret || looks_secret(&f.name),
+                secret: f.secret || credential_like(&f.name),
                 default: None,
                 name: f.name,
                 span: Span::default(),
@@ -420,19 +420,6 @@ fn add_credentials(
             );
         }
     }
-}
-
-fn looks_secret(name: &str) -> bool {
-    Parameter {
-        name: name.to_string(),
-        kind: ParamType::String,
-        required: false,
-        secret: false,
-        description: None,
-        default: None,
-        span: Span::default(),
-    }
-    .looks_secret()
 }
 
 fn query_credentials(
@@ -567,7 +554,7 @@ fn stored_sentences(doc: &ApiDoc, found: &mut Vec<Found>, issued: &dyn Fn(&str) 
                     found,
                     Found {
                         name: w.to_string(),
-                        secret: looks_secret(w),
+                        secret: credential_like(w),
                         required: true,
                         line: line.number,
                         why: "named as a connection value in the doc".into(),
@@ -806,7 +793,7 @@ fn apply_table(spec: &mut Spec, rows: &[Row], notes: &mut Vec<Note>) {
                 name: name.clone(),
                 kind: *kind,
                 required: *required,
-                secret: known.is_some_and(|p| p.secret) || looks_secret(name),
+                secret: known.is_some_and(|p| p.secret) || credential_like(name),
                 description: description.clone(),
                 default: default.clone(),
                 span: Span::default(),
@@ -859,7 +846,7 @@ fn describe(doc: &ApiDoc, name: &str, line: usize) -> Option<String> {
                 .find(|u| u.value.contains(&format!("{{{name}}}")));
             match host {
                 Some(u) => format!("The {name} part of the API address, as in {}.", u.value),
-                None if looks_secret(name) => format!(
+                None if credential_like(name) => format!(
                     "The {} used to authenticate (API doc, line {line}).",
                     name.replace('_', " ")
                 ),

@@ -496,7 +496,7 @@ where
 }
 
 /// An error and its sources, joined, for a one-line reason.
-fn chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
     let mut parts = vec![err.to_string()];
     let mut source = err.source();
     while let Some(s) = source {

@@ -461,12 +461,7 @@ fn network_outcome(e: &reqwest::Error, url: &url::Url, timeout: Duration, r: &Re
             format!("{host} did not answer within {} s", timeout.as_secs()),
         );
     }
-    let mut reason = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        reason = format!("{reason}: {s}");
-        source = s.source();
-    }
+    let reason = oauth::chain(e);
     Outcome::new(
         Verdict::Unreachable,
         r.scrub(&format!("cannot reach {host}: {reason}")),

@@ -118,7 +118,8 @@ pub fn browser(
     })
 }
 
-async fn sleep_or_forever(timeout: Option<Duration>) {
+/// Sleeps for `timeout`, or forever when there is none.
+pub(crate) async fn sleep_or_forever(timeout: Option<Duration>) {
     match timeout {
         Some(t) => tokio::time::sleep(t).await,
         None => std::future::pending().await,

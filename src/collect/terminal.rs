@@ -272,17 +272,10 @@ async fn loopback(
     let outcome = tokio::select! {
         result = wait => result.map(Ok),
         () = interrupts.recv() => Ok(Err(Cancel::Interrupted)),
-        () = sleep_or_forever(settings.timeout) => Ok(Err(Cancel::TimedOut(settings.timeout.unwrap_or_default()))),
+        () = super::sleep_or_forever(settings.timeout) => Ok(Err(Cancel::TimedOut(settings.timeout.unwrap_or_default()))),
     };
     let _ = stop.send(true);
     outcome
-}
-
-async fn sleep_or_forever(timeout: Option<Duration>) {
-    match timeout {
-        Some(t) => tokio::time::sleep(t).await,
-        None => std::future::pending().await,
-    }
 }
 
 /// The device grant: show a code, poll until approved.

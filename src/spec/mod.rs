@@ -212,28 +212,33 @@ fn endpoint<'a>(
 }
 
 impl Parameter {
-    /// A name that looks like it holds a credential (`*token*`, `*secret*`,
-    /// `*password*`, `*key*`), leaving out names that hold an endpoint, an id
-    /// or a type rather than the credential itself.
+    /// Whether the name looks like it holds a credential: [`credential_like`].
     pub fn looks_secret(&self) -> bool {
-        let name = self.name.to_ascii_lowercase();
-        let credential = ["token", "secret", "password", "passwd", "key"]
-            .iter()
-            .any(|w| name.contains(w));
-        let not_the_value = [
-            "_url",
-            "_uri",
-            "_endpoint",
-            "_id",
-            "_type",
-            "_name",
-            "_header",
-            "_expiry",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s));
-        credential && !not_the_value
+        credential_like(&self.name)
     }
+}
+
+/// A name that looks like it holds a credential (`*token*`, `*secret*`,
+/// `*password*`, `*key*`), leaving out names that hold an endpoint, an id
+/// or a type rather than the credential itself.
+pub fn credential_like(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let credential = ["token", "secret", "password", "passwd", "key"]
+        .iter()
+        .any(|w| name.contains(w));
+    let not_the_value = [
+        "_url",
+        "_uri",
+        "_endpoint",
+        "_id",
+        "_type",
+        "_name",
+        "_header",
+        "_expiry",
+    ]
+    .iter()
+    .any(|s| name.ends_with(s));
+    credential && !not_the_value
 }
 
 /// How a source authenticates, in one word, for listings.
