@@ -256,17 +256,42 @@ pub fn write(path: &Path, credentials: &Credentials) -> Result<(), CredentialsEr
 pub enum GitExposure {
     /// Not in a git work tree, or ignored by it.
     Safe,
-    /// Inside the work tree at this root and not ignored.
-    NotIgnored(PathBuf),
+    /// Inside the work tree at `repo` and not ignored: `git add` would take it.
+    NotIgnored {
+        repo: PathBuf,
+        real: Option<PathBuf>,
+    },
     /// Inside a work tree, but git could not be asked.
-    Unknown(PathBuf),
+    Unknown {
+        repo: PathBuf,
+        real: Option<PathBuf>,
+    },
+}
+
+/// Where a file at `path` really lands: its folders' symlinks resolved (the
+/// file itself is replaced, never followed, so only the folders count).
+/// `None` when that is `path` itself.
+pub fn real_location(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let folder = absolute.parent()?;
+    let existing = folder.ancestors().find(|d| d.exists())?;
+    let resolved = std::fs::canonicalize(existing).ok()?;
+    let rest = absolute.strip_prefix(existing).ok()?;
+    let real = resolved.join(rest);
+    (real != absolute).then_some(real)
 }
 
 /// Asks git whether `path` (which need not exist) is ignored by the work
 /// tree holding it. Git is the authority on its own ignore rules (nested
-/// `.gitignore`s, `info/exclude`, global excludes), so it is asked directly.
+/// `.gitignore`s, `info/exclude`, global excludes), so it is asked directly
+/// — about the real path, when a folder on the way is a symlink (git does
+/// not look through links, and the file lands where the link points).
 pub fn git_exposure(path: &Path) -> GitExposure {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let real = real_location(path);
+    let absolute = match &real {
+        Some(r) => r.clone(),
+        None => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    };
     let Some(folder) = absolute.parent() else {
         return GitExposure::Safe;
     };
@@ -285,10 +310,39 @@ pub fn git_exposure(path: &Path) -> GitExposure {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status();
+    let repo = repo.to_path_buf();
     match status.map(|s| s.code()) {
         Ok(Some(0)) => GitExposure::Safe,
-        Ok(Some(1)) => GitExposure::NotIgnored(repo.to_path_buf()),
-        _ => GitExposure::Unknown(repo.to_path_buf()),
+        Ok(Some(1)) => GitExposure::NotIgnored { repo, real },
+        _ => GitExposure::Unknown { repo, real },
+    }
+}
+
+impl GitExposure {
+    /// What to tell the person, if anything. `shown` is the path as given.
+    pub fn warning(&self, shown: &str) -> Option<String> {
+        let (repo, real, verdict) = match self {
+            GitExposure::Safe => return None,
+            GitExposure::NotIgnored { repo, real } => (
+                repo,
+                real,
+                "is not ignored by it: `git add` would commit the credentials; add it to .gitignore",
+            ),
+            GitExposure::Unknown { repo, real } => {
+                (repo, real, "git could not say whether it is ignored")
+            }
+        };
+        Some(match real {
+            Some(real) => format!(
+                "{shown} goes through a symlinked folder: the file lands at {}, inside the git work tree at {}, and {verdict}",
+                real.display(),
+                repo.display()
+            ),
+            None => format!(
+                "{shown} lies inside the git work tree at {} and {verdict}",
+                repo.display()
+            ),
+        })
     }
 }
 

@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod diagnostic;
 pub mod draft;
 pub mod error;
+pub mod loopback;
 pub mod oauth;
 pub mod redact;
 pub mod report;

@@ -1,6 +1,8 @@
 //! Scrubbing secrets out of text before anyone sees it: provider error
-//! bodies, API responses, messages. A secret is removed in the forms it
-//! travels in: raw, base64 (as in a Basic header) and URL-encoded.
+//! bodies, API responses, messages. A secret is found in the forms it
+//! travels in (raw, base64 as in a Basic header, URL-encoded) and in the
+//! escaped forms servers echo it back in (JSON `\/` and `\uXXXX`, HTML
+//! entities), in any mixture.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -13,7 +15,8 @@ const MIN_LEN: usize = 4;
 /// The secrets to remove, in every encoding they may appear in.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
-    needles: Vec<String>,
+    /// Longest first, so a secret inside a longer one does not cut it.
+    needles: Vec<Vec<char>>,
 }
 
 impl Redactor {
@@ -21,15 +24,14 @@ impl Redactor {
         Redactor::default()
     }
 
-    /// Adds a secret value (and its encodings).
+    /// Adds a secret value (and its base64 encodings; URL-encoded and
+    /// escaped forms are matched by [`Redactor::scrub`] itself).
     pub fn add(&mut self, secret: &str) {
-        if secret.len() < MIN_LEN {
+        if secret.chars().count() < MIN_LEN {
             return;
         }
-        self.push(secret.to_string());
+        self.push(secret);
         self.push_encodings(secret.as_bytes());
-        self.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect());
-        self.push(crate::template::percent_encode(secret));
     }
 
     /// Adds a credential as sent in an HTTP Basic header: `user:password`, base64.
@@ -37,26 +39,56 @@ impl Redactor {
         self.push_encodings(format!("{user}:{password}").as_bytes());
     }
 
+    /// Adds a client's credential as a token endpoint's HTTP Basic header
+    /// carries it (RFC 6749 §2.3.1): both parts form-URL-encoded, then
+    /// `id:secret` in base64. With `~ / + =` or a space in the secret this
+    /// differs from [`Redactor::add_basic`], and decodes to the secret.
+    pub fn add_client_basic(&mut self, client_id: &str, client_secret: &str) {
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        self.push_encodings(format!("{}:{}", enc(client_id), enc(client_secret)).as_bytes());
+        self.add_basic(client_id, client_secret);
+    }
+
     fn push_encodings(&mut self, bytes: &[u8]) {
         for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
-            self.push(engine.encode(bytes));
+            self.push(&engine.encode(bytes));
         }
     }
 
-    fn push(&mut self, needle: String) {
-        if needle.len() >= MIN_LEN && !self.needles.contains(&needle) {
-            self.needles.push(needle);
+    fn push(&mut self, needle: &str) {
+        let chars: Vec<char> = needle.chars().collect();
+        if chars.len() >= MIN_LEN && !self.needles.contains(&chars) {
+            self.needles.push(chars);
             self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
         }
     }
 
-    /// `text` with every known secret replaced by [`MASK`].
+    /// `text` with every known secret replaced by [`MASK`], wherever it
+    /// stands raw, percent- or form-encoded, JSON-escaped or as HTML
+    /// entities (one character at a time, so mixtures are found too).
     pub fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for needle in &self.needles {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), MASK);
+        if self.needles.is_empty() {
+            return text.to_string();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let firsts: Vec<char> = self.needles.iter().map(|n| n[0]).collect();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if firsts.contains(&c) || ESCAPE_STARTS.contains(&c) {
+                if let Some(end) = self
+                    .needles
+                    .iter()
+                    .find_map(|needle| match_at(&chars, i, needle))
+                {
+                    out.push_str(MASK);
+                    i = end;
+                    continue;
+                }
             }
+            out.push(c);
+            i += 1;
         }
         out
     }
@@ -64,6 +96,188 @@ impl Redactor {
     pub fn is_empty(&self) -> bool {
         self.needles.is_empty()
     }
+}
+
+/// Characters that can begin an escaped form of another character.
+const ESCAPE_STARTS: &[char] = &['\\', '&', '%', '+'];
+
+/// Where `needle` ends if it stands at `text[at..]`, each of its characters
+/// written literally or in an escaped form. Tried twice, preferring the
+/// escaped reading and then the literal one where both fit (a secret that
+/// itself holds `%`, `&` or a backslash).
+fn match_at(text: &[char], at: usize, needle: &[char]) -> Option<usize> {
+    match_with(text, at, needle, true).or_else(|| match_with(text, at, needle, false))
+}
+
+fn match_with(text: &[char], at: usize, needle: &[char], prefer_escape: bool) -> Option<usize> {
+    let mut j = at;
+    for &want in needle {
+        let literal = (text.get(j) == Some(&want)).then_some(1);
+        let escaped = unescape(text, j).and_then(|(c, len)| (c == want).then_some(len));
+        let step = if prefer_escape {
+            escaped.or(literal)
+        } else {
+            literal.or(escaped)
+        };
+        j += step?;
+    }
+    Some(j)
+}
+
+/// The character an escape sequence at `text[at..]` stands for, and its length.
+fn unescape(text: &[char], at: usize) -> Option<(char, usize)> {
+    match text.get(at)? {
+        '\\' => json_escape(text, at),
+        '&' => html_entity(text, at),
+        '%' => percent(text, at),
+        '+' => Some((' ', 1)),
+        _ => None,
+    }
+}
+
+fn hex_value(text: &[char], from: usize, len: usize) -> Option<u32> {
+    let digits: String = text.get(from..from + len)?.iter().collect();
+    if digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        u32::from_str_radix(&digits, 16).ok()
+    } else {
+        None
+    }
+}
+
+/// `\/`, `\\`, `\"`, `\'` and `\uXXXX` (with surrogate pairs).
+fn json_escape(text: &[char], at: usize) -> Option<(char, usize)> {
+    match text.get(at + 1)? {
+        c @ ('/' | '\\' | '"' | '\'') => Some((*c, 2)),
+        'u' | 'U' => {
+            let high = hex_value(text, at + 2, 4)?;
+            if (0xD800..0xDC00).contains(&high) {
+                if text.get(at + 6) == Some(&'\\') && matches!(text.get(at + 7), Some('u' | 'U')) {
+                    let low = hex_value(text, at + 8, 4)?;
+                    let code = 0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?);
+                    return char::from_u32(code).map(|c| (c, 12));
+                }
+                return None;
+            }
+            char::from_u32(high).map(|c| (c, 6))
+        }
+        _ => None,
+    }
+}
+
+/// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;`, `&#NN;` and `&#xHH;`.
+fn html_entity(text: &[char], at: usize) -> Option<(char, usize)> {
+    let end = (at + 1..text.len().min(at + 12)).find(|&j| text[j] == ';')?;
+    let body: String = text[at + 1..end].iter().collect();
+    let len = end + 1 - at;
+    let named = match body.as_str() {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "sol" => Some('/'),
+        "equals" => Some('='),
+        "plus" => Some('+'),
+        _ => None,
+    };
+    if let Some(c) = named {
+        return Some((c, len));
+    }
+    let number = body.strip_prefix('#')?;
+    let code = match number.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+        None => number.parse().ok()?,
+    };
+    char::from_u32(code).map(|c| (c, len))
+}
+
+/// `%XX`, and the `%XX%XX…` of one multi-byte UTF-8 character.
+fn percent(text: &[char], at: usize) -> Option<(char, usize)> {
+    let first = hex_value(text, at + 1, 2)? as u8;
+    let width = match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => return None,
+    };
+    let mut bytes = vec![first];
+    for k in 1..width {
+        let from = at + 3 * k;
+        if text.get(from) != Some(&'%') {
+            return None;
+        }
+        bytes.push(hex_value(text, from + 1, 2)? as u8);
+    }
+    let s = std::str::from_utf8(&bytes).ok()?;
+    s.chars().next().map(|c| (c, 3 * width))
+}
+
+/// Masks the values of token-looking fields (`access_token`,
+/// `refresh_token`, `id_token`, …) in a body that could not be read as a
+/// token answer: JSON `"name": "value"` pairs and form `name=value` pairs.
+pub fn mask_token_fields(text: &str) -> String {
+    const NAMES: &[&str] = &[
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "client_secret",
+        "device_code",
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'outer: while !rest.is_empty() {
+        for name in NAMES {
+            if let Some(tail) = rest.strip_prefix(name) {
+                if let Some(skip) = value_start(tail) {
+                    out.push_str(name);
+                    out.push_str(&tail[..skip]);
+                    let value = &tail[skip..];
+                    let quoted = tail[..skip].ends_with('"');
+                    let end = value
+                        .find(|c: char| {
+                            if quoted {
+                                c == '"'
+                            } else {
+                                c == '&' || c == ',' || c == '}' || c == '<' || c.is_whitespace()
+                            }
+                        })
+                        .unwrap_or(value.len());
+                    out.push_str(MASK);
+                    rest = &value[end..];
+                    continue 'outer;
+                }
+            }
+        }
+        let Some(c) = rest.chars().next() else { break };
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// After a field name: the length of what separates it from its value
+/// (`=`, `": "`, `: "`, `':'`), if a value follows.
+fn value_start(tail: &str) -> Option<usize> {
+    let bytes = tail.as_bytes();
+    let mut i = 0;
+    if matches!(bytes.first(), Some(b'"' | b'\'')) {
+        i += 1;
+    }
+    while bytes.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    if !matches!(bytes.get(i), Some(b'=' | b':')) {
+        return None;
+    }
+    i += 1;
+    while bytes.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    if matches!(bytes.get(i), Some(b'"' | b'\'')) {
+        i += 1;
+    }
+    Some(i)
 }
 
 #[cfg(test)]
@@ -80,7 +294,7 @@ mod tests {
             "raw s3cr3t/+value= b64 {} form {} pct {} basic {basic}",
             STANDARD.encode("s3cr3t/+value="),
             "s3cr3t%2F%2Bvalue%3D",
-            "s3cr3t%2F%2Bvalue%3D",
+            "s3cr3t%2f%2bvalue%3d",
         );
         let clean = r.scrub(&text);
         assert!(!clean.contains("s3cr3t"), "{clean}");
@@ -95,5 +309,66 @@ mod tests {
         r.add("abc");
         r.add("topsecret");
         assert_eq!(r.scrub("abc user topsecret"), "abc user ***");
+        assert_eq!(r.scrub("100% sure & +1"), "100% sure & +1");
+    }
+
+    #[test]
+    fn escaped_echoes_are_removed() {
+        let mut r = Redactor::new();
+        let key = "k3y/with&<odd>=\"chars\" é";
+        r.add(key);
+        for echoed in [
+            // PHP's json_encode
+            r#"k3y\/with&<odd>=\"chars\" \u00e9"#,
+            // Go's encoding/json
+            r#"k3y/with\u0026\u003codd\u003e=\"chars\" é"#,
+            // upper-case hex, every character escaped
+            r#"\u006B\u0033\u0079\u002F\u0077ith\u0026\u003Codd\u003E\u003D\u0022chars\u0022\u0020\u00E9"#,
+            // HTML
+            "k3y/with&amp;&lt;odd&gt;=&quot;chars&quot; é",
+            "k3y&#x2F;with&#38;&#60;odd&#62;&#61;&#34;chars&#34; é",
+            // form encoding
+            "k3y%2Fwith%26%3Codd%3E%3D%22chars%22+%C3%A9",
+        ] {
+            let clean = r.scrub(&format!("echo: {echoed} end"));
+            assert_eq!(clean, "echo: *** end", "{echoed}");
+        }
+    }
+
+    #[test]
+    fn a_surrogate_pair_is_one_character() {
+        let mut r = Redactor::new();
+        r.add("pw😀pw");
+        assert_eq!(r.scrub(r#"x pw\ud83d\ude00pw y"#), "x *** y");
+    }
+
+    #[test]
+    fn the_client_basic_header_of_rfc6749_is_removed() {
+        let mut r = Redactor::new();
+        let (id, secret) = ("app id", "Zx8~Q/a+b=c d");
+        r.add(secret);
+        r.add_client_basic(id, secret);
+        let sent = STANDARD.encode("app+id:Zx8%7EQ%2Fa%2Bb%3Dc+d");
+        let echoed = format!(r#"{{"error":"invalid_client","auth":"Basic {sent}"}}"#);
+        let clean = r.scrub(&echoed);
+        assert!(!clean.contains(&sent), "{clean}");
+        let php = sent.replace('/', r"\/");
+        assert!(!r.scrub(&php).contains(&sent[..12]), "{php}");
+    }
+
+    #[test]
+    fn token_fields_are_masked_in_unreadable_answers() {
+        let json =
+            r#"{"access_token": "eyJabc.def", "token_type":"weird", "refresh_token":"r-123"}"#;
+        assert_eq!(
+            mask_token_fields(json),
+            r#"{"access_token": "***", "token_type":"weird", "refresh_token":"***"}"#
+        );
+        let form = "access_token=gho_abc123&scope=repo&token_type=bearer";
+        assert_eq!(
+            mask_token_fields(form),
+            "access_token=***&scope=repo&token_type=bearer"
+        );
+        assert_eq!(mask_token_fields("no tokens here"), "no tokens here");
     }
 }

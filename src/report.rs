@@ -317,3 +317,33 @@ pub fn eprint(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{text}");
 }
+
+/// Text a server sent, made safe to print on a terminal: control
+/// characters (ESC, CR, backspace, C1 controls, DEL) and bidirectional
+/// overrides are dropped, line breaks and tabs become spaces. A server can
+/// then neither redraw a line (`ESC[2K`, `\r`) nor reorder what it shows.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\t' => Some(' '),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::printable;
+
+    #[test]
+    fn no_control_character_survives() {
+        let hostile =
+            "denied\x1b[2K\x1b[1G\r✓ api: ok — HTTP 200\u{9b}31m\x07\x08\u{202e}gnp.exe\x7f";
+        let shown = printable(hostile);
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        assert_eq!(shown, "denied[2K[1G✓ api: ok — HTTP 20031mgnp.exe");
+        assert_eq!(printable("a\nb\tc"), "a b c");
+    }
+}

@@ -51,42 +51,89 @@ mod tests {
 pub enum FillError {
     #[error("`{{{0}}}` has no value")]
     Missing(String),
-    #[error("the value of `{0}` cannot stand in a host name")]
-    BadHost(String),
+    /// The value cannot stand where the template puts it; nothing is sent.
+    #[error("the value of `{name}` {why}")]
+    BadValue { name: String, why: &'static str },
 }
 
-/// Fills the placeholders of a URL template. A value standing in the host
-/// must be a host name (letters, digits, `.`, `-`); elsewhere it is
-/// percent-encoded, so no value can add a path, a query or a fragment. A
-/// template that is a single placeholder takes the value as the whole URL.
+impl FillError {
+    fn bad(name: &str, why: &'static str) -> FillError {
+        FillError::BadValue {
+            name: name.to_string(),
+            why,
+        }
+    }
+
+    /// The parameter whose value was refused, if one was.
+    pub fn bad_value(&self) -> Option<&str> {
+        match self {
+            FillError::BadValue { name, .. } => Some(name),
+            FillError::Missing(_) => None,
+        }
+    }
+}
+
+/// Fills the placeholders of a URL template.
+///
+/// - A placeholder that starts the template (`{base_url}/users/me`,
+///   `{service_url}$metadata`) takes an absolute http(s) URL as a prefix,
+///   inserted as is (no query or fragment; a trailing slash is not doubled).
+///   A template that is a single placeholder takes the value as the whole URL.
+/// - A placeholder in the host takes a host label or name (letters, digits,
+///   `.`, `-`).
+/// - Anywhere else the value is percent-encoded, so no value can add a path
+///   segment, a query or a fragment; `.` and `..` are refused.
 pub fn fill_url(
     template: &str,
     value: impl Fn(&str) -> Option<String>,
 ) -> Result<String, FillError> {
     let found = placeholders(template);
-    if let [(0, name)] = found.as_slice() {
-        if template.len() == name.len() + 2 {
-            return value(name).ok_or_else(|| FillError::Missing(name.to_string()));
-        }
-    }
-    let authority_end = template.find("://").map(|i| {
+    let get = |name: &str| value(name).ok_or_else(|| FillError::Missing(name.to_string()));
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut last = 0;
+    let mut rest_found = found.as_slice();
+    // Where the authority ends: placeholders before it stand in the host.
+    let mut authority_end = template.find("://").map(|i| {
         let rest = &template[i + 3..];
         i + 3 + rest.find(['/', '?', '#']).unwrap_or(rest.len())
     });
-    let mut out = String::with_capacity(template.len());
-    let mut last = 0;
-    for (at, name) in found {
+    if let [(0, name), tail @ ..] = found.as_slice() {
+        let v = get(name)?;
+        if template.len() == name.len() + 2 {
+            return Ok(v);
+        }
+        let prefix = url_prefix(name, &v)?;
+        last = name.len() + 2;
+        let after = &template[last..];
+        if prefix.ends_with('/') && after.starts_with('/') {
+            out.push_str(&prefix[..prefix.len() - 1]);
+        } else {
+            out.push_str(&prefix);
+        }
+        authority_end = None;
+        rest_found = tail;
+    }
+    for &(at, name) in rest_found {
         out.push_str(&template[last..at]);
-        let v = value(name).ok_or_else(|| FillError::Missing(name.to_string()))?;
+        let v = get(name)?;
         if authority_end.is_some_and(|end| at < end) {
             let host_safe = !v.is_empty()
                 && v.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
             if !host_safe {
-                return Err(FillError::BadHost(name.to_string()));
+                return Err(FillError::bad(
+                    name,
+                    "cannot stand in a host name (type only the name, such as `acme`, not a URL)",
+                ));
             }
             out.push_str(&v);
         } else {
+            if v == "." || v == ".." {
+                return Err(FillError::bad(
+                    name,
+                    "is `.` or `..`, which would move the request to another path",
+                ));
+            }
             out.push_str(&percent_encode(&v));
         }
         last = at + name.len() + 2;
@@ -95,8 +142,37 @@ pub fn fill_url(
     Ok(out)
 }
 
+/// A value standing at the start of a URL template: an absolute http(s)
+/// URL with a host and no query or fragment.
+fn url_prefix(name: &str, value: &str) -> Result<String, FillError> {
+    let value = value.trim();
+    let parsed = url::Url::parse(value).map_err(|_| {
+        FillError::bad(
+            name,
+            "must be an absolute URL such as `https://api.example.com/v2`",
+        )
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(FillError::bad(name, "must be an http(s) URL with a host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(FillError::bad(
+            name,
+            "must not carry a query (`?`) or fragment (`#`): it is the start of a URL",
+        ));
+    }
+    if parsed.username() != "" || parsed.password().is_some() {
+        return Err(FillError::bad(
+            name,
+            "must not carry a user name or password: credentials go in their own fields",
+        ));
+    }
+    Ok(value.to_string())
+}
+
 /// Fills placeholders with the values as they are (headers, Basic usernames).
-/// CR and LF are refused, so a value cannot add a header line.
+/// A value holding a control character (CR, LF, NUL, DEL, …) is refused: it
+/// could add a header line, and no HTTP header may carry it.
 pub fn fill_text(
     template: &str,
     value: impl Fn(&str) -> Option<String>,
@@ -106,7 +182,13 @@ pub fn fill_text(
     for (at, name) in placeholders(template) {
         out.push_str(&template[last..at]);
         let v = value(name).ok_or_else(|| FillError::Missing(name.to_string()))?;
-        out.push_str(&v.replace(['\r', '\n'], ""));
+        if v.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(FillError::bad(
+                name,
+                "holds a control character (a line break, NUL or DEL), which no HTTP header can carry",
+            ));
+        }
+        out.push_str(&v);
         last = at + name.len() + 2;
     }
     out.push_str(&template[last..]);
@@ -153,8 +235,10 @@ mod fill_tests {
         );
         assert_eq!(fill_url("{url}", values).unwrap(), "https://x.test/token");
         assert_eq!(
-            fill_url("https://{host}.x.test/", values),
-            Err(FillError::BadHost("host".into()))
+            fill_url("https://{host}.x.test/", values)
+                .unwrap_err()
+                .bad_value(),
+            Some("host")
         );
         assert_eq!(
             fill_url("https://{nope}.x.test/", values),
@@ -163,8 +247,88 @@ mod fill_tests {
     }
 
     #[test]
-    fn text_values_cannot_add_lines() {
-        let v = |_: &str| Some("a\r\nX-Injected: 1".to_string());
-        assert_eq!(fill_text("{x}/token", v).unwrap(), "aX-Injected: 1/token");
+    fn text_values_cannot_add_lines_or_carry_controls() {
+        for bad in ["a\r\nX-Injected: 1", "key\0", "key\u{7f}", "x\ny"] {
+            let v = |_: &str| Some(bad.to_string());
+            assert_eq!(
+                fill_text("{x}/token", v).unwrap_err().bad_value(),
+                Some("x"),
+                "{bad:?}"
+            );
+        }
+        let v = |_: &str| Some("me@x.test".to_string());
+        assert_eq!(fill_text("{x}/token", v).unwrap(), "me@x.test/token");
+    }
+
+    fn with(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |n| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn a_leading_placeholder_is_a_url_prefix() {
+        let v = with(&[
+            ("base_url", "https://api.github.com"),
+            ("slash", "https://api.example.com/v2/"),
+            ("service_url", "https://erp.example.com/odata/Service.svc/"),
+            ("user", "octo cat"),
+        ]);
+        assert_eq!(
+            fill_url("{base_url}/user/orgs", &v).unwrap(),
+            "https://api.github.com/user/orgs"
+        );
+        assert_eq!(
+            fill_url("{slash}/users/me", &v).unwrap(),
+            "https://api.example.com/v2/users/me"
+        );
+        assert_eq!(
+            fill_url("{service_url}$metadata", &v).unwrap(),
+            "https://erp.example.com/odata/Service.svc/$metadata"
+        );
+        assert_eq!(
+            fill_url("{base_url}/users/{user}", &v).unwrap(),
+            "https://api.github.com/users/octo%20cat"
+        );
+    }
+
+    #[test]
+    fn a_prefix_must_be_an_absolute_url_without_query() {
+        for bad in [
+            "api.github.com",
+            "https://x.test/?a=1",
+            "https://x.test/#f",
+            "ftp://x.test",
+            "https://me:pw@x.test",
+            "/relative",
+        ] {
+            let v = move |_: &str| Some(bad.to_string());
+            assert_eq!(
+                fill_url("{base_url}/me", v).unwrap_err().bad_value(),
+                Some("base_url"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        for bad in [".", ".."] {
+            let v = move |_: &str| Some(bad.to_string());
+            assert_eq!(
+                fill_url("http://h.test/v1/users/{user}/me", v)
+                    .unwrap_err()
+                    .bad_value(),
+                Some("user")
+            );
+        }
+        let v = |_: &str| Some("a..b".to_string());
+        assert_eq!(
+            fill_url("http://h.test/v1/users/{user}/me", v).unwrap(),
+            "http://h.test/v1/users/a..b/me"
+        );
     }
 }

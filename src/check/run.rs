@@ -10,6 +10,7 @@ use crate::credentials::Credentials;
 use crate::error::Exit;
 use crate::oauth::{self, App, OAuthError};
 use crate::redact::Redactor;
+use crate::report::printable;
 use crate::secret::Secret;
 use crate::spec::{Endpoint, Flow, Spec};
 use crate::template::{self, FillError};
@@ -33,6 +34,10 @@ pub enum Verdict {
     MissingCredentials,
     /// The check itself could not be used (bad URL, unfillable template).
     BadCheck,
+    /// A credential cannot stand where the check puts it (a URL typed as a
+    /// host label, `..` in a path, a control character in a header): the
+    /// request was not sent.
+    BadValue,
 }
 
 impl Verdict {
@@ -49,6 +54,7 @@ impl Verdict {
             Verdict::Timeout => "timeout",
             Verdict::MissingCredentials => "missing_credentials",
             Verdict::BadCheck => "bad_check",
+            Verdict::BadValue => "bad_value",
         }
     }
 
@@ -60,7 +66,7 @@ impl Verdict {
             | Verdict::Forbidden
             | Verdict::NotFound
             | Verdict::UnexpectedResponse => Exit::Negative,
-            Verdict::MissingCredentials | Verdict::BadCheck => Exit::Input,
+            Verdict::MissingCredentials | Verdict::BadCheck | Verdict::BadValue => Exit::Input,
             Verdict::RateLimited
             | Verdict::ServerError
             | Verdict::Unreachable
@@ -191,10 +197,11 @@ impl Request<'_> {
     }
 
     /// The URL, headers and credentials as they would be sent.
-    fn build(&self, r: &mut Redactor) -> Result<(url::Url, Vec<(String, String)>), String> {
-        let fill_err = |e: FillError| format!("the check cannot be filled in: {e}");
+    fn build(&self, r: &mut Redactor) -> Result<(url::Url, Vec<(String, String)>), Unsendable> {
+        let fill_err = Unsendable::from;
         let url = template::fill_url(&self.check.url, |n| self.value(n)).map_err(fill_err)?;
-        let mut url = oauth::check_url("the check's URL", &url).map_err(|e| e.to_string())?;
+        let mut url = oauth::check_url("the check's URL", &url)
+            .map_err(|e| Unsendable(Verdict::BadCheck, e.to_string()))?;
         let mut headers = Vec::new();
         for (name, value) in &self.check.headers {
             let v = template::fill_text(value, |n| self.value(n)).map_err(fill_err)?;
@@ -228,13 +235,29 @@ impl Request<'_> {
             }
             Auth::OAuth | Auth::None => {}
         }
+        for (name, value) in &headers {
+            if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(Unsendable(
+                    Verdict::BadCheck,
+                    format!("`{name}` is not a valid HTTP header name"),
+                ));
+            }
+            if reqwest::header::HeaderValue::from_bytes(value.as_bytes()).is_err() {
+                return Err(Unsendable(
+                    Verdict::BadValue,
+                    format!(
+                        "the value of header `{name}` holds a character no HTTP header can carry; fix the credentials (nothing was sent)"
+                    ),
+                ));
+            }
+        }
         Ok((url, headers))
     }
 
     /// What would be sent, secrets masked.
     pub fn preview(&self) -> Result<Preview, String> {
         let mut r = self.redactor();
-        let (url, mut headers) = self.build(&mut r)?;
+        let (url, mut headers) = self.build(&mut r).map_err(|u| r.scrub(&u.1))?;
         if self.check.auth == Auth::OAuth {
             headers.push((
                 "Authorization".into(),
@@ -262,7 +285,7 @@ impl Request<'_> {
         let mut r = self.redactor();
         let (url, mut headers) = match self.build(&mut r) {
             Ok(built) => built,
-            Err(why) => return Outcome::new(Verdict::BadCheck, r.scrub(&why)),
+            Err(Unsendable(verdict, why)) => return Outcome::new(verdict, r.scrub(&why)),
         };
         let mut warnings = Vec::new();
         let mut rotated = None;
@@ -290,7 +313,12 @@ impl Request<'_> {
                 url.clone(),
             );
             for (k, v) in &headers {
-                request = request.header(k.as_str(), v.as_str());
+                if let (Ok(k), Ok(v)) = (
+                    reqwest::header::HeaderName::from_bytes(k.as_bytes()),
+                    reqwest::header::HeaderValue::from_bytes(v.as_bytes()),
+                ) {
+                    request = request.header(k, v);
+                }
             }
             let response = match request.send().await {
                 Ok(response) => response,
@@ -346,10 +374,8 @@ impl Request<'_> {
             }
         };
         let token_url = template::fill_url(&template, |n| self.value(n)).map_err(|e| {
-            Box::new(Outcome::new(
-                Verdict::BadCheck,
-                format!("the token URL cannot be filled in: {e}"),
-            ))
+            let Unsendable(verdict, why) = Unsendable::from(e);
+            Box::new(Outcome::new(verdict, format!("token URL: {why}")))
         })?;
         let app = App {
             client_id: self.value("client_id").unwrap_or_default(),
@@ -357,7 +383,7 @@ impl Request<'_> {
             token_url: token_url.clone(),
         };
         if let Some(s) = &app.client_secret {
-            r.add_basic(&app.client_id, s.expose());
+            r.add_client_basic(&app.client_id, s.expose());
         }
         let http = self.http;
         let grant = match block.flow() {
@@ -395,6 +421,24 @@ impl Request<'_> {
             warning,
             rotated,
         })
+    }
+}
+
+/// Why a check's request could not be built: nothing was sent.
+struct Unsendable(Verdict, String);
+
+impl From<FillError> for Unsendable {
+    fn from(e: FillError) -> Unsendable {
+        match e.bad_value() {
+            Some(name) => Unsendable(
+                Verdict::BadValue,
+                format!("{e}; fix `{name}` in the credentials (nothing was sent)"),
+            ),
+            None => Unsendable(
+                Verdict::BadCheck,
+                format!("the check cannot be filled in: {e}"),
+            ),
+        }
     }
 }
 
@@ -487,7 +531,7 @@ fn token_outcome(e: OAuthError, r: &Redactor) -> Outcome {
 fn excerpt(body: &[u8], r: &Redactor) -> String {
     let text = String::from_utf8_lossy(body);
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let scrubbed = r.scrub(&flat);
+    let scrubbed = printable(&r.scrub(&flat));
     let cut: String = scrubbed.chars().take(160).collect();
     if cut.is_empty() {
         String::new()
@@ -542,7 +586,7 @@ fn classify(
                 format!(
                     "redirected to {}; the credentials were not sent there (make the check's URL the final one)",
                     location
-                        .map(|l| r.scrub(l))
+                        .map(|l| printable(&r.scrub(l)))
                         .unwrap_or_else(|| "another address".into())
                 ),
             ),
@@ -584,7 +628,8 @@ fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome
                 Verdict::UnexpectedResponse,
                 format!(
                     "HTTP {status}, but {p} is {} instead of {want}{}",
-                    got.map(|g| r.scrub(&g)).unwrap_or_else(|| "missing".into()),
+                    got.map(|g| printable(&r.scrub(&g)))
+                        .unwrap_or_else(|| "missing".into()),
                     excerpt(body, r)
                 ),
             );
@@ -601,7 +646,7 @@ fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome
     if let Some(p) = &expect.identity {
         match pointer(p) {
             Some(v) if !v.is_null() => {
-                let who = r.scrub(&scalar(&v));
+                let who = printable(&r.scrub(&scalar(&v)));
                 outcome.reason = format!("{} as {who}", outcome.reason);
                 outcome.identity = Some(who);
             }

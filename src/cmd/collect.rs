@@ -7,7 +7,7 @@ use crate::cli::{Mode, SourceCollectArgs};
 use crate::collect::page::Pages;
 use crate::collect::server::Run;
 use crate::collect::{self, BrowserSettings, Form, Outcome, terminal};
-use crate::credentials::{GitExposure, Origin, git_exposure};
+use crate::credentials::{Origin, git_exposure};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer, eprint};
@@ -47,17 +47,7 @@ pub fn run(
         None
     };
     let mut warnings = Vec::new();
-    match git_exposure(&output) {
-        GitExposure::Safe => {}
-        GitExposure::NotIgnored(repo) => warnings.push(format!(
-            "{shown_path} lies inside the git work tree at {} and is not ignored by it: add it to .gitignore so the credentials are never committed",
-            repo.display()
-        )),
-        GitExposure::Unknown(repo) => warnings.push(format!(
-            "{shown_path} lies inside the git work tree at {}, and git could not say whether it is ignored",
-            repo.display()
-        )),
-    }
+    warnings.extend(git_exposure(&output).warning(&shown_path));
     for warning in &warnings {
         printer.event(&Event::Warning(warning))?;
     }

@@ -180,7 +180,7 @@ impl Resolved {
         let mut r = Redactor::new();
         if let Some(s) = &self.app.client_secret {
             r.add(s.expose());
-            r.add_basic(&self.app.client_id, s.expose());
+            r.add_client_basic(&self.app.client_id, s.expose());
         }
         r
     }
@@ -203,7 +203,7 @@ pub async fn finish(pending: &Pending, code: &str) -> Result<Secret, OAuthError>
     let mut redactor = Redactor::new();
     if let Some(s) = &pending.app.client_secret {
         redactor.add(s.expose());
-        redactor.add_basic(&pending.app.client_id, s.expose());
+        redactor.add_client_basic(&pending.app.client_id, s.expose());
     }
     redactor.add(code);
     let grant = oauth::exchange_code(

@@ -83,14 +83,11 @@ pub fn browser(
         let mut servers = Vec::new();
         for listener in listening.listeners {
             let app = server::app(run.clone());
-            let mut stop = shutdown.subscribe();
-            servers.push(tokio::spawn(async move {
-                let _ = axum::serve(listener, app)
-                    .with_graceful_shutdown(async move {
-                        let _ = stop.wait_for(|s| *s).await;
-                    })
-                    .await;
-            }));
+            servers.push(tokio::spawn(crate::loopback::serve(
+                listener,
+                app,
+                shutdown.subscribe(),
+            )));
         }
         if settings.open {
             let target = url.clone();

@@ -237,15 +237,11 @@ async fn loopback(
     let (app, mut rx) = super::server::callback_app(port, pages);
     let (stop, _) = tokio::sync::watch::channel(false);
     for listener in listening.listeners {
-        let app = app.clone();
-        let mut stopped = stop.subscribe();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.wait_for(|s| *s).await;
-                })
-                .await;
-        });
+        tokio::spawn(crate::loopback::serve(
+            listener,
+            app.clone(),
+            stop.subscribe(),
+        ));
     }
     printer.event(&Event::Authorize {
         url: &authorization.url,

@@ -128,6 +128,20 @@ impl Browser {
         panic!("{css}: {last}");
     }
 
+    /// Waits (up to 20 s) until the first element matching `css` reads
+    /// `want`, and returns what it read last: a click that submits a form
+    /// returns before the next page has loaded.
+    pub async fn text_becomes(&self, css: &str, want: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = self.text(css).await;
+            if text == want || std::time::Instant::now() > deadline {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
@@ -177,7 +191,7 @@ async fn a_flat_form_is_filled_and_saved() {
         .expect("phone size");
     browser.screenshot("collect-form-phone").await;
     browser.click("button#save").await;
-    assert_eq!(browser.text("h1").await, "Saved");
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.screenshot("collect-saved").await;
     browser.close().await;
     finish(running).await;
@@ -223,7 +237,7 @@ async fn switching_the_method_saves_only_that_methods_fields() {
     );
     browser.screenshot("collect-methods").await;
     browser.click("button#save").await;
-    assert_eq!(browser.text("h1").await, "Saved");
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.close().await;
     finish(running).await;
     let value: serde_json::Value =
@@ -259,7 +273,7 @@ async fn a_missing_required_field_shows_an_inline_error_and_saves_nothing() {
     assert!(!saved(&repo, "github").exists());
     browser.fill("token", "now-given").await;
     browser.click("button#save").await;
-    assert_eq!(browser.text("h1").await, "Saved");
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.close().await;
     finish(running).await;
 }

@@ -36,7 +36,7 @@ async fn demo_api_key_variant_runs_the_whole_flow() {
     browser.fill("api_key", &key).await;
     browser.screenshot("demo-form").await;
     browser.click("button#save").await;
-    assert_eq!(browser.text("h1").await, "Saved");
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.close().await;
     let (code, stdout, stderr) = finish(running).await;
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
@@ -94,13 +94,13 @@ async fn demo_oauth_variant_authorizes_at_the_sandbox() {
         .expect("consent page");
     browser.screenshot("demo-consent").await;
     browser.click("#allow").await;
-    assert_eq!(browser.text("h1").await, "Authorized");
+    assert_eq!(browser.text_becomes("h1", "Authorized").await, "Authorized");
     client.close_window().await.expect("close");
     client.switch_to_window(main).await.expect("main");
     let status = browser.text(".status.ok").await;
     assert!(status.starts_with("Authorized"), "{status}");
     browser.click("button#save").await;
-    assert_eq!(browser.text("h1").await, "Saved");
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.close().await;
     let (code, stdout, stderr) = finish(running).await;
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
@@ -133,7 +133,7 @@ async fn authenticate_drafts_collects_in_the_browser_and_validates() {
     browser.fill("email", "agent@acme.test").await;
     browser.fill("api_token", apis::BASIC_PASSWORD).await;
     browser.click("button#save").await;
-    assert_eq!(browser.text("h1").await, "Saved");
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.close().await;
     let (code, stdout, stderr) = finish(running).await;
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
@@ -295,7 +295,7 @@ async fn authenticate_with_an_oauth_spec_against_oidc_provider() {
     let status = browser.text(".status.ok").await;
     assert!(status.starts_with("Authorized"), "{status}");
     browser.click("button#save").await;
-    assert_eq!(browser.text("h1").await, "Saved");
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.close().await;
     let (code, stdout, stderr) = finish(running).await;
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");

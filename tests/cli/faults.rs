@@ -99,7 +99,8 @@ async fn token_answers_that_are_not_tokens_are_refused_with_bounded_reads() {
     for (path, expect) in [
         ("/malformed", "malformed"),
         ("/html", "malformed"),
-        ("/error200", "malformed"),
+        // An error inside a 200 is the provider's error, as providers mean it.
+        ("/error200", "provider"),
         ("/huge", "malformed"),
         ("/hang", "timeout"),
     ] {
@@ -115,6 +116,7 @@ async fn token_answers_that_are_not_tokens_are_refused_with_bounded_reads() {
         let kind = match err {
             OAuthError::Malformed { .. } => "malformed",
             OAuthError::Timeout { .. } => "timeout",
+            OAuthError::Provider { .. } => "provider",
             _ => "other",
         };
         assert_eq!(kind, expect, "{path}: {err}");

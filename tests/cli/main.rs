@@ -2,6 +2,7 @@
 //! library's spec model on the fixture corpus. One test binary, topic modules.
 
 mod apis;
+mod attacks;
 mod browser;
 mod collect;
 mod commands;

@@ -10,45 +10,7 @@ use reqwest::StatusCode;
 
 use crate::browser::Browser;
 use crate::provider::{Provider, free_port, m2m_spec, u2m_spec};
-use crate::support::{Repo, Running, TESTS, csrf, form_body};
-
-fn saved(repo: &Repo, source: &str) -> Option<serde_json::Value> {
-    let path = repo
-        .root()
-        .join(format!("{TESTS}/{source}/configs/dev_config.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-async fn page(running: &Running) -> String {
-    client()
-        .get(&running.url)
-        .send()
-        .await
-        .expect("GET /")
-        .text()
-        .await
-        .expect("body")
-}
-
-async fn post(running: &Running, path: &str, pairs: &[(&str, &str)]) -> (StatusCode, String) {
-    let response = client()
-        .post(format!("{}{path}", running.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("origin", &running.url)
-        .body(form_body(pairs))
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status();
-    (status, response.text().await.expect("body"))
-}
+use crate::support::{Repo, Running, TESTS, client, csrf, page, post, saved};
 
 /// Signs in on the provider's page and consents.
 async fn sign_in_and_consent(browser: &Browser) {
@@ -181,7 +143,7 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
     assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
     assert!(replay.text().await.expect("body").contains("already used"));
     browser.click("button#save").await;
-    assert_eq!(browser.text("h1").await, "Saved");
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.close().await;
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || running.finish())
         .await

@@ -68,11 +68,87 @@ impl Repo {
         self.file(&format!("{SOURCES}/{source}/{source}_api_doc.md"), text)
     }
 
+    /// A source's auth check (`tests/unit/sources/<source>/auth_check.yaml`).
+    pub fn check(&self, source: &str, text: &str) -> &Repo {
+        self.file(&format!("{TESTS}/{source}/auth_check.yaml"), text)
+    }
+
+    /// A source's default credentials file.
+    pub fn credentials(&self, source: &str, json: &str) -> &Repo {
+        self.file(&format!("{TESTS}/{source}/configs/dev_config.json"), json)
+    }
+
+    /// Runs the binary to the end with `args`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = self.cmd().args(args).output().expect("run");
+        assert_no_panic(&output.stderr);
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     /// The binary, run from the root, without colour.
     pub fn cmd(&self) -> Command {
         let mut cmd = bin();
         cmd.current_dir(self.root()).env("NO_COLOR", "1");
         cmd
+    }
+}
+
+/// Writes a source with `spec`, an auth check and (when given) credentials.
+pub fn source(repo: &Repo, name: &str, spec: &str, check: &str, credentials: Option<&str>) {
+    repo.spec(name, spec).check(name, check);
+    if let Some(c) = credentials {
+        repo.credentials(name, c);
+    }
+}
+
+/// A finished run of the binary.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout and stderr together, for searching.
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// `connector-auth validate <args>` in `repo`.
+pub fn validate(repo: &Repo, args: &[&str]) -> Run {
+    let mut all = vec!["validate"];
+    all.extend_from_slice(args);
+    repo.run(&all)
+}
+
+/// Fails when `secret` shows up raw, base64 or URL-encoded in any output.
+pub fn assert_hidden(run: &Run, secret: &str, user: Option<&str>) {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut forms = vec![
+        secret.to_string(),
+        b64.encode(secret),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>(),
+    ];
+    if let Some(u) = user {
+        forms.push(b64.encode(format!("{u}:{secret}")));
+    }
+    for form in forms {
+        assert!(
+            !run.stdout.contains(&form),
+            "stdout leaks {form}: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stderr.contains(&form),
+            "stderr leaks {form}: {}",
+            run.stderr
+        );
     }
 }
 
@@ -286,4 +362,50 @@ pub fn mode(path: &Path) -> u32 {
         .permissions()
         .mode()
         & 0o777
+}
+
+/// The credentials `collect` saved for `source` at the default path.
+pub fn saved(repo: &Repo, source: &str) -> Option<serde_json::Value> {
+    let path = repo
+        .root()
+        .join(format!("{TESTS}/{source}/configs/dev_config.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// An HTTP client that does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The form page of a running `collect`.
+pub async fn page(running: &Running) -> String {
+    client()
+        .get(&running.url)
+        .send()
+        .await
+        .expect("GET /")
+        .text()
+        .await
+        .expect("body")
+}
+
+/// POSTs a form to a running `collect`, as its own page would.
+pub async fn post(
+    running: &Running,
+    path: &str,
+    pairs: &[(&str, &str)],
+) -> (reqwest::StatusCode, String) {
+    let response = client()
+        .post(format!("{}{path}", running.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &running.url)
+        .body(form_body(pairs))
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status();
+    (status, response.text().await.expect("body"))
 }

@@ -3,19 +3,8 @@
 //! cross-host redirects; every outcome, its reason and exit code, and no
 //! secret in any output.
 
-use base64::Engine;
-
 use crate::apis::{self, Nginx, Stub};
-use crate::support::{Repo, TESTS, json_lines};
-
-/// Writes a source with `spec`, an auth check and (when given) credentials.
-fn source(repo: &Repo, name: &str, spec: &str, check: &str, credentials: Option<&str>) {
-    repo.spec(name, spec)
-        .file(&format!("{TESTS}/{name}/auth_check.yaml"), check);
-    if let Some(c) = credentials {
-        repo.file(&format!("{TESTS}/{name}/configs/dev_config.json"), c);
-    }
-}
+use crate::support::{Repo, Run, TESTS, assert_hidden, json_lines, source, validate};
 
 const BASIC_SPEC: &str = "display_name: Basic API\nconnection:\n  parameters:\n    - {name: email, required: true, description: Agent email.}\n    - {name: api_token, required: true, secret: true, description: API token.}\nexternal_options_allowlist: \"\"\n";
 
@@ -27,46 +16,6 @@ fn basic_check(url: &str) -> String {
 
 fn basic_credentials(password: &str) -> String {
     format!(r#"{{"email": "agent@acme.test", "api_token": "{password}"}}"#)
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn validate(repo: &Repo, args: &[&str]) -> Run {
-    let output = repo.cmd().arg("validate").args(args).output().expect("run");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// Fails when `secret` shows up raw, base64 or URL-encoded in any output.
-fn assert_hidden(run: &Run, secret: &str, user: Option<&str>) {
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let mut forms = vec![
-        secret.to_string(),
-        b64.encode(secret),
-        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>(),
-    ];
-    if let Some(u) = user {
-        forms.push(b64.encode(format!("{u}:{secret}")));
-    }
-    for form in forms {
-        assert!(
-            !run.stdout.contains(&form),
-            "stdout leaks {form}: {}",
-            run.stdout
-        );
-        assert!(
-            !run.stderr.contains(&form),
-            "stderr leaks {form}: {}",
-            run.stderr
-        );
-    }
 }
 
 fn outcome(repo: &Repo, name: &str, extra: &[&str]) -> (serde_json::Value, Run) {

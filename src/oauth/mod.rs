@@ -17,6 +17,8 @@ use oauth2::{
 use crate::redact::Redactor;
 use crate::secret::Secret;
 
+pub mod answer;
+
 /// Parameters of the authorization request that `extra_auth_params` may not touch.
 pub const FLOW_PARAMS: &[&str] = &[
     "response_type",
@@ -110,10 +112,23 @@ const MAX_TOKEN_RESPONSE: usize = 256 * 1024;
 
 /// The HTTP client the grants run on: reqwest, reading at most
 /// [`MAX_TOKEN_RESPONSE`] bytes of an answer, so a hostile or broken
-/// provider cannot make the tool hold an unbounded body.
-struct Bounded(reqwest::Client);
+/// provider cannot make the tool hold an unbounded body, and reading the
+/// answer the way providers really write it (see [`answer`]).
+struct Bounded<'a> {
+    http: &'a reqwest::Client,
+    endpoint: answer::Endpoint,
+}
 
-impl<'c> oauth2::AsyncHttpClient<'c> for Bounded {
+impl<'a> Bounded<'a> {
+    fn token(http: &'a reqwest::Client) -> Bounded<'a> {
+        Bounded {
+            http,
+            endpoint: answer::Endpoint::Token,
+        }
+    }
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Bounded<'_> {
     type Error = oauth2::HttpClientError<reqwest::Error>;
     type Future = std::pin::Pin<
         Box<
@@ -127,11 +142,13 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Bounded {
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(async move {
             let request: reqwest::Request = request.try_into().map_err(Box::new)?;
-            let mut response = self.0.execute(request).await.map_err(Box::new)?;
-            let mut builder = oauth2::http::Response::builder().status(response.status());
-            for (name, value) in response.headers() {
-                builder = builder.header(name, value);
-            }
+            let mut response = self.http.execute(request).await.map_err(Box::new)?;
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await.map_err(Box::new)? {
                 if body.len() + chunk.len() > MAX_TOKEN_RESPONSE {
@@ -142,7 +159,13 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Bounded {
                 }
                 body.extend_from_slice(&chunk);
             }
-            builder.body(body).map_err(oauth2::HttpClientError::Http)
+            let read = answer::read(self.endpoint, status, content_type.as_deref(), &body)
+                .map_err(|e| oauth2::HttpClientError::Other(e.to_string()))?;
+            oauth2::http::Response::builder()
+                .status(read.status)
+                .header(oauth2::http::header::CONTENT_TYPE, "application/json")
+                .body(read.body)
+                .map_err(oauth2::HttpClientError::Http)
         })
     }
 }
@@ -233,6 +256,20 @@ pub fn authorization(
     })
 }
 
+impl App {
+    /// `base` plus this app's secret in every form a token request sends
+    /// it: raw in the form body, and as the RFC 6749 §2.3.1 Basic header of
+    /// the fallback (both parts form-URL-encoded before base64).
+    fn redactor(&self, base: &Redactor) -> Redactor {
+        let mut r = base.clone();
+        if let Some(secret) = &self.client_secret {
+            r.add(secret.expose());
+            r.add_client_basic(&self.client_id, secret.expose());
+        }
+        r
+    }
+}
+
 /// A client with only its token endpoint set.
 type TokenClient = oauth2::Client<
     oauth2::basic::BasicErrorResponse,
@@ -282,6 +319,7 @@ pub async fn exchange_code(
     verifier: Option<&Secret>,
     redactor: &Redactor,
 ) -> Result<Grant, OAuthError> {
+    let redactor = &app.redactor(redactor);
     let redirect = RedirectUrl::new(redirect_uri.to_string()).map_err(|e| OAuthError::BadUrl {
         what: "the redirect URI",
         value: redirect_uri.to_string(),
@@ -296,7 +334,7 @@ pub async fn exchange_code(
             if let Some(v) = verifier {
                 request = request.set_pkce_verifier(v);
             }
-            let response = request.request_async(&Bounded(http.clone())).await;
+            let response = request.request_async(&Bounded::token(http)).await;
             grant(response, &app.token_url, redactor, Step::Code)
         })
     })
@@ -310,6 +348,7 @@ pub async fn client_credentials(
     scopes: &[String],
     redactor: &Redactor,
 ) -> Result<Grant, OAuthError> {
+    let redactor = &app.redactor(redactor);
     with_fallback(app, |auth| {
         let client = base_client(app, auth)?;
         let scopes: Vec<Scope> = scopes.iter().map(|s| Scope::new(s.clone())).collect();
@@ -317,7 +356,7 @@ pub async fn client_credentials(
             let response = client
                 .exchange_client_credentials()
                 .add_scopes(scopes)
-                .request_async(&Bounded(http.clone()))
+                .request_async(&Bounded::token(http))
                 .await;
             grant(response, &app.token_url, redactor, Step::ClientCredentials)
         })
@@ -332,13 +371,14 @@ pub async fn refresh(
     refresh_token: &Secret,
     redactor: &Redactor,
 ) -> Result<Grant, OAuthError> {
+    let redactor = &app.redactor(redactor);
     with_fallback(app, |auth| {
         let client = base_client(app, auth)?;
         let token = RefreshToken::new(refresh_token.expose().to_string());
         Ok(async move {
             let response = client
                 .exchange_refresh_token(&token)
-                .request_async(&Bounded(http.clone()))
+                .request_async(&Bounded::token(http))
                 .await;
             grant(response, &app.token_url, redactor, Step::Refresh)
         })
@@ -354,21 +394,26 @@ pub async fn device_start(
     scopes: &[String],
     redactor: &Redactor,
 ) -> Result<DeviceStart, OAuthError> {
+    let redactor = &app.redactor(redactor);
     let device = check_url("the device authorization URL", device_url)?;
     let client = base_client(app, AuthType::RequestBody)?
         .set_device_authorization_url(DeviceAuthorizationUrl::from_url(device));
     let details: StandardDeviceAuthorizationResponse = client
         .exchange_device_code()
         .add_scopes(scopes.iter().map(|s| Scope::new(s.clone())))
-        .request_async(&Bounded(http.clone()))
+        .request_async(&Bounded {
+            http,
+            endpoint: answer::Endpoint::DeviceAuthorization,
+        })
         .await
         .map_err(|e| request_error(e, device_url, redactor, Step::Device))?;
+    let shown = crate::report::printable;
     Ok(DeviceStart {
-        user_code: details.user_code().secret().clone(),
-        verification_uri: details.verification_uri().to_string(),
+        user_code: shown(details.user_code().secret()),
+        verification_uri: shown(details.verification_uri()),
         verification_uri_complete: details
             .verification_uri_complete()
-            .map(|u| u.secret().clone()),
+            .map(|u| shown(u.secret())),
         details,
     })
 }
@@ -382,10 +427,11 @@ pub async fn device_finish(
     timeout: Duration,
     redactor: &Redactor,
 ) -> Result<Grant, OAuthError> {
+    let redactor = &app.redactor(redactor);
     let client = base_client(app, AuthType::RequestBody)?;
     let response = client
         .exchange_device_access_token(&start.details)
-        .request_async(&Bounded(http.clone()), tokio::time::sleep, Some(timeout))
+        .request_async(&Bounded::token(http), tokio::time::sleep, Some(timeout))
         .await;
     match response {
         Ok(token) => Ok(from_token(&token)),
@@ -440,7 +486,7 @@ where
     RE: std::error::Error + 'static,
     E: oauth2::ErrorResponseType + serde::Serialize + std::fmt::Display + 'static,
 {
-    let scrub = |s: &str| redactor.scrub(s);
+    let scrub = |s: &str| crate::report::printable(&redactor.scrub(s));
     match err {
         RequestTokenError::ServerResponse(response) => {
             let code = serde_json::to_value(response.error())
@@ -482,7 +528,8 @@ where
         }
         RequestTokenError::Parse(_, body) => {
             let text = String::from_utf8_lossy(&body);
-            let excerpt: String = text.chars().take(200).collect();
+            let masked = crate::redact::mask_token_fields(&text);
+            let excerpt: String = masked.chars().take(200).collect();
             OAuthError::Malformed {
                 url: url.to_string(),
                 detail: format!("it sent {}", scrub(excerpt.trim())),
