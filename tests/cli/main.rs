@@ -6,6 +6,7 @@ mod attacks;
 mod browser;
 mod collect;
 mod commands;
+mod corpus;
 mod demo;
 mod derive;
 mod draft;
