@@ -146,11 +146,10 @@ impl ApiDoc {
             .collect()
     }
 
-    /// The base URL: one on a line that says "base URL", else the origin
-    /// most example requests use.
-    pub fn base_url(&self) -> Option<Fact<String>> {
-        let said = self
-            .lines
+    /// The base URL the doc states on a line that says "base URL" (or
+    /// "API root", `Host:`).
+    pub fn stated_base_url(&self) -> Option<Fact<String>> {
+        self.lines
             .iter()
             .filter(|l| {
                 let t = l.text.to_lowercase();
@@ -164,9 +163,14 @@ impl ApiDoc {
                     value: u.trim_end_matches('/').to_string(),
                     line: l.number,
                 })
-            });
-        if said.is_some() {
-            return said;
+            })
+    }
+
+    /// The base URL: the one the doc states, else the origin most example
+    /// requests use.
+    pub fn base_url(&self) -> Option<Fact<String>> {
+        if let Some(said) = self.stated_base_url() {
+            return Some(said);
         }
         let mut origins: Vec<(String, usize, usize)> = Vec::new();
         for ex in self.examples() {

@@ -1,0 +1,666 @@
+//! The doc's own list of connection parameters, wherever it stands: a
+//! parameters table (classified by its heading and columns: token-request
+//! bodies and schemas are not parameters), bullets such as
+//! "`account_id` (string, required)", and sentences such as "Required
+//! connection parameters: `a`, `b`" or "the connector stores `client_id`…".
+//! When the doc lists its parameters, the list is authoritative.
+
+use crate::apidoc::DocLine;
+use crate::spec::ParamType;
+
+/// A parameter the doc lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub name: String,
+    /// `None`: the list does not say.
+    pub required: Option<bool>,
+    pub secret: Option<bool>,
+    pub kind: ParamType,
+    pub default: Option<String>,
+    pub description: Option<String>,
+    /// The selector value this row belongs to ("required when
+    /// `auth_type=api_token`"), or the method column's value.
+    pub method: Option<String>,
+    pub line: usize,
+    pub why: &'static str,
+}
+
+/// A selector the doc lists (`auth_type`: one of `api_token`, `basic`):
+/// the person's choice of method, not a value to type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selector {
+    pub name: String,
+    pub values: Vec<String>,
+    pub line: usize,
+}
+
+/// What the doc lists.
+#[derive(Debug, Default)]
+pub struct Lists {
+    pub params: Vec<Listed>,
+    pub selectors: Vec<Selector>,
+}
+
+/// Names that choose a method rather than carry a value.
+const SELECTOR_NAMES: &[&str] = &[
+    "auth_type",
+    "auth_method",
+    "auth_mode",
+    "authenticator",
+    "authentication_type",
+    "authentication_method",
+    "auth_scheme",
+    "credentials_type",
+];
+
+/// Fields of an OAuth token request: a table holding them describes the
+/// request, not the connection.
+const TOKEN_REQUEST_FIELDS: &[&str] = &["grant_type", "response_type", "redirect_uri", "code"];
+
+/// A parameter name as docs write them: `snake_case` or `camelCase`.
+pub fn identifier(text: &str) -> Option<String> {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\''))
+        .trim();
+    let ok = !t.is_empty()
+        && t.len() <= 48
+        && t.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && (t.contains('_') || t.chars().any(|c| c.is_ascii_lowercase()));
+    ok.then(|| t.to_string())
+}
+
+fn lower(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// Whether a heading path and the lines before a table or list say it is
+/// about the connection's parameters.
+fn about_connection(context: &str) -> bool {
+    let c = lower(context);
+    [
+        "connection parameter",
+        "connection option",
+        "connection setting",
+        "connector option",
+        "connector config",
+        "connector setting",
+        "connector parameter",
+        "configuration",
+        "config ",
+        "settings",
+        "credential",
+        "parameters the connector",
+        "connector needs",
+        "connector requires",
+        "required parameter",
+        "optional parameter",
+        "auth parameter",
+        "authentication parameter",
+        "connection",
+        "options",
+    ]
+    .iter()
+    .any(|w| c.contains(w))
+}
+
+/// Whether it is about something else: a token request, a schema, errors.
+fn about_something_else(context: &str) -> bool {
+    let c = lower(context);
+    [
+        "token request",
+        "form field",
+        "request body",
+        "body parameter",
+        "form parameter",
+        "refresh request",
+        "token exchange",
+        "exchange request",
+        "schema",
+        "field type",
+        "type mapping",
+        "response",
+        "error",
+        "rate limit",
+        "pagination",
+        "query parameter",
+        "filter",
+        "primary key",
+        "ingestion",
+        "object list",
+        "validation",
+        "status code",
+        "scopes",
+        "permissions",
+    ]
+    .iter()
+    .any(|w| c.contains(w))
+}
+
+/// The heading path of a line, joined.
+fn headings(line: &DocLine) -> String {
+    line.section_path.join(" / ")
+}
+
+/// Finds the doc's parameter lists among `lines` (in doc order).
+pub fn find(lines: &[&DocLine]) -> Lists {
+    let mut lists = Lists::default();
+    tables(lines, &mut lists);
+    bullets(lines, &mut lists);
+    sentences(lines, &mut lists);
+    lists
+}
+
+/// The cells of a table row.
+fn cells(text: &str) -> Vec<String> {
+    text.trim()
+        .trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_string())
+        .collect()
+}
+
+/// The prose just before line index `i` (up to 3 non-empty lines).
+fn before(lines: &[&DocLine], i: usize) -> String {
+    lines[..i]
+        .iter()
+        .rev()
+        .filter(|l| !l.text.trim().is_empty())
+        .take(2)
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn tables(lines: &[&DocLine], lists: &mut Lists) {
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].text.trim_start().starts_with('|') || lines[i].code {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && lines[i].text.trim_start().starts_with('|') {
+            i += 1;
+        }
+        let rows: Vec<&DocLine> = lines[start..i].to_vec();
+        if rows.len() < 3 {
+            continue;
+        }
+        let header: Vec<String> = cells(&rows[0].text)
+            .iter()
+            .map(|c| lower(c).replace(['*', '`'], ""))
+            .collect();
+        let context = format!("{} {}", headings(rows[0]), before(lines, start));
+        table(&header, &rows[2..], &context, lists);
+    }
+}
+
+fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists) {
+    let col = |words: &[&str]| {
+        header
+            .iter()
+            .position(|h| words.iter().any(|w| h.contains(w)))
+    };
+    let Some(name_col) = col(&[
+        "parameter",
+        "name",
+        "field",
+        "key",
+        "option",
+        "setting",
+        "config",
+        "variable",
+        "property",
+    ]) else {
+        return;
+    };
+    let required_col = col(&["required", "mandatory", "req"]);
+    let secret_col = col(&["secret", "sensitive"]);
+    let type_col = col(&["type"]).filter(|c| *c != name_col);
+    let default_col = col(&["default"]);
+    let description_col = col(&[
+        "description",
+        "notes",
+        "meaning",
+        "what",
+        "example",
+        "purpose",
+    ]);
+    let method_col = col(&[
+        "method",
+        "auth type",
+        "auth_type",
+        "applies",
+        "used by",
+        "used for",
+    ])
+    .filter(|c| *c != name_col);
+    let names: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| {
+            cells(&r.text)
+                .get(name_col)
+                .and_then(|c| first_identifier(c))
+        })
+        .collect();
+    if names
+        .iter()
+        .flatten()
+        .any(|n| TOKEN_REQUEST_FIELDS.contains(&n.as_str()))
+    {
+        return;
+    }
+    let strong_columns = required_col.is_some() || secret_col.is_some();
+    let connection = about_connection(context) && !about_something_else(context);
+    if !(connection || (strong_columns && !about_something_else(context))) {
+        return;
+    }
+    for (row, name) in rows.iter().zip(names) {
+        let Some(name) = name else { continue };
+        let c = cells(&row.text);
+        let get = |i: Option<usize>| i.and_then(|i| c.get(i)).map(|s| s.as_str()).unwrap_or("");
+        let description = get(description_col);
+        if selector(&name, description) {
+            lists.selectors.push(Selector {
+                values: backticked(description)
+                    .into_iter()
+                    .chain(backticked(get(default_col)))
+                    .collect(),
+                name,
+                line: row.number,
+            });
+            continue;
+        }
+        let required_text = lower(get(required_col));
+        let condition = required_text
+            .split_once('=')
+            .map(|(_, v)| v.trim().trim_matches(['`', ')', ' ']).to_string())
+            .filter(|v| !v.is_empty());
+        let method = condition.or_else(|| {
+            method_col
+                .map(|m| get(Some(m)).replace(['`', '*'], "").trim().to_string())
+                .filter(|m| {
+                    !m.is_empty()
+                        && m != "—"
+                        && m != "-"
+                        && !m.eq_ignore_ascii_case("all")
+                        && !m.eq_ignore_ascii_case("both")
+                })
+        });
+        let required = if required_col.is_some() {
+            Some(
+                yes(&required_text)
+                    && !required_text.contains("when")
+                    && !required_text.contains("if "),
+            )
+        } else {
+            None
+        };
+        let secret = secret_col.map(|s| yes(&lower(get(Some(s)))));
+        let kind = ParamType::parse(&lower(get(type_col)).replace('`', "")).unwrap_or_default();
+        let default = default_col
+            .map(|d| get(Some(d)).trim_matches('`').to_string())
+            .filter(|d| !d.is_empty() && !matches!(d.as_str(), "—" | "-" | "–" | "none" | "n/a"));
+        lists.params.push(Listed {
+            name,
+            required,
+            secret,
+            kind,
+            default,
+            description: clean_cell(description),
+            method,
+            line: row.number,
+            why: "a row of the doc's parameters table",
+        });
+    }
+}
+
+/// A yes in a table cell.
+fn yes(cell: &str) -> bool {
+    let c = cell.trim().trim_matches(['*', '`']);
+    c.contains('✅')
+        || c.contains('✔')
+        || c.starts_with("yes")
+        || c == "y"
+        || c == "true"
+        || c.starts_with("required")
+        || c == "x"
+        || c == "always"
+        || c == "mandatory"
+}
+
+fn clean_cell(text: &str) -> Option<String> {
+    let t = text.replace("**", "").replace('`', "");
+    let t = t.trim();
+    (!t.is_empty() && t != "—" && t != "-").then(|| t.to_string())
+}
+
+/// The first identifier of a cell: a backticked one, else the cell itself
+/// (a plain word such as "Host" written the spec's way, `host`).
+fn first_identifier(cell: &str) -> Option<String> {
+    backticked(cell).into_iter().next().or_else(|| {
+        let plain = cell.replace("**", "");
+        identifier(plain.trim()).map(|n| {
+            // `camelCase` and `snake_case` stay; a capitalised word is lowered.
+            let camel = n.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+            if n.contains('_') || camel {
+                n
+            } else {
+                n.to_ascii_lowercase()
+            }
+        })
+    })
+}
+
+/// The identifiers in backticks in a text.
+pub fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(identifier)
+        .collect()
+}
+
+/// Whether a row or bullet is a selector of the auth method.
+fn selector(name: &str, description: &str) -> bool {
+    let d = lower(description);
+    SELECTOR_NAMES.contains(&name)
+        || (name.contains("auth")
+            && (d.contains("one of") || d.contains(" or `") || d.contains("set to")))
+}
+
+/// Bullets: "- `name` (string, required) — …", "* **name** (optional): …".
+fn bullets(lines: &[&DocLine], lists: &mut Lists) {
+    let mut intro = String::new();
+    let mut intro_line = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.code {
+            continue;
+        }
+        let t = line.text.trim();
+        let Some(item) = t
+            .strip_prefix("- ")
+            .or_else(|| t.strip_prefix("* "))
+            .or_else(|| t.strip_prefix("+ "))
+        else {
+            if !t.is_empty() {
+                intro = t.to_string();
+                intro_line = line.number;
+            }
+            continue;
+        };
+        let _ = i;
+        let item = item.trim();
+        // The name: `name`, **name**, **`name`**.
+        let unbold = item.trim_start_matches("**");
+        let (name, rest) = if let Some(r) = unbold.strip_prefix('`') {
+            match r.split_once('`') {
+                Some((n, rest)) => (n.to_string(), rest.trim_start_matches("**").trim()),
+                None => continue,
+            }
+        } else if item.starts_with("**") {
+            match unbold.split_once("**") {
+                Some((n, rest)) => (n.to_string(), rest.trim()),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        let Some(name) = identifier(&name) else {
+            continue;
+        };
+        let rest_lower = lower(rest);
+        let paren = rest
+            .strip_prefix('(')
+            .and_then(|r| r.split_once(')'))
+            .map(|(p, _)| lower(p))
+            .unwrap_or_default();
+        let context = format!("{} {}", headings(line), intro);
+        let intro_lower = lower(&intro);
+        let intro_lists = about_connection(&context) && !about_something_else(&context);
+        // "(required)"/"(optional)" mark a parameter anywhere; a type alone
+        // ("(string)") only in a list about the connection, not a schema.
+        let required_mark = paren.contains("required") || paren.contains("optional");
+        let typed = ParamType::parse(paren.split([',', ' ']).next().unwrap_or("")).is_some();
+        let marks_in_paren =
+            (required_mark && !about_something_else(&headings(line))) || (typed && intro_lists);
+        if !(marks_in_paren || intro_lists) {
+            continue;
+        }
+        let described = rest.is_empty() || rest.starts_with(['—', '-', ':', '–', '(']);
+        if !marks_in_paren && !described {
+            continue;
+        }
+        let description = rest
+            .trim_start_matches('(')
+            .split_once(')')
+            .map(|(_, d)| d)
+            .unwrap_or(rest)
+            .trim_start_matches([' ', '—', '-', ':', '–'])
+            .trim();
+        if selector(&name, description) || selector(&name, &paren) {
+            lists.selectors.push(Selector {
+                values: backticked(rest),
+                name,
+                line: line.number,
+            });
+            continue;
+        }
+        let required = if paren.contains("optional") || rest_lower.starts_with("optional") {
+            Some(false)
+        } else if paren.contains("required") {
+            Some(!paren.contains("when") && !paren.contains("if "))
+        } else if intro_lower.contains("optional") {
+            Some(false)
+        } else if intro_lower.contains("required") || intro_lower.contains("needs") {
+            Some(true)
+        } else {
+            None
+        };
+        let kind = paren
+            .split([',', ' ', ';'])
+            .find_map(ParamType::parse)
+            .unwrap_or_default();
+        let default = rest
+            .find("default")
+            .map(|at| &rest[at + 7..])
+            .and_then(|d| backticked_raw(d).into_iter().next())
+            .filter(|_| paren.contains("default"));
+        let secret = (paren.contains("secret") || paren.contains("sensitive")).then_some(true);
+        let _ = intro_line;
+        lists.params.push(Listed {
+            name,
+            required,
+            secret,
+            kind,
+            default,
+            description: clean_cell(description),
+            method: None,
+            line: line.number,
+            why: "listed as a connection parameter in the doc",
+        });
+    }
+}
+
+/// The raw texts in backticks.
+fn backticked_raw(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The cues of "the connector stores `client_id` …" sentences.
+const STORES: [&str; 3] = ["stores `", "store `", "stores the"];
+/// Why a parameter named by such a sentence is listed: it describes an
+/// OAuth app's identity, not the connection's whole list.
+pub const STORED: &str = "named as a value the connector stores";
+
+/// Sentences that list parameters.
+fn sentences(lines: &[&DocLine], lists: &mut Lists) {
+    for line in lines {
+        if line.code {
+            continue;
+        }
+        let text = line.text.as_str();
+        let l = lower(text);
+        for (cue, required) in [
+            ("required connection parameters", Some(true)),
+            ("optional connection parameters", Some(false)),
+            ("connection parameters:", None),
+            ("connector needs", Some(true)),
+            ("connector requires", Some(true)),
+            ("required parameters:", Some(true)),
+            ("required settings:", Some(true)),
+            ("required fields:", Some(true)),
+            (STORES[0], Some(true)),
+            (STORES[1], Some(true)),
+            (STORES[2], Some(true)),
+            ("needs the following", Some(true)),
+        ] {
+            let Some(at) = l.find(cue) else { continue };
+            let sentence = sentence_from(text, at);
+            let mut names = backticked(sentence);
+            if names.is_empty() {
+                // "The connector needs: host, port, database, user, password."
+                if let Some((_, tail)) = sentence.split_once(':') {
+                    names = tail
+                        .split([',', ' '])
+                        .map(|w| w.trim().trim_end_matches('.'))
+                        .filter(|w| !w.is_empty() && *w != "and" && *w != "or")
+                        .map(identifier)
+                        .collect::<Option<Vec<_>>>()
+                        .unwrap_or_default();
+                }
+            }
+            let why = if STORES.contains(&cue) {
+                STORED
+            } else {
+                "named as a connection value in the doc"
+            };
+            for name in names {
+                if lists.params.iter().any(|p| p.name == name)
+                    || SELECTOR_NAMES.contains(&name.as_str())
+                {
+                    continue;
+                }
+                lists.params.push(Listed {
+                    name,
+                    required,
+                    secret: None,
+                    kind: ParamType::String,
+                    default: None,
+                    description: None,
+                    method: None,
+                    line: line.number,
+                    why,
+                });
+            }
+            break;
+        }
+    }
+}
+
+/// The sentence of `text` that holds byte offset `at`: up to ". " or the end.
+fn sentence_from(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    let mut end = rest.len();
+    let bytes = rest.as_bytes();
+    let mut in_tick = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'`' => in_tick = !in_tick,
+            b'.' | b';' if !in_tick && (i + 1 == bytes.len() || bytes[i + 1] == b' ') => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    &rest[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apidoc::ApiDoc;
+
+    fn lists(text: &str) -> Lists {
+        let doc = ApiDoc::parse(text);
+        let lines: Vec<&DocLine> = doc.lines.iter().collect();
+        let found = find(&lines);
+        Lists {
+            params: found.params,
+            selectors: found.selectors,
+        }
+    }
+
+    fn names(l: &Lists) -> Vec<(String, Option<bool>)> {
+        l.params
+            .iter()
+            .map(|p| (p.name.clone(), p.required))
+            .collect()
+    }
+
+    #[test]
+    fn a_parameters_table_with_marks() {
+        let l = lists(
+            "## 2. Connector options\n\n| Option | Type | Required | Default | Description |\n|---|---|---|---|---|\n| `region` | string | Yes | — | `us` or `eu` |\n| `personal_api_key` | string | ✅ | — | secret |\n| `page_size` | integer | No | 100 | rows |\n",
+        );
+        assert_eq!(
+            names(&l),
+            [
+                ("region".into(), Some(true)),
+                ("personal_api_key".into(), Some(true)),
+                ("page_size".into(), Some(false))
+            ]
+        );
+        assert_eq!(l.params[2].kind, ParamType::Integer);
+        assert_eq!(l.params[2].default.as_deref(), Some("100"));
+    }
+
+    #[test]
+    fn a_token_request_table_is_not_parameters() {
+        let l = lists(
+            "### Token endpoint\n\nForm fields of the token request:\n\n| Field | Value |\n|---|---|\n| `grant_type` | `client_credentials` |\n| `client_id` | the app id |\n| `scope` | `x/.default` |\n",
+        );
+        assert!(l.params.is_empty(), "{:?}", l.params);
+    }
+
+    #[test]
+    fn bullets_and_sentences() {
+        let l = lists(
+            "## Configuration\n\nConnection parameters the connector reads:\n\n- `token` (string, required, secret) — the PAT.\n- `owner` (string, required) — org.\n- `base_url` (string, optional, default `https://api.github.com`) — override.\n\nThe connector needs: `base_url`, `username`, `api_token`.\n\nRequired connection parameters: `tenant_id`, `client_id`. Tokens are cached.\n- `workspace_id` is a GUID\n",
+        );
+        let n = names(&l);
+        assert!(n.contains(&("token".into(), Some(true))), "{n:?}");
+        assert!(n.contains(&("base_url".into(), Some(false))), "{n:?}");
+        assert!(n.contains(&("username".into(), Some(true))), "{n:?}");
+        assert!(n.contains(&("tenant_id".into(), Some(true))), "{n:?}");
+        assert!(!n.iter().any(|(x, _)| x == "workspace_id"), "{n:?}");
+        assert_eq!(
+            l.params[2].default.as_deref(),
+            Some("https://api.github.com")
+        );
+    }
+
+    #[test]
+    fn selectors_are_not_parameters() {
+        let l = lists(
+            "### Connection parameters\n\n| Parameter | Type | Required | Secret | Notes |\n|---|---|---|---|---|\n| `auth_type` | string | ✅ | No | `api_token` or `global_api_key` |\n| `api_token` | string | when `auth_type=api_token` | ✅ | |\n| `account_id` | string | ✅ | No | id |\n",
+        );
+        assert_eq!(l.selectors.len(), 1);
+        assert_eq!(l.selectors[0].values, ["api_token", "global_api_key"]);
+        assert_eq!(l.params[0].method.as_deref(), Some("api_token"));
+        assert_eq!(l.params[0].required, Some(false));
+    }
+
+    #[test]
+    fn plain_word_lists_after_a_colon() {
+        let l = lists("The connector needs: host, port, database, user, password.\n");
+        assert_eq!(l.params.len(), 5, "{:?}", l.params);
+    }
+}

@@ -1,0 +1,583 @@
+//! Step 1: drafting the connection/auth section of `connector_spec.yaml`
+//! from a source's API doc, deterministically, by recognisers over the
+//! parsed markdown (one per construct real docs contain: `region`,
+//! `listed`, `usage`, `oauth`, `kinds`). Every parameter keeps the doc line
+//! it came from; what the doc does not say is not guessed, and a draft that
+//! would not lint is corrected or said to be undecided.
+
+mod describe;
+mod kinds;
+mod listed;
+mod oauth;
+mod region;
+mod usage;
+
+use crate::apidoc::{self, ApiDoc, DocLine};
+use crate::source::Span;
+use crate::spec::{AuthMethod, Located, OAuth, ParamType, Parameter, Spec, credential_like};
+use crate::template;
+
+pub use describe::title;
+
+/// A drafted spec, with where each parameter came from and what to review.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub spec: Spec,
+    pub notes: Vec<Note>,
+    pub review: Vec<String>,
+}
+
+/// Why a parameter is in the draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub parameter: String,
+    pub line: usize,
+    pub why: String,
+}
+
+/// The doc says nothing usable about authentication.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the API doc says nothing usable about authentication (no credential in a header, curl -u, query key, parameters list or OAuth endpoint)"
+)]
+pub struct NoAuthFacts;
+
+/// Issued by a provider, never typed by a person, when the connector runs
+/// the grant (or signs a service account's JWT).
+const ISSUED: &[&str] = &["access_token", "id_token", "bearer_token", "oauth_token"];
+
+/// A parameter on its way into the draft.
+#[derive(Debug, Clone)]
+struct Candidate {
+    name: String,
+    required: bool,
+    secret: bool,
+    kind: ParamType,
+    default: Option<String>,
+    description: Option<String>,
+    /// The auth method it belongs to (`None`: shared).
+    method: Option<String>,
+    line: usize,
+    why: String,
+}
+
+impl Candidate {
+    fn new(name: &str, required: bool, secret: bool, line: usize, why: &str) -> Candidate {
+        Candidate {
+            name: name.to_string(),
+            required,
+            secret,
+            kind: ParamType::String,
+            default: None,
+            description: None,
+            method: None,
+            line,
+            why: why.to_string(),
+        }
+    }
+}
+
+/// The parameters found so far, in the order they will be written.
+#[derive(Default)]
+struct Found {
+    params: Vec<Candidate>,
+}
+
+impl Found {
+    fn get(&self, name: &str) -> Option<&Candidate> {
+        self.params.iter().find(|c| c.name == name)
+    }
+
+    fn add(&mut self, c: Candidate) {
+        match self.params.iter_mut().find(|p| p.name == c.name) {
+            Some(p) => {
+                p.secret |= c.secret;
+                if p.description.is_none() {
+                    p.description = c.description;
+                }
+            }
+            None => self.params.push(c),
+        }
+    }
+
+    fn remove(&mut self, name: &str) {
+        self.params.retain(|c| c.name != name);
+    }
+
+    /// The listed parameter a doc's placeholder name means, if any.
+    fn matching(&self, name: &str) -> Option<String> {
+        if self.get(name).is_some() {
+            return Some(name.to_string());
+        }
+        let params: Vec<Parameter> = self
+            .params
+            .iter()
+            .map(|c| Parameter {
+                name: c.name.clone(),
+                kind: c.kind,
+                required: c.required,
+                secret: c.secret,
+                description: None,
+                default: None,
+                span: Span::default(),
+            })
+            .collect();
+        let refs: Vec<&Parameter> = params.iter().collect();
+        apidoc::match_parameter(name, &refs).map(|p| p.name.clone())
+    }
+}
+
+pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
+    let view = region::View::new(doc);
+    let lists = listed::find(&view.usable);
+    let several = several_methods(&view, &lists);
+    let chosen = if several {
+        view.auth.clone()
+    } else {
+        view.chosen_auth()
+    };
+    let recognised = oauth::recognise(&chosen);
+    let kind = kinds::recognise(&chosen);
+    let mut review = Vec::new();
+    let mut found = Found::default();
+
+    // 1. What the doc lists is authoritative.
+    for l in &lists.params {
+        if recognised.is_none() && from_boilerplate(doc, l) {
+            continue;
+        }
+        let secret = l.secret.unwrap_or(false) || credential_like(&l.name);
+        let required = l.required.unwrap_or(l.default.is_none());
+        found.add(Candidate {
+            kind: l.kind,
+            default: l.default.clone(),
+            description: l.description.clone(),
+            method: l.method.as_deref().map(apidoc::snake),
+            ..Candidate::new(&l.name, required, secret, l.line, l.why)
+        });
+    }
+    // A list is authoritative; "the connector stores `client_id`…" alone
+    // speaks only for the OAuth app.
+    let listed_any = lists.params.iter().any(|l| l.why != listed::STORED);
+
+    // 2. What the kind of connection needs.
+    let service_account = matches!(kind, kinds::Kind::ServiceAccount(_));
+    match &kind {
+        kinds::Kind::Database(params, line) if !listed_any => {
+            for (name, secret, required) in params {
+                found.add(Candidate::new(
+                    name,
+                    *required,
+                    *secret,
+                    *line,
+                    "a database connection needs it",
+                ));
+            }
+        }
+        kinds::Kind::ServiceAccount(line) => {
+            let has_key = found.params.iter().any(|c| {
+                c.secret
+                    && (c.name.contains("json")
+                        || c.name.contains("key")
+                        || c.name.contains("credential"))
+            });
+            if !has_key {
+                found.add(Candidate::new(
+                    "service_account_json",
+                    true,
+                    true,
+                    *line,
+                    "the service account's JSON key",
+                ));
+            }
+        }
+        _ => {}
+    }
+
+    // 3. OAuth: the app's identity, and the endpoints' placeholders.
+    let mut oauth_block = None;
+    if let Some(r) = &recognised {
+        for (name, secret) in [("client_id", false), ("client_secret", true)] {
+            if found.matching(name).is_none() {
+                found.add(Candidate {
+                    description: Some(if secret {
+                        "OAuth client secret of the same app.".into()
+                    } else {
+                        "OAuth client ID of the app registered with the provider.".into()
+                    }),
+                    ..Candidate::new(name, true, secret, r.flow_line, "the OAuth app's identity")
+                });
+            }
+        }
+        oauth_block = Some(oauth_spec(r, &mut found, &mut review));
+    }
+
+    // 4. How the requests use credentials, mapped onto what is listed.
+    let mut used = usage::find(&chosen);
+    usage::base_url(&chosen, &mut used);
+    if !used.iter().any(|u| u.locates || u.name == "base_url") {
+        usage::base_url(&view.usable, &mut used);
+    }
+    for u in used {
+        let issued = (recognised.is_some() || service_account) && ISSUED.contains(&u.name.as_str());
+        if issued || u.name == "refresh_token" && recognised.is_some() {
+            continue;
+        }
+        if let Some(existing) = found.matching(&u.name) {
+            if let Some(c) = found.params.iter_mut().find(|c| c.name == existing) {
+                c.secret |= u.secret && credential_like(&c.name);
+            }
+            continue;
+        }
+        let has_credential = found.params.iter().any(|c| c.secret);
+        let keep = !listed_any
+            || u.locates
+            || (u.secret && !has_credential)
+            || (u.name == "base_url"
+                && !found
+                    .params
+                    .iter()
+                    .any(|c| c.name.contains("url") || c.name.contains("host")));
+        if !keep || (service_account && u.secret) {
+            continue;
+        }
+        found.add(Candidate {
+            description: u.description.clone(),
+            default: u.default.clone(),
+            ..Candidate::new(&u.name, u.required, u.secret, u.line, &u.why)
+        });
+    }
+    for name in ISSUED {
+        if recognised.is_some() || service_account {
+            found.remove(name);
+        }
+    }
+    if found.params.is_empty() && oauth_block.is_none() {
+        return Err(NoAuthFacts);
+    }
+    Ok(assemble(
+        doc,
+        source,
+        &view,
+        &lists,
+        several,
+        found,
+        oauth_block,
+        review,
+    ))
+}
+
+/// A "stores `client_id` …" sentence copied from the template into a doc
+/// whose connector runs no OAuth grant.
+fn from_boilerplate(doc: &ApiDoc, l: &listed::Listed) -> bool {
+    ["client_id", "client_secret", "refresh_token"].contains(&l.name.as_str())
+        && doc
+            .lines
+            .get(l.line.saturating_sub(1))
+            .is_some_and(|line| line.text.to_lowercase().contains("store"))
+}
+
+/// Whether the person chooses between several methods: a selector with
+/// two values or more, rows tied to two methods or more, or several method
+/// sub-sections none of which is preferred or set aside.
+fn several_methods(view: &region::View, lists: &listed::Lists) -> bool {
+    let selector = lists.selectors.iter().any(|s| s.values.len() >= 2);
+    let mut tied: Vec<&str> = lists
+        .params
+        .iter()
+        .filter_map(|p| p.method.as_deref())
+        .collect();
+    tied.sort_unstable();
+    tied.dedup();
+    let kept: Vec<&region::MethodSection> = view
+        .methods
+        .iter()
+        .filter(|m| m.standing != region::Standing::SetAside)
+        .collect();
+    let unranked = kept.len() >= 2
+        && kept
+            .iter()
+            .all(|m| m.standing == region::Standing::Supported);
+    selector || tied.len() >= 2 || unranked
+}
+
+/// The spec's `oauth` block from what was recognised; placeholders of its
+/// URLs become (or map onto) parameters. A u2m grant with no authorization
+/// endpoint cannot lint: the refresh token is then a parameter to paste.
+fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>) -> Option<OAuth> {
+    let mut fill = |url: &str, line: usize| -> String {
+        let mut out = url.to_string();
+        for (_, p) in template::placeholders(url) {
+            let name = usage::param_name(p);
+            let target = found.matching(&name).unwrap_or_else(|| {
+                found.add(Candidate::new(
+                    &name,
+                    true,
+                    false,
+                    line,
+                    "a placeholder of an OAuth endpoint",
+                ));
+                name.clone()
+            });
+            if target != p {
+                out = out.replace(&format!("{{{p}}}"), &format!("{{{target}}}"));
+            }
+        }
+        out
+    };
+    let token_url = r.token_url.as_ref().map(|(u, l)| fill(u, *l));
+    let authorization_url = r.authorization_url.as_ref().map(|(u, l)| fill(u, *l));
+    let token_parameter = found
+        .params
+        .iter()
+        .any(|c| c.name.contains("token_url") || c.name.contains("token_endpoint"));
+    if token_url.is_none() && !token_parameter {
+        review.push("the doc names no token endpoint: add oauth.token_url to run the grant".into());
+        if r.flow.is_user() {
+            found.add(Candidate::new(
+                "refresh_token",
+                true,
+                true,
+                r.flow_line,
+                "the refresh token the connector stores",
+            ));
+        }
+        return None;
+    }
+    if r.flow.is_user() && authorization_url.is_none() {
+        review.push("the doc names no authorization endpoint: add oauth.authorization_url to let collect run the consent flow; until then the refresh token is pasted".into());
+        found.add(Candidate::new(
+            "refresh_token",
+            true,
+            true,
+            r.flow_line,
+            "the refresh token the connector stores",
+        ));
+        return None;
+    }
+    let located = |v: String| Located {
+        value: v,
+        span: Span::default(),
+    };
+    Some(OAuth {
+        flow: Some(r.flow),
+        pkce: true,
+        scopes: r.scopes.clone(),
+        authorization_url: authorization_url.map(located),
+        token_url: token_url.map(located),
+        device_authorization_url: None,
+        extra_auth_params: r.extra_auth_params.clone(),
+        span: Span::default(),
+    })
+}
+
+/// The spec: shared parameters, methods when the person chooses, notes.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    doc: &ApiDoc,
+    source: &str,
+    view: &region::View,
+    lists: &listed::Lists,
+    several: bool,
+    found: Found,
+    oauth: Option<Option<OAuth>>,
+    review: Vec<String>,
+) -> Draft {
+    let mut notes = Vec::new();
+    let mut params = found.params;
+    // Where the account is first, then who, then the secrets, then options.
+    params.sort_by_key(|c| (!c.required, c.secret));
+    let to_param = |c: &Candidate, notes: &mut Vec<Note>| {
+        notes.push(Note {
+            parameter: c.name.clone(),
+            line: c.line,
+            why: c.why.clone(),
+        });
+        Parameter {
+            description: c
+                .description
+                .clone()
+                .or_else(|| describe::describe(doc, &c.name, c.line)),
+            kind: c.kind,
+            required: c.required,
+            secret: c.secret || credential_like(&c.name),
+            default: c.default.clone(),
+            name: c.name.clone(),
+            span: Span::default(),
+        }
+    };
+    let mut spec = Spec {
+        display_name: Some(title(doc, source)),
+        external_options_allowlist: Some(String::new()),
+        ..Spec::default()
+    };
+    let oauth = oauth.flatten();
+    let methods = if several {
+        method_groups(view, lists, &params)
+    } else {
+        Vec::new()
+    };
+    if methods.len() >= 2 {
+        let mut claimed: Vec<String> = Vec::new();
+        for (name, members) in &methods {
+            let parameters = params
+                .iter()
+                .filter(|c| members.contains(&c.name))
+                .map(|c| {
+                    let mut c = c.clone();
+                    c.required |= c.secret;
+                    to_param(&c, &mut notes)
+                })
+                .collect();
+            claimed.extend(members.iter().cloned());
+            spec.auth_methods.push(AuthMethod {
+                name: name.clone(),
+                description: Some(format!("From the API doc: {}.", name.replace('_', " "))),
+                parameters,
+                oauth: None,
+                span: Span::default(),
+            });
+        }
+        spec.parameters = params
+            .iter()
+            .filter(|c| !claimed.contains(&c.name))
+            .map(|c| to_param(c, &mut notes))
+            .collect();
+        // The OAuth block belongs to the method holding client_id.
+        if let Some(block) = oauth {
+            match spec
+                .auth_methods
+                .iter_mut()
+                .find(|m| m.parameters.iter().any(|p| p.name == "client_id"))
+            {
+                Some(m) => m.oauth = Some(block),
+                None => spec.oauth = Some(block),
+            }
+        }
+    } else {
+        spec.parameters = params.iter().map(|c| to_param(c, &mut notes)).collect();
+        spec.oauth = oauth;
+    }
+    Draft {
+        spec,
+        notes,
+        review,
+    }
+}
+
+/// The methods and their parameters: from rows tied to a method, else from
+/// the method sub-sections' own credentials.
+fn method_groups(
+    view: &region::View,
+    lists: &listed::Lists,
+    params: &[Candidate],
+) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for c in params {
+        if let Some(m) = &c.method {
+            match groups.iter_mut().find(|(n, _)| n == m) {
+                Some((_, members)) => members.push(c.name.clone()),
+                None => groups.push((m.clone(), vec![c.name.clone()])),
+            }
+        }
+    }
+    if groups.len() >= 2 {
+        return order_by_selector(groups, lists);
+    }
+    groups.clear();
+    for section in view
+        .methods
+        .iter()
+        .filter(|m| m.standing != region::Standing::SetAside)
+    {
+        let lines: Vec<&DocLine> = section.lines.clone();
+        let mut members: Vec<String> = Vec::new();
+        for u in usage::find(&lines) {
+            if let Some(c) = params.iter().find(|c| c.name == u.name && !u.locates) {
+                members.push(c.name.clone());
+            }
+        }
+        for c in params.iter().filter(|c| c.secret || c.name == "client_id") {
+            if section
+                .lines
+                .iter()
+                .any(|l| l.text.contains(&format!("`{}`", c.name)))
+                && !members.contains(&c.name)
+            {
+                members.push(c.name.clone());
+            }
+        }
+        if !members.is_empty() {
+            let name = describe::method_name(&section.heading);
+            groups.push((name, members));
+        }
+    }
+    // A parameter claimed by several sections is shared.
+    let all: Vec<String> = groups.iter().flat_map(|(_, m)| m.clone()).collect();
+    for (_, members) in &mut groups {
+        members.retain(|n| all.iter().filter(|a| *a == n).count() == 1);
+    }
+    groups.retain(|(_, m)| !m.is_empty());
+    order_by_selector(groups, lists)
+}
+
+/// Methods in the selector's order, the preferred first.
+fn order_by_selector(
+    mut groups: Vec<(String, Vec<String>)>,
+    lists: &listed::Lists,
+) -> Vec<(String, Vec<String>)> {
+    if let Some(sel) = lists.selectors.iter().find(|s| s.values.len() >= 2) {
+        groups.sort_by_key(|(n, _)| {
+            sel.values
+                .iter()
+                .position(|v| apidoc::snake(v) == *n)
+                .unwrap_or(usize::MAX)
+        });
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drafted(text: &str) -> Spec {
+        draft(&ApiDoc::parse(text), "x").expect("draft").spec
+    }
+
+    fn names(spec: &Spec) -> Vec<(&str, bool)> {
+        spec.parameters
+            .iter()
+            .map(|p| (p.name.as_str(), p.required))
+            .collect()
+    }
+
+    #[test]
+    fn a_listed_set_wins_over_header_placeholders() {
+        let spec = drafted(
+            "# Acme API\n\n## Authentication\n\nSend `X-Api-Key: <YOUR_KEY>` with every request.\n\nRequired connection parameters: `api_key`, `account_id`.\n",
+        );
+        assert_eq!(names(&spec), [("account_id", true), ("api_key", true)]);
+    }
+
+    #[test]
+    fn a_negated_oauth_mention_drafts_no_oauth() {
+        let spec = drafted(
+            "# Acme API\n\n## Auth\n\nOAuth 2.0 is not supported; use `Authorization: Bearer <api_token>`.\n",
+        );
+        assert!(spec.oauth.is_none());
+        assert_eq!(names(&spec), [("api_token", true)]);
+    }
+
+    #[test]
+    fn a_database_gets_its_connection_fields() {
+        let spec = drafted(
+            "# Orders DB\n\n## Authentication\n\nThe connector uses the psycopg driver with a database user and password; it connects to the host and port of the server.\n",
+        );
+        let n: Vec<&str> = spec.parameters.iter().map(|p| p.name.as_str()).collect();
+        assert!(
+            n.contains(&"host") && n.contains(&"password") && n.contains(&"database"),
+            "{n:?}"
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! The OAuth recogniser: whether the connector itself runs an OAuth grant,
+//! which one, and its endpoints and scopes. OAuth counts only when the doc
+//! gives a mechanism the connector uses (a token endpoint, a grant it
+//! runs); negated, hedged and template-boilerplate mentions do not count,
+//! nor does a service-account JWT grant (not one of the spec's flows).
+
+use super::region::set_aside;
+use crate::apidoc::{DocLine, normalise_placeholders};
+use crate::spec::Flow;
+
+/// What the doc says of the connector's OAuth grant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognised {
+    pub flow: Flow,
+    /// Why this flow, and the line that says so.
+    pub flow_line: usize,
+    pub token_url: Option<(String, usize)>,
+    pub authorization_url: Option<(String, usize)>,
+    pub scopes: Vec<String>,
+    pub extra_auth_params: Vec<(String, String)>,
+}
+
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// The template's own sentence ("the connector stores client_id … and
+/// exchanges them for an access token at runtime"): not evidence by itself.
+fn boilerplate(text: &str) -> bool {
+    let t = lower(text);
+    (t.contains("stores") || t.contains("store"))
+        && t.contains("exchang")
+        && t.contains("access token")
+}
+
+/// A line that negates or hedges what it says of OAuth, or a paragraph
+/// marked as left over from the template.
+fn discounted(text: &str) -> bool {
+    let t = lower(text);
+    set_aside(text)
+        || t.contains("no oauth")
+        || t.contains("without oauth")
+        || t.contains("may be available")
+        || t.contains("might be")
+        || t.contains("could be")
+        || t.contains("template")
+        || t.contains("ignore")
+        || t.contains("only for")
+        || t.contains("not for")
+        || t.contains("instead of oauth")
+        || t.contains("rather than oauth")
+        || t.contains("has no ")
+        || t.contains("there is no")
+}
+
+/// Grant evidence in a line.
+fn grant_words(text: &str) -> Option<Flow> {
+    let t = lower(text);
+    if t.contains("client credentials")
+        || t.contains("client_credentials")
+        || t.contains("client-credentials")
+        || t.contains("machine-to-machine")
+        || t.contains("machine to machine")
+        || t.contains("m2m")
+        || t.contains("two-legged")
+        || t.contains("2-legged")
+        || t.contains("server-to-server")
+    {
+        return Some(Flow::M2m);
+    }
+    if t.contains("authorization code")
+        || t.contains("authorization_code")
+        || t.contains("authorization-code")
+        || t.contains("auth code")
+        || t.contains("three-legged")
+        || t.contains("3-legged")
+        || t.contains("u2m")
+        || t.contains("consent")
+        || t.contains("grant_type=refresh_token")
+        || t.contains("refresh token grant")
+        || t.contains("refresh_token grant")
+    {
+        return Some(Flow::U2m);
+    }
+    None
+}
+
+/// A service account's JWT grant: not an OAuth flow of the spec.
+fn jwt_grant(text: &str) -> bool {
+    let t = lower(text);
+    t.contains("jwt-bearer")
+        || t.contains("jwt bearer")
+        || (t.contains("service account")
+            && (t.contains("json") || t.contains("jwt") || t.contains("private key")))
+        || t.contains("signed jwt")
+        || t.contains("key pair")
+}
+
+/// URLs in a line, with placeholders the spec's way.
+fn urls(line: &DocLine) -> Vec<String> {
+    let mut found = Vec::new();
+    let text = &line.norm;
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("http") {
+        let cand = &rest[at..];
+        let Some(scheme_end) = cand.find("://").filter(|i| *i <= 5) else {
+            rest = &rest[at + 4..];
+            continue;
+        };
+        let end = cand[scheme_end + 3..]
+            .find(|c: char| c.is_whitespace() || "\"'`),]|<>*".contains(c))
+            .map(|e| e + scheme_end + 3)
+            .unwrap_or(cand.len());
+        let url = cand[..end].trim_end_matches(['.', ':', ';']);
+        if url.len() > scheme_end + 4 {
+            found.push(normalise_placeholders(url));
+        }
+        rest = &cand[end..];
+    }
+    found
+}
+
+fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    rest.find('/')
+        .map(|i| lower(&rest[i..]))
+        .unwrap_or_default()
+}
+
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    lower(rest.split(['/', '?', '#']).next().unwrap_or(""))
+}
+
+/// A URL that is a token endpoint.
+fn token_endpoint(url: &str, line: &str) -> bool {
+    let p = path_of(url);
+    let l = lower(line);
+    let docs_page = host_of(url).starts_with("docs.")
+        || host_of(url).starts_with("developer")
+        || p.contains("/docs/")
+        || p.contains("/reference/");
+    !docs_page
+        && (p.ends_with("/token")
+            || p.contains("/token?")
+            || p.contains("/oauth/token")
+            || p.contains("/oauth2/token")
+            || p.contains("oauth2/v2.0/token")
+            || p.contains("/access_token")
+            || p.contains("/accesstoken")
+            || p.contains("/tokens")
+            || (p.contains("token") && (l.contains("token url") || l.contains("token endpoint"))))
+}
+
+/// A URL that is an authorization endpoint (labelled, or shaped like one).
+fn authorization_endpoint(url: &str, line: &str) -> bool {
+    let p = path_of(url);
+    let l = lower(line);
+    if l.contains("scope") && !l.contains("authoriz") {
+        return false;
+    }
+    let labelled = (l.contains("authoriz")
+        || l.contains("authorise")
+        || l.contains("consent")
+        || l.contains("auth url"))
+        && (l.contains("url")
+            || l.contains("endpoint")
+            || l.contains("redirect the")
+            || l.contains("open")
+            || l.contains(":"));
+    let shaped = p.contains("/authorize")
+        || p.contains("/authorization")
+        || p.contains("/oauth/auth")
+        || p.contains("/oauth2/auth")
+        || p.ends_with("/auth")
+        || p.contains("/consent");
+    !p.contains("token") && (shaped || (labelled && !p.is_empty() && p != "/"))
+}
+
+/// Recognises the connector's OAuth grant in `lines` (the chosen auth lines).
+pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
+    let mut flow: Option<(Flow, usize)> = None;
+    let mut token: Option<(String, usize)> = None;
+    let mut authorize: Option<(String, usize)> = None;
+    let mut mentions = false;
+    let mut jwt = false;
+    let mut discounted_paragraph = false;
+    let mut previous_blank = true;
+    for (i, line) in lines.iter().enumerate() {
+        let text = line.text.trim();
+        if text.is_empty() {
+            previous_blank = true;
+            discounted_paragraph = false;
+            continue;
+        }
+        // A paragraph (or a bullet) is judged by its own words and, for the
+        // first line after a template sentence, by the note that follows.
+        let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
+        if previous_blank || text.starts_with("- ") || text.starts_with("* ") {
+            discounted_paragraph = false;
+        }
+        previous_blank = false;
+        if !line.code && discounted(text) {
+            discounted_paragraph = true;
+        }
+        if discounted_paragraph
+            || boilerplate(text)
+                && (discounted(next)
+                    || next.trim().is_empty()
+                        && lines.get(i + 2).is_some_and(|l| discounted(&l.text)))
+        {
+            continue;
+        }
+        if jwt_grant(text) {
+            jwt = true;
+        }
+        let l = lower(text);
+        if l.contains("oauth") && !boilerplate(text) {
+            mentions = true;
+        }
+        if let Some(f) = grant_words(text) {
+            if flow.is_none() || (f == Flow::M2m && !line.code) {
+                flow = flow
+                    .filter(|(old, _)| *old == Flow::M2m)
+                    .or(Some((f, line.number)));
+            }
+        }
+        for url in urls(line) {
+            if token.is_none() && token_endpoint(&url, text) {
+                token = Some((strip_query(&url), line.number));
+            } else if authorize.is_none() && authorization_endpoint(&url, text) {
+                authorize = Some((url.clone(), line.number));
+            }
+        }
+    }
+    if jwt && flow.is_none_or(|(f, _)| f != Flow::M2m) {
+        return None;
+    }
+    let has_mechanism = token.is_some() || flow.is_some() && mentions;
+    if !has_mechanism || !(mentions || flow.is_some()) {
+        return None;
+    }
+    let (flow, flow_line) = match flow {
+        Some(f) => f,
+        None if authorize.is_some() => (Flow::U2m, authorize.as_ref().map_or(1, |a| a.1)),
+        None => {
+            let refresh = lines.iter().find(|l| {
+                let t = lower(&l.text);
+                (t.contains("refresh token") || t.contains("refresh_token")) && !discounted(&l.text)
+            });
+            match refresh {
+                Some(l) => (Flow::U2m, l.number),
+                None => (Flow::M2m, token.as_ref().map_or(1, |t| t.1)),
+            }
+        }
+    };
+    let extra = authorize
+        .as_ref()
+        .and_then(|(u, _)| u.split_once('?').map(|(_, q)| q.to_string()))
+        .or_else(|| {
+            lines.iter().find_map(|l| {
+                l.text
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .find(|s| s.contains("access_type=") || s.contains("prompt="))
+                    .map(str::to_string)
+            })
+        })
+        .map(|q| {
+            q.split('&')
+                .filter_map(|p| p.split_once('='))
+                .filter(|(k, _)| !crate::oauth::FLOW_PARAMS.contains(k) && !k.contains(' '))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Recognised {
+        flow,
+        flow_line,
+        authorization_url: authorize.map(|(u, l)| (strip_query(&u), l)),
+        token_url: token,
+        scopes: scopes(lines),
+        extra_auth_params: extra,
+    })
+}
+
+fn strip_query(url: &str) -> String {
+    url.split('?').next().unwrap_or(url).to_string()
+}
+
+/// Scopes: backticked words on lines about scopes, or scope URLs.
+fn scopes(lines: &[&DocLine]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for l in lines {
+        let t = lower(&l.text);
+        if !t.contains("scope") || discounted(&l.text) {
+            continue;
+        }
+        for span in l.text.split('`').skip(1).step_by(2) {
+            for word in span.split([' ', ',']) {
+                let w = word.trim();
+                let plausible = !w.is_empty()
+                    && !w.contains('=')
+                    && !w.contains('{')
+                    && w != "scope"
+                    && w != "scopes"
+                    && w.len() < 120;
+                if plausible && !found.iter().any(|f| f == w) {
+                    found.push(w.to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apidoc::ApiDoc;
+
+    fn recognised(text: &str) -> Option<Recognised> {
+        let doc = ApiDoc::parse(text);
+        let lines: Vec<&DocLine> = doc.lines.iter().collect();
+        recognise(&lines)
+    }
+
+    #[test]
+    fn negated_hedged_and_boilerplate_mentions_are_not_oauth() {
+        for text in [
+            "OAuth 2.0 is not supported for this connector; use the API key.\n",
+            "OAuth may be available for partner apps later.\n",
+            "The connector stores `client_id`, `client_secret` and `refresh_token` and exchanges them for an access token at runtime; it does not run user-facing OAuth flows.\n\n(↑ template sentence; there is no OAuth here.)\n",
+            "- OAuth: the connector stores client_id, client_secret and refresh_token and exchanges them for an access token at runtime. ← copied from the template, ignore.\n",
+        ] {
+            assert_eq!(recognised(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn client_credentials_with_a_tenant_token_url() {
+        let r = recognised("Microsoft Entra ID **OAuth 2.0 client credentials** flow.\n\n```\nPOST https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token\n```\n").expect("oauth");
+        assert_eq!(r.flow, Flow::M2m);
+        assert_eq!(
+            r.token_url.map(|t| t.0).as_deref(),
+            Some("https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token")
+        );
+    }
+
+    #[test]
+    fn scope_urls_are_not_endpoints() {
+        let r = recognised("OAuth 2.0 authorization code.\n- Authorize URL: `https://accounts.example.com/o/oauth2/v2/auth?access_type=offline&prompt=consent`\n- Token URL: `https://oauth2.example.com/token`\n- Scopes: `https://www.example.com/auth/yt.readonly`\n").expect("oauth");
+        assert_eq!(r.flow, Flow::U2m);
+        assert_eq!(
+            r.authorization_url.map(|a| a.0).as_deref(),
+            Some("https://accounts.example.com/o/oauth2/v2/auth")
+        );
+        assert_eq!(r.scopes, ["https://www.example.com/auth/yt.readonly"]);
+        assert_eq!(r.extra_auth_params.len(), 2);
+    }
+
+    #[test]
+    fn a_service_account_jwt_is_not_an_oauth_flow() {
+        assert_eq!(
+            recognised(
+                "Service account JSON key; the connector signs a JWT (jwt-bearer grant) at https://oauth2.example.com/token\n"
+            ),
+            None
+        );
+    }
+}

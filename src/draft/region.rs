@@ -1,0 +1,394 @@
+//! Which lines of an API doc speak for the connector: the auth section (by
+//! its heading, whatever the author called it), without the parts about
+//! methods the connector does not use, and the method sub-sections with
+//! whether the doc prefers, supports or sets each aside.
+
+use crate::apidoc::{ApiDoc, DocLine};
+
+/// How the doc regards a method sub-section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// "Preferred", "Chosen", "Recommended", "used by this connector".
+    Preferred,
+    /// "Also supported", or no word either way.
+    Supported,
+    /// "Alternative", "Fallback", "Deprecated", "not used", "not supported".
+    SetAside,
+}
+
+/// A method sub-section of the auth section.
+#[derive(Debug, Clone)]
+pub struct MethodSection<'d> {
+    pub heading: String,
+    pub standing: Standing,
+    pub lines: Vec<&'d DocLine>,
+}
+
+/// The doc as drafting reads it.
+pub struct View<'d> {
+    /// Lines that do not describe something the connector does not use.
+    pub usable: Vec<&'d DocLine>,
+    /// The auth section's usable lines; the whole usable doc when the doc
+    /// has no auth section.
+    pub auth: Vec<&'d DocLine>,
+    pub methods: Vec<MethodSection<'d>>,
+}
+
+/// A heading that names the auth section.
+pub fn is_auth_heading(heading: &str) -> bool {
+    let h = heading.to_lowercase();
+    h.contains("authori")
+        || h.contains("authenti")
+        || h.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auth")
+        || h.contains("credential")
+        || h.contains("security")
+        || h.contains("api key")
+        || h.contains("api token")
+        || (h.contains("connect") && !h.contains("connector options"))
+}
+
+/// Words that set a method or a mention aside.
+pub fn set_aside(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "not used",
+        "not supported",
+        "unsupported",
+        "not needed",
+        "not required",
+        "not implemented",
+        "not handled",
+        "not covered",
+        "not offered",
+        "not applicable",
+        "n/a",
+        "does not use",
+        "doesn't use",
+        "does not run",
+        "doesn't run",
+        "do not use",
+        "don't use",
+        "not use ",
+        "isn't used",
+        "is not used",
+        "won't",
+        "will not",
+        "deprecated",
+        "legacy",
+        "out of scope",
+        "alternative",
+        "fallback",
+        "not recommended",
+        "discouraged",
+        "❌",
+        "not for this connector",
+        "other supported method",
+        "not in scope",
+        "future",
+        "later",
+        "partner",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// Words that mark the method the connector uses.
+fn preferred(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "preferred",
+        "chosen",
+        "recommended",
+        "used by this connector",
+        "used by the connector",
+        "this connector uses",
+        "the connector uses",
+        "selected",
+        "primary",
+        "✅",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+        && !t.contains("not recommended")
+}
+
+/// Words that say a heading is about an authentication scheme.
+pub fn names_a_scheme(heading: &str) -> bool {
+    let h = heading.to_lowercase();
+    [
+        "api key",
+        "api-key",
+        "apikey",
+        "token",
+        "oauth",
+        "basic",
+        "bearer",
+        "password",
+        "service account",
+        "service principal",
+        "key pair",
+        "key-pair",
+        "jwt",
+        "pat",
+        "client credential",
+        "app password",
+        "application password",
+        "private app",
+        "signature",
+        "hmac",
+        "certificate",
+        "sso",
+        "saml",
+        "kerberos",
+        "ntlm",
+        "method",
+        "option",
+    ]
+    .iter()
+    .any(|w| {
+        h.split(|c: char| !c.is_alphanumeric() && c != ' ' && c != '-')
+            .any(|part| part.contains(w))
+    }) && !not_a_method(&h)
+}
+
+/// Sub-headings of an auth section that are not methods.
+fn not_a_method(h: &str) -> bool {
+    [
+        "base url",
+        "base-url",
+        "endpoint",
+        "host",
+        "rate limit",
+        "limits",
+        "role",
+        "permission",
+        "scope",
+        "discovery",
+        "lifetime",
+        "expir",
+        "refresh",
+        "region",
+        "example",
+        "parameter",
+        "header",
+        "error",
+        "verif",
+        "testing",
+        "validation",
+        "troubleshoot",
+        "storage",
+        "storing",
+        "rotation",
+        "where to find",
+        "obtain",
+        "getting",
+        "setup",
+        "set up",
+        "summary",
+        "notes",
+        "request",
+        "placement",
+        "caching",
+        "crumb",
+        "csrf",
+        "environment",
+        "sandbox",
+        "data center",
+        "datacenter",
+    ]
+    .iter()
+    .any(|w| h.contains(w))
+}
+
+impl<'d> View<'d> {
+    pub fn new(doc: &'d ApiDoc) -> View<'d> {
+        let mut usable = Vec::new();
+        let mut paragraph_aside = false;
+        for line in &doc.lines {
+            let t = line.text.trim();
+            if t.is_empty() || t.starts_with('#') {
+                paragraph_aside = false;
+            } else if !line.code && t.len() > 20 && other_methods_intro(t) {
+                paragraph_aside = true;
+            }
+            if paragraph_aside || line.section_path.iter().any(|h| other_methods_intro(h)) {
+                continue;
+            }
+            usable.push(line);
+        }
+        let auth: Vec<&DocLine> = usable
+            .iter()
+            .copied()
+            .filter(|l| auth_depth(&l.section_path).is_some())
+            .collect();
+        let has_auth_section = auth
+            .iter()
+            .any(|l| !l.text.trim().is_empty() && !l.text.starts_with('#'));
+        let methods = if has_auth_section {
+            method_sections(&auth)
+        } else {
+            Vec::new()
+        };
+        View {
+            auth: if has_auth_section {
+                auth
+            } else {
+                usable.clone()
+            },
+            usable,
+            methods,
+        }
+    }
+
+    /// The auth lines a draft reads: the auth section without the method
+    /// sub-sections the doc sets aside (when it keeps another).
+    pub fn chosen_auth(&self) -> Vec<&'d DocLine> {
+        let kept_any = self
+            .methods
+            .iter()
+            .any(|m| m.standing != Standing::SetAside);
+        if !kept_any {
+            return self.auth.clone();
+        }
+        let aside: Vec<&str> = self
+            .methods
+            .iter()
+            .filter(|m| m.standing == Standing::SetAside)
+            .map(|m| m.heading.as_str())
+            .collect();
+        self.auth
+            .iter()
+            .copied()
+            .filter(|l| !l.section_path.iter().any(|h| aside.contains(&h.as_str())))
+            .collect()
+    }
+}
+
+/// "Other supported methods (not used by this connector)" and the like.
+fn other_methods_intro(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.contains("other supported method")
+        || t.contains("not used by this connector")
+        || t.contains("not used by the connector")
+        || t.contains("other methods")
+        || t.contains("other authentication methods")
+}
+
+/// How deep the auth heading stands in a section path, if one does.
+fn auth_depth(path: &[String]) -> Option<usize> {
+    // The doc's title (H1) naming "API" is not an auth heading.
+    path.iter()
+        .enumerate()
+        .skip(usize::from(path.len() > 1))
+        .find(|(_, h)| is_auth_heading(h))
+        .map(|(i, _)| i)
+}
+
+fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
+    let mut sections: Vec<MethodSection<'d>> = Vec::new();
+    for line in auth {
+        let Some(depth) = auth_depth(&line.section_path) else {
+            continue;
+        };
+        let Some(heading) = line.section_path.get(depth + 1) else {
+            continue;
+        };
+        if !names_a_scheme(heading) {
+            continue;
+        }
+        match sections.iter_mut().find(|s| s.heading == *heading) {
+            Some(s) => s.lines.push(line),
+            None => sections.push(MethodSection {
+                heading: heading.clone(),
+                standing: Standing::Supported,
+                lines: vec![line],
+            }),
+        }
+    }
+    for s in &mut sections {
+        // The heading and the section's first prose lines say how it stands.
+        let opening: String = s
+            .lines
+            .iter()
+            .filter(|l| !l.code)
+            .take(4)
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        s.standing = if set_aside(&s.heading) && !preferred(&s.heading) {
+            Standing::SetAside
+        } else if preferred(&s.heading) {
+            Standing::Preferred
+        } else if set_aside(&opening) && !preferred(&opening) {
+            Standing::SetAside
+        } else if preferred(&opening) {
+            Standing::Preferred
+        } else {
+            Standing::Supported
+        };
+    }
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_headings_in_many_words() {
+        for h in [
+            "Authorization",
+            "**Authentication**",
+            "1. Authentication Method",
+            "Auth",
+            "Authentication & Connection",
+            "Security",
+            "Getting Credentials",
+        ] {
+            assert!(is_auth_heading(h), "{h}");
+        }
+        for h in ["Object List", "Read API for Data Retrieval", "Rate limits"] {
+            assert!(!is_auth_heading(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn method_headings_and_other_sub_headings() {
+        for h in [
+            "API Key (preferred)",
+            "OAuth 2.0",
+            "Basic auth",
+            "Personal access token",
+        ] {
+            assert!(names_a_scheme(h), "{h}");
+        }
+        for h in [
+            "Base URL",
+            "Rate limits",
+            "Roles & permissions",
+            "Token lifetime",
+            "Token discovery",
+        ] {
+            assert!(!names_a_scheme(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn set_aside_methods_are_left_out() {
+        let doc = ApiDoc::parse(
+            "# X\n\n## Authentication\n\n### API key (preferred)\n\nSend `X-Api-Key: <api_key>`.\n\n### OAuth 2.0 (not used by this connector)\n\nToken at https://x.test/oauth/token\n",
+        );
+        let view = View::new(&doc);
+        assert_eq!(
+            view.methods.len(),
+            1,
+            "{:?}",
+            view.methods.iter().map(|m| &m.heading).collect::<Vec<_>>()
+        );
+        assert!(
+            view.chosen_auth()
+                .iter()
+                .all(|l| !l.text.contains("oauth/token"))
+        );
+    }
+}

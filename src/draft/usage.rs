@@ -1,0 +1,246 @@
+//! Parameters from how the doc's requests use credentials: placeholders in
+//! `Authorization:` and custom header lines, `curl -u`, credential query
+//! keys, host placeholders of the API's URLs, and the base URL (a fixed one
+//! becomes an optional `base_url`).
+
+use crate::apidoc::{self, ApiDoc, DocLine};
+use crate::spec::credential_like;
+use crate::template;
+
+/// A parameter a request uses.
+#[derive(Debug, Clone)]
+pub struct Used {
+    pub name: String,
+    pub secret: bool,
+    /// A host placeholder or the start of the URL: where the account is.
+    pub locates: bool,
+    pub line: usize,
+    pub why: String,
+    pub description: Option<String>,
+    pub default: Option<String>,
+    pub required: bool,
+}
+
+/// Query parameter names that carry a credential.
+const QUERY_KEYS: &[&str] = &[
+    "key",
+    "api_key",
+    "apikey",
+    "appid",
+    "token",
+    "access_token",
+    "auth",
+    "api_token",
+    "secret",
+    "auth_token",
+    "private_token",
+    "apitoken",
+    "app_key",
+    "user_key",
+    "subscription_key",
+];
+
+/// Doc placeholder name → parameter name: snake_case, without `your_`.
+pub fn param_name(placeholder: &str) -> String {
+    let n = apidoc::snake(placeholder);
+    n.strip_prefix("your_")
+        .or_else(|| n.strip_prefix("my_"))
+        .or_else(|| n.strip_prefix("the_"))
+        .unwrap_or(&n)
+        .to_string()
+}
+
+fn push(found: &mut Vec<Used>, used: Used) {
+    match found.iter_mut().find(|f| f.name == used.name) {
+        Some(f) => f.secret |= used.secret,
+        None => found.push(used),
+    }
+}
+
+fn credentials(found: &mut Vec<Used>, text: &str, line: usize, why: &str) {
+    for (_, p) in template::placeholders(text) {
+        push(
+            found,
+            Used {
+                name: param_name(p),
+                secret: true,
+                locates: false,
+                line,
+                why: why.into(),
+                description: None,
+                default: None,
+                required: true,
+            },
+        );
+    }
+}
+
+fn user(found: &mut Vec<Used>, text: &str, line: usize, why: &str) {
+    for (_, p) in template::placeholders(text) {
+        let name = param_name(p);
+        let secret = credential_like(&name);
+        push(
+            found,
+            Used {
+                name,
+                secret,
+                locates: false,
+                line,
+                why: why.into(),
+                description: None,
+                default: None,
+                required: true,
+            },
+        );
+    }
+}
+
+/// Headers that carry no credential.
+fn plain_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "content-type",
+        "accept",
+        "user-agent",
+        "host",
+        "content-length",
+        "accept-encoding",
+        "cache-control",
+        "connection",
+        "x-request-id",
+        "if-none-match",
+    ]
+    .contains(&n.as_str())
+        || n.contains("version")
+}
+
+/// Everything the lines' requests use.
+pub fn find(lines: &[&DocLine]) -> Vec<Used> {
+    let mut found = Vec::new();
+    let doc = ApiDoc {
+        title: None,
+        lines: lines.iter().map(|l| (*l).clone()).collect(),
+    };
+    for ex in doc.examples() {
+        if let Some((u, p)) = &ex.value.basic {
+            user(&mut found, u, ex.line, "the user of `curl -u`");
+            credentials(&mut found, p, ex.line, "the password of `curl -u`");
+        }
+        for (name, value) in &ex.value.headers {
+            if !plain_header(name) {
+                credentials(
+                    &mut found,
+                    value,
+                    ex.line,
+                    &format!("sent in the `{name}` header"),
+                );
+            }
+        }
+        query_credentials(&ex.value.target, ex.line, &mut found);
+        hosts(&ex.value.target, ex.line, &mut found);
+    }
+    for h in doc.header_lines() {
+        let (name, value) = &h.value;
+        if plain_header(name) {
+            continue;
+        }
+        if name.eq_ignore_ascii_case("authorization") && value.to_lowercase().contains("basic") {
+            let inner = value
+                .split_once('(')
+                .map(|(_, r)| r.trim_end_matches(')').trim_matches('"'));
+            if let Some((u, p)) = inner.and_then(|i| i.split_once(':')) {
+                user(&mut found, u, h.line, "the Basic username");
+                credentials(&mut found, p, h.line, "the Basic password");
+                continue;
+            }
+        }
+        credentials(
+            &mut found,
+            value,
+            h.line,
+            &format!("sent in the `{name}` header"),
+        );
+    }
+    for url in doc.urls() {
+        query_credentials(&url.value, url.line, &mut found);
+    }
+    found
+}
+
+fn query_credentials(target: &str, line: usize, found: &mut Vec<Used>) {
+    let Some((_, query)) = target.split_once('?') else {
+        return;
+    };
+    for pair in query.split('&') {
+        let Some((k, v)) = pair.split_once('=') else {
+            continue;
+        };
+        if QUERY_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+            credentials(found, v, line, &format!("the `{k}` query parameter"));
+        }
+    }
+}
+
+/// Placeholders in a URL's host, or a placeholder that starts the URL.
+pub fn hosts(url: &str, line: usize, found: &mut Vec<Used>) {
+    let mut add = |name: String, why: &str| {
+        push(
+            found,
+            Used {
+                secret: false,
+                locates: true,
+                line,
+                why: why.into(),
+                description: None,
+                default: None,
+                required: true,
+                name,
+            },
+        )
+    };
+    if url.starts_with('{') {
+        if let Some((_, p)) = template::placeholders(url).first() {
+            add(param_name(p), "the start of the request URL");
+        }
+        return;
+    }
+    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
+        return;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    for (_, p) in template::placeholders(host) {
+        add(param_name(p), "part of the API host");
+    }
+}
+
+/// The base URL the doc states: its host placeholders, or (a fixed URL) an
+/// optional `base_url` defaulting to it.
+pub fn base_url(lines: &[&DocLine], found: &mut Vec<Used>) {
+    let doc = ApiDoc {
+        title: None,
+        lines: lines.iter().map(|l| (*l).clone()).collect(),
+    };
+    let Some(base) = doc.stated_base_url() else {
+        return;
+    };
+    if template::placeholders(&base.value).is_empty() {
+        let fixed = base.value.trim_end_matches('/').to_string();
+        push(
+            found,
+            Used {
+                name: "base_url".into(),
+                secret: false,
+                locates: false,
+                line: base.line,
+                why: "the base URL (optional: it has a default)".into(),
+                description: Some(format!(
+                    "API base URL. Defaults to {fixed}; set it only for another host (e.g. a self-hosted or regional instance)."
+                )),
+                default: None,
+                required: false,
+            },
+        );
+    } else {
+        hosts(&base.value, base.line, found);
+    }
+}
