@@ -647,6 +647,22 @@ pub fn match_parameter<'a>(
             return Some(p);
         }
     }
+    // `wc_key` for `consumer_key`: the same last word, on one parameter only.
+    if let Some((_, last)) = name
+        .split_once('_')
+        .filter(|(prefix, last)| prefix.len() <= 3 && !last.contains('_'))
+    {
+        let tail = format!("_{last}");
+        let ends: Vec<&&crate::spec::Parameter> = parameters
+            .iter()
+            .filter(|p| {
+                p.name.ends_with(&tail) && ["key", "secret", "token", "password"].contains(&last)
+            })
+            .collect();
+        if let [only] = ends.as_slice() {
+            return Some(only);
+        }
+    }
     if let Some(group) = SYNONYMS.iter().find(|g| g.contains(&name.as_str())) {
         let mut candidates: Vec<&&crate::spec::Parameter> = parameters
             .iter()

@@ -182,6 +182,35 @@ fn extra_credential_headers(
     headers
 }
 
+/// `curl -u yourapikey:X`, `-u ck_1234:cs_5678`: sample values standing
+/// for the spec's credentials, in the spec's order; a one-letter password
+/// (`X`) is the dummy some APIs ask for, kept as is.
+fn sample_basic(user: &str, pass: &str, scope: &[&Parameter]) -> (String, String) {
+    let literal = |s: &str| template::placeholders(s).is_empty() && !s.contains('@');
+    if !literal(user) {
+        return (user.to_string(), pass.to_string());
+    }
+    let secrets: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| p.secret || p.looks_secret())
+        .collect();
+    let users: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| ["email", "username", "user", "login"].contains(&p.name.as_str()))
+        .collect();
+    let dummy = pass.len() <= 1;
+    match (users.first(), secrets.as_slice()) {
+        (Some(u), [s, ..]) if literal(pass) && !dummy => {
+            (format!("{{{}}}", u.name), format!("{{{}}}", s.name))
+        }
+        (None, [only]) if dummy => (format!("{{{}}}", only.name), pass.to_string()),
+        (None, [a, b]) if literal(pass) && !dummy => {
+            (format!("{{{}}}", a.name), format!("{{{}}}", b.name))
+        }
+        _ => (user.to_string(), pass.to_string()),
+    }
+}
+
 /// How the doc's examples send credentials, mapped to this scope.
 /// A literal example account (`email@example.com`) stands for the spec's
 /// user parameter.
@@ -199,6 +228,7 @@ fn auth_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<(
     let examples = doc.examples();
     for ex in &examples {
         if let Some((user, pass)) = &ex.value.basic {
+            let (user, pass) = &sample_basic(user, pass, scope);
             let user = &example_account(user, scope);
             let (u, p) = (map_template(user, scope), map_template(pass, scope));
             if let (Some(u), Some(p)) = (u, p) {
@@ -364,6 +394,12 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
         .iter()
         .find(|p| p.name == "base_url" || p.name.ends_with("_base_url"));
     let mut best: Option<(i64, Target)> = None;
+    let templates = host_templates(doc, scope);
+    let locating: Vec<&str> = scope
+        .iter()
+        .filter(|p| p.required && p.default.is_none() && locates(&p.name))
+        .map(|p| p.name.as_str())
+        .collect();
     for Fact { value: ex, line } in doc.examples() {
         if ex.method != "GET" {
             continue;
@@ -371,6 +407,10 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
         let Some((url, default)) = absolute(&ex, base.as_ref(), base_param.copied(), scope) else {
             continue;
         };
+        if token_endpoint(&url) {
+            continue;
+        }
+        let url = locate(&url, &templates, scope);
         let path = url
             .split("://")
             .nth(1)
@@ -387,6 +427,15 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
             score += 10;
         }
         score -= 4 * template::placeholders(path_only).len() as i64;
+        // A URL that says where the account is, when the spec asks where.
+        let located = locating
+            .iter()
+            .filter(|p| url.contains(&format!("{{{p}}}")))
+            .count();
+        score += 6 * located as i64;
+        if located < locating.len() {
+            score -= 8;
+        }
         score -= path_only.len() as i64 / 20;
         let origin = format!(
             "url: from {doc_name} line {line}: {} {}",
@@ -404,6 +453,174 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
         }
     }
     best.map(|(_, target)| target)
+}
+
+/// Parameter names that say where the account lives: a host label, a
+/// region, or a whole base URL.
+fn locates(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "subdomain",
+        "domain",
+        "instance",
+        "site",
+        "shop",
+        "store",
+        "tenant",
+        "org",
+        "organization",
+        "company",
+        "account",
+        "workspace",
+        "region",
+        "datacenter",
+        "data_center",
+        "dc",
+        "server",
+        "host",
+        "hostname",
+        "prefix",
+        "server_prefix",
+        "my_domain",
+        "munchkin_id",
+        "cluster",
+        "environment",
+    ]
+    .iter()
+    .any(|w| n == *w || n.ends_with(&format!("_{w}")) || n.starts_with(&format!("{w}_")))
+        || n.ends_with("_url")
+        || n == "url"
+        || n.ends_with("_host")
+        || n.ends_with("_server")
+}
+
+/// Token, authorization and login endpoints: never the API a check calls.
+fn token_endpoint(url: &str) -> bool {
+    let path = url
+        .split_once("://")
+        .map_or(url, |(_, r)| r.find('/').map_or("", |i| &r[i..]))
+        .to_ascii_lowercase();
+    let host = url
+        .split_once("://")
+        .map_or("", |(_, r)| r.split(['/', '?']).next().unwrap_or(""))
+        .to_ascii_lowercase();
+    path.ends_with("/token")
+        || path.contains("/token?")
+        || path.contains("/oauth/token")
+        || path.contains("/oauth2/token")
+        || path.contains("/oauth2/v2.0/token")
+        || path.contains("/authorize")
+        || host.starts_with("login.")
+        || host.starts_with("accounts.")
+        || host.starts_with("auth.")
+}
+
+/// The doc's URLs whose host (or start) is a placeholder of the spec: the
+/// shapes sample hosts are read back into.
+fn host_templates(doc: &ApiDoc, scope: &[&Parameter]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut consider = |url: &str| {
+        let Some(mapped) = map_template(url, scope) else {
+            return;
+        };
+        let origin = origin_template(&mapped);
+        if !template::placeholders(&origin).is_empty() && !found.contains(&origin) {
+            found.push(origin);
+        }
+    };
+    for u in doc.urls() {
+        consider(&u.value);
+    }
+    for ex in doc.examples() {
+        consider(&ex.value.target);
+    }
+    found
+}
+
+/// `scheme://host` of a URL, or the leading placeholder of `{base_url}/x`.
+fn origin_template(url: &str) -> String {
+    if url.starts_with('{') {
+        return url[..url.find('}').map_or(url.len(), |i| i + 1)].to_string();
+    }
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!(
+            "{scheme}://{}",
+            rest.split(['/', '?', '#']).next().unwrap_or("")
+        ),
+        None => String::new(),
+    }
+}
+
+/// A URL whose host is a sample (`acme.zendesk.com`, `us21.api…`) written
+/// with the spec's placeholder again: by a template of the doc with the
+/// same shape, else (one host-like parameter left unused) its first label.
+fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
+    let origin = origin_template(url);
+    if origin.is_empty() || !template::placeholders(&origin).is_empty() {
+        return url.to_string();
+    }
+    let rest = &url[origin.len()..];
+    let host = origin.split_once("://").map_or("", |(_, h)| h);
+    let labels: Vec<&str> = host.split('.').collect();
+    for t in templates {
+        if t.starts_with('{') {
+            continue;
+        }
+        let t_host = t.split_once("://").map_or("", |(_, h)| h);
+        let t_labels: Vec<&str> = t_host.split('.').collect();
+        let fits = t_labels.len() == labels.len()
+            && t_labels
+                .iter()
+                .zip(&labels)
+                .all(|(t, l)| !template::placeholders(t).is_empty() || t.eq_ignore_ascii_case(l))
+            && t_labels
+                .iter()
+                .zip(&labels)
+                .any(|(t, l)| !t.eq_ignore_ascii_case(l));
+        if fits {
+            return format!("{t}{rest}");
+        }
+    }
+    let unused: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| {
+            p.required
+                && p.default.is_none()
+                && locates(&p.name)
+                && !url.contains(&format!("{{{}}}", p.name))
+        })
+        .collect();
+    if let [only] = unused.as_slice() {
+        if only.name.ends_with("url") {
+            // A whole base URL: the sample origin stands for it.
+            if let Some(t) = templates
+                .iter()
+                .find(|t| **t == format!("{{{}}}", only.name))
+            {
+                return format!("{t}{rest}");
+            }
+            return format!("{{{}}}{rest}", only.name);
+        }
+        let first = labels.first().copied().unwrap_or("");
+        let generic = ["api", "www", "app", "rest", "data"].contains(&first);
+        if labels.len() >= 3
+            && !generic
+            && !only.name.ends_with("host")
+            && !only.name.ends_with("server")
+        {
+            let scheme = origin.split_once("://").map_or("https", |(s, _)| s);
+            return format!(
+                "{scheme}://{{{}}}.{}{rest}",
+                only.name,
+                labels[1..].join(".")
+            );
+        }
+        if only.name.ends_with("host") || only.name.ends_with("server") || only.name == "host" {
+            let scheme = origin.split_once("://").map_or("https", |(s, _)| s);
+            return format!("{scheme}://{{{}}}{rest}", only.name);
+        }
+    }
+    url.to_string()
 }
 
 /// An example's target as an absolute URL in the spec's names; a fixed base
