@@ -138,6 +138,14 @@ fn about_something_else(context: &str) -> bool {
     .any(|w| c.contains(w))
 }
 
+/// Whether a line stands in the doc's auth section.
+fn in_auth_section(line: &DocLine) -> bool {
+    line.section_path
+        .iter()
+        .skip(usize::from(line.section_path.len() > 1))
+        .any(|h| super::region::is_auth_heading(h))
+}
+
 /// The heading path of a line, joined.
 fn headings(line: &DocLine) -> String {
     line.section_path.join(" / ")
@@ -254,7 +262,8 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
     }
     let strong_columns = required_col.is_some() || secret_col.is_some();
     let connection = about_connection(context) && !about_something_else(context);
-    if !(connection || (strong_columns && !about_something_else(context))) {
+    let in_auth = rows.first().is_some_and(|r| in_auth_section(r));
+    if !(connection || (strong_columns && in_auth && !about_something_else(context))) {
         return;
     }
     for (row, name) in rows.iter().zip(names) {
@@ -424,8 +433,10 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
         // ("(string)") only in a list about the connection, not a schema.
         let required_mark = paren.contains("required") || paren.contains("optional");
         let typed = ParamType::parse(paren.split([',', ' ']).next().unwrap_or("")).is_some();
-        let marks_in_paren =
-            (required_mark && !about_something_else(&headings(line))) || (typed && intro_lists);
+        let marks_in_paren = (required_mark
+            && (in_auth_section(line) || intro_lists)
+            && !about_something_else(&headings(line)))
+            || (typed && intro_lists);
         if !(marks_in_paren || intro_lists) {
             continue;
         }
