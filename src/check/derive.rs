@@ -633,7 +633,8 @@ fn absolute(
 ) -> Option<(String, Option<(String, String)>)> {
     let target = ex.target.split('#').next().unwrap_or(&ex.target);
     let target = strip_credential_query(target, scope);
-    let joined = if target.contains("://") {
+    // A target led by a placeholder (`{base_url}/me`) is already absolute.
+    let joined = if target.contains("://") || target.starts_with('{') {
         target
     } else {
         let base = base?.value.trim_end_matches('/').to_string();
@@ -658,6 +659,11 @@ fn absolute(
     if let Some(p) = base_param {
         if let Some(base) = base {
             let fixed = base.value.trim_end_matches('/');
+            if template::placeholders(fixed).is_empty()
+                && mapped.starts_with(&format!("{{{}}}", p.name))
+            {
+                return Some((mapped, Some((p.name.clone(), fixed.to_string()))));
+            }
             if template::placeholders(fixed).is_empty() && mapped.starts_with(fixed) {
                 let rest = &mapped[fixed.len()..];
                 return Some((

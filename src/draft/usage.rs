@@ -181,6 +181,9 @@ fn query_credentials(target: &str, line: usize, found: &mut Vec<Used>) {
     }
 }
 
+/// Why a placeholder that starts a request URL is a parameter.
+const LEADING: &str = "the start of the request URL";
+
 /// Placeholders in a URL's host, or a placeholder that starts the URL.
 pub fn hosts(url: &str, line: usize, found: &mut Vec<Used>) {
     let mut add = |name: String, why: &str| {
@@ -200,7 +203,7 @@ pub fn hosts(url: &str, line: usize, found: &mut Vec<Used>) {
     };
     if url.starts_with('{') {
         if let Some((_, p)) = template::placeholders(url).first() {
-            add(param_name(p), "the start of the request URL");
+            add(param_name(p), LEADING);
         }
         return;
     }
@@ -225,6 +228,19 @@ pub fn base_url(lines: &[&DocLine], found: &mut Vec<Used>) {
     };
     if template::placeholders(&base.value).is_empty() {
         let fixed = base.value.trim_end_matches('/').to_string();
+        let description = format!(
+            "API base URL. Defaults to {fixed}; set it only for another host (e.g. a self-hosted or regional instance)."
+        );
+        // Requests written `{base_url}/…` under a fixed base: the same value,
+        // optional, defaulting to the doc's base.
+        if let Some(lead) = found.iter_mut().find(|u| u.why == LEADING) {
+            lead.required = false;
+            lead.locates = false;
+            lead.description = Some(description);
+            lead.line = base.line;
+            lead.why = "the base URL (optional: it has a default)".into();
+            return;
+        }
         push(
             found,
             Used {

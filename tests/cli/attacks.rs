@@ -568,3 +568,35 @@ fn half_sent_requests_are_dropped_while_the_real_page_is_served() {
     }
     let _ = running;
 }
+
+/// `authenticate` on a doc whose requests start with a "Base URL": the
+/// draft has an optional `base_url`, the derived check sends to
+/// `{base_url}/me` with the doc's base as default, and good credentials
+/// end in exit 0 (it used to end in exit 2: the base URL was
+/// percent-encoded into the path).
+#[test]
+fn authenticate_on_a_doc_with_a_base_url_line_ends_ok() {
+    let api = crate::apis::Nginx::start();
+    let repo = Repo::new();
+    repo.api_doc(
+        "keyed",
+        &format!(
+            "# Keyed API Documentation\n\n## Authorization\n\n- **Chosen method**: API key in the `X-Api-Key` header.\n- **Base URL**: `{}`\n\n```bash\ncurl -H \"X-Api-Key: <YOUR_API_KEY>\" {{base_url}}/me\n```\n\n## Read API\n\n`GET /me` returns the account.\n",
+            api.url("/apikey")
+        ),
+    );
+    let output = repo
+        .cmd()
+        .args(["authenticate", "keyed", "--mode", "cli"])
+        .write_stdin(format!("{}\n\n", crate::apis::API_KEY))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    let check = std::fs::read_to_string(repo.root().join(format!("{TESTS}/keyed/auth_check.yaml")))
+        .expect("check");
+    assert!(check.contains("{base_url}/me"), "{check}");
+    assert!(check.contains("keyed_api_doc.md line"), "{check}");
+    assert!(!stdout.contains(crate::apis::API_KEY) && !stderr.contains(crate::apis::API_KEY));
+}
