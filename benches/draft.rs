@@ -21,7 +21,10 @@ fn main() {
         })
         .collect();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
-    for folder in std::fs::read_dir(&corpus).expect("corpus").filter_map(|e| e.ok()) {
+    for folder in std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .filter_map(|e| e.ok())
+    {
         let name = folder.file_name().to_string_lossy().into_owned();
         let doc = folder.path().join(format!("{name}_api_doc.md"));
         if let Ok(text) = std::fs::read_to_string(doc) {
