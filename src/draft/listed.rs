@@ -138,6 +138,31 @@ fn about_something_else(context: &str) -> bool {
     .any(|w| c.contains(w))
 }
 
+/// A bullet's words saying its name is no value to type: a response
+/// header, a fixed setting, a token obtained at run time.
+fn not_a_value(text: &str) -> bool {
+    let t = lower(text);
+    super::region::set_aside(text)
+        || [
+            "never stored",
+            "not stored",
+            "not configurable",
+            "hard-coded",
+            "hardcoded",
+            "response header",
+            "obtained at runtime",
+            "obtained at run time",
+            "short-lived",
+            "not a parameter",
+            "only used once",
+            "is returned",
+            "returned by",
+            "must match",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
 /// Whether a line stands in the doc's auth section.
 fn in_auth_section(line: &DocLine) -> bool {
     line.section_path
@@ -404,6 +429,7 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
         let item = item.trim();
         // The name: `name`, **name**, **`name`**.
         let unbold = item.trim_start_matches("**");
+        let ticked = unbold.starts_with('`');
         let (name, rest) = if let Some(r) = unbold.strip_prefix('`') {
             match r.split_once('`') {
                 Some((n, rest)) => (n.to_string(), rest.trim_start_matches("**").trim()),
@@ -437,10 +463,16 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             && (in_auth_section(line) || intro_lists)
             && !about_something_else(&headings(line)))
             || (typed && intro_lists);
-        if !(marks_in_paren || intro_lists) {
+        let described = rest.is_empty() || rest.starts_with(['—', '-', ':', '–', '(']);
+        // In the auth section, "`name` — what it is" lists a value too,
+        // unless it says the value is not one to type.
+        let auth_bullet = ticked
+            && in_auth_section(line)
+            && rest.starts_with(['—', ':', '–'])
+            && !not_a_value(rest);
+        if !(marks_in_paren || intro_lists || auth_bullet) {
             continue;
         }
-        let described = rest.is_empty() || rest.starts_with(['—', '-', ':', '–', '(']);
         if !marks_in_paren && !described {
             continue;
         }
@@ -459,7 +491,10 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             });
             continue;
         }
-        let required = if paren.contains("optional") || rest_lower.starts_with("optional") {
+        let required = if paren.contains("optional")
+            || rest_lower.starts_with("optional")
+            || (auth_bullet && rest_lower.contains("optional"))
+        {
             Some(false)
         } else if paren.contains("required") {
             Some(!paren.contains("when") && !paren.contains("if "))

@@ -231,7 +231,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
         }
         let has_credential = found.params.iter().any(|c| c.secret);
         let keep = !listed_any
-            || u.locates
+            || (u.locates && u.why != usage::HOST_IN_PROSE)
             || (u.secret && !has_credential)
             || (u.name == "base_url"
                 && !found

@@ -123,6 +123,9 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
     };
     for ex in doc.examples() {
         if let Some((u, p)) = &ex.value.basic {
+            if template::placeholders(u).is_empty() && template::placeholders(p).is_empty() {
+                sample_basic(&mut found, p, ex.line);
+            }
             user(&mut found, u, ex.line, "the user of `curl -u`");
             credentials(&mut found, p, ex.line, "the password of `curl -u`");
         }
@@ -163,8 +166,42 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
     }
     for url in doc.urls() {
         query_credentials(&url.value, url.line, &mut found);
+        let mut prose = Vec::new();
+        hosts(&url.value, url.line, &mut prose);
+        for mut u in prose {
+            u.why = HOST_IN_PROSE.into();
+            push(&mut found, u);
+        }
     }
     found
+}
+
+/// `curl -u 'ACME\pi-reader:********'`, `-u yourapikey:X`: Basic with
+/// sample values. A one-letter password is the dummy some APIs ask for
+/// with a key as the user; otherwise a user and a password.
+fn sample_basic(found: &mut Vec<Used>, password: &str, line: usize) {
+    let why = "`curl -u` with sample values";
+    let mut add = |name: &str, secret: bool| {
+        push(
+            found,
+            Used {
+                name: name.into(),
+                secret,
+                locates: false,
+                line,
+                why: why.into(),
+                description: None,
+                default: None,
+                required: true,
+            },
+        )
+    };
+    if password.chars().count() <= 1 {
+        add("api_key", true);
+    } else {
+        add("username", false);
+        add("password", true);
+    }
 }
 
 fn query_credentials(target: &str, line: usize, found: &mut Vec<Used>) {
@@ -180,6 +217,9 @@ fn query_credentials(target: &str, line: usize, found: &mut Vec<Used>) {
         }
     }
 }
+
+/// Why a host placeholder of a URL outside any request is a parameter.
+pub const HOST_IN_PROSE: &str = "a placeholder in the host of a URL in the doc";
 
 /// Why a placeholder that starts a request URL is a parameter.
 const LEADING: &str = "the start of the request URL";
