@@ -38,6 +38,8 @@ pub enum Verdict {
     /// host label, `..` in a path, a control character in a header): the
     /// request was not sent.
     BadValue,
+    /// Not run: `validate --all` found no credentials for the source.
+    Skipped,
 }
 
 impl Verdict {
@@ -55,13 +57,14 @@ impl Verdict {
             Verdict::MissingCredentials => "missing_credentials",
             Verdict::BadCheck => "bad_check",
             Verdict::BadValue => "bad_value",
+            Verdict::Skipped => "skipped",
         }
     }
 
     /// The documented exit code of this verdict alone.
     pub fn exit(self) -> Exit {
         match self {
-            Verdict::Ok => Exit::Done,
+            Verdict::Ok | Verdict::Skipped => Exit::Done,
             Verdict::InvalidCredentials
             | Verdict::Forbidden
             | Verdict::NotFound

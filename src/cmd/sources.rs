@@ -49,6 +49,11 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
             }
         };
         let has = |p: &std::path::Path| p.is_file();
+        // A derived check still holding a TODO value is not ready to run.
+        let check_todo = std::fs::read_to_string(&paths.auth_check).is_ok_and(|t| {
+            t.lines()
+                .any(|l| !l.trim_start().starts_with('#') && l.contains("TODO"))
+        });
         if printer.is_json() {
             printer.json(&serde_json::json!({
                 "source": name.as_str(),
@@ -57,6 +62,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
                 "auth": auth,
                 "api_doc": paths.api_doc.as_deref().map(shown),
                 "auth_check": has(&paths.auth_check),
+                "auth_check_todo": check_todo,
                 "credentials": has(&paths.credentials),
             }))?;
         } else {
@@ -67,7 +73,11 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
                 state,
                 auth.unwrap_or_else(|| "-".into()),
                 yes(paths.api_doc.is_some()),
-                yes(has(&paths.auth_check)),
+                if check_todo {
+                    "TODO".to_string()
+                } else {
+                    yes(has(&paths.auth_check))
+                },
                 yes(has(&paths.credentials)),
             ]);
         }

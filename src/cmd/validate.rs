@@ -111,10 +111,6 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
         Ok(spec) => spec,
         Err(e) => return decided(Verdict::BadCheck, e.to_string()),
     };
-    let file = match load_check(paths, &spec, color) {
-        Ok(file) => file,
-        Err(why) => return decided(Verdict::BadCheck, why),
-    };
     let origin = Origin::locate(
         args.config.as_deref(),
         args.config_dir.as_deref(),
@@ -124,6 +120,14 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
     );
     let credentials = match origin.read(|k| std::env::var(k).ok()) {
         Ok(c) => c,
+        // `--all` runs the sources that have credentials; nothing is
+        // derived or written for the others.
+        Err(CredentialsError::Missing(_)) if args.all => {
+            return decided(
+                Verdict::Skipped,
+                format!("no credentials yet (`connector-auth collect {name}` saves them)"),
+            );
+        }
         Err(CredentialsError::Missing(origin)) => {
             return decided(
                 Verdict::MissingCredentials,
@@ -133,6 +137,10 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
             );
         }
         Err(e) => return decided(Verdict::MissingCredentials, e.to_string()),
+    };
+    let file = match load_check(paths, &spec, color) {
+        Ok(file) => file,
+        Err(why) => return decided(Verdict::BadCheck, why),
     };
     match check::run::choose(&file, &spec, &credentials) {
         Ok(chosen) => {
@@ -310,16 +318,17 @@ fn report(outcomes: &[(SourceName, Outcome)], printer: &mut Printer) -> Result<(
         return Ok(());
     }
     let tone = |v: Verdict| match v.exit() {
+        Exit::Done if v == Verdict::Skipped => Tone::Faint,
         Exit::Done => Tone::Good,
         Exit::NoVerdict => Tone::Warn,
         _ => Tone::Bad,
     };
     if let [(name, o)] = outcomes {
         let mark = printer.paint(
-            if o.verdict == Verdict::Ok {
-                "✓"
-            } else {
-                "✗"
+            match o.verdict {
+                Verdict::Ok => "✓",
+                Verdict::Skipped => "–",
+                _ => "✗",
             },
             tone(o.verdict),
         );

@@ -12,6 +12,10 @@ fn repo() -> Repo {
         .file(&format!("{TESTS}/github/auth_check.yaml"), "checks: []\n")
         .file(&format!("{TESTS}/github/configs/dev_config.json"), "{}")
         .file(
+            &format!("{TESTS}/zendesk/auth_check.yaml"),
+            "# derived\nchecks:\n  - request:\n      url: \"TODO: https://api.example.com/v1/me\"\n",
+        )
+        .file(
             "src/databricks/labs/community_connector/sources/__pycache__/x.pyc",
             "",
         )
@@ -32,7 +36,7 @@ fn lists_every_source_with_its_state() {
     github            GitHub            ok                 bearer     -        yes         yes
     google_analytics  Google Analytics  ok (1 warning)     oauth:u2m  -        -           -
     jira              -                 missing            -          yes      -           -
-    zendesk           Zendesk           ok                 2 methods  -        -           -
+    zendesk           Zendesk           ok                 2 methods  -        TODO        -
     "###);
 }
 

@@ -409,6 +409,51 @@ fn all_runs_every_source_with_a_spec_and_prints_a_table() {
 }
 
 #[test]
+fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
+    let api = Nginx::start();
+    let repo = Repo::new();
+    source(
+        &repo,
+        "good",
+        BASIC_SPEC,
+        &basic_check(&api.url("/basic/me")),
+        Some(&basic_credentials(apis::BASIC_PASSWORD)),
+    );
+    // A spec and an API doc, no check and no credentials: nothing to derive.
+    repo.spec("fresh", BASIC_SPEC).api_doc(
+        "fresh",
+        "# Fresh\n\n## Authorization\n\n```\ncurl -u <email>/token:<api_token> https://fresh.example.com/api/me\n```\n",
+    );
+    let run = validate(&repo, &["--all", "--json"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let lines = json_lines(run.stdout.as_bytes());
+    let fresh = lines
+        .iter()
+        .find(|l| l["source"] == "fresh")
+        .expect("fresh listed");
+    assert_eq!(fresh["outcome"], "skipped", "{fresh}");
+    assert!(
+        !repo
+            .root()
+            .join(format!("{TESTS}/fresh/auth_check.yaml"))
+            .exists(),
+        "a check was written for a source without credentials"
+    );
+    let good = lines.iter().find(|l| l["source"] == "good").expect("good");
+    assert_eq!(good["outcome"], "ok");
+    // Only skipped sources: nothing written at all.
+    std::fs::remove_dir_all(repo.root().join(format!("{TESTS}/good"))).expect("rm");
+    let run = validate(&repo, &["--all"]);
+    assert!(run.stdout.contains("skipped"), "{}", run.stdout);
+    assert!(
+        !repo
+            .root()
+            .join(format!("{TESTS}/fresh/auth_check.yaml"))
+            .exists()
+    );
+}
+
+#[test]
 fn dry_run_shows_the_request_masked_and_sends_nothing() {
     let stub = Stub::start("http://localhost:1/");
     let repo = Repo::new();
