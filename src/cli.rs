@@ -225,6 +225,10 @@ pub struct AuthenticateArgs {
     /// When credentials are already saved, collect them again without asking
     #[arg(long)]
     pub recollect: bool,
+    /// The command a stop names to go on (`demo` names itself: its
+    /// workspace is gone when it ends).
+    #[arg(skip)]
+    pub resume_with: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

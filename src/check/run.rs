@@ -530,9 +530,52 @@ fn token_outcome(e: OAuthError, r: &Redactor) -> Outcome {
     Outcome::new(verdict, r.scrub(&format!("token request: {e}")))
 }
 
+/// The text of an HTML page: tags dropped, the words of `<title>` once.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut skipping = false;
+    let lower = html.to_ascii_lowercase();
+    let mut i = 0;
+    let bytes = html.as_bytes();
+    while i < bytes.len() {
+        if !in_tag && bytes[i] == b'<' {
+            in_tag = true;
+            let rest = &lower[i..];
+            if rest.starts_with("<title")
+                || rest.starts_with("<script")
+                || rest.starts_with("<style")
+            {
+                skipping = true;
+            } else if rest.starts_with("</title")
+                || rest.starts_with("</script")
+                || rest.starts_with("</style")
+            {
+                skipping = false;
+            }
+            out.push(' ');
+        } else if in_tag && bytes[i] == b'>' {
+            in_tag = false;
+        } else if !in_tag && !skipping {
+            let c = html[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// A short, scrubbed excerpt of a body, for reasons.
 fn excerpt(body: &[u8], r: &Redactor) -> String {
     let text = String::from_utf8_lossy(body);
+    // An HTML error page reads as its words, not its markup.
+    let text = if text.trim_start().starts_with('<') {
+        strip_tags(&text)
+    } else {
+        text.into_owned()
+    };
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let scrubbed = printable(&r.scrub(&flat));
     let cut: String = scrubbed.chars().take(160).collect();

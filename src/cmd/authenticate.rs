@@ -28,7 +28,10 @@ pub fn run(
 ) -> Result<Exit, Error> {
     let paths = workspace.source(&args.source)?;
     let name = args.source.as_str();
-    let again = format!("connector-auth authenticate {name}");
+    let again = args
+        .resume_with
+        .clone()
+        .unwrap_or_else(|| format!("connector-auth authenticate {name}"));
 
     printer.event(&Event::Step {
         number: 1,
@@ -102,7 +105,12 @@ pub fn run(
             source: args.source.clone(),
             collect: args.collect.clone(),
         };
-        let exit = super::collect::run(workspace, &collect_args, printer)?;
+        // Save runs the auth check first (when one can run): the page shows
+        // the verdict and stays open on a negative one.
+        let verifier = super::collect::usable_spec(&paths, printer.color())
+            .ok()
+            .and_then(|spec| super::validate::verifier(&paths, &spec, printer.color()));
+        let exit = super::collect::run_checked(workspace, &collect_args, printer, verifier)?;
         if exit != Exit::Done {
             printer.event(&Event::Stopped {
                 step: 2,
@@ -134,12 +142,31 @@ pub fn run(
     };
     let exit = super::validate::run(workspace, &validate_args, printer)?;
     if exit != Exit::Done {
-        let resume = format!(
-            "fix what the verdict says, then `connector-auth validate {name}`; to enter other credentials, `{again} --recollect`"
-        );
+        let reason = match exit {
+            Exit::NoVerdict => {
+                "the API could not be reached or gave no verdict (network, timeout, rate limit or server error); the credentials were not judged"
+            }
+            Exit::Input => {
+                "the auth check could not run: it needs filling in (a TODO), a value cannot be used as typed, or credentials are missing"
+            }
+            _ => "the credentials did not pass the auth check",
+        };
+        let resume = match &args.resume_with {
+            Some(cmd) => format!("run `{cmd}` again"),
+            None if exit == Exit::NoVerdict => format!(
+                "try again later with `connector-auth validate {name}` (the credentials are saved)"
+            ),
+            None if exit == Exit::Input => format!(
+                "fill in or fix {}, then `connector-auth validate {name}`",
+                shown(&paths.auth_check)
+            ),
+            None => format!(
+                "fix what the verdict says, then `connector-auth validate {name}`; to enter other credentials, `{again} --recollect`"
+            ),
+        };
         printer.event(&Event::Stopped {
             step: 3,
-            reason: "the credentials did not pass the auth check",
+            reason,
             resume: &resume,
         })?;
         return Ok(exit);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::cli::{Mode, SourceCollectArgs};
 use crate::collect::page::Pages;
-use crate::collect::server::Run;
+use crate::collect::server::{Run, Verifier};
 use crate::collect::{self, BrowserSettings, Form, Outcome, terminal};
 use crate::credentials::{Origin, git_exposure};
 use crate::diagnostic::Severity;
@@ -21,6 +21,17 @@ pub fn run(
     workspace: &Workspace,
     args: &SourceCollectArgs,
     printer: &mut Printer,
+) -> Result<Exit, Error> {
+    run_checked(workspace, args, printer, None)
+}
+
+/// `collect`, with the auth check run on Save when `verifier` is given
+/// (under `authenticate`).
+pub fn run_checked(
+    workspace: &Workspace,
+    args: &SourceCollectArgs,
+    printer: &mut Printer,
+    verifier: Option<Verifier>,
 ) -> Result<Exit, Error> {
     let paths = workspace.source(&args.source)?;
     let spec = usable_spec(&paths, printer.color())?;
@@ -76,6 +87,7 @@ pub fn run(
                     stored,
                     warnings,
                 )
+                .map(|run| run.with_verifier(verifier))
                 .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))
             })?
         }

@@ -75,6 +75,14 @@ pub fn run(args: &DemoArgs, printer: &mut Printer) -> Result<Exit, Error> {
         },
         reuse: false,
         recollect: true,
+        // The workspace is gone when the demo ends: a stop names the demo.
+        resume_with: (!args.keep).then(|| {
+            if args.oauth {
+                "connector-auth demo --oauth".to_string()
+            } else {
+                "connector-auth demo".to_string()
+            }
+        }),
     };
     let exit = super::authenticate::run(&workspace, &authenticate, printer);
     if args.keep {

@@ -10,6 +10,7 @@ use crate::atomic;
 use crate::check::run::{Outcome, Request, Verdict};
 use crate::check::{self, AuthCheck};
 use crate::cli::ValidateArgs;
+use crate::collect::server::Verifier;
 use crate::credentials::{Credentials, CredentialsError, Origin};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
@@ -111,6 +112,17 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
         Ok(spec) => spec,
         Err(e) => return decided(Verdict::BadCheck, e.to_string()),
     };
+    // One source: its check is derived (and written, to fill in) even
+    // before there are credentials. `--all` derives nothing for a source
+    // without them.
+    let early = if args.all {
+        None
+    } else {
+        match load_check(paths, &spec, color) {
+            Ok(file) => Some(file),
+            Err(why) => return decided(Verdict::BadCheck, why),
+        }
+    };
     let origin = Origin::locate(
         args.config.as_deref(),
         args.config_dir.as_deref(),
@@ -138,7 +150,7 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
         }
         Err(e) => return decided(Verdict::MissingCredentials, e.to_string()),
     };
-    let file = match load_check(paths, &spec, color) {
+    let file = match early.map_or_else(|| load_check(paths, &spec, color), Ok) {
         Ok(file) => file,
         Err(why) => return decided(Verdict::BadCheck, why),
     };
@@ -169,6 +181,38 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
             ),
         ),
     }
+}
+
+/// The auth check as a verifier for `collect`'s Save (under
+/// `authenticate`): `None` when there is no check that can run yet (it
+/// holds a TODO, or has errors), and Save then saves without a verdict.
+pub fn verifier(paths: &SourcePaths, spec: &Spec, color: bool) -> Option<Verifier> {
+    let file = load_check(paths, spec, color).ok()?;
+    let http = check::run::http_client(Duration::from_secs(DEFAULT_TIMEOUT)).ok()?;
+    let spec = spec.clone();
+    Some(Arc::new(move |credentials: Credentials| {
+        let (file, spec, http) = (file.clone(), spec.clone(), http.clone());
+        Box::pin(async move {
+            match check::run::choose(&file, &spec, &credentials) {
+                Ok(check) => {
+                    Request {
+                        http: &http,
+                        file: &file,
+                        check,
+                        spec: &spec,
+                        credentials: &credentials,
+                        timeout: Duration::from_secs(DEFAULT_TIMEOUT),
+                    }
+                    .send()
+                    .await
+                }
+                Err(missing) => Outcome::new(
+                    Verdict::MissingCredentials,
+                    format!("the check needs {}", missing.join(", ")),
+                ),
+            }
+        })
+    }))
 }
 
 /// Derives an auth check from the spec and API doc and writes it, for the

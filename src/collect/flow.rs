@@ -232,3 +232,46 @@ pub fn same(a: &str, b: &str) -> bool {
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
 }
+
+/// Whether the host of `url` can be reached (DNS, then a TCP connection,
+/// each within 8 s): `Err` is one sentence naming the host and the cause.
+pub async fn reachable(url: &str) -> Result<(), String> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Err(format!("`{url}` is not a URL: check the authorization URL"));
+    };
+    let Some(host) = parsed.host_str().map(str::to_string) else {
+        return Err(format!("`{url}` has no host: check the authorization URL"));
+    };
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let wait = Duration::from_secs(8);
+    let lookup = tokio::time::timeout(
+        wait,
+        tokio::net::lookup_host((host.trim_matches(['[', ']']), port)),
+    )
+    .await;
+    let addresses: Vec<std::net::SocketAddr> = match lookup {
+        Err(_) => {
+            return Err(format!(
+                "{host} could not be reached: looking up its address took longer than {} s. Check your network or VPN, then click Authorize again.",
+                wait.as_secs()
+            ));
+        }
+        Ok(Err(e)) => {
+            return Err(format!(
+                "{host} could not be reached: its address could not be looked up ({e}). Check the authorization URL's host name, or your network or VPN, then click Authorize again."
+            ));
+        }
+        Ok(Ok(found)) => found.collect(),
+    };
+    let mut last = String::from("no address");
+    for address in addresses.iter().take(3) {
+        match tokio::time::timeout(wait, tokio::net::TcpStream::connect(address)).await {
+            Ok(Ok(_)) => return Ok(()),
+            Ok(Err(e)) => last = e.to_string(),
+            Err(_) => last = format!("no answer within {} s", wait.as_secs()),
+        }
+    }
+    Err(format!(
+        "{host} could not be reached: connecting to port {port} failed ({last}). Check the authorization URL, or your network, proxy or VPN, then click Authorize again."
+    ))
+}

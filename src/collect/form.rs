@@ -88,6 +88,9 @@ impl Form {
         for field in &mut fields {
             field.from_flow =
                 field.parameter.name == "refresh_token" && field.applies_to_user_flow(spec);
+            // A credential-looking name is masked even when the spec forgot
+            // `secret: true`: typed values are never echoed or pre-filled.
+            field.parameter.secret |= crate::spec::credential_like(&field.parameter.name);
         }
         Form {
             title: spec.title(source).to_string(),
@@ -186,14 +189,20 @@ impl Form {
                 .iter()
                 .rev()
                 .find(|(n, _)| *n == p.name)
-                .map(|(_, v)| v.trim())
+                .map(|(_, v)| v.as_str())
                 .unwrap_or("");
+            let typed = field.clean(typed);
+            let typed = typed.as_str();
             if typed.is_empty() {
                 if let Some(kept) = stored.and_then(|s| s.get(&p.name)).filter(|_| p.secret) {
                     credentials.insert(&p.name, kept.clone());
                 } else if required {
                     problems.push(Problem::new(Some(&p.name), "is required"));
                 }
+                continue;
+            }
+            if let Some(why) = field.wrong_shape(typed) {
+                problems.push(Problem::new(Some(&p.name), why));
                 continue;
             }
             match normalise(p.kind, typed) {
@@ -249,6 +258,99 @@ impl Field {
             .iter()
             .filter_map(|m| spec.method(m))
             .any(|m| spec.oauth_for(Some(m)).is_some_and(|o| o.flow().is_user()))
+    }
+
+    /// Whether the value names a host label (`acme` of acme.zendesk.com):
+    /// by its name, as URLs of connectors put such values in the host.
+    fn host_label(&self) -> bool {
+        let n = self.parameter.name.to_ascii_lowercase();
+        [
+            "subdomain",
+            "instance",
+            "instance_name",
+            "shop",
+            "shop_name",
+            "store_name",
+            "site_name",
+            "tenant",
+            "tenant_name",
+            "org",
+            "org_name",
+            "organization",
+            "company",
+            "company_domain",
+            "workspace",
+            "account",
+            "account_name",
+            "my_domain",
+        ]
+        .contains(&n.as_str())
+            || n.ends_with("_subdomain")
+    }
+
+    /// Why a typed value cannot stand where the connector puts it: a URL
+    /// typed where a host label goes.
+    pub fn wrong_shape(&self, typed: &str) -> Option<String> {
+        if !self.host_label() || self.parameter.secret {
+            return None;
+        }
+        let url_like = typed.contains("://") || typed.contains('/') || typed.contains(' ');
+        if !url_like {
+            return None;
+        }
+        let host = url::Url::parse(typed)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .or_else(|| {
+                typed
+                    .split('/')
+                    .find(|p| p.contains('.'))
+                    .map(str::to_string)
+            });
+        let example = host
+            .as_deref()
+            .and_then(|h| h.split('.').next())
+            .filter(|l| !l.is_empty() && *l != "www")
+            .map(|l| format!(": type only `{l}`"))
+            .unwrap_or_default();
+        Some(format!(
+            "looks like a URL, and only the name goes here{example}"
+        ))
+    }
+
+    /// A value that spans lines: a PEM key or certificate, a JSON key file.
+    pub fn multiline(&self) -> bool {
+        let n = self.parameter.name.to_ascii_lowercase();
+        let d = self
+            .parameter
+            .description
+            .as_deref()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        n.ends_with("_pem")
+            || n.ends_with("_json")
+            || n.ends_with("private_key")
+            || n.ends_with("certificate")
+            || n.ends_with("_cert")
+            || d.contains("pem")
+            || d.contains("json key")
+            || d.contains("key file")
+            || d.contains("service account json")
+            || d.contains("-----begin")
+    }
+
+    /// A typed value as saved: trimmed; a multi-line value keeps its inner
+    /// line breaks (written `\n`, whatever the browser sent).
+    pub fn clean(&self, typed: &str) -> String {
+        if self.multiline() {
+            typed
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .trim()
+                .to_string()
+        } else {
+            typed.trim().to_string()
+        }
     }
 
     /// A readable label: `api_token` → "API token".
@@ -397,6 +499,50 @@ mod tests {
         assert_eq!(
             c.get("refresh_token").map(Secret::expose),
             Some("from-flow")
+        );
+    }
+
+    #[test]
+    fn credential_names_are_masked_and_pem_keys_keep_their_lines() {
+        let f = form(
+            "connection:\n  parameters:\n    - {name: client_id, required: true}\n    - {name: client_secret, required: true}\n    - {name: private_key_pem, required: true, secret: true}\n",
+        );
+        assert!(!f.fields[0].parameter.secret);
+        assert!(
+            f.fields[1].parameter.secret,
+            "client_secret without `secret: true`"
+        );
+        assert!(f.fields[2].multiline() && !f.fields[0].multiline());
+        let pem = "-----BEGIN PRIVATE KEY-----\r\nMIIB\r\nabc=\r\n-----END PRIVATE KEY-----\r\n";
+        let values = pairs(&[
+            ("client_id", "c"),
+            ("client_secret", "s"),
+            ("private_key_pem", pem),
+        ]);
+        let c = f.check(None, &values, None, &Credentials::new()).unwrap();
+        assert_eq!(
+            c.get("private_key_pem").map(Secret::expose),
+            Some("-----BEGIN PRIVATE KEY-----\nMIIB\nabc=\n-----END PRIVATE KEY-----")
+        );
+    }
+
+    #[test]
+    fn a_url_typed_as_a_subdomain_is_a_problem() {
+        let f = form(METHODS);
+        let method = f.choose(Some("token")).unwrap();
+        let values = pairs(&[
+            ("subdomain", "https://acme.zendesk.com"),
+            ("email", "a@b.c"),
+            ("api_token", "t"),
+        ]);
+        let problems = f
+            .check(method, &values, None, &Credentials::new())
+            .unwrap_err();
+        assert_eq!(problems[0].field.as_deref(), Some("subdomain"));
+        assert!(
+            problems[0].message.contains("`acme`"),
+            "{}",
+            problems[0].message
         );
     }
 

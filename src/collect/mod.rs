@@ -5,6 +5,7 @@
 
 pub mod flow;
 pub mod form;
+mod markdown;
 pub mod page;
 pub mod server;
 pub mod terminal;

@@ -32,6 +32,8 @@ pub struct Attempt<'a> {
     pub typed: &'a [(String, String)],
     pub problems: &'a [Problem],
     pub stored: Option<&'a Credentials>,
+    /// Secrets typed earlier in this run, held by the server.
+    pub kept: Option<&'a Credentials>,
     /// Offer "save anyway" after a failed client-credentials check.
     pub offer_skip_check: bool,
 }
@@ -66,7 +68,7 @@ impl Pages {
                 json!({
                     "name": m.name,
                     "label": humanise(&m.name),
-                    "description": m.description,
+                    "description": m.description.as_deref().map(super::markdown::render),
                     "checked": Some(m.name.as_str()) == chosen,
                 })
             })
@@ -112,10 +114,16 @@ impl Pages {
         })))
     }
 
-    pub fn done(&self, title: &str, path: &str) -> Result<String, minijinja::Error> {
-        self.env
-            .get_template("done.html")?
-            .render(Serde(json!({"title": title, "path": path})))
+    /// The success page; `verified` is the check's verdict when one ran.
+    pub fn done(
+        &self,
+        title: &str,
+        path: &str,
+        verified: Option<&str>,
+    ) -> Result<String, minijinja::Error> {
+        self.env.get_template("done.html")?.render(Serde(
+            json!({"title": title, "path": path, "verified": verified}),
+        ))
     }
 
     pub fn message(&self, heading: &str, message: &str) -> Result<String, minijinja::Error> {
@@ -148,13 +156,17 @@ fn field_view(form: &Form, f: &Field, attempt: &Attempt) -> serde_json::Value {
         typed.or(stored.map(Secret::expose)).unwrap_or("")
     };
     let (input, step) = match (p.secret, p.kind) {
+        _ if f.multiline() => ("textarea", None),
         (true, _) => ("password", None),
         (false, ParamType::Integer) => ("number", Some("1")),
         (false, ParamType::Number) => ("number", Some("any")),
         (false, ParamType::Boolean) => ("select", None),
         (false, ParamType::String) => ("text", None),
     };
-    let placeholder = if p.secret && stored.is_some() {
+    let kept = p.secret && attempt.kept.is_some_and(|k| k.contains(&p.name));
+    let placeholder = if kept {
+        Some("kept — leave empty to keep what you typed".to_string())
+    } else if p.secret && stored.is_some() {
         Some("leave empty to keep the stored value".to_string())
     } else {
         p.default.as_ref().map(|d| format!("default: {d}"))
@@ -179,11 +191,13 @@ fn field_view(form: &Form, f: &Field, attempt: &Attempt) -> serde_json::Value {
         "methods": f.methods.join(" "),
         "for_methods": for_methods,
         "required": p.required,
-        "description": p.description,
+        "description": p.description.as_deref().map(super::markdown::render),
         "input": input,
         "step": step,
         "value": value,
         "placeholder": placeholder,
+        "masked": p.secret,
+        "kept": kept || (p.secret && stored.is_some()),
         "error": error,
     })
 }

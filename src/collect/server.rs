@@ -18,6 +18,7 @@ use tokio::sync::{Mutex, watch};
 use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
 use super::page::{Attempt, Frame, Pages};
+use crate::check::run::{Outcome as CheckOutcome, Verdict};
 use crate::credentials::{self, Credentials};
 
 /// The port tried first; the next ones are tried when it is busy.
@@ -123,6 +124,9 @@ pub struct Run {
     pub redirect_uri: String,
     /// Values the OAuth flow obtained (refresh_token), kept server-side.
     pub from_flow: Mutex<Credentials>,
+    /// Secrets typed in an earlier submission of this run that another
+    /// field's error sent back: kept here, never sent back into the page.
+    kept: Mutex<Credentials>,
     /// The authorization sent to the provider, until its callback.
     pending: Mutex<Option<Pending>>,
     /// What the page may know of the flow.
@@ -131,7 +135,17 @@ pub struct Run {
     authorized_client: Mutex<Option<String>>,
     saved: Mutex<bool>,
     done: watch::Sender<Option<PathBuf>>,
+    /// Under `authenticate`: the auth check, run on Save before anything
+    /// is written.
+    verifier: Option<Verifier>,
 }
+
+/// Runs the auth check on credentials about to be saved.
+pub type Verifier = Arc<
+    dyn Fn(Credentials) -> std::pin::Pin<Box<dyn std::future::Future<Output = CheckOutcome> + Send>>
+        + Send
+        + Sync,
+>;
 
 impl Run {
     #[allow(clippy::too_many_arguments)]
@@ -156,12 +170,20 @@ impl Run {
             warnings,
             redirect_uri: format!("http://localhost:{port}/oauth/callback"),
             from_flow: Mutex::new(Credentials::new()),
+            kept: Mutex::new(Credentials::new()),
             pending: Mutex::new(None),
             status: Mutex::new(Status::Idle),
             authorized_client: Mutex::new(None),
             saved: Mutex::new(false),
             done,
+            verifier: None,
         })
+    }
+
+    /// Runs `verifier` on Save: a negative verdict keeps the form open.
+    pub fn with_verifier(mut self, verifier: Option<Verifier>) -> Run {
+        self.verifier = verifier;
+        self
     }
 
     /// Resolves with the saved path once a Save succeeds.
@@ -396,12 +418,30 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         })
         .cloned()
         .collect();
+    // Typed secrets are kept for this run: a later submission that leaves
+    // them empty keeps what was typed (then what was stored).
+    let mut kept = run.kept.lock().await;
+    for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
+        if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
+            let v = field.clean(v);
+            if !v.is_empty() {
+                kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
+            }
+        }
+    }
+    let mut fallback = run.stored.clone().unwrap_or_default();
+    for (name, value) in kept.iter() {
+        fallback.insert(name, value.clone());
+    }
+    let kept = kept.clone();
+    let fallback = (!fallback.is_empty()).then_some(fallback);
     let retry = |problems: &[Problem], offer_skip_check: bool| {
         let attempt = Attempt {
             method: method_name,
             typed: &typed,
             problems,
             stored: run.stored.as_ref(),
+            kept: Some(&kept),
             offer_skip_check,
         };
         page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
@@ -415,7 +455,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     let from_flow = run.from_flow.lock().await.clone();
     let credentials = match run
         .form
-        .check(method, &pairs, run.stored.as_ref(), &from_flow)
+        .check(method, &pairs, fallback.as_ref(), &from_flow)
     {
         Ok(c) => c,
         Err(problems) => return retry(&problems, false),
@@ -452,6 +492,29 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
             return retry(&[problem], true);
         }
     }
+    let mut credentials = credentials;
+    let mut verified = None;
+    let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
+    if let (Some(verify), false) = (&run.verifier, anyway) {
+        let outcome = verify(credentials.clone()).await;
+        crate::report::eprint(&format!(
+            "{} check on Save: {} — {}",
+            if outcome.verdict == Verdict::Ok {
+                "✓"
+            } else {
+                "✗"
+            },
+            outcome.verdict.as_str(),
+            outcome.reason
+        ));
+        if let Some(new) = &outcome.rotated_refresh_token {
+            credentials.insert("refresh_token", new.clone());
+        }
+        if outcome.verdict != Verdict::Ok {
+            return retry(&[Problem::new(None, verdict_problem(&outcome))], true);
+        }
+        verified = Some(outcome.reason.clone());
+    }
     if let Err(err) = credentials::write(&run.output, &credentials) {
         return message(
             &run,
@@ -463,8 +526,30 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     *saved = true;
     let _ = run.done.send(Some(run.output.clone()));
     page(StatusCode::OK, |_| {
-        run.pages.done(&run.form.title, &run.shown_path)
+        run.pages
+            .done(&run.form.title, &run.shown_path, verified.as_deref())
     })
+}
+
+/// What the page says about a negative verdict of the check on Save.
+fn verdict_problem(outcome: &CheckOutcome) -> String {
+    let what = format!("{} — {}", outcome.verdict.as_str(), outcome.reason);
+    match outcome.verdict {
+        Verdict::Unreachable | Verdict::Timeout | Verdict::RateLimited | Verdict::ServerError => {
+            format!(
+                "The API could not give a verdict, so nothing was saved yet ({what}). Try Save again in a moment, or tick Save anyway."
+            )
+        }
+        Verdict::BadCheck | Verdict::MissingCredentials => format!(
+            "The auth check could not run ({what}): fix the auth check file, or tick Save anyway."
+        ),
+        Verdict::BadValue => {
+            format!("A value cannot be used as typed ({what}): correct it and Save again.")
+        }
+        _ => format!(
+            "The API did not accept these credentials, so nothing was saved yet ({what}). Correct a value and Save again, or tick Save anyway to keep them."
+        ),
+    }
 }
 
 fn json(status: StatusCode, value: serde_json::Value) -> Response {
@@ -498,6 +583,13 @@ async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Re
         Ok(_) => return refuse("this method uses the client-credentials grant; just Save".into()),
         Err(why) => return refuse(why),
     };
+    // The provider's host is tried first, so an unreachable one is named
+    // on the page instead of a browser error page in the popup.
+    if let Some(url) = resolved.authorization_url.as_deref() {
+        if let Err(why) = flow::reachable(url).await {
+            return refuse(why);
+        }
+    }
     let (authorization, pending) = match resolved.authorize(&run.redirect_uri) {
         Ok(pair) => pair,
         Err(why) => return refuse(why),

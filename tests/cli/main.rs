@@ -13,6 +13,7 @@ mod draft;
 mod faults;
 mod lint;
 mod oauth_flows;
+mod person;
 mod properties;
 mod provider;
 mod sources;

@@ -323,7 +323,11 @@ async fn start_over_http(running: &Running, token_url: &str) -> String {
 #[tokio::test]
 async fn a_tampered_state_is_refused_and_the_real_one_still_works() {
     let repo = Repo::new();
-    repo.spec("sandbox", &u2m_spec(free_port(), true));
+    // No provider is needed for the callback's checks, but the authorization
+    // host must answer: collect tries it before sending the person there.
+    let authorization_host = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = authorization_host.local_addr().expect("addr").port();
+    repo.spec("sandbox", &u2m_spec(port, true));
     let running = repo.start(&["collect", "sandbox", "--port", "0"]);
     let closed = free_port();
     let state = start_over_http(&running, &format!("http://127.0.0.1:{closed}/token")).await;
