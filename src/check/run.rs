@@ -508,7 +508,7 @@ fn network_outcome(e: &reqwest::Error, url: &url::Url, timeout: Duration, r: &Re
             format!("{host} did not answer within {} s", timeout.as_secs()),
         );
     }
-    let reason = oauth::chain(e);
+    let reason = oauth::cause(e);
     Outcome::new(
         Verdict::Unreachable,
         r.scrub(&format!("cannot reach {host}: {reason}")),

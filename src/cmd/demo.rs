@@ -46,10 +46,15 @@ pub fn run(args: &DemoArgs, printer: &mut Printer) -> Result<Exit, Error> {
         }))?;
     } else {
         let mut intro = format!(
-            "{}\n  a sandbox API (and its sign-in server) on {}\n  a throw-away workspace in {}\n  with only the sandbox's API doc: Step 1 drafts the spec from it.\n\nWhen the form opens, enter these sandbox values (they are not secrets):\n",
+            "{}\n  a sandbox API (and its sign-in server) on {}\n  a throw-away workspace in {}\n  with only the sandbox's API doc: Step 1 drafts the spec from it.\n\n{}, enter these sandbox values (they are not secrets):\n",
             printer.paint("connector-auth demo", Tone::Strong),
             sandbox.url(""),
-            dir.path().display()
+            dir.path().display(),
+            if args.no_open {
+                "Open the URL printed below in a browser"
+            } else {
+                "When the form opens"
+            }
         );
         for (k, v) in &values {
             intro.push_str(&format!("  {k:<14} {v}\n"));

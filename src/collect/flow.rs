@@ -127,7 +127,13 @@ pub fn resolve(
         ),
         None => None,
     };
-    let scopes = match value(form::OAUTH_SCOPES) {
+    // Scopes edited in the OAuth box, else a scope parameter's value, else
+    // the spec's.
+    let scope_parameter = scope
+        .iter()
+        .find(|p| p.name.contains("scope"))
+        .and_then(|p| value(&p.name));
+    let scopes = match value(form::OAUTH_SCOPES).or(scope_parameter) {
         Some(text) => text
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|s| !s.is_empty())

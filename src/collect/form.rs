@@ -391,7 +391,9 @@ pub fn humanise(name: &str) -> String {
         .enumerate()
         .map(|(i, w)| {
             let lower = w.to_ascii_lowercase();
-            if ACRONYMS.contains(&lower.as_str()) {
+            if lower == "oauth" {
+                "OAuth".to_string()
+            } else if ACRONYMS.contains(&lower.as_str()) {
                 lower.to_ascii_uppercase()
             } else if i == 0 {
                 let mut c = lower.chars();
@@ -560,5 +562,6 @@ mod tests {
         assert_eq!(humanise("api_token"), "API token");
         assert_eq!(humanise("client_id"), "Client ID");
         assert_eq!(humanise("subdomain"), "Subdomain");
+        assert_eq!(humanise("oauth"), "OAuth");
     }
 }

@@ -206,7 +206,20 @@ fn oauth_views(form: &Form, redirect_uri: &str) -> Vec<serde_json::Value> {
     let mut views = Vec::new();
     let mut add = |method: &str, oauth: &crate::spec::OAuth| {
         let flow = oauth.flow();
+        let m = form.methods.iter().find(|m| m.name == method);
+        let scope = form.scope(m);
+        // A value a parameter already supplies is asked once, in its field.
+        let from_parameter = |e: Option<crate::spec::Endpoint>| {
+            matches!(e, Some(crate::spec::Endpoint::Parameter(_)))
+        };
+        let token_from_parameter = from_parameter(oauth.token_endpoint(&scope));
+        let authorization_from_parameter = from_parameter(oauth.authorization_endpoint(&scope));
+        let scopes_from_parameter =
+            oauth.scopes.is_empty() && scope.iter().any(|p| p.name.contains("scope"));
         views.push(json!({
+            "token_from_parameter": token_from_parameter,
+            "authorization_from_parameter": authorization_from_parameter,
+            "scopes_from_parameter": scopes_from_parameter,
             "method": method,
             "suffix": if method.is_empty() { String::new() } else { format!("-{method}") },
             "flow": flow.as_str(),

@@ -511,7 +511,7 @@ where
                             };
                         }
                     }
-                    chain(e)
+                    cause(e)
                 }
                 oauth2::HttpClientError::Other(message) => {
                     return OAuthError::Malformed {
@@ -554,6 +554,36 @@ pub(crate) fn chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+/// Why a request could not reach its host, in one phrase: the innermost
+/// cause of the error chain, said plainly (DNS, refused, TLS, reset).
+pub fn cause(err: &dyn std::error::Error) -> String {
+    let mut innermost = err.to_string();
+    let mut source = err.source();
+    let mut all = innermost.clone();
+    while let Some(s) = source {
+        innermost = s.to_string();
+        all.push(' ');
+        all.push_str(&innermost);
+        source = s.source();
+    }
+    let lower = all.to_ascii_lowercase();
+    if lower.contains("dns error")
+        || lower.contains("lookup address")
+        || lower.contains("name or service not known")
+    {
+        format!("its address could not be looked up (DNS: {innermost})")
+    } else if lower.contains("connection refused") {
+        "the connection was refused (nothing listens there)".to_string()
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        format!("the TLS handshake failed ({innermost})")
+    } else if lower.contains("connection reset") || lower.contains("broken pipe") {
+        "the connection was closed by the other side".to_string()
+    } else {
+        innermost
+    }
 }
 
 /// What to do about a provider's error code.
