@@ -149,21 +149,56 @@ impl ApiDoc {
     /// The base URL the doc states on a line that says "base URL" (or
     /// "API root", `Host:`).
     pub fn stated_base_url(&self) -> Option<Fact<String>> {
-        self.lines
-            .iter()
-            .filter(|l| {
-                let t = l.text.to_lowercase();
-                t.contains("base url")
-                    || t.contains("base_url")
-                    || t.contains("api root")
-                    || t.contains("host:")
-            })
-            .find_map(|l| {
-                urls_in(&l.norm).into_iter().next().map(|u| Fact {
-                    value: u.trim_end_matches('/').to_string(),
-                    line: l.number,
-                })
-            })
+        let says = |t: &str| {
+            let t = t.to_lowercase();
+            t.contains("base url")
+                || t.contains("base_url")
+                || t.contains("base uri")
+                || t.contains("api root")
+                || t.contains("root url")
+                || t.contains("api endpoint")
+        };
+        for (i, l) in self.lines.iter().enumerate() {
+            let lower = l.text.to_lowercase();
+            if says(&l.text) {
+                if let Some(u) = urls_in(&l.norm).into_iter().next() {
+                    return Some(Fact {
+                        value: u.trim_end_matches('/').to_string(),
+                        line: l.number,
+                    });
+                }
+                // "## Base URL" over a code block or a line: the next URL
+                // before the next heading.
+                if l.text.trim_start().starts_with('#') || l.text.trim_end().ends_with(':') {
+                    let next = self.lines[i + 1..]
+                        .iter()
+                        .take(12)
+                        .take_while(|n| !n.text.trim_start().starts_with('#'))
+                        .find_map(|n| urls_in(&n.norm).into_iter().next().map(|u| (u, n.number)));
+                    if let Some((u, line)) = next {
+                        return Some(Fact {
+                            value: u.trim_end_matches('/').to_string(),
+                            line,
+                        });
+                    }
+                }
+            } else if l.code && lower.trim_start().starts_with("host:") {
+                // `Host: api.example.com` in a raw request.
+                let host = l
+                    .norm
+                    .trim()
+                    .split_once(':')
+                    .map(|(_, h)| h.trim())
+                    .unwrap_or("");
+                if !host.is_empty() && !host.contains(' ') && host.contains('.') {
+                    return Some(Fact {
+                        value: format!("https://{host}"),
+                        line: l.number,
+                    });
+                }
+            }
+        }
+        None
     }
 
     /// The base URL: the one the doc states, else the origin most example
@@ -284,6 +319,12 @@ fn strip_decoration(line: &str) -> &str {
 fn request_line(text: &str) -> Option<Example> {
     let text = text.trim_start_matches(['*', '#', ' ']);
     let (method, rest) = text.split_once(' ')?;
+    // `GET/POST /path`: an endpoint that answers GET too.
+    let method = if method.starts_with("GET/") || method.starts_with("GET|") {
+        "GET"
+    } else {
+        method
+    };
     if !matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD") {
         return None;
     }

@@ -95,6 +95,16 @@ pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
                 derived.file.defaults.push((k, v));
             }
         }
+        // The key travels in the URL's path (`/v3/{api_key}/nfts`): the
+        // request itself carries the credential.
+        let mut auth = auth;
+        let mut auth_origin = auth_origin;
+        let todo = format!("how the credentials are sent{who}");
+        if derived.todos.contains(&todo) && mentions_credential(&url, &scope) {
+            derived.todos.retain(|t| *t != todo);
+            auth = Auth::None;
+            auth_origin = "auth: none beside the URL — the credential is part of its path".into();
+        }
         let headers = doc
             .map(|d| extra_credential_headers(d, &scope, &auth))
             .unwrap_or_default();
@@ -124,6 +134,60 @@ fn map_template(text: &str, scope: &[&Parameter]) -> Option<String> {
         out = out.replace(&format!("{{{name}}}"), &format!("{{{}}}", p.name));
     }
     Some(out)
+}
+
+/// The scope's one secret, when it has exactly one.
+fn only_secret<'a>(scope: &[&'a Parameter]) -> Option<&'a Parameter> {
+    let secrets: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| p.secret || p.looks_secret())
+        .collect();
+    match secrets.as_slice() {
+        [only] => Some(only),
+        _ => None,
+    }
+}
+
+/// A credential as the doc sends it, in the spec's names: mapped by name,
+/// else (one placeholder, or a sample value such as `secret_xxx`, where the
+/// spec has one secret) the spec's secret.
+fn map_credential(text: &str, scope: &[&Parameter]) -> Option<String> {
+    if let Some(mapped) = map_template(text, scope).filter(|m| mentions_credential(m, scope)) {
+        return Some(mapped);
+    }
+    let secret = only_secret(scope)?;
+    let found = template::placeholders(text);
+    match found.as_slice() {
+        [(at, name)] => {
+            let mut out = text.to_string();
+            out.replace_range(*at..*at + name.len() + 2, &format!("{{{}}}", secret.name));
+            Some(out)
+        }
+        [] => {
+            // `Bearer secret_xxx`, `Klaviyo-API-Key pk_abc…`: the last word.
+            let (head, last) = text.rsplit_once(' ').unwrap_or(("", text));
+            sample_value(last).then(|| {
+                if head.is_empty() {
+                    format!("{{{}}}", secret.name)
+                } else {
+                    format!("{head} {{{}}}", secret.name)
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A literal standing for a credential: elided, or a long opaque token.
+fn sample_value(value: &str) -> bool {
+    let v = value.trim_matches(['"', '\'', '`', '<', '>']);
+    let elided = v.contains("...") || v.contains('…') || v.contains("xxx") || v.contains("***");
+    let opaque = v.len() >= 16
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.=+/".contains(c))
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic());
+    !v.is_empty() && (elided || opaque)
 }
 
 fn mentions_credential(text: &str, scope: &[&Parameter]) -> bool {
@@ -304,8 +368,7 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter]) -> Option<Auth> {
         let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
         let rest = rest.trim();
         if scheme.eq_ignore_ascii_case("bearer") {
-            let mapped = map_template(rest, scope).filter(|m| mentions_credential(m, scope))?;
-            return Some(Auth::Bearer(mapped));
+            return Some(Auth::Bearer(map_credential(rest, scope)?));
         }
         if scheme.eq_ignore_ascii_case("basic") {
             let inner = rest
@@ -322,17 +385,35 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter]) -> Option<Auth> {
                 .map(|(a, _)| a)
                 .filter(|a| matches!(a, Auth::Basic { .. }));
         }
-        let mapped = map_template(value, scope).filter(|m| mentions_credential(m, scope))?;
         return Some(Auth::Header {
             name: "Authorization".into(),
-            value: mapped,
+            value: map_credential(value, scope)?,
         });
     }
-    let mapped = map_template(value, scope).filter(|m| mentions_credential(m, scope))?;
+    if plain_header(name) {
+        return None;
+    }
     Some(Auth::Header {
         name: name.to_string(),
-        value: mapped,
+        value: map_credential(value, scope)?,
     })
+}
+
+/// Headers that never carry the credential.
+fn plain_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "content-type",
+        "accept",
+        "user-agent",
+        "host",
+        "content-length",
+        "accept-encoding",
+        "cache-control",
+    ]
+    .contains(&n.as_str())
+        || n.contains("version")
+        || n == "revision"
 }
 
 /// A guess from parameter names alone, when the doc shows no example:
@@ -634,8 +715,22 @@ fn absolute(
     let target = ex.target.split('#').next().unwrap_or(&ex.target);
     let target = strip_credential_query(target, scope);
     // A target led by a placeholder (`{base_url}/me`) is already absolute.
+    // A relative path with no base URL in the doc: the spec's own URL
+    // parameter (`base_url`, `instance_url`, …) is its base.
+    let url_parameter = scope.iter().find(|p| {
+        let n = p.name.to_ascii_lowercase();
+        n == "base_url" || n.ends_with("_url") || n == "url" || n == "endpoint"
+    });
     let joined = if target.contains("://") || target.starts_with('{') {
         target
+    } else if base.is_none() && url_parameter.is_some() {
+        let p = url_parameter?;
+        let path = if target.starts_with('/') {
+            target
+        } else {
+            format!("/{target}")
+        };
+        format!("{{{}}}{path}", p.name)
     } else {
         let base = base?.value.trim_end_matches('/').to_string();
         let path = if target.starts_with('/') {

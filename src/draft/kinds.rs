@@ -51,6 +51,31 @@ pub fn recognise(lines: &[&DocLine]) -> Kind {
     .any(|w| text.contains(w));
     let words = ["host", "port", "database", "user", "password"];
     let database_words = words.iter().filter(|w| text.contains(*w)).count();
+    // One connection URI carrying the credentials, named as the doc names it.
+    let uri_words = text.contains("connection string")
+        || text.contains("connection uri")
+        || text.contains("mongodb+srv")
+        || text.contains("dsn");
+    if driver && uri_words && database_words < 3 {
+        let named = prose.iter().find_map(|l| {
+            super::listed::backticked(&l.text).into_iter().find(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("uri")
+                    || n.contains("connection_string")
+                    || n == "dsn"
+                    || n.ends_with("_dsn")
+            })
+        });
+        let line = prose.first().map_or(1, |l| l.number);
+        return Kind::Database(
+            vec![(
+                named.unwrap_or_else(|| "connection_string".into()),
+                true,
+                true,
+            )],
+            line,
+        );
+    }
     if driver && database_words >= 3 {
         let line = prose.first().map_or(1, |l| l.number);
         if text.contains("connection string")

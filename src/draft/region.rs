@@ -44,6 +44,7 @@ pub fn is_auth_heading(heading: &str) -> bool {
         || h.contains("security")
         || h.contains("api key")
         || h.contains("api token")
+        || h.contains("access method")
         || (h.contains("connect") && !h.contains("connector options"))
 }
 

@@ -163,6 +163,9 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
             h.line,
             &format!("sent in the `{name}` header"),
         );
+        if template::placeholders(value).is_empty() {
+            sample_header(&mut found, name, value, h.line);
+        }
     }
     for url in doc.urls() {
         query_credentials(&url.value, url.line, &mut found);
@@ -174,6 +177,61 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
         }
     }
     found
+}
+
+/// A header carrying a sample credential (`Authorization: Klaviyo-API-Key
+/// pk_abc123...`, `X-Api-Key: 8b1f…`): the parameter is named by the
+/// scheme or the header.
+fn sample_header(found: &mut Vec<Used>, name: &str, value: &str, line: usize) {
+    let (scheme, credential) = if name.eq_ignore_ascii_case("authorization") {
+        match value.split_once(' ') {
+            Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest.trim()),
+            None => return,
+        }
+    } else {
+        (name.to_ascii_lowercase(), value.trim())
+    };
+    if !sample(credential) || scheme == "basic" {
+        return;
+    }
+    let param = if scheme.contains("key") {
+        "api_key".to_string()
+    } else if scheme == "bearer" || scheme.contains("token") {
+        if name.eq_ignore_ascii_case("authorization") {
+            "api_token".to_string()
+        } else {
+            apidoc::snake(scheme.trim_start_matches("x-"))
+        }
+    } else {
+        return;
+    };
+    push(
+        found,
+        Used {
+            name: param,
+            secret: true,
+            locates: false,
+            line,
+            why: format!("a sample credential in the `{name}` header"),
+            description: None,
+            default: None,
+            required: true,
+        },
+    );
+}
+
+/// A literal that stands for a credential: elided (`pk_abc...`, `xxxx`,
+/// `****`) or a long opaque token.
+fn sample(value: &str) -> bool {
+    let v = value.trim_matches(['"', '\'', '`']);
+    let elided = v.contains("...") || v.contains('…') || v.contains("xxx") || v.contains("***");
+    let opaque = v.len() >= 16
+        && !v.contains(' ')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.=+/".contains(c))
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic());
+    !v.is_empty() && (elided || opaque)
 }
 
 /// `curl -u 'ACME\pi-reader:********'`, `-u yourapikey:X`: Basic with
