@@ -33,6 +33,59 @@ const IDENTITY: &[&str] = &[
 ];
 
 pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
+    let derived = derive_requests(spec, doc, doc_name);
+    if derived.todos.is_empty() {
+        return derived;
+    }
+    // What no HTTP request can prove is said so, not left as a TODO.
+    match no_http_reason(spec) {
+        Some(reason) => Derived {
+            file: AuthCheck {
+                no_http: Some(reason),
+                ..AuthCheck::default()
+            },
+            origins: Vec::new(),
+            todos: Vec::new(),
+        },
+        None => derived,
+    }
+}
+
+/// Why a spec's credentials cannot be proven by one HTTP request: a
+/// database reached by a driver, or a service account's signed JWT.
+fn no_http_reason(spec: &Spec) -> Option<String> {
+    let names: Vec<String> = spec
+        .parameters
+        .iter()
+        .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()))
+        .map(|p| p.name.to_ascii_lowercase())
+        .collect();
+    let has = |n: &str| names.iter().any(|x| x == n);
+    let any = |f: &dyn Fn(&str) -> bool| names.iter().any(|x| f(x));
+    let uri = any(&|n| {
+        n.contains("connection_uri")
+            || n.contains("connection_string")
+            || n == "dsn"
+            || n.ends_with("_dsn")
+            || n.contains("jdbc")
+    });
+    let driver = (has("host") || has("hostname") || has("server"))
+        && (has("port") || has("database") || has("dbname"))
+        && any(&|n| n == "password" || n == "user" || n == "username");
+    if uri || driver {
+        return Some("a database reached by a driver, not an HTTP API: test the connection with the connector itself".into());
+    }
+    let service_account = any(&|n| {
+        n.contains("service_account") || n.contains("credentials_json") || n.ends_with("_json")
+    }) || (any(&|n| n.contains("private_key"))
+        && any(&|n| n.contains("email") || n == "client_id"));
+    if service_account {
+        return Some("a service account signs a JWT for its token: no single request with the stored values proves them; test with the connector itself".into());
+    }
+    None
+}
+
+fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
     let mut derived = Derived {
         file: AuthCheck::default(),
         origins: Vec::new(),
@@ -797,6 +850,13 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
         "# auth_check.yaml for {title}: one minimal read-only request that proves the\n# credentials work. Derived by connector-auth from {}connector_spec.yaml;\n# review it, it decides what \"the credentials work\" means.\n",
         doc_name.map(|d| format!("{d} and ")).unwrap_or_default()
     );
+    if let Some(reason) = &derived.file.no_http {
+        out.push_str(&format!(
+            "#\n# No HTTP check: {reason}.\nno_http_check: {}\nchecks: []\n",
+            q(reason)
+        ));
+        return out;
+    }
     if !derived.todos.is_empty() {
         out.push_str("#\n# TODO: fill in what could not be derived:\n");
         for t in &derived.todos {

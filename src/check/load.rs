@@ -25,7 +25,7 @@ impl Loaded {
     }
 }
 
-const TOP_KEYS: &[&str] = &["checks", "defaults"];
+const TOP_KEYS: &[&str] = &["checks", "defaults", "no_http_check"];
 const CHECK_KEYS: &[&str] = &["auth_method", "request", "expect"];
 const REQUEST_KEYS: &[&str] = &["method", "url", "headers", "auth"];
 const AUTH_KEYS: &[&str] = &["basic", "bearer", "header", "query", "oauth"];
@@ -69,13 +69,20 @@ fn file(r: &mut Reader, root: &Node, source: &Source) -> Option<AuthCheck> {
             .collect(),
         None => Vec::new(),
     };
-    if checks.is_empty() {
+    let no_http = top
+        .get("no_http_check")
+        .and_then(|n| r.text(n, "no_http_check"));
+    if checks.is_empty() && no_http.is_none() {
         r.push(
             Finding::new(Rule::CheckEmpty, source.start_span(), "the auth check has no `checks`")
                 .help("add one `checks:` entry with a `request:`; `connector-auth validate --dry-run` derives one"),
         );
     }
-    Some(AuthCheck { checks, defaults })
+    Some(AuthCheck {
+        checks,
+        defaults,
+        no_http,
+    })
 }
 
 fn check(r: &mut Reader, node: &Node) -> Option<Check> {

@@ -19,6 +19,9 @@ pub struct AuthCheck {
     pub checks: Vec<Check>,
     /// Values used when an optional parameter is absent (`base_url`, …).
     pub defaults: Vec<(String, String)>,
+    /// Why no HTTP request can prove these credentials (a database reached
+    /// by a driver, a service account's signed JWT): `no_http_check:`.
+    pub no_http: Option<String>,
 }
 
 /// One request and its expectations.

@@ -154,6 +154,9 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
         Ok(file) => file,
         Err(why) => return decided(Verdict::BadCheck, why),
     };
+    if let (Some(reason), true) = (&file.no_http, file.checks.is_empty()) {
+        return decided(Verdict::Skipped, format!("no HTTP check: {reason}"));
+    }
     match check::run::choose(&file, &spec, &credentials) {
         Ok(chosen) => {
             let index = file
@@ -188,6 +191,9 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
 /// holds a TODO, or has errors), and Save then saves without a verdict.
 pub fn verifier(paths: &SourcePaths, spec: &Spec, color: bool) -> Option<Verifier> {
     let file = load_check(paths, spec, color).ok()?;
+    if file.checks.is_empty() {
+        return None;
+    }
     let http = check::run::http_client(Duration::from_secs(DEFAULT_TIMEOUT)).ok()?;
     let spec = spec.clone();
     Some(Arc::new(move |credentials: Credentials| {

@@ -454,6 +454,38 @@ fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
 }
 
 #[test]
+fn a_database_reached_by_a_driver_gets_no_http_check_instead_of_a_todo() {
+    let repo = Repo::new();
+    repo.spec(
+        "orders",
+        "display_name: Orders DB\nconnection:\n  parameters:\n    - {name: host, required: true}\n    - {name: port, type: integer}\n    - {name: database, required: true}\n    - {name: user, required: true}\n    - {name: password, required: true, secret: true}\nexternal_options_allowlist: \"\"\n",
+    )
+    .api_doc("orders", "# Orders DB\n\nThe connector uses the psycopg driver.\n")
+    .credentials(
+        "orders",
+        r#"{"host": "db.internal", "database": "orders", "user": "reader", "password": "pg-secret-2468"}"#,
+    );
+    let run = validate(&repo, &["orders", "--json"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let verdict = &json_lines(run.stdout.as_bytes())[0];
+    assert_eq!(verdict["outcome"], "skipped", "{verdict}");
+    assert!(
+        verdict["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("driver")),
+        "{verdict}"
+    );
+    let written =
+        std::fs::read_to_string(repo.root().join(format!("{TESTS}/orders/auth_check.yaml")))
+            .expect("written");
+    assert!(
+        written.contains("no_http_check:") && !written.contains("TODO"),
+        "{written}"
+    );
+    assert_hidden(&run, "pg-secret-2468", None);
+}
+
+#[test]
 fn dry_run_shows_the_request_masked_and_sends_nothing() {
     let stub = Stub::start("http://localhost:1/");
     let repo = Repo::new();
