@@ -225,10 +225,18 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
                     .or(Some((f, line.number)));
             }
         }
+        // A label on the line before (`- Authorization endpoint:` over an
+        // indented URL) names the URL too.
+        let label = match i.checked_sub(1).and_then(|p| lines.get(p)) {
+            Some(prev) if prev.text.trim_end().ends_with(':') && !prev.text.contains("://") => {
+                format!("{} {text}", prev.text.trim())
+            }
+            _ => text.to_string(),
+        };
         for url in urls(line) {
-            if token.is_none() && token_endpoint(&url, text) {
+            if token.is_none() && token_endpoint(&url, &label) {
                 token = Some((strip_query(&url), line.number));
-            } else if authorize.is_none() && authorization_endpoint(&url, text) {
+            } else if authorize.is_none() && authorization_endpoint(&url, &label) {
                 authorize = Some((url.clone(), line.number));
             }
         }
