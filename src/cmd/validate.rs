@@ -148,7 +148,9 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
                 ),
             );
         }
-        Err(e) => return decided(Verdict::MissingCredentials, e.to_string()),
+        // There, but unusable (malformed JSON, not a flat object, too large):
+        // the file is at fault, not missing.
+        Err(e) => return decided(Verdict::BadValue, e.to_string()),
     };
     let file = match early.map_or_else(|| load_check(paths, &spec, color), Ok) {
         Ok(file) => file,

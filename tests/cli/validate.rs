@@ -556,7 +556,8 @@ fn credentials_come_from_flag_dir_env_then_default() {
         .output()
         .expect("run");
     let row = &json_lines(&output.stdout)[0];
-    assert_eq!(row["outcome"], "missing_credentials");
+    // There but unusable: the credentials are at fault, not missing.
+    assert_eq!(row["outcome"], "bad_value");
     assert!(
         row["reason"]
             .as_str()
