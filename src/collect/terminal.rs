@@ -246,10 +246,16 @@ async fn loopback(
     printer.event(&Event::Authorize {
         url: &authorization.url,
     })?;
+    if !printer.is_json() {
+        crate::report::eprint(&format!(
+            "The provider sends you back to {redirect}: it must be registered as a redirect URI of the app."
+        ));
+    }
     if settings.open {
         let url = authorization.url.clone();
         let _ = tokio::task::spawn_blocking(move || webbrowser::open(&url)).await;
     }
+    let spinner = printer.spinner("waiting for the authorization in the browser (Ctrl+C cancels)");
     let wait = async {
         loop {
             let Some(pairs) = rx.recv().await else {
@@ -270,6 +276,7 @@ async fn loopback(
         () = interrupts.recv() => Ok(Err(Cancel::Interrupted)),
         () = super::sleep_or_forever(settings.timeout) => Ok(Err(Cancel::TimedOut(settings.timeout.unwrap_or_default()))),
     };
+    spinner.finish_and_clear();
     let _ = stop.send(true);
     outcome
 }
@@ -387,18 +394,39 @@ fn ask(
     if let Some(d) = &p.description {
         say(&format!("  {d}"));
     }
+    // At a terminal the prompt itself refuses a value it cannot take, so no
+    // ✔ is shown before an error.
+    let may_be_empty = keep_secret || !required || stored_value.is_some();
+    let check = |raw: &String| -> Result<(), String> {
+        let value = field.clean(raw);
+        if value.is_empty() {
+            return if may_be_empty {
+                Ok(())
+            } else {
+                Err(format!("{} is required", field.label()))
+            };
+        }
+        if let Some(why) = field.wrong_shape(&value) {
+            return Err(format!("{} {why}", field.label()));
+        }
+        normalise(p.kind, &value)
+            .map(|_| ())
+            .map_err(|why| format!("{} {why}", field.label()))
+    };
     loop {
         let raw = match answers {
             Answers::Tty(theme) if p.secret => Password::with_theme(theme.as_ref())
                 .with_prompt(&prompt)
                 .allow_empty_password(true)
+                .validate_with(|v: &String| check(v))
                 .interact()
                 .map(Some)
                 .map_err(prompt_error)?,
             Answers::Tty(theme) => {
                 let mut input = Input::<String>::with_theme(theme.as_ref())
                     .with_prompt(&prompt)
-                    .allow_empty(true);
+                    .allow_empty(true)
+                    .validate_with(|v: &String| check(v));
                 if let Some(v) = stored_value.filter(|_| !p.secret) {
                     input = input.default(v.expose().to_string());
                 } else if let Some(d) = &p.default {
@@ -429,6 +457,10 @@ fn ask(
                 return Ok(Ok(Some(v.expose().to_string())));
             }
             say(&format!("  ✗ {} is required", field.label()));
+            continue;
+        }
+        if let Some(why) = field.wrong_shape(value) {
+            say(&format!("  ✗ {} {why}", field.label()));
             continue;
         }
         match normalise(p.kind, value) {

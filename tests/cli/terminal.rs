@@ -166,3 +166,20 @@ fn ctrl_c_at_a_hidden_prompt_exits_1_and_writes_nothing() {
     assert!(rest.contains("nothing was written"), "{rest}");
     assert_eq!(saved(&repo, "github"), None);
 }
+
+#[test]
+fn a_url_typed_where_a_subdomain_goes_is_asked_again() {
+    let repo = Repo::new();
+    repo.spec("zendesk", &fixture_spec("methods_shared.yaml"));
+    let input = "1\nhttps://acme.zendesk.com\nacme\nagent@acme.test\ntok-1234\n";
+    let (code, _, stderr) = piped(&repo, "zendesk", input);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("looks like a URL") && stderr.contains("`acme`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        saved(&repo, "zendesk").map(|v| v["subdomain"].clone()),
+        Some(serde_json::json!("acme"))
+    );
+}
