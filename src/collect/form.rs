@@ -41,7 +41,20 @@ pub struct Field {
     pub methods: Vec<String>,
     /// Filled by the u2m flow rather than typed (`refresh_token`).
     pub from_flow: bool,
+    /// A shared `auth_type`-like parameter whose value is the chosen
+    /// method's name: filled from the method chooser, never typed.
+    pub selector: bool,
 }
+
+/// Names of a shared parameter that repeats the method choice.
+const SELECTORS: &[&str] = &[
+    "auth_type",
+    "auth_method",
+    "auth_mode",
+    "authentication_type",
+    "authentication_method",
+    "authenticator",
+];
 
 /// A problem with a submission, shown next to the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +80,7 @@ impl Form {
                 parameter: p.clone(),
                 methods: Vec::new(),
                 from_flow: false,
+                selector: false,
             });
         }
         for m in &spec.auth_methods {
@@ -81,6 +95,7 @@ impl Form {
                         parameter: p.clone(),
                         methods: vec![m.name.clone()],
                         from_flow: false,
+                        selector: false,
                     }),
                 }
             }
@@ -91,6 +106,9 @@ impl Form {
             // A credential-looking name is masked even when the spec forgot
             // `secret: true`: typed values are never echoed or pre-filled.
             field.parameter.secret |= crate::spec::credential_like(&field.parameter.name);
+            field.selector = field.methods.is_empty()
+                && spec.auth_methods.len() >= 2
+                && SELECTORS.contains(&field.parameter.name.as_str());
         }
         Form {
             title: spec.title(source).to_string(),
@@ -171,6 +189,12 @@ impl Form {
         let mut problems = Vec::new();
         for (field, required) in self.fields_for(method) {
             let p = &field.parameter;
+            if field.selector {
+                if let Some(m) = method {
+                    credentials.insert(&p.name, Secret::new(m.name.clone()));
+                }
+                continue;
+            }
             if field.from_flow {
                 match from_flow
                     .get(&p.name)
@@ -546,6 +570,24 @@ mod tests {
             "{}",
             problems[0].message
         );
+    }
+
+    #[test]
+    fn a_selector_parameter_takes_the_chosen_method() {
+        let f = form(&METHODS.replace(
+            "    - {name: subdomain, required: true}\n",
+            "    - {name: subdomain, required: true}\n    - {name: auth_type, required: true}\n",
+        ));
+        assert!(f.fields[1].selector);
+        let method = f.choose(Some("token")).unwrap();
+        let values = pairs(&[
+            ("subdomain", "acme"),
+            ("auth_type", "password"),
+            ("email", "a@b.c"),
+            ("api_token", "t"),
+        ]);
+        let c = f.check(method, &values, None, &Credentials::new()).unwrap();
+        assert_eq!(c.get("auth_type").map(Secret::expose), Some("token"));
     }
 
     #[test]

@@ -74,7 +74,11 @@ impl Pages {
             })
             .collect();
         let field = |f: &Field| field_view(form, f, attempt);
-        let visible: Vec<&Field> = form.fields.iter().filter(|f| !f.from_flow).collect();
+        let visible: Vec<&Field> = form
+            .fields
+            .iter()
+            .filter(|f| !f.from_flow && !f.selector)
+            .collect();
         let required: Vec<_> = visible
             .iter()
             .filter(|f| f.parameter.required)

@@ -71,7 +71,7 @@ pub fn collect(
     };
     let mut values: Vec<(String, String)> = Vec::new();
     for (field, required) in form.fields_for(method) {
-        if field.from_flow {
+        if field.from_flow || field.selector {
             continue;
         }
         match ask(field, required, stored, &mut answers)? {
