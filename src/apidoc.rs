@@ -704,14 +704,53 @@ pub fn match_parameter<'a>(
             return Some(only);
         }
     }
-    if let Some(group) = SYNONYMS.iter().find(|g| g.contains(&name.as_str())) {
-        let mut candidates: Vec<&&crate::spec::Parameter> = parameters
-            .iter()
-            .filter(|p| group.contains(&p.name.as_str()))
-            .collect();
-        candidates.sort_by_key(|p| !p.secret);
-        if let Some(p) = candidates.first() {
-            return Some(p);
+    // A synonym of the name, or of the name without a vendor prefix
+    // (`jenkins_token` for `api_token`).
+    // Only a vendor's prefix is dropped, not a word that says which key.
+    let generic = [
+        "application",
+        "app",
+        "client",
+        "service",
+        "user",
+        "account",
+        "secret",
+        "private",
+        "public",
+        "access",
+        "refresh",
+        "personal",
+        "global",
+        "admin",
+        "read",
+        "write",
+        "master",
+        "partner",
+        "developer",
+        "consumer",
+        "api",
+        "auth",
+        "session",
+        "bearer",
+        "project",
+    ];
+    let vendor_unprefixed = name
+        .split_once('_')
+        .filter(|(first, _)| !generic.contains(first))
+        .map(|(_, rest)| rest.to_string());
+    for candidate in [Some(name.clone()), vendor_unprefixed]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(group) = SYNONYMS.iter().find(|g| g.contains(&candidate.as_str())) {
+            let mut candidates: Vec<&&crate::spec::Parameter> = parameters
+                .iter()
+                .filter(|p| group.contains(&p.name.as_str()))
+                .collect();
+            candidates.sort_by_key(|p| !p.secret);
+            if let Some(p) = candidates.first() {
+                return Some(p);
+            }
         }
     }
     parameters

@@ -390,8 +390,25 @@ fn auth_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<(
                 let Some((k, v)) = pair.split_once('=') else {
                     continue;
                 };
-                if let Some(mapped) =
-                    map_template(v, scope).filter(|m| mentions_credential(m, scope))
+                let sampled = || {
+                    let credential_key = ["key", "token", "secret", "auth", "password", "appid"]
+                        .iter()
+                        .any(|w| k.to_ascii_lowercase().contains(w));
+                    (credential_key
+                        && (sample_value(v)
+                            || v == "..."
+                            || v.chars().all(|c| c == 'X' || c == 'x') && v.len() >= 4))
+                        .then(|| {
+                            apidoc::match_parameter(k, scope)
+                                .filter(|p| p.secret || p.looks_secret())
+                                .or_else(|| only_secret(scope))
+                                .map(|p| format!("{{{}}}", p.name))
+                        })
+                        .flatten()
+                };
+                if let Some(mapped) = map_template(v, scope)
+                    .filter(|m| mentions_credential(m, scope))
+                    .or_else(sampled)
                 {
                     return Some((
                         Auth::Query {
@@ -832,8 +849,15 @@ fn strip_credential_query(target: &str, scope: &[&Parameter]) -> String {
     let kept: Vec<&str> = query
         .split('&')
         .filter(|pair| {
-            let v = pair.split_once('=').map_or("", |(_, v)| v);
-            !map_template(v, scope).is_some_and(|m| mentions_credential(&m, scope))
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let credential_key = ["key", "token", "secret", "password", "appid"]
+                .iter()
+                .any(|w| k.to_ascii_lowercase().contains(w));
+            let sampled = credential_key
+                && (sample_value(v)
+                    || v == "..."
+                    || (v.len() >= 4 && v.chars().all(|c| c == 'X' || c == 'x')));
+            !sampled && !map_template(v, scope).is_some_and(|m| mentions_credential(&m, scope))
         })
         .collect();
     if kept.is_empty() {
