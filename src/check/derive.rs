@@ -820,7 +820,16 @@ fn absolute(
             format!("{base}{path}")
         }
     };
-    let mapped = map_template(&joined, scope)?;
+    // `https://<host>:9200/_cat/indices` where the spec has `endpoint`: the
+    // spec's URL parameter stands for the whole origin.
+    let mapped = match map_template(&joined, scope) {
+        Some(m) => m,
+        None => {
+            let origin = origin_template(&joined);
+            let p = url_parameter.filter(|_| !template::placeholders(&origin).is_empty())?;
+            map_template(&format!("{{{}}}{}", p.name, &joined[origin.len()..]), scope)?
+        }
+    };
     if let Some(p) = base_param {
         if let Some(base) = base {
             let fixed = base.value.trim_end_matches('/');

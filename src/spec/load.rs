@@ -53,7 +53,14 @@ pub fn load_str(source: Source) -> Loaded {
 }
 
 const TOP_KEYS: &[&str] = &["display_name", "connection", "external_options_allowlist"];
-const CONNECTION_KEYS: &[&str] = &["parameters", "auth_methods", "oauth"];
+const CONNECTION_KEYS: &[&str] = &[
+    "parameters",
+    "auth_methods",
+    "oauth",
+    // Real specs name the shared list so too; read as `parameters`.
+    "common_parameters",
+    "shared_parameters",
+];
 const PARAMETER_KEYS: &[&str] = &[
     "name",
     "type",
@@ -108,7 +115,13 @@ impl Loader {
             .fields(connection, "`connection`", Some(CONNECTION_KEYS))?;
         let parameters = match fields.get("parameters") {
             Some(list) => self.parameters(list, "`connection.parameters`"),
-            None => Vec::new(),
+            None => match fields
+                .get("common_parameters")
+                .or_else(|| fields.get("shared_parameters"))
+            {
+                Some(list) => self.parameters(list, "the shared parameters"),
+                None => Vec::new(),
+            },
         };
         let auth_methods = match fields.get("auth_methods") {
             Some(list) => self
@@ -290,6 +303,16 @@ mod tests {
 
     fn loaded(text: &str) -> Loaded {
         load_str(Source::new("connector_spec.yaml", text.to_string()))
+    }
+
+    #[test]
+    fn common_parameters_are_the_shared_list() {
+        let l = loaded(
+            "connection:\n  auth_methods:\n    - name: key\n      parameters:\n        - {name: api_key, secret: true}\n  common_parameters:\n    - {name: endpoint, required: true}\n",
+        );
+        let spec = l.spec.expect("spec");
+        assert_eq!(spec.parameters[0].name, "endpoint");
+        assert!(l.findings.is_empty(), "{:?}", l.findings);
     }
 
     #[test]
