@@ -99,7 +99,6 @@ fn about_connection(context: &str) -> bool {
         "auth parameter",
         "authentication parameter",
         "connection",
-        "options",
     ]
     .iter()
     .any(|w| c.contains(w))
@@ -130,6 +129,11 @@ fn about_something_else(context: &str) -> bool {
         "ingestion",
         "object list",
         "validation",
+        "table option",
+        "table-level",
+        "per-table",
+        "read option",
+        "external option",
         "status code",
         "scopes",
         "permissions",

@@ -47,6 +47,7 @@ pub fn param_name(placeholder: &str) -> String {
         .or_else(|| n.strip_prefix("my_"))
         .or_else(|| n.strip_prefix("the_"))
         .unwrap_or(&n)
+        .trim_end_matches("_here")
         .to_string()
 }
 
