@@ -357,5 +357,22 @@ pub fn base_url(lines: &[&DocLine], found: &mut Vec<Used>) {
         );
     } else {
         hosts(&base.value, base.line, found);
+        // `https://api.example.com/shards/{shard}/`: a placeholder anywhere in
+        // the base URL is a value every request needs.
+        for (_, p) in template::placeholders(&base.value) {
+            push(
+                found,
+                Used {
+                    name: param_name(p),
+                    secret: false,
+                    locates: true,
+                    line: base.line,
+                    why: "a placeholder of the base URL".into(),
+                    description: None,
+                    default: None,
+                    required: true,
+                },
+            );
+        }
     }
 }
