@@ -147,7 +147,9 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
             continue;
         }
         let secret = l.secret.unwrap_or(false) || credential_like(&l.name);
-        let required = l.required.unwrap_or(l.default.is_none());
+        let required = l
+            .required
+            .unwrap_or(l.default.is_none() && likely_required(&l.name));
         found.add(Candidate {
             kind: l.kind,
             default: l.default.clone(),
@@ -265,6 +267,22 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
         oauth_block,
         review,
     ))
+}
+
+/// Whether a listed name the doc does not mark is required: credentials,
+/// where the account is, and identifiers are; tuning options (page sizes,
+/// start dates, windows) are not.
+fn likely_required(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let option = [
+        "page", "size", "limit", "start", "date", "window", "lookback", "days", "timeout",
+        "retries", "retry", "batch", "interval", "verify", "ssl", "tls", "filter", "include",
+        "exclude", "max", "min", "rate", "delay", "format", "version", "debug", "log",
+    ];
+    if option.iter().any(|w| n.split('_').any(|part| part == *w)) {
+        return false;
+    }
+    true
 }
 
 /// A "stores `client_id` …" sentence copied from the template into a doc
