@@ -51,6 +51,9 @@ fn discounted(text: &str) -> bool {
         || t.contains("rather than oauth")
         || t.contains("has no ")
         || t.contains("there is no")
+        || t.contains("additionally support")
+        || t.contains("also support")
+        || t.contains("enterprise")
 }
 
 /// Grant evidence in a line.
@@ -244,7 +247,8 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     if jwt && flow.is_none_or(|(f, _)| f != Flow::M2m) {
         return None;
     }
-    let has_mechanism = token.is_some() || flow.is_some() && mentions;
+    // A mechanism: an endpoint the grant runs against, not just its name.
+    let has_mechanism = token.is_some() || authorize.is_some();
     if !has_mechanism || !(mentions || flow.is_some()) {
         return None;
     }
