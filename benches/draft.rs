@@ -57,6 +57,27 @@ fn main() {
         })
         .collect();
     times.sort();
+    // DRAFT_BENCH_DETAIL=1: the slowest docs, parse and draft apart.
+    if std::env::var_os("DRAFT_BENCH_DETAIL").is_some() {
+        let mut each: Vec<(Duration, Duration, &str)> = docs
+            .iter()
+            .map(|(name, text)| {
+                let start = Instant::now();
+                let doc = ApiDoc::parse(text);
+                let parsed = start.elapsed();
+                let _ = connector_auth::draft::draft(&doc, name);
+                (parsed, start.elapsed() - parsed, name.as_str())
+            })
+            .collect();
+        each.sort_by_key(|(p, d, _)| std::cmp::Reverse(*p + *d));
+        for (parse, draft, name) in each.iter().take(5) {
+            println!(
+                "  {name}: parse {:.1} ms, draft {:.1} ms",
+                parse.as_secs_f64() * 1000.0,
+                draft.as_secs_f64() * 1000.0
+            );
+        }
+    }
     println!(
         "draft, {} docs ({:.1} MB): median {:.1} ms, fastest {:.1} ms per pass (target < 50 ms)",
         docs.len(),

@@ -60,9 +60,9 @@ pub fn method_name(heading: &str) -> String {
 /// where to find the value, else a sentence built from how it is used.
 pub fn describe(doc: &ApiDoc, name: &str, line: usize) -> Option<String> {
     let tick = format!("`{name}`");
-    let mentions = |t: &str| {
-        t.contains(&tick) || t.contains(&format!("{{{name}}}")) || t.contains(&format!("<{name}>"))
-    };
+    let braced = format!("{{{name}}}");
+    let angled = format!("<{name}>");
+    let mentions = |t: &str| t.contains(&tick) || t.contains(&braced) || t.contains(&angled);
     let obtain = [
         "create", "generate", "find", "found", "under", "settings", "admin", "console", "shown",
         "copy", "is the", "your",
@@ -91,10 +91,20 @@ pub fn describe(doc: &ApiDoc, name: &str, line: usize) -> Option<String> {
     let text = match best {
         Some((_, l)) => clean(&l.text),
         None => {
+            let placeholder = format!("{{{name}}}");
             let host = doc
-                .urls()
-                .into_iter()
-                .find(|u| u.value.contains(&format!("{{{name}}}")));
+                .lines
+                .iter()
+                .filter(|l| l.norm.contains(&placeholder))
+                .find_map(|l| {
+                    crate::apidoc::ApiDoc {
+                        title: None,
+                        lines: vec![l.clone()],
+                    }
+                    .urls()
+                    .into_iter()
+                    .find(|u| u.value.contains(&placeholder))
+                });
             match host {
                 Some(u) => format!("The {name} part of the API address, as in {}.", u.value),
                 None if credential_like(name) => format!(

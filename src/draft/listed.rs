@@ -229,7 +229,31 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
             .iter()
             .map(|c| lower(c).replace(['*', '`'], ""))
             .collect();
+        // A table can list parameters only with a required/secret column,
+        // or under words about the connection: others are passed over
+        // before their context is read in full.
+        let strong = header.iter().any(|h| {
+            ["required", "mandatory", "req", "secret", "sensitive"]
+                .iter()
+                .any(|w| h.contains(w))
+        });
         let context = format!("{} {}", headings(rows[0]), before(lines, start));
+        let lowered = lower(&context);
+        let hinted = [
+            "connect",
+            "config",
+            "setting",
+            "credential",
+            "parameter",
+            "option",
+            "needs",
+            "requires",
+        ]
+        .iter()
+        .any(|w| lowered.contains(w));
+        if !strong && !hinted {
+            continue;
+        }
         table(&header, &rows[2..], &context, lists);
     }
 }
@@ -556,7 +580,15 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             continue;
         }
         let text = line.text.as_str();
+        // Every cue holds one of these words: most lines are passed over
+        // after a few searches.
         let l = lower(text);
+        if !["param", "need", "requir", "stor", "setting", "field"]
+            .iter()
+            .any(|w| l.contains(w))
+        {
+            continue;
+        }
         for (cue, required) in [
             ("required connection parameters", Some(true)),
             ("optional connection parameters", Some(false)),

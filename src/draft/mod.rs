@@ -218,7 +218,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     let mut used = usage::find(&chosen);
     usage::base_url(&chosen, &mut used);
     if !used.iter().any(|u| u.locates || u.name == "base_url") {
-        usage::base_url(&view.usable, &mut used);
+        usage::base_url_of(doc, &mut used);
     }
     for u in used {
         let issued = (recognised.is_some() || service_account) && ISSUED.contains(&u.name.as_str());

@@ -204,24 +204,36 @@ fn not_a_method(h: &str) -> bool {
 impl<'d> View<'d> {
     pub fn new(doc: &'d ApiDoc) -> View<'d> {
         let mut usable = Vec::new();
+        let mut auth: Vec<&DocLine> = Vec::new();
         let mut paragraph_aside = false;
+        // A section's flags are worked out once, not once per line (the
+        // lines of one section share their heading path).
+        let mut last: Option<(*const [String], bool, bool)> = None;
         for line in &doc.lines {
+            let key = std::sync::Arc::as_ptr(&line.section_path);
+            let (aside_section, in_auth) = match last {
+                Some((k, aside, in_auth)) if std::ptr::eq(k, key) => (aside, in_auth),
+                _ => {
+                    let aside = line.section_path.iter().any(|h| other_methods_intro(h));
+                    let in_auth = auth_depth(&line.section_path).is_some();
+                    last = Some((key, aside, in_auth));
+                    (aside, in_auth)
+                }
+            };
             let t = line.text.trim();
             if t.is_empty() || t.starts_with('#') {
                 paragraph_aside = false;
             } else if !line.code && t.len() > 20 && other_methods_intro(t) {
                 paragraph_aside = true;
             }
-            if paragraph_aside || line.section_path.iter().any(|h| other_methods_intro(h)) {
+            if paragraph_aside || aside_section {
                 continue;
             }
             usable.push(line);
+            if in_auth {
+                auth.push(line);
+            }
         }
-        let auth: Vec<&DocLine> = usable
-            .iter()
-            .copied()
-            .filter(|l| auth_depth(&l.section_path).is_some())
-            .collect();
         let has_auth_section = auth
             .iter()
             .any(|l| !l.text.trim().is_empty() && !l.text.starts_with('#'));

@@ -322,6 +322,11 @@ pub fn base_url(lines: &[&DocLine], found: &mut Vec<Used>) {
         title: None,
         lines: lines.iter().map(|l| (*l).clone()).collect(),
     };
+    base_url_of(&doc, found);
+}
+
+/// [`base_url`] over a whole doc, without copying its lines.
+pub fn base_url_of(doc: &ApiDoc, found: &mut Vec<Used>) {
     let Some(base) = doc.stated_base_url() else {
         return;
     };
