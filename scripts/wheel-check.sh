@@ -41,21 +41,22 @@ assert f"{data}scripts/connector-auth" in names, names
 assert all(n == f"{data}scripts/connector-auth" or n.startswith(info) for n in names), names
 meta = zipfile.ZipFile(wheel).read(f"{info}METADATA").decode()
 for line in ("Name: connector-auth", f"Version: {version}", "License-Expression: Apache-2.0", "Summary: "):
-    assert any(l.startswith(line) for l in meta.splitlines()), line
+    assert any(row.startswith(line) for row in meta.splitlines()), line
 PY
 
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$wheel"
 
-# From here on: the environment's PATH without any folder holding cargo or rustc.
-path="$work/venv/bin"
-IFS=: read -ra dirs <<<"$PATH"
-for dir in "${dirs[@]}"; do
-  if [[ -n "$dir" && ! -e "$dir/cargo" && ! -e "$dir/rustc" ]]; then
-    path+=":$dir"
+# From here on PATH holds the environment and the few tools this script uses
+# (git too, when there is one, as a connectors repository would have it):
+# no Rust toolchain.
+mkdir "$work/tools"
+for tool in basename cat cp mkdir rm sed sleep touch git; do
+  if found=$(command -v "$tool"); then
+    ln -s "$found" "$work/tools/$tool"
   fi
 done
-export PATH="$path"
+export PATH="$work/venv/bin:$work/tools"
 if command -v cargo >/dev/null || command -v rustc >/dev/null; then
   fail "a Rust toolchain is still on PATH"
 fi
