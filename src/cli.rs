@@ -32,11 +32,15 @@ Examples:
 Exit codes: 0 done · 1 negative verdict (lint errors, credentials rejected,
 cancelled) · 2 usage or input error · 3 no verdict (network, timeout)";
 
+/// `--version`: the package version and, when the build knew it, the git
+/// commit it was built from, e.g. `0.1.0 (abc1234)` (set by `build.rs`).
+const VERSION: &str = env!("CONNECTOR_AUTH_VERSION");
+
 /// The whole command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "connector-auth",
-    version,
+    version = VERSION,
     about = ABOUT,
     long_about = LONG_ABOUT,
     after_help = EXAMPLES,

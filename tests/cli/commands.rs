@@ -34,9 +34,17 @@ fn help_explains_each_command_with_examples() {
 fn version_is_printed() {
     let output = bin().arg("--version").output().expect("run");
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout).trim(),
-        format!("connector-auth {}", env!("CARGO_PKG_VERSION"))
+    let text = String::from_utf8_lossy(&output.stdout);
+    let rest = text
+        .trim()
+        .strip_prefix(concat!("connector-auth ", env!("CARGO_PKG_VERSION")))
+        .unwrap_or_else(|| panic!("not the package version: {text}"));
+    // The commit the binary was built from, when the build could know it.
+    let commit = rest.strip_prefix(" (").and_then(|r| r.strip_suffix(')'));
+    let is_commit = |c: &str| c.len() >= 7 && c.bytes().all(|b| b.is_ascii_hexdigit());
+    assert!(
+        rest.is_empty() || commit.is_some_and(is_commit),
+        "unexpected version line: {text}"
     );
 }
 
