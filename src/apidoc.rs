@@ -475,6 +475,40 @@ fn origin_of(url: &str) -> Option<String> {
     Some(url[..scheme_end + 3 + host_end].to_string())
 }
 
+/// Headers that never carry a credential (content negotiation, versions).
+pub fn plain_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "content-type",
+        "accept",
+        "user-agent",
+        "host",
+        "content-length",
+        "accept-encoding",
+        "cache-control",
+        "connection",
+        "x-request-id",
+        "if-none-match",
+        "revision",
+    ]
+    .contains(&n.as_str())
+        || n.contains("version")
+}
+
+/// A literal standing for a credential in a doc's example: elided
+/// (`pk_abc...`, `secret_xxx`, `****`) or a long opaque token.
+pub fn sample_credential(value: &str) -> bool {
+    let v = value.trim_matches(['"', '\'', '`', '<', '>']);
+    let elided = v.contains("...") || v.contains('…') || v.contains("xxx") || v.contains("***");
+    let opaque = v.len() >= 16
+        && !v.contains(' ')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.=+/".contains(c))
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic());
+    !v.is_empty() && (elided || opaque)
+}
+
 /// Writes every placeholder the spec's way: `{name}`, snake_case.
 pub fn normalise_placeholders(text: &str) -> String {
     if !text.contains(['<', '{', '$', 'Y', 'M']) {

@@ -219,7 +219,7 @@ fn map_credential(text: &str, scope: &[&Parameter]) -> Option<String> {
         [] => {
             // `Bearer secret_xxx`, `Klaviyo-API-Key pk_abc…`: the last word.
             let (head, last) = text.rsplit_once(' ').unwrap_or(("", text));
-            sample_value(last).then(|| {
+            apidoc::sample_credential(last).then(|| {
                 if head.is_empty() {
                     format!("{{{}}}", secret.name)
                 } else {
@@ -229,18 +229,6 @@ fn map_credential(text: &str, scope: &[&Parameter]) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// A literal standing for a credential: elided, or a long opaque token.
-fn sample_value(value: &str) -> bool {
-    let v = value.trim_matches(['"', '\'', '`', '<', '>']);
-    let elided = v.contains("...") || v.contains('…') || v.contains("xxx") || v.contains("***");
-    let opaque = v.len() >= 16
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.=+/".contains(c))
-        && v.chars().any(|c| c.is_ascii_digit())
-        && v.chars().any(|c| c.is_ascii_alphabetic());
-    !v.is_empty() && (elided || opaque)
 }
 
 fn mentions_credential(text: &str, scope: &[&Parameter]) -> bool {
@@ -395,7 +383,7 @@ fn auth_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<(
                         .iter()
                         .any(|w| k.to_ascii_lowercase().contains(w));
                     (credential_key
-                        && (sample_value(v)
+                        && (apidoc::sample_credential(v)
                             || v == "..."
                             || v.chars().all(|c| c == 'X' || c == 'x') && v.len() >= 4))
                         .then(|| {
@@ -460,30 +448,13 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter]) -> Option<Auth> {
             value: map_credential(value, scope)?,
         });
     }
-    if plain_header(name) {
+    if apidoc::plain_header(name) {
         return None;
     }
     Some(Auth::Header {
         name: name.to_string(),
         value: map_credential(value, scope)?,
     })
-}
-
-/// Headers that never carry the credential.
-fn plain_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "content-type",
-        "accept",
-        "user-agent",
-        "host",
-        "content-length",
-        "accept-encoding",
-        "cache-control",
-    ]
-    .contains(&n.as_str())
-        || n.contains("version")
-        || n == "revision"
 }
 
 /// A guess from parameter names alone, when the doc shows no example:
@@ -863,7 +834,7 @@ fn strip_credential_query(target: &str, scope: &[&Parameter]) -> String {
                 .iter()
                 .any(|w| k.to_ascii_lowercase().contains(w));
             let sampled = credential_key
-                && (sample_value(v)
+                && (apidoc::sample_credential(v)
                     || v == "..."
                     || (v.len() >= 4 && v.chars().all(|c| c == 'X' || c == 'x')));
             !sampled && !map_template(v, scope).is_some_and(|m| mentions_credential(&m, scope))

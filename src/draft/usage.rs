@@ -96,25 +96,6 @@ fn user(found: &mut Vec<Used>, text: &str, line: usize, why: &str) {
     }
 }
 
-/// Headers that carry no credential.
-fn plain_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "content-type",
-        "accept",
-        "user-agent",
-        "host",
-        "content-length",
-        "accept-encoding",
-        "cache-control",
-        "connection",
-        "x-request-id",
-        "if-none-match",
-    ]
-    .contains(&n.as_str())
-        || n.contains("version")
-}
-
 /// Everything the lines' requests use.
 pub fn find(lines: &[&DocLine]) -> Vec<Used> {
     let mut found = Vec::new();
@@ -131,7 +112,7 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
             credentials(&mut found, p, ex.line, "the password of `curl -u`");
         }
         for (name, value) in &ex.value.headers {
-            if !plain_header(name) {
+            if !apidoc::plain_header(name) {
                 credentials(
                     &mut found,
                     value,
@@ -145,7 +126,7 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
     }
     for h in doc.header_lines() {
         let (name, value) = &h.value;
-        if plain_header(name) {
+        if apidoc::plain_header(name) {
             continue;
         }
         if name.eq_ignore_ascii_case("authorization") && value.to_lowercase().contains("basic") {
@@ -192,7 +173,7 @@ fn sample_header(found: &mut Vec<Used>, name: &str, value: &str, line: usize) {
     } else {
         (name.to_ascii_lowercase(), value.trim())
     };
-    if !sample(credential) || scheme == "basic" {
+    if !apidoc::sample_credential(credential) || scheme == "basic" {
         return;
     }
     let param = if scheme.contains("key") {
@@ -219,20 +200,6 @@ fn sample_header(found: &mut Vec<Used>, name: &str, value: &str, line: usize) {
             required: true,
         },
     );
-}
-
-/// A literal that stands for a credential: elided (`pk_abc...`, `xxxx`,
-/// `****`) or a long opaque token.
-fn sample(value: &str) -> bool {
-    let v = value.trim_matches(['"', '\'', '`']);
-    let elided = v.contains("...") || v.contains('…') || v.contains("xxx") || v.contains("***");
-    let opaque = v.len() >= 16
-        && !v.contains(' ')
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.=+/".contains(c))
-        && v.chars().any(|c| c.is_ascii_digit())
-        && v.chars().any(|c| c.is_ascii_alphabetic());
-    !v.is_empty() && (elided || opaque)
 }
 
 /// `curl -u 'ACME\pi-reader:********'`, `-u yourapikey:X`: Basic with
