@@ -218,12 +218,12 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
         if l.contains("oauth") && !boilerplate(text) {
             mentions = true;
         }
-        if let Some(f) = grant_words(text) {
-            if flow.is_none() || (f == Flow::M2m && !line.code) {
-                flow = flow
-                    .filter(|(old, _)| *old == Flow::M2m)
-                    .or(Some((f, line.number)));
-            }
+        if let Some(f) = grant_words(text)
+            && (flow.is_none() || (f == Flow::M2m && !line.code))
+        {
+            flow = flow
+                .filter(|(old, _)| *old == Flow::M2m)
+                .or(Some((f, line.number)));
         }
         for url in urls(line) {
             if token.is_none() && token_endpoint(&url, text) {
