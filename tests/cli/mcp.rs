@@ -494,3 +494,44 @@ fn oauth_u2m_through_the_elicited_url() {
     assert_eq!(validate["results"][0]["identity"], "alice");
     session.assert_hidden(&[secret, &refresh]);
 }
+
+/// `authenticate` as one tool call: the spec drafted, the form elicited (its
+/// Save runs the auth check), the credentials validated.
+#[test]
+fn authenticate_runs_the_three_steps_with_the_form_elicited() {
+    let nginx = Nginx::start();
+    let repo = Repo::new();
+    repo.api_doc("acme", &api_doc(&nginx));
+    let session = Session::run(
+        &repo,
+        json!({
+            "on_elicit": {"do": "fill", "values": {"api_key": API_KEY}},
+            "steps": [
+                {"call": "authenticate", "args": {"source": "acme", "port": 0}},
+                {"call": "authenticate", "args": {"source": "acme", "port": 0}},
+            ]
+        }),
+    );
+    let first = session.structured("authenticate", 0);
+    assert_eq!(first["authenticated"], true, "{first}");
+    assert_eq!(first["status"], "saved", "{first}");
+    assert_eq!(first["parameters"], json!(["api_key"]));
+    assert_eq!(first["results"][0]["outcome"], "ok", "{first}");
+    let steps: Vec<&Value> = first["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["event"] == "step")
+        .map(|e| &e["step"])
+        .collect();
+    assert_eq!(steps, [&json!(1), &json!(2), &json!(3)]);
+    assert!(first["events"].to_string().contains("\"drafted\""));
+    assert!(session.line("authenticate", 0).contains("is set up"));
+    // Run again: the saved credentials are reused, nothing is elicited.
+    let again = session.structured("authenticate", 1);
+    assert_eq!(again["authenticated"], true, "{again}");
+    assert_eq!(again["elicitation"], "not_needed");
+    assert_eq!(again["status"], "not_saved");
+    assert_eq!(session.elicitations().len(), 1);
+    session.assert_hidden(&[API_KEY]);
+}

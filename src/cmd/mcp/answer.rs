@@ -243,7 +243,7 @@ pub fn collect(finished: &Finished, state: &CollectState) -> Answer {
             )
         }
         (None, None) => (
-            "failed",
+            "not_saved",
             format!("no credentials were saved for {}", state.source),
         ),
     };
