@@ -15,12 +15,14 @@ use crate::report::eprint;
 use crate::workspace::Workspace;
 
 /// Serves the tools until the client closes stdin (or a signal ends it).
+/// Everything the tools print is kept for their answers; stdout is the
+/// protocol's alone.
 pub fn run(workspace: &Workspace) -> Result<Exit, Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(Error::Output)?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let mut interrupts = crate::collect::Interrupts::listen();
         eprint(&format!(
             "connector-auth mcp: serving the tools of {} on stdio",
@@ -40,5 +42,9 @@ pub fn run(workspace: &Workspace) -> Result<Exit, Error> {
             () = interrupts.recv() => eprint("connector-auth mcp: interrupted"),
         }
         Ok(Exit::Done)
-    })
+    });
+    // A form still open (its tool answered `pending`) has no one left to
+    // report to: it ends with the process, writing nothing.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    served
 }
