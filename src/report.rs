@@ -449,3 +449,43 @@ mod printable_tests {
         assert_eq!(printable("a\nb\tc"), "a b c");
     }
 }
+
+#[cfg(test)]
+mod capture_tests {
+    use super::{Captured, Event, Printer, eprint, keep_messages, kept_messages};
+
+    #[test]
+    fn a_capturing_printer_keeps_everything_and_reports_objects_live() {
+        let (live, mut heard) = tokio::sync::mpsc::unbounded_channel();
+        let (mut printer, output) = Printer::capture(Some(live));
+        assert!(printer.is_json() && !printer.color());
+        printer
+            .event(&Event::Listening {
+                url: "http://localhost:9876",
+                port: 9876,
+            })
+            .expect("event");
+        printer.text("a draft\n").expect("text");
+        printer.line("a line").expect("line");
+        assert_eq!(heard.try_recv().expect("live")["event"], "listening");
+        assert!(heard.try_recv().is_err(), "text is not an event");
+        let kept = output.take();
+        assert_eq!(kept.len(), 3);
+        assert!(matches!(&kept[0], Captured::Json(v) if v["port"] == 9876));
+        assert_eq!(kept[1], Captured::Text("a draft\n".into()));
+        assert_eq!(kept[2], Captured::Text("a line\n".into()));
+    }
+
+    #[test]
+    fn messages_are_kept_only_while_asked_and_only_on_this_thread() {
+        eprint("before");
+        keep_messages();
+        eprint("kept");
+        std::thread::spawn(|| eprint("another thread"))
+            .join()
+            .expect("thread");
+        assert_eq!(kept_messages(), ["kept"]);
+        eprint("after");
+        assert!(kept_messages().is_empty());
+    }
+}
