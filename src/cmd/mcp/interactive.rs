@@ -13,10 +13,10 @@ use rmcp::service::{ElicitationMode, RequestContext};
 use rmcp::{Peer, RoleServer};
 use serde_json::json;
 
-use super::answer::{self, Answer};
+use super::answer::{self, Answer, CollectState};
 use super::call::{self, Finished};
 use super::jobs::{Job, Jobs};
-use super::tools::{DEFAULT_COLLECT_TIMEOUT, Server, state};
+use super::tools::{DEFAULT_COLLECT_TIMEOUT, Server};
 use crate::cli::{AuthenticateArgs, SourceCollectArgs};
 use crate::collect::Stop;
 use crate::report::eprint;
@@ -71,10 +71,13 @@ impl Ending {
                 .unwrap_or_default();
             (self.output.display().to_string(), names)
         });
-        answer::collect(
-            finished,
-            &state(&self.source, self.url.as_deref(), elicitation, saved),
-        )
+        let state = CollectState {
+            source: &self.source,
+            url: self.url.as_deref(),
+            elicitation,
+            saved,
+        };
+        answer::collect(finished, &state)
     }
 }
 

@@ -12,7 +12,7 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, ServerHandler, schemars, tool, tool_handler, tool_router};
 use serde::Deserialize;
 
-use super::answer::{self, Answer, CollectState};
+use super::answer::{self, Answer};
 use super::call;
 use super::interactive::{self, Interactive};
 use super::jobs::{Job, Jobs};
@@ -392,21 +392,5 @@ impl ServerHandler for Server {
     /// client, which later revisions no longer allow.
     fn supported_protocol_versions(&self) -> std::borrow::Cow<'static, [ProtocolVersion]> {
         std::borrow::Cow::Borrowed(ProtocolVersion::known_up_to(&ProtocolVersion::V_2025_11_25))
-    }
-}
-
-/// What a collect run reports once it is over (shared by collect and
-/// collect_status).
-pub fn state<'a>(
-    source: &'a str,
-    url: Option<&'a str>,
-    elicitation: &'a str,
-    saved: Option<(String, Vec<String>)>,
-) -> CollectState<'a> {
-    CollectState {
-        source,
-        url,
-        elicitation,
-        saved,
     }
 }
