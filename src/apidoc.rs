@@ -393,12 +393,12 @@ fn curl(command: &str) -> Option<Example> {
                 }
             }
             "-H" | "--header" => {
-                if let Some(h) = iter.next() {
-                    if let Some((k, v)) = h.split_once(':') {
-                        example
-                            .headers
-                            .push((k.trim().to_string(), normalise_placeholders(v.trim())));
-                    }
+                if let Some(h) = iter.next()
+                    && let Some((k, v)) = h.split_once(':')
+                {
+                    example
+                        .headers
+                        .push((k.trim().to_string(), normalise_placeholders(v.trim())));
                 }
             }
             "-u" | "--user" => {

@@ -129,6 +129,18 @@ spec is checked.",
     #[command(after_help = "Examples:\n  connector-auth demo\n  connector-auth demo --oauth")]
     Demo(DemoArgs),
 
+    /// Serve the steps as MCP tools over stdio, for coding agents
+    #[command(
+        long_about = "Serve sources, lint, spec, collect, validate and authenticate as Model \
+Context Protocol tools over stdio: stdout carries only JSON-RPC, logs go to stderr. collect \
+hands the person the local form through URL-mode elicitation, so credentials go from the \
+browser to this process and never through the client or the model.",
+        after_help = "Register it with an MCP client as the command \
+`connector-auth mcp --root /path/to/repo`.\n\nExamples:\n  connector-auth mcp\n  \
+        connector-auth mcp --root ~/src/connectors"
+    )]
+    Mcp,
+
     /// Print a shell completion script
     #[command(after_help = "Examples:\n  connector-auth completions bash > \
         ~/.local/share/bash-completion/completions/connector-auth\n  \
@@ -215,6 +227,10 @@ pub struct CollectArgs {
     pub device: bool,
     #[command(flatten)]
     pub json: JsonArg,
+    /// Ends the browser form early, as cancelled (set by the MCP server
+    /// when the person declines).
+    #[arg(skip)]
+    pub stop: Option<crate::collect::Stop>,
 }
 
 #[derive(Debug, Args, Clone)]

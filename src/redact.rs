@@ -76,16 +76,15 @@ impl Redactor {
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
-            if firsts.contains(&c) || ESCAPE_STARTS.contains(&c) {
-                if let Some(end) = self
+            if (firsts.contains(&c) || ESCAPE_STARTS.contains(&c))
+                && let Some(end) = self
                     .needles
                     .iter()
                     .find_map(|needle| match_at(&chars, i, needle))
-                {
-                    out.push_str(MASK);
-                    i = end;
-                    continue;
-                }
+            {
+                out.push_str(MASK);
+                i = end;
+                continue;
             }
             out.push(c);
             i += 1;
@@ -228,25 +227,25 @@ pub fn mask_token_fields(text: &str) -> String {
     let mut rest = text;
     'outer: while !rest.is_empty() {
         for name in NAMES {
-            if let Some(tail) = rest.strip_prefix(name) {
-                if let Some(skip) = value_start(tail) {
-                    out.push_str(name);
-                    out.push_str(&tail[..skip]);
-                    let value = &tail[skip..];
-                    let quoted = tail[..skip].ends_with('"');
-                    let end = value
-                        .find(|c: char| {
-                            if quoted {
-                                c == '"'
-                            } else {
-                                c == '&' || c == ',' || c == '}' || c == '<' || c.is_whitespace()
-                            }
-                        })
-                        .unwrap_or(value.len());
-                    out.push_str(MASK);
-                    rest = &value[end..];
-                    continue 'outer;
-                }
+            if let Some(tail) = rest.strip_prefix(name)
+                && let Some(skip) = value_start(tail)
+            {
+                out.push_str(name);
+                out.push_str(&tail[..skip]);
+                let value = &tail[skip..];
+                let quoted = tail[..skip].ends_with('"');
+                let end = value
+                    .find(|c: char| {
+                        if quoted {
+                            c == '"'
+                        } else {
+                            c == '&' || c == ',' || c == '}' || c == '<' || c.is_whitespace()
+                        }
+                    })
+                    .unwrap_or(value.len());
+                out.push_str(MASK);
+                rest = &value[end..];
+                continue 'outer;
             }
         }
         let Some(c) = rest.chars().next() else { break };

@@ -57,7 +57,43 @@ impl Tone {
 pub struct Printer {
     color: bool,
     json: bool,
-    out: std::io::Stdout,
+    out: Out,
+}
+
+/// Where a printer's output goes.
+enum Out {
+    Stdout(std::io::Stdout),
+    /// Kept for a caller in this process (the MCP server, whose stdout
+    /// carries only the protocol).
+    Capture(Capture),
+}
+
+/// One piece of output a capturing printer kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Captured {
+    /// A JSON object (an event, a verdict, a finding).
+    Json(serde_json::Value),
+    /// Text written as is (a printed draft, a line for people).
+    Text(String),
+}
+
+/// What a capturing printer keeps, and who hears of it as it happens.
+struct Capture {
+    kept: std::sync::Arc<std::sync::Mutex<Vec<Captured>>>,
+    live: Option<tokio::sync::mpsc::UnboundedSender<serde_json::Value>>,
+}
+
+/// The output of a capturing printer, readable while and after it runs.
+#[derive(Clone, Default)]
+pub struct CaptureHandle {
+    kept: std::sync::Arc<std::sync::Mutex<Vec<Captured>>>,
+}
+
+impl CaptureHandle {
+    /// Everything kept so far, in order.
+    pub fn take(&self) -> Vec<Captured> {
+        std::mem::take(&mut *self.kept.lock().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 impl Printer {
@@ -65,7 +101,41 @@ impl Printer {
         Printer {
             color: !json && color.enabled(),
             json,
-            out: std::io::stdout(),
+            out: Out::Stdout(std::io::stdout()),
+        }
+    }
+
+    /// A `--json` printer that keeps its output instead of writing it;
+    /// each JSON object is also sent to `live` the moment it is printed.
+    pub fn capture(
+        live: Option<tokio::sync::mpsc::UnboundedSender<serde_json::Value>>,
+    ) -> (Printer, CaptureHandle) {
+        let handle = CaptureHandle::default();
+        let printer = Printer {
+            color: false,
+            json: true,
+            out: Out::Capture(Capture {
+                kept: handle.kept.clone(),
+                live,
+            }),
+        };
+        (printer, handle)
+    }
+
+    fn keep(&mut self, item: Captured) -> bool {
+        match &mut self.out {
+            Out::Stdout(_) => false,
+            Out::Capture(capture) => {
+                if let (Captured::Json(value), Some(live)) = (&item, &capture.live) {
+                    let _ = live.send(value.clone());
+                }
+                capture
+                    .kept
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(item);
+                true
+            }
         }
     }
 
@@ -89,20 +159,31 @@ impl Printer {
 
     /// Writes text as is (it carries its own line breaks) and flushes.
     pub fn text(&mut self, text: &str) -> std::io::Result<()> {
-        let mut out = self.out.lock();
+        let Out::Stdout(out) = &self.out else {
+            self.keep(Captured::Text(text.to_string()));
+            return Ok(());
+        };
+        let mut out = out.lock();
         out.write_all(text.as_bytes())?;
         out.flush()
     }
 
     /// Writes one line and flushes, so a reader of a pipe sees it at once.
     pub fn line(&mut self, text: &str) -> std::io::Result<()> {
-        let mut out = self.out.lock();
+        let Out::Stdout(out) = &self.out else {
+            self.keep(Captured::Text(format!("{text}\n")));
+            return Ok(());
+        };
+        let mut out = out.lock();
         writeln!(out, "{text}")?;
         out.flush()
     }
 
     /// Writes one JSON object on its own line and flushes.
     pub fn json(&mut self, value: &serde_json::Value) -> std::io::Result<()> {
+        if self.keep(Captured::Json(value.clone())) {
+            return Ok(());
+        }
         self.line(&value.to_string())
     }
 
@@ -313,9 +394,30 @@ impl Printer {
 }
 
 /// Writes a message to stderr (warnings, errors, progress), never to stdout.
+/// On a thread that [`keep_messages`] set up, the message is also kept.
 pub fn eprint(text: &str) {
+    MESSAGES.with(|m| {
+        if let Some(kept) = m.borrow_mut().as_mut() {
+            kept.push(text.to_string());
+        }
+    });
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{text}");
+}
+
+thread_local! {
+    static MESSAGES: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// From now on, this thread's [`eprint`] messages are also kept, until
+/// [`kept_messages`] hands them over.
+pub fn keep_messages() {
+    MESSAGES.with(|m| *m.borrow_mut() = Some(Vec::new()));
+}
+
+/// The messages kept on this thread since [`keep_messages`]; keeping stops.
+pub fn kept_messages() -> Vec<String> {
+    MESSAGES.with(|m| m.borrow_mut().take().unwrap_or_default())
 }
 
 /// Text a server sent, made safe to print on a terminal: control
@@ -345,5 +447,45 @@ mod printable_tests {
         assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
         assert_eq!(shown, "denied[2K[1G✓ api: ok — HTTP 20031mgnp.exe");
         assert_eq!(printable("a\nb\tc"), "a b c");
+    }
+}
+
+#[cfg(test)]
+mod capture_tests {
+    use super::{Captured, Event, Printer, eprint, keep_messages, kept_messages};
+
+    #[test]
+    fn a_capturing_printer_keeps_everything_and_reports_objects_live() {
+        let (live, mut heard) = tokio::sync::mpsc::unbounded_channel();
+        let (mut printer, output) = Printer::capture(Some(live));
+        assert!(printer.is_json() && !printer.color());
+        printer
+            .event(&Event::Listening {
+                url: "http://localhost:9876",
+                port: 9876,
+            })
+            .expect("event");
+        printer.text("a draft\n").expect("text");
+        printer.line("a line").expect("line");
+        assert_eq!(heard.try_recv().expect("live")["event"], "listening");
+        assert!(heard.try_recv().is_err(), "text is not an event");
+        let kept = output.take();
+        assert_eq!(kept.len(), 3);
+        assert!(matches!(&kept[0], Captured::Json(v) if v["port"] == 9876));
+        assert_eq!(kept[1], Captured::Text("a draft\n".into()));
+        assert_eq!(kept[2], Captured::Text("a line\n".into()));
+    }
+
+    #[test]
+    fn messages_are_kept_only_while_asked_and_only_on_this_thread() {
+        eprint("before");
+        keep_messages();
+        eprint("kept");
+        std::thread::spawn(|| eprint("another thread"))
+            .join()
+            .expect("thread");
+        assert_eq!(kept_messages(), ["kept"]);
+        eprint("after");
+        assert!(kept_messages().is_empty());
     }
 }

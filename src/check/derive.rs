@@ -143,10 +143,10 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
                 }
             }
         };
-        if let Some((k, v)) = default {
-            if derived.file.default_value(&k).is_none() {
-                derived.file.defaults.push((k, v));
-            }
+        if let Some((k, v)) = default
+            && derived.file.default_value(&k).is_none()
+        {
+            derived.file.defaults.push((k, v));
         }
         // The key travels in the URL's path (`/v3/{api_key}/nfts`): the
         // request itself carries the credential.
@@ -482,8 +482,8 @@ fn auth_from_names(scope: &[&Parameter]) -> Option<(Auth, String)> {
             "auth: from the parameter names (a user and a password: HTTP Basic)".into(),
         ));
     }
-    if let [only] = secrets.as_slice() {
-        if is(
+    if let [only] = secrets.as_slice()
+        && is(
             only,
             &[
                 "token",
@@ -492,12 +492,12 @@ fn auth_from_names(scope: &[&Parameter]) -> Option<(Auth, String)> {
                 "pat",
                 "personal_access_token",
             ],
-        ) {
-            return Some((
-                Auth::Bearer(format!("{{{}}}", only.name)),
-                "auth: from the parameter names (a single token: Bearer)".into(),
-            ));
-        }
+        )
+    {
+        return Some((
+            Auth::Bearer(format!("{{{}}}", only.name)),
+            "auth: from the parameter names (a single token: Bearer)".into(),
+        ));
     }
     None
 }
@@ -801,21 +801,21 @@ fn absolute(
             map_template(&format!("{{{}}}{}", p.name, &joined[origin.len()..]), scope)?
         }
     };
-    if let Some(p) = base_param {
-        if let Some(base) = base {
-            let fixed = base.value.trim_end_matches('/');
-            if template::placeholders(fixed).is_empty()
-                && mapped.starts_with(&format!("{{{}}}", p.name))
-            {
-                return Some((mapped, Some((p.name.clone(), fixed.to_string()))));
-            }
-            if template::placeholders(fixed).is_empty() && mapped.starts_with(fixed) {
-                let rest = &mapped[fixed.len()..];
-                return Some((
-                    format!("{{{}}}{rest}", p.name),
-                    Some((p.name.clone(), fixed.to_string())),
-                ));
-            }
+    if let Some(p) = base_param
+        && let Some(base) = base
+    {
+        let fixed = base.value.trim_end_matches('/');
+        if template::placeholders(fixed).is_empty()
+            && mapped.starts_with(&format!("{{{}}}", p.name))
+        {
+            return Some((mapped, Some((p.name.clone(), fixed.to_string()))));
+        }
+        if template::placeholders(fixed).is_empty() && mapped.starts_with(fixed) {
+            let rest = &mapped[fixed.len()..];
+            return Some((
+                format!("{{{}}}{rest}", p.name),
+                Some((p.name.clone(), fixed.to_string())),
+            ));
         }
     }
     Some((mapped, None))

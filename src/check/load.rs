@@ -264,24 +264,24 @@ pub fn lint(check: &AuthCheck, spec: &Spec) -> Vec<Finding> {
             || check.default_value(name).is_some()
     };
     for c in &check.checks {
-        if let Some(m) = &c.auth_method {
-            if spec.method(m).is_none() {
-                findings.push(
-                    Finding::new(
-                        Rule::CheckUnknownMethod,
-                        c.span,
-                        format!("`auth_method: {m}` is not an auth method of the spec"),
-                    )
-                    .help(format!(
-                        "the spec's methods: {}",
-                        spec.auth_methods
-                            .iter()
-                            .map(|m| m.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
-            }
+        if let Some(m) = &c.auth_method
+            && spec.method(m).is_none()
+        {
+            findings.push(
+                Finding::new(
+                    Rule::CheckUnknownMethod,
+                    c.span,
+                    format!("`auth_method: {m}` is not an auth method of the spec"),
+                )
+                .help(format!(
+                    "the spec's methods: {}",
+                    spec.auth_methods
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
         }
         for name in c.placeholders() {
             if !declared(&name) {

@@ -328,14 +328,14 @@ impl Request<'_> {
                 Err(e) => break network_outcome(&e, &url, self.timeout, &r),
             };
             let status = response.status().as_u16();
-            if status == 429 && !retried {
-                if let Some(wait) = retry_after(&response) {
-                    if Instant::now() + wait < deadline {
-                        retried = true;
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
-                }
+            if status == 429
+                && !retried
+                && let Some(wait) = retry_after(&response)
+                && Instant::now() + wait < deadline
+            {
+                retried = true;
+                tokio::time::sleep(wait).await;
+                continue;
             }
             let location = response
                 .headers()
@@ -656,16 +656,16 @@ fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    if let Some(needle) = &expect.body_contains {
-        if !String::from_utf8_lossy(body).contains(needle.as_str()) {
-            return Outcome::new(
-                Verdict::UnexpectedResponse,
-                format!(
-                    "HTTP {status}, but the body lacks `{needle}`: some APIs answer 200 to bad credentials{}",
-                    excerpt(body, r)
-                ),
-            );
-        }
+    if let Some(needle) = &expect.body_contains
+        && !String::from_utf8_lossy(body).contains(needle.as_str())
+    {
+        return Outcome::new(
+            Verdict::UnexpectedResponse,
+            format!(
+                "HTTP {status}, but the body lacks `{needle}`: some APIs answer 200 to bad credentials{}",
+                excerpt(body, r)
+            ),
+        );
     }
     for (p, want) in &expect.json {
         let got = pointer(p).map(|v| scalar(&v));

@@ -75,6 +75,7 @@ pub fn run_checked(
                 port: settings.port,
                 open,
                 timeout: settings.timeout.map(Duration::from_secs),
+                stop: settings.stop.clone(),
             };
             collect::browser(&browser, printer, |port| {
                 let pages = Pages::new().map_err(|e| Error::Internal(e.to_string()))?;

@@ -6,6 +6,7 @@ mod collect;
 mod completions;
 mod demo;
 mod lint;
+mod mcp;
 mod sources;
 mod spec;
 mod validate;
@@ -50,6 +51,7 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
             let mut printer = Printer::new(cli.color, args.json.json);
             validate::run(&workspace()?, args, &mut printer)
         }
+        Command::Mcp => mcp::run(&workspace()?),
         Command::Demo(args) => {
             let mut printer = Printer::new(cli.color, args.json.json);
             demo::run(args, &mut printer)

@@ -18,6 +18,10 @@ use super::shown;
 pub fn run(workspace: &Workspace, args: &SpecArgs, printer: &mut Printer) -> Result<Exit, Error> {
     let paths = workspace.source(&args.source)?;
     if paths.spec.is_file() && !args.force && !args.print {
+        if printer.is_json() {
+            printer.json(&serde_json::json!({"event": "kept", "path": shown(&paths.spec)}))?;
+            return Ok(Exit::Done);
+        }
         printer.line(&format!(
             "kept {}: it exists (--force redrafts it, keeping a .bak; `connector-auth lint {}` checks it)",
             shown(&paths.spec),

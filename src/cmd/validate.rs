@@ -316,10 +316,10 @@ async fn send_all(
         }
     }
     while let Some(done) = tasks.join_next().await {
-        if let Ok((index, outcome)) = done {
-            if let Some(slot) = results.get_mut(index) {
-                slot.1 = Some(outcome);
-            }
+        if let Ok((index, outcome)) = done
+            && let Some(slot) = results.get_mut(index)
+        {
+            slot.1 = Some(outcome);
         }
     }
     results

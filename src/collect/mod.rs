@@ -30,6 +30,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cancel {
     Interrupted,
+    /// The person declined or dismissed the form where it was offered.
+    Declined,
     TimedOut(Duration),
     /// Standard input ended before this required value was given.
     InputEnded(String),
@@ -39,6 +41,7 @@ impl std::fmt::Display for Cancel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Cancel::Interrupted => f.write_str("interrupted"),
+            Cancel::Declined => f.write_str("declined"),
             Cancel::TimedOut(d) => write!(f, "timed out after {} s", d.as_secs()),
             Cancel::InputEnded(name) => write!(f, "input ended before `{name}` was given"),
         }
@@ -50,6 +53,45 @@ pub struct BrowserSettings {
     pub port: Option<u16>,
     pub open: bool,
     pub timeout: Option<Duration>,
+    /// Ends the run as [`Cancel::Declined`] when signalled.
+    pub stop: Option<Stop>,
+}
+
+/// A signal that ends a browser collect early, as declined. Made with
+/// [`Stop::new`]; the [`StopSender`] fires it.
+#[derive(Debug, Clone)]
+pub struct Stop(tokio::sync::watch::Receiver<bool>);
+
+/// Fires a [`Stop`].
+#[derive(Debug)]
+pub struct StopSender(tokio::sync::watch::Sender<bool>);
+
+impl Stop {
+    pub fn new() -> (StopSender, Stop) {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        (StopSender(tx), Stop(rx))
+    }
+
+    /// Resolves once the sender fires (never, when it is dropped unfired).
+    async fn fired(&mut self) {
+        if self.0.wait_for(|stop| *stop).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+impl StopSender {
+    pub fn fire(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+/// Resolves when `stop` fires; never without one.
+async fn stopped(stop: Option<Stop>) {
+    match stop {
+        Some(mut stop) => stop.fired().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Serves the form until it is saved, the time runs out, or the person
@@ -105,6 +147,7 @@ pub fn browser(
                 None => Outcome::Cancelled(Cancel::Interrupted),
             },
             () = interrupts.recv() => Outcome::Cancelled(Cancel::Interrupted),
+            () = stopped(settings.stop.clone()) => Outcome::Cancelled(Cancel::Declined),
             () = sleep_or_forever(settings.timeout) => Outcome::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
         };
         spinner.finish_and_clear();

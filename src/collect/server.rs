@@ -585,10 +585,10 @@ async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Re
     };
     // The provider's host is tried first, so an unreachable one is named
     // on the page instead of a browser error page in the popup.
-    if let Some(url) = resolved.authorization_url.as_deref() {
-        if let Err(why) = flow::reachable(url).await {
-            return refuse(why);
-        }
+    if let Some(url) = resolved.authorization_url.as_deref()
+        && let Err(why) = flow::reachable(url).await
+    {
+        return refuse(why);
     }
     let (authorization, pending) = match resolved.authorize(&run.redirect_uri) {
         Ok(pair) => pair,

@@ -221,12 +221,12 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
         if l.contains("oauth") && !boilerplate(text) {
             mentions = true;
         }
-        if let Some(f) = grant_words(text) {
-            if flow.is_none() || (f == Flow::M2m && !line.code) {
-                flow = flow
-                    .filter(|(old, _)| *old == Flow::M2m)
-                    .or(Some((f, line.number)));
-            }
+        if let Some(f) = grant_words(text)
+            && (flow.is_none() || (f == Flow::M2m && !line.code))
+        {
+            flow = flow
+                .filter(|(old, _)| *old == Flow::M2m)
+                .or(Some((f, line.number)));
         }
         // A label on the line before (`- Authorization endpoint:` over an
         // indented URL) names the URL too.

@@ -503,13 +503,13 @@ where
             let reason = match &http {
                 oauth2::HttpClientError::Reqwest(e) => {
                     let e: &dyn std::error::Error = e.as_ref();
-                    if let Some(r) = e.downcast_ref::<reqwest::Error>() {
-                        if r.is_timeout() {
-                            return OAuthError::Timeout {
-                                url: url.to_string(),
-                                timeout: Duration::ZERO,
-                            };
-                        }
+                    if let Some(r) = e.downcast_ref::<reqwest::Error>()
+                        && r.is_timeout()
+                    {
+                        return OAuthError::Timeout {
+                            url: url.to_string(),
+                            timeout: Duration::ZERO,
+                        };
                     }
                     cause(e)
                 }

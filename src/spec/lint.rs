@@ -204,16 +204,16 @@ fn flow_checks(oauth: &OAuth, scope: &[&Parameter], findings: &mut Vec<Finding>)
             }
         }
     }
-    if flow.is_user() {
-        if let Some(p) = scope.iter().find(|p| p.name == "refresh_token") {
-            findings.push(
-                Finding::new(
-                    Rule::RefreshTokenParameter,
-                    p.span,
-                    "`refresh_token` is declared, but the u2m flow obtains it",
-                )
-                .help("collect fills it by running the flow; it is not asked on the form"),
-            );
-        }
+    if flow.is_user()
+        && let Some(p) = scope.iter().find(|p| p.name == "refresh_token")
+    {
+        findings.push(
+            Finding::new(
+                Rule::RefreshTokenParameter,
+                p.span,
+                "`refresh_token` is declared, but the u2m flow obtains it",
+            )
+            .help("collect fills it by running the flow; it is not asked on the form"),
+        );
     }
 }

@@ -135,20 +135,20 @@ fn wrap(text: &str, width: usize) -> Vec<&str> {
             && bytes.get(i + 1).is_some_and(|b| *b != b' ')
             && bytes.get(i.wrapping_sub(1)).is_some_and(|b| *b != b' ');
         if breakable {
-            if text[start..i].chars().count() > width {
-                if let Some(at) = last_break {
-                    lines.push(&text[start..at]);
-                    start = at + 1;
-                }
+            if text[start..i].chars().count() > width
+                && let Some(at) = last_break
+            {
+                lines.push(&text[start..at]);
+                start = at + 1;
             }
             last_break = Some(i);
         }
     }
-    if text[start..].chars().count() > width {
-        if let Some(at) = last_break.filter(|at| *at > start) {
-            lines.push(&text[start..at]);
-            start = at + 1;
-        }
+    if text[start..].chars().count() > width
+        && let Some(at) = last_break.filter(|at| *at > start)
+    {
+        lines.push(&text[start..at]);
+        start = at + 1;
     }
     lines.push(&text[start..]);
     lines

@@ -12,6 +12,7 @@ mod derive;
 mod draft;
 mod faults;
 mod lint;
+mod mcp;
 mod oauth_flows;
 mod person;
 mod properties;
