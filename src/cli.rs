@@ -181,6 +181,16 @@ pub enum Mode {
     Cli,
 }
 
+/// Where collect keeps the credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum StoreKind {
+    /// The source's dev_config.json (mode 0600), or --output
+    #[default]
+    File,
+    /// The OS keyring (service connector-auth, account <root>:<source>); no file
+    Keyring,
+}
+
 #[derive(Debug, Args, Clone, Default)]
 pub struct CollectArgs {
     /// Browser form or terminal prompts
@@ -192,6 +202,9 @@ pub struct CollectArgs {
     /// Where to save the credentials [default: the source's dev_config.json]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Keep the credentials in a file or in the OS keyring
+    #[arg(long, value_enum, default_value_t, value_name = "WHERE")]
+    pub store: StoreKind,
     /// Print the URL but do not open a browser
     #[arg(long)]
     pub no_open: bool,
@@ -264,6 +277,10 @@ pub struct ValidateArgs {
     pub jobs: u16,
     #[command(flatten)]
     pub json: JsonArg,
+    /// Read the credentials from the source's OS keyring entry only (what
+    /// `authenticate --store keyring` has just saved).
+    #[arg(skip)]
+    pub from_keyring: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 use crate::cli::{AuthenticateArgs, SourceCollectArgs, ValidateArgs};
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer};
+use crate::store::{Store, StoreError};
 use crate::workspace::Workspace;
 
 use super::shown;
@@ -79,20 +80,27 @@ pub fn run(
         number: 2,
         name: "collect",
     })?;
-    let output = args
-        .collect
-        .output
-        .clone()
-        .unwrap_or_else(|| paths.credentials.clone());
-    let collect = if !output.is_file() || args.recollect {
+    let collect_args = SourceCollectArgs {
+        source: args.source.clone(),
+        collect: args.collect.clone(),
+    };
+    let output = super::collect::store(workspace, &collect_args, &paths)?;
+    let saved = match &output {
+        Store::File(path) => path.is_file(),
+        Store::Keyring(entry) => entry.get().map_err(StoreError::Keyring)?.is_some(),
+    };
+    let shown_output = match &output {
+        Store::File(path) => shown(path),
+        Store::Keyring(entry) => entry.to_string(),
+    };
+    let collect = if !saved || args.recollect {
         true
     } else if args.reuse {
         false
     } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
         !dialoguer::Confirm::new()
             .with_prompt(format!(
-                "Credentials are saved at {}. Use them?",
-                shown(&output)
+                "Credentials are saved at {shown_output}. Use them?"
             ))
             .default(true)
             .interact()
@@ -101,10 +109,6 @@ pub fn run(
         false
     };
     if collect {
-        let collect_args = SourceCollectArgs {
-            source: args.source.clone(),
-            collect: args.collect.clone(),
-        };
         // Save runs the auth check first (when one can run): the page shows
         // the verdict and stays open on a negative one.
         let verifier = super::collect::usable_spec(&paths, printer.color())
@@ -123,8 +127,7 @@ pub fn run(
         say(
             printer,
             &format!(
-                "using the credentials saved at {} (--recollect enters them again)",
-                shown(&output)
+                "using the credentials saved at {shown_output} (--recollect enters them again)"
             ),
         )?;
     }
@@ -136,6 +139,7 @@ pub fn run(
     let validate_args = ValidateArgs {
         sources: vec![args.source.clone()],
         config: args.collect.output.clone(),
+        from_keyring: matches!(output, Store::Keyring(_)),
         jobs: 1,
         json: args.collect.json.clone(),
         ..ValidateArgs::default()
