@@ -74,6 +74,11 @@ impl Credentials {
         text
     }
 
+    /// The same object on one line, as `CONNECTOR_TEST_CONFIG_JSON` holds it.
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(&self.to_value()).unwrap_or_else(|_| "{}".to_string())
+    }
+
     /// Parses a credentials JSON object. Strings, numbers and booleans are
     /// taken as strings, null as absent; anything else is refused by key.
     /// Error messages never quote the text (it holds secrets).

@@ -5,6 +5,8 @@ mod authenticate;
 mod collect;
 mod completions;
 mod demo;
+mod exec;
+mod forget;
 mod lint;
 mod sources;
 mod spec;
@@ -49,6 +51,11 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Validate(args) => {
             let mut printer = Printer::new(cli.color, args.json.json);
             validate::run(&workspace()?, args, &mut printer)
+        }
+        Command::Exec(args) => exec::run(&workspace()?, args),
+        Command::Forget(args) => {
+            let mut printer = Printer::new(cli.color, false);
+            forget::run(&workspace()?, args, &mut printer)
         }
         Command::Demo(args) => {
             let mut printer = Printer::new(cli.color, args.json.json);
