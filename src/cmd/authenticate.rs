@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use crate::cli::{AuthenticateArgs, SourceCollectArgs, ValidateArgs};
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer};
-use crate::store::{Store, StoreError};
+use crate::store::{KeyringError, Store, StoreError};
 use crate::workspace::Workspace;
 
 use super::shown;
@@ -33,6 +33,27 @@ pub fn run(
         .resume_with
         .clone()
         .unwrap_or_else(|| format!("connector-auth authenticate {name}"));
+
+    // Where the credentials go, asked first: a keyring that cannot be
+    // reached stops here (exit 2), before any step writes anything.
+    let collect_args = SourceCollectArgs {
+        source: args.source.clone(),
+        collect: args.collect.clone(),
+    };
+    let output = super::collect::store(workspace, &collect_args, &paths)?;
+    let saved = match &output {
+        Store::File(path) => path.is_file(),
+        Store::Keyring(entry) => match entry.get() {
+            Ok(found) => found.is_some(),
+            // There, though not readable as credentials: collect replaces it.
+            Err(KeyringError::Unreadable(_)) => false,
+            Err(err) => return Err(StoreError::Keyring(err).into()),
+        },
+    };
+    let shown_output = match &output {
+        Store::File(path) => shown(path),
+        Store::Keyring(entry) => entry.to_string(),
+    };
 
     printer.event(&Event::Step {
         number: 1,
@@ -80,19 +101,6 @@ pub fn run(
         number: 2,
         name: "collect",
     })?;
-    let collect_args = SourceCollectArgs {
-        source: args.source.clone(),
-        collect: args.collect.clone(),
-    };
-    let output = super::collect::store(workspace, &collect_args, &paths)?;
-    let saved = match &output {
-        Store::File(path) => path.is_file(),
-        Store::Keyring(entry) => entry.get().map_err(StoreError::Keyring)?.is_some(),
-    };
-    let shown_output = match &output {
-        Store::File(path) => shown(path),
-        Store::Keyring(entry) => entry.to_string(),
-    };
     let collect = if !saved || args.recollect {
         true
     } else if args.reuse {

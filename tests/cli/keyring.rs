@@ -474,6 +474,38 @@ fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
     assert_eq!(both.code, Some(2));
     assert!(both.stderr.contains("--store keyring writes none"));
 
+    // authenticate stops before its first step drafts a spec.
+    let fresh = Repo::new();
+    fresh.api_doc(
+        "jira",
+        "# Jira API\n\nSend `Authorization: Bearer {token}`.\n",
+    );
+    let fresh_before = files(fresh.root());
+    let a = run(
+        &fresh,
+        &none,
+        &[
+            "authenticate",
+            "jira",
+            "--mode",
+            "cli",
+            "--store",
+            "keyring",
+        ],
+        "",
+    );
+    assert_eq!(a.code, Some(2), "{}", a.all());
+    assert!(
+        a.stderr.contains("the OS keyring could not be reached"),
+        "{}",
+        a.stderr
+    );
+    assert_eq!(
+        files(fresh.root()),
+        fresh_before,
+        "authenticate wrote something"
+    );
+
     // Reading passes over the keyring quietly and says why nothing was found.
     let v = run(&repo, &none, &["validate", "zendesk", "--json"], "");
     assert_eq!(v.code, Some(2), "{}", v.all());
