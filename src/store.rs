@@ -6,6 +6,10 @@
 //! Keyring entries are named, stably: service [`SERVICE`], account
 //! `<workspace root>:<source>`, the root an absolute path with its symlinks
 //! resolved. Saving again replaces the entry.
+//!
+//! A Secret Service without a default collection (gnome-keyring started
+//! with no login password, WSL) still has its `session` collection, which
+//! lasts as long as the daemon: the entry goes there, and `collect` says so.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -82,6 +86,13 @@ impl KeyringEntry {
         let text = match self.entry()?.get_password() {
             Ok(text) => Secret::new(text),
             Err(keyring::Error::NoEntry) => return Ok(None),
+            #[cfg(target_os = "linux")]
+            Err(keyring::Error::NoStorageAccess(_)) if session::has_default() == Ok(false) => {
+                match session::get(&self.account).map_err(unreachable)? {
+                    Some(text) => text,
+                    None => return Ok(None),
+                }
+            }
             Err(e) => return Err(self.error(e)),
         };
         let origin = Origin::Keyring(self.clone());
@@ -93,9 +104,24 @@ impl KeyringEntry {
     /// Stores `credentials` as their JSON object, replacing the entry.
     pub fn set(&self, credentials: &Credentials) -> Result<(), KeyringError> {
         let text = Secret::new(credentials.to_json());
-        self.entry()?
-            .set_password(text.expose())
-            .map_err(|e| self.error(e))
+        match self.entry()?.set_password(text.expose()) {
+            Ok(()) => Ok(()),
+            #[cfg(target_os = "linux")]
+            Err(keyring::Error::NoStorageAccess(_)) if session::has_default() == Ok(false) => {
+                session::set(&self.account, &text).map_err(unreachable)
+            }
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    /// Whether a new entry outlives the keyring daemon: `false` when the
+    /// Secret Service has no default collection (the entry then goes to its
+    /// session collection).
+    pub fn persistent(&self) -> Result<bool, KeyringError> {
+        #[cfg(target_os = "linux")]
+        return session::has_default().map_err(unreachable);
+        #[cfg(not(target_os = "linux"))]
+        Ok(true)
     }
 
     /// Removes the entry; `false` when there was none.
@@ -103,6 +129,10 @@ impl KeyringEntry {
         match self.entry()?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
+            #[cfg(target_os = "linux")]
+            Err(keyring::Error::NoStorageAccess(_)) if session::has_default() == Ok(false) => {
+                session::delete(&self.account).map_err(unreachable)
+            }
             Err(e) => Err(self.error(e)),
         }
     }
@@ -131,6 +161,11 @@ impl KeyringEntry {
     }
 }
 
+#[cfg(target_os = "linux")]
+fn unreachable(reason: String) -> KeyringError {
+    KeyringError::Unreachable { reason }
+}
+
 impl fmt::Display for KeyringEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -138,6 +173,93 @@ impl fmt::Display for KeyringEntry {
             "the OS keyring entry (service {SERVICE}, account {})",
             self.account
         )
+    }
+}
+
+/// The Secret Service's session collection, for services without a
+/// default collection. Items are made as the keyring crate makes them (the
+/// same attributes), so it finds, replaces and deletes them as its own.
+#[cfg(target_os = "linux")]
+mod session {
+    use std::collections::HashMap;
+
+    use dbus_secret_service::{EncryptionType, Error, SecretService};
+
+    use super::SERVICE;
+    use crate::secret::Secret;
+
+    fn connect() -> Result<SecretService, String> {
+        SecretService::connect(EncryptionType::Dh).map_err(|e| e.to_string())
+    }
+
+    /// Whether the service has a default collection; `Err` when it cannot
+    /// be asked.
+    pub fn has_default() -> Result<bool, String> {
+        match connect()?.get_default_collection() {
+            Ok(_) => Ok(true),
+            Err(Error::NoResult) => Ok(false),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// What the keyring crate searches its items by.
+    fn attributes(account: &str) -> HashMap<&str, &str> {
+        HashMap::from([
+            ("service", SERVICE),
+            ("username", account),
+            ("target", "default"),
+        ])
+    }
+
+    /// The secret of the entry of `account`, wherever the service keeps it.
+    pub fn get(account: &str) -> Result<Option<Secret>, String> {
+        let service = connect()?;
+        let found = service
+            .search_items(attributes(account))
+            .map_err(|e| e.to_string())?;
+        let Some(item) = found.unlocked.first().or(found.locked.first()) else {
+            return Ok(None);
+        };
+        item.ensure_unlocked().map_err(|e| e.to_string())?;
+        let bytes = item.get_secret().map_err(|e| e.to_string())?;
+        String::from_utf8(bytes)
+            .map(|text| Some(Secret::new(text)))
+            .map_err(|_| "the stored value is not UTF-8 text".to_string())
+    }
+
+    /// Deletes every item of `account`; `false` when there was none.
+    pub fn delete(account: &str) -> Result<bool, String> {
+        let service = connect()?;
+        let found = service
+            .search_items(attributes(account))
+            .map_err(|e| e.to_string())?;
+        let mut any = false;
+        for item in found.unlocked.iter().chain(found.locked.iter()) {
+            item.delete().map_err(|e| e.to_string())?;
+            any = true;
+        }
+        Ok(any)
+    }
+
+    /// Creates (or replaces) the entry of `account` in the session collection.
+    pub fn set(account: &str, secret: &Secret) -> Result<(), String> {
+        let service = connect()?;
+        let collection = service
+            .get_collection_by_alias("session")
+            .map_err(|e| format!("no default or session collection: {e}"))?;
+        collection.ensure_unlocked().map_err(|e| e.to_string())?;
+        let mut attributes = attributes(account);
+        attributes.insert("application", "rust-keyring");
+        collection
+            .create_item(
+                &format!("{account}@{SERVICE}:default"),
+                attributes,
+                secret.expose().as_bytes(),
+                true,
+                "text/plain",
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }
 

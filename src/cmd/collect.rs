@@ -56,6 +56,11 @@ pub fn run_checked(
                 }
                 Err(err) => return Err(StoreError::Keyring(err).into()),
             };
+            if !entry.persistent().map_err(StoreError::Keyring)? {
+                warnings.push(
+                    "the Secret Service has no default keyring (a login keyring unlocked with a password): the entry goes to its session keyring, which lasts only until the keyring daemon stops".to_string(),
+                );
+            }
             if paths.credentials.is_file() {
                 warnings.push(format!(
                     "{} also holds credentials for {}, and is read before the keyring entry (validate, exec); remove it to use the keyring",

@@ -431,6 +431,36 @@ fn forget_removes_the_file_and_the_entry_and_says_which() {
 }
 
 #[test]
+fn without_a_default_collection_the_entry_lives_in_the_session_collection() {
+    let keyring = SecretService::without_login_keyring();
+    let env = keyring.env();
+    let api = Nginx::start();
+    let repo = repo(&api);
+    let before = files(repo.root());
+    let r = collect(&repo, &env, &format!("{EMAIL}\n{}\n", apis::BASIC_PASSWORD));
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert!(
+        r.all()
+            .contains("lasts only until the keyring daemon stops"),
+        "{}",
+        r.all()
+    );
+    assert_eq!(files(repo.root()), before, "collect wrote a file");
+    let checked = run(&repo, &env, &["validate", "zendesk"], "");
+    assert_eq!(checked.code, Some(0), "{}", checked.all());
+    assert_eq!(collect(&repo, &env, &format!("\n{SECOND}\n")).code, Some(0));
+    assert_eq!(handed(&repo, &env)["api_token"], SECOND);
+    let f = run(&repo, &env, &["forget", "zendesk"], "");
+    assert!(
+        f.stdout.contains("removed the OS keyring entry"),
+        "{}",
+        f.all()
+    );
+    let gone = run(&repo, &env, &["exec", "zendesk", "--", "true"], "");
+    assert_eq!(gone.code, Some(2), "{}", gone.all());
+}
+
+#[test]
 fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
     let api = Nginx::start();
     let repo = repo(&api);

@@ -9,8 +9,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The password of the test keyring (it must not be empty for
-/// gnome-keyring to create the login keyring).
+/// The password of the test keyring. Given none at all, gnome-keyring
+/// creates no login keyring: there is no default collection, only the
+/// in-memory session one ([`SecretService::without_login_keyring`]).
 const UNLOCK_PASSWORD: &str = "connector-auth-test";
 
 pub struct SecretService {
@@ -28,7 +29,19 @@ fn require(binary: &str) {
 }
 
 impl SecretService {
+    /// gnome-keyring with its login keyring (the default collection)
+    /// created and unlocked.
     pub fn start() -> SecretService {
+        SecretService::start_unlocking(UNLOCK_PASSWORD)
+    }
+
+    /// gnome-keyring given an empty password, as `echo -n "" |
+    /// gnome-keyring-daemon --unlock` does: no default collection.
+    pub fn without_login_keyring() -> SecretService {
+        SecretService::start_unlocking("")
+    }
+
+    fn start_unlocking(password: &str) -> SecretService {
         require("/usr/bin/dbus-daemon");
         require("/usr/bin/dbus-send");
         require("/usr/bin/gnome-keyring-daemon");
@@ -67,7 +80,7 @@ impl SecretService {
         {
             let mut stdin = keyring.stdin.take().expect("stdin");
             stdin
-                .write_all(UNLOCK_PASSWORD.as_bytes())
+                .write_all(password.as_bytes())
                 .expect("unlock password");
         }
         let service = SecretService {
