@@ -461,6 +461,33 @@ fn without_a_default_collection_the_entry_lives_in_the_session_collection() {
 }
 
 #[test]
+fn a_locked_keyring_cannot_be_reached_and_nothing_is_written() {
+    let keyring = SecretService::start();
+    let env = keyring.env();
+    let api = Nginx::start();
+    let repo = repo(&api);
+    assert_eq!(
+        collect(&repo, &env, &format!("{EMAIL}\n{FIRST}\n")).code,
+        Some(0)
+    );
+    keyring.lock();
+    let before = files(repo.root());
+    let r = collect(&repo, &env, &format!("{EMAIL}\n{SECOND}\n"));
+    assert_eq!(r.code, Some(2), "{}", r.all());
+    assert!(r.stderr.contains("could not be reached"), "{}", r.stderr);
+    let v = run(&repo, &env, &["validate", "zendesk"], "");
+    assert_eq!(v.code, Some(2), "{}", v.all());
+    assert!(
+        v.all().contains("the OS keyring could not be reached"),
+        "{}",
+        v.all()
+    );
+    assert_eq!(files(repo.root()), before, "something was written");
+    assert_hidden(&r, FIRST, None);
+    assert_hidden(&v, FIRST, None);
+}
+
+#[test]
 fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
     let api = Nginx::start();
     let repo = repo(&api);

@@ -58,6 +58,10 @@ impl SecretService {
         }
         let mut bus = Command::new("/usr/bin/dbus-daemon")
             .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            // Services it starts (the unlock prompter) must find no display:
+            // a prompt is then dismissed at once instead of waiting.
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -96,6 +100,23 @@ impl SecretService {
     /// The environment a command needs to reach this Secret Service.
     pub fn env(&self) -> Vec<(String, String)> {
         env_for(self.dir.path(), &self.address)
+    }
+
+    /// Locks the login keyring, as a screen lock or `Lock` does.
+    pub fn lock(&self) {
+        let out = Command::new("/usr/bin/dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/collection/login",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .output()
+            .expect("dbus-send");
+        assert!(out.status.success(), "Lock failed: {out:?}");
     }
 
     fn wait_for_name(&self, name: &str) {
