@@ -155,6 +155,54 @@ fn collect_into_the_keyring_writes_no_file_and_validate_reads_the_entry() {
 }
 
 #[test]
+fn the_browser_form_saves_into_the_keyring() {
+    let keyring = SecretService::start();
+    let env = keyring.env();
+    let api = Nginx::start();
+    let repo = repo(&api);
+    let before = files(repo.root());
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut running = repo.start_with(
+        &["collect", "zendesk", "--store", "keyring", "--port", "0"],
+        &env_refs,
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (status, done) = runtime.block_on(async {
+        let page = crate::support::page(&running).await;
+        let csrf = crate::support::csrf(&page);
+        crate::support::post(
+            &running,
+            "/save",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("email", EMAIL),
+                ("api_token", apis::BASIC_PASSWORD),
+            ],
+        )
+        .await
+    });
+    assert_eq!(status, reqwest::StatusCode::OK, "{done}");
+    assert!(!done.contains(apis::BASIC_PASSWORD));
+    let saved = running.next_event("saved").expect("saved event");
+    assert_eq!(saved["store"], "keyring");
+    assert_eq!(saved["service"], "connector-auth");
+    assert!(
+        saved["account"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(":zendesk"))
+    );
+    let (code, stdout, stderr) = running.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.contains(apis::BASIC_PASSWORD) && !stderr.contains(apis::BASIC_PASSWORD));
+    assert_eq!(files(repo.root()), before, "collect wrote a file");
+    let checked = run(&repo, &env, &["validate", "zendesk"], "");
+    assert_eq!(checked.code, Some(0), "{}", checked.all());
+}
+
+#[test]
 fn authenticate_stores_in_the_keyring_and_validates_the_entry() {
     let keyring = SecretService::start();
     let env = keyring.env();
