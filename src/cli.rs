@@ -294,10 +294,6 @@ pub struct ValidateArgs {
     pub jobs: u16,
     #[command(flatten)]
     pub json: JsonArg,
-    /// Read the credentials from the source's OS keyring entry only (what
-    /// `authenticate --store keyring` has just saved).
-    #[arg(skip)]
-    pub from_keyring: bool,
 }
 
 #[derive(Debug, Args)]

@@ -147,12 +147,12 @@ pub fn run(
     let validate_args = ValidateArgs {
         sources: vec![args.source.clone()],
         config: args.collect.output.clone(),
-        from_keyring: matches!(output, Store::Keyring(_)),
         jobs: 1,
         json: args.collect.json.clone(),
         ..ValidateArgs::default()
     };
-    let exit = super::validate::run(workspace, &validate_args, printer)?;
+    let from_keyring = matches!(output, Store::Keyring(_));
+    let exit = super::validate::run_reading(workspace, &validate_args, printer, from_keyring)?;
     if exit != Exit::Done {
         let reason = match exit {
             Exit::NoVerdict => {

@@ -60,6 +60,18 @@ pub fn run(
     args: &ValidateArgs,
     printer: &mut Printer,
 ) -> Result<Exit, Error> {
+    run_reading(workspace, args, printer, false)
+}
+
+/// `validate`; with `from_keyring`, the credentials are read from each
+/// source's OS keyring entry only (what `authenticate --store keyring` has
+/// just saved), not found by the usual precedence.
+pub fn run_reading(
+    workspace: &Workspace,
+    args: &ValidateArgs,
+    printer: &mut Printer,
+    from_keyring: bool,
+) -> Result<Exit, Error> {
     let names: Vec<SourceName> = if args.all {
         workspace
             .sources()?
@@ -79,7 +91,7 @@ pub fn run(
         let keyring = KeyringEntry::new(workspace.root(), name.as_str());
         prepared.push((
             name.clone(),
-            prepare(&paths, &keyring, args, printer.color()),
+            prepare(&paths, &keyring, from_keyring, args, printer.color()),
         ));
     }
     if args.dry_run {
@@ -114,6 +126,7 @@ fn decided(verdict: Verdict, reason: impl Into<String>) -> Prepared {
 fn prepare(
     paths: &SourcePaths,
     keyring: &KeyringEntry,
+    from_keyring: bool,
     args: &ValidateArgs,
     color: bool,
 ) -> Prepared {
@@ -134,7 +147,7 @@ fn prepare(
         }
     };
     let env = |k: &str| std::env::var(k).ok();
-    let read = if args.from_keyring {
+    let read = if from_keyring {
         let origin = Origin::Keyring(keyring.clone());
         origin.read(env).map(|c| (c, origin))
     } else {
