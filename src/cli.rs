@@ -141,6 +141,23 @@ browser to this process and never through the client or the model.",
     )]
     Mcp,
 
+    /// Run a command with a source's credentials in CONNECTOR_TEST_CONFIG_JSON
+    #[command(
+        long_about = "Run CMD with the source's credentials in CONNECTOR_TEST_CONFIG_JSON, the \
+variable the connectors' tests read, for CMD's lifetime only: nothing is written to disk. The \
+credentials are found as validate finds them (--config, --config-dir, \
+$CONNECTOR_TEST_CONFIG_JSON, $CONNECTOR_TEST_CONFIG_PATH, the default file, the OS keyring). \
+Standard input and output pass through, signals are forwarded, and CMD's exit code is returned \
+(128 + N when a signal N ended it).",
+        after_help = "Examples:\n  connector-auth exec zendesk -- pytest tests/unit/sources/zendesk\n  \
+        connector-auth exec github -- sh -c 'echo \"$CONNECTOR_TEST_CONFIG_JSON\" | jq keys'"
+    )]
+    Exec(ExecArgs),
+
+    /// Remove a source's stored credentials: its file and its OS keyring entry
+    #[command(after_help = "Examples:\n  connector-auth forget zendesk")]
+    Forget(ForgetArgs),
+
     /// Print a shell completion script
     #[command(after_help = "Examples:\n  connector-auth completions bash > \
         ~/.local/share/bash-completion/completions/connector-auth\n  \
@@ -197,6 +214,16 @@ pub enum Mode {
     Cli,
 }
 
+/// Where collect keeps the credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum StoreKind {
+    /// The source's dev_config.json (mode 0600), or --output
+    #[default]
+    File,
+    /// The OS keyring (service connector-auth, account <root>:<source>); no file
+    Keyring,
+}
+
 #[derive(Debug, Args, Clone, Default)]
 pub struct CollectArgs {
     /// Browser form or terminal prompts
@@ -208,6 +235,9 @@ pub struct CollectArgs {
     /// Where to save the credentials [default: the source's dev_config.json]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Keep the credentials in a file or in the OS keyring
+    #[arg(long, value_enum, default_value_t, value_name = "WHERE")]
+    pub store: StoreKind,
     /// Print the URL but do not open a browser
     #[arg(long)]
     pub no_open: bool,
@@ -284,6 +314,27 @@ pub struct ValidateArgs {
     pub jobs: u16,
     #[command(flatten)]
     pub json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Source name, e.g. zendesk
+    pub source: SourceName,
+    /// Credentials file to use
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Folder of per-source credentials files (DIR/<source>.json)
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// The command and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Source name, e.g. zendesk
+    pub source: SourceName,
 }
 
 #[derive(Debug, Args)]

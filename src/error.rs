@@ -9,6 +9,7 @@ use crate::collect::server::BindError;
 use crate::credentials::CredentialsError;
 use crate::oauth::OAuthError;
 use crate::source::ReadError;
+use crate::store::StoreError;
 use crate::workspace::WorkspaceError;
 
 /// How a command ended, as the documented exit codes.
@@ -22,6 +23,8 @@ pub enum Exit {
     Input,
     /// 3: no verdict could be reached (network, timeout).
     NoVerdict,
+    /// `exec`: the exit code of the command it ran, passed on as is.
+    Child(u8),
 }
 
 impl Exit {
@@ -31,6 +34,7 @@ impl Exit {
             Exit::Negative => 1,
             Exit::Input => 2,
             Exit::NoVerdict => 3,
+            Exit::Child(code) => code,
         }
     }
 }
@@ -58,6 +62,8 @@ pub enum Error {
     Bind(#[from] BindError),
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
     #[error("OAuth: {0}")]
@@ -76,7 +82,8 @@ impl Error {
             | Error::NoSpec { .. }
             | Error::InvalidSpec { .. }
             | Error::Bind(_)
-            | Error::Credentials(_) => Exit::Input,
+            | Error::Credentials(_)
+            | Error::Store(_) => Exit::Input,
             Error::Output(_) | Error::Internal(_) => Exit::NoVerdict,
             Error::OAuth(e) => match e {
                 OAuthError::Provider { .. }

@@ -21,6 +21,7 @@ pub mod secret;
 pub mod shape;
 pub mod source;
 pub mod spec;
+pub mod store;
 pub mod template;
 pub mod workspace;
 pub mod yaml;

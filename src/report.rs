@@ -252,6 +252,11 @@ pub enum Event<'a> {
     Saved {
         path: &'a str,
     },
+    /// Saved in the OS keyring (`--store keyring`): no file.
+    SavedToKeyring {
+        service: &'a str,
+        account: &'a str,
+    },
     Cancelled {
         reason: &'a str,
     },
@@ -293,6 +298,9 @@ impl Event<'_> {
             }
             Event::Warning(message) => json!({"event": "warning", "message": message}),
             Event::Saved { path } => json!({"event": "saved", "path": path}),
+            Event::SavedToKeyring { service, account } => json!({
+                "event": "saved", "store": "keyring", "service": service, "account": account,
+            }),
             Event::Cancelled { reason } => json!({"event": "cancelled", "reason": reason}),
             Event::Step { number, name } => json!({"event": "step", "step": number, "name": name}),
             Event::Stopped {
@@ -353,6 +361,12 @@ impl Printer {
             Event::Saved { path } => {
                 let mark = self.paint("✓", Tone::Good);
                 self.line(&format!("{mark} saved credentials to {path}"))
+            }
+            Event::SavedToKeyring { service, account } => {
+                let mark = self.paint("✓", Tone::Good);
+                self.line(&format!(
+                    "{mark} saved credentials to the OS keyring (service {service}, account {account}); no file written"
+                ))
             }
             Event::Cancelled { reason } => {
                 eprint(&format!("cancelled: {reason}; nothing was written"));

@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 use crate::cli::{AuthenticateArgs, SourceCollectArgs, ValidateArgs};
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer};
+use crate::store::{KeyringError, Store, StoreError};
 use crate::workspace::Workspace;
 
 use super::shown;
@@ -32,6 +33,27 @@ pub fn run(
         .resume_with
         .clone()
         .unwrap_or_else(|| format!("connector-auth authenticate {name}"));
+
+    // Where the credentials go, asked first: a keyring that cannot be
+    // reached stops here (exit 2), before any step writes anything.
+    let collect_args = SourceCollectArgs {
+        source: args.source.clone(),
+        collect: args.collect.clone(),
+    };
+    let output = super::collect::store(workspace, &collect_args, &paths)?;
+    let saved = match &output {
+        Store::File(path) => path.is_file(),
+        Store::Keyring(entry) => match entry.get() {
+            Ok(found) => found.is_some(),
+            // There, though not readable as credentials: collect replaces it.
+            Err(KeyringError::Unreadable(_)) => false,
+            Err(err) => return Err(StoreError::Keyring(err).into()),
+        },
+    };
+    let shown_output = match &output {
+        Store::File(path) => shown(path),
+        Store::Keyring(entry) => entry.to_string(),
+    };
 
     printer.event(&Event::Step {
         number: 1,
@@ -79,20 +101,14 @@ pub fn run(
         number: 2,
         name: "collect",
     })?;
-    let output = args
-        .collect
-        .output
-        .clone()
-        .unwrap_or_else(|| paths.credentials.clone());
-    let collect = if !output.is_file() || args.recollect {
+    let collect = if !saved || args.recollect {
         true
     } else if args.reuse {
         false
     } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
         !dialoguer::Confirm::new()
             .with_prompt(format!(
-                "Credentials are saved at {}. Use them?",
-                shown(&output)
+                "Credentials are saved at {shown_output}. Use them?"
             ))
             .default(true)
             .interact()
@@ -101,10 +117,6 @@ pub fn run(
         false
     };
     if collect {
-        let collect_args = SourceCollectArgs {
-            source: args.source.clone(),
-            collect: args.collect.clone(),
-        };
         // Save runs the auth check first (when one can run): the page shows
         // the verdict and stays open on a negative one.
         let verifier = super::collect::usable_spec(&paths, printer.color())
@@ -123,8 +135,7 @@ pub fn run(
         say(
             printer,
             &format!(
-                "using the credentials saved at {} (--recollect enters them again)",
-                shown(&output)
+                "using the credentials saved at {shown_output} (--recollect enters them again)"
             ),
         )?;
     }
@@ -140,7 +151,8 @@ pub fn run(
         json: args.collect.json.clone(),
         ..ValidateArgs::default()
     };
-    let exit = super::validate::run(workspace, &validate_args, printer)?;
+    let from_keyring = matches!(output, Store::Keyring(_));
+    let exit = super::validate::run_reading(workspace, &validate_args, printer, from_keyring)?;
     if exit != Exit::Done {
         let reason = match exit {
             Exit::NoVerdict => {

@@ -3,16 +3,17 @@
 
 use std::time::Duration;
 
-use crate::cli::{Mode, SourceCollectArgs};
+use crate::cli::{Mode, SourceCollectArgs, StoreKind};
 use crate::collect::page::Pages;
 use crate::collect::server::{Run, Verifier};
 use crate::collect::{self, BrowserSettings, Form, Outcome, terminal};
-use crate::credentials::{Origin, git_exposure};
+use crate::credentials::{Credentials, Origin, git_exposure};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer, eprint};
 use crate::source::Source;
 use crate::spec::{self, Spec};
+use crate::store::{KeyringEntry, KeyringError, Store, StoreError};
 use crate::workspace::{SourcePaths, Workspace};
 
 use super::shown;
@@ -36,29 +37,46 @@ pub fn run_checked(
     let paths = workspace.source(&args.source)?;
     let spec = usable_spec(&paths, printer.color())?;
     let settings = &args.collect;
-    let output = settings
-        .output
-        .clone()
-        .unwrap_or_else(|| paths.credentials.clone());
-    let shown_path = shown(&output);
-    let stored = if output.is_file() {
-        match Origin::Flag(output.clone()).read(|_| None) {
-            Ok(mut c) => {
-                if settings.reauthorize {
-                    c.remove("refresh_token");
-                }
-                Some(c)
-            }
-            Err(err) => {
-                printer.event(&Event::Warning(&format!("{err}; it will be replaced")))?;
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let output = store(workspace, args, &paths)?;
     let mut warnings = Vec::new();
-    warnings.extend(git_exposure(&output).warning(&shown_path));
+    let (shown_path, stored) = match &output {
+        Store::File(path) => {
+            let shown_path = shown(path);
+            warnings.extend(git_exposure(path).warning(&shown_path));
+            (shown_path, stored_in_file(path, printer)?)
+        }
+        Store::Keyring(entry) => {
+            // Asked before anything is shown: a keyring that cannot be
+            // reached stops here (exit 2), with nothing written.
+            let stored = match entry.get() {
+                Ok(found) => found,
+                Err(err @ KeyringError::Unreadable(_)) => {
+                    printer.event(&Event::Warning(&format!("{err}; it will be replaced")))?;
+                    None
+                }
+                Err(err) => return Err(StoreError::Keyring(err).into()),
+            };
+            if !entry.persistent().map_err(StoreError::Keyring)? {
+                warnings.push(
+                    "the Secret Service has no default keyring (a login keyring unlocked with a password): the entry goes to its session keyring, which lasts only until the keyring daemon stops".to_string(),
+                );
+            }
+            if paths.credentials.is_file() {
+                warnings.push(format!(
+                    "{} also holds credentials for {}, and is read before the keyring entry (validate, exec); remove it to use the keyring",
+                    shown(&paths.credentials),
+                    args.source
+                ));
+            }
+            (entry.to_string(), stored)
+        }
+    };
+    let stored = stored.map(|mut c| {
+        if settings.reauthorize {
+            c.remove("refresh_token");
+        }
+        c
+    });
     for warning in &warnings {
         printer.event(&Event::Warning(warning))?;
     }
@@ -105,9 +123,16 @@ pub fn run_checked(
         }
     };
     match outcome {
-        Outcome::Saved(path) => {
+        Outcome::Saved(Store::File(path)) => {
             printer.event(&Event::Saved {
                 path: &shown(&path),
+            })?;
+            Ok(Exit::Done)
+        }
+        Outcome::Saved(Store::Keyring(entry)) => {
+            printer.event(&Event::SavedToKeyring {
+                service: entry.service(),
+                account: entry.account(),
             })?;
             Ok(Exit::Done)
         }
@@ -116,6 +141,44 @@ pub fn run_checked(
                 reason: &cancel.to_string(),
             })?;
             Ok(Exit::Negative)
+        }
+    }
+}
+
+/// Where `--store` and `--output` say the credentials go.
+pub fn store(
+    workspace: &Workspace,
+    args: &SourceCollectArgs,
+    paths: &SourcePaths,
+) -> Result<Store, Error> {
+    match (args.collect.store, &args.collect.output) {
+        (StoreKind::File, output) => Ok(Store::File(
+            output.clone().unwrap_or_else(|| paths.credentials.clone()),
+        )),
+        (StoreKind::Keyring, None) => Ok(Store::Keyring(KeyringEntry::new(
+            workspace.root(),
+            args.source.as_str(),
+        ))),
+        (StoreKind::Keyring, Some(_)) => Err(Error::Usage(
+            "--output names a file, and --store keyring writes none: give one or the other".into(),
+        )),
+    }
+}
+
+/// The credentials already in `path`, to pre-fill the form; a file that
+/// cannot be read is warned about and will be replaced.
+fn stored_in_file(
+    path: &std::path::Path,
+    printer: &mut Printer,
+) -> Result<Option<Credentials>, Error> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    match Origin::Flag(path.to_path_buf()).read(|_| None) {
+        Ok(c) => Ok(Some(c)),
+        Err(err) => {
+            printer.event(&Event::Warning(&format!("{err}; it will be replaced")))?;
+            Ok(None)
         }
     }
 }

@@ -5,6 +5,8 @@ mod authenticate;
 mod collect;
 mod completions;
 mod demo;
+mod exec;
+mod forget;
 mod lint;
 mod mcp;
 mod sources;
@@ -52,6 +54,11 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
             validate::run(&workspace()?, args, &mut printer)
         }
         Command::Mcp => mcp::run(&workspace()?),
+        Command::Exec(args) => exec::run(&workspace()?, args),
+        Command::Forget(args) => {
+            let mut printer = Printer::new(cli.color, false);
+            forget::run(&workspace()?, args, &mut printer)
+        }
         Command::Demo(args) => {
             let mut printer = Printer::new(cli.color, args.json.json);
             demo::run(args, &mut printer)

@@ -1,10 +1,12 @@
 //! `sources`: one row per source folder with the state of its auth setup
-//! (spec, auth kind, API doc, auth check, credentials).
+//! (spec, auth kind, API doc, auth check, and where its credentials are:
+//! the file, the OS keyring, or none).
 
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
 use crate::report::{Printer, eprint};
 use crate::spec;
+use crate::store::{KeyringEntry, KeyringError};
 use crate::workspace::Workspace;
 
 use super::shown;
@@ -24,6 +26,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
         return Ok(Exit::Done);
     }
     let mut rows = Vec::new();
+    let mut keyring = Keyring::Reachable;
     for name in names {
         let paths = workspace.paths(&name);
         let (state, display, auth) = if !paths.spec.is_file() {
@@ -54,6 +57,13 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
             t.lines()
                 .any(|l| !l.trim_start().starts_with('#') && l.contains("TODO"))
         });
+        let stored = if has(&paths.credentials) {
+            "file"
+        } else if keyring.holds(&KeyringEntry::new(workspace.root(), name.as_str())) {
+            "keyring"
+        } else {
+            "none"
+        };
         if printer.is_json() {
             printer.json(&serde_json::json!({
                 "source": name.as_str(),
@@ -63,7 +73,8 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
                 "api_doc": paths.api_doc.as_deref().map(shown),
                 "auth_check": has(&paths.auth_check),
                 "auth_check_todo": check_todo,
-                "credentials": has(&paths.credentials),
+                "credentials": stored != "none",
+                "credentials_store": stored,
             }))?;
         } else {
             let yes = |b: bool| if b { "yes" } else { "-" }.to_string();
@@ -78,7 +89,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
                 } else {
                     yes(has(&paths.auth_check))
                 },
-                yes(has(&paths.credentials)),
+                if stored == "none" { "-" } else { stored }.to_string(),
             ]);
         }
     }
@@ -96,5 +107,33 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
             &rows,
         )?;
     }
+    if let Keyring::Unreachable(reason) = keyring {
+        eprint(&format!(
+            "note: the OS keyring could not be reached ({reason}); credentials kept there are not shown"
+        ));
+    }
     Ok(Exit::Done)
+}
+
+/// The keyring as seen so far: once it cannot be reached, it is not asked again.
+enum Keyring {
+    Reachable,
+    Unreachable(String),
+}
+
+impl Keyring {
+    fn holds(&mut self, entry: &KeyringEntry) -> bool {
+        if let Keyring::Unreachable(_) = self {
+            return false;
+        }
+        match entry.get() {
+            Ok(found) => found.is_some(),
+            Err(KeyringError::Unreachable { reason }) => {
+                *self = Keyring::Unreachable(reason);
+                false
+            }
+            // There, though not readable as credentials.
+            Err(_) => true,
+        }
+    }
 }

@@ -18,6 +18,7 @@ use crate::report::{Printer, Tone, eprint};
 use crate::secret::Secret;
 use crate::source::Source;
 use crate::spec::Spec;
+use crate::store::KeyringEntry;
 use crate::workspace::{SourceName, SourcePaths, Workspace};
 
 use super::collect::usable_spec;
@@ -59,6 +60,18 @@ pub fn run(
     args: &ValidateArgs,
     printer: &mut Printer,
 ) -> Result<Exit, Error> {
+    run_reading(workspace, args, printer, false)
+}
+
+/// `validate`; with `from_keyring`, the credentials are read from each
+/// source's OS keyring entry only (what `authenticate --store keyring` has
+/// just saved), not found by the usual precedence.
+pub fn run_reading(
+    workspace: &Workspace,
+    args: &ValidateArgs,
+    printer: &mut Printer,
+    from_keyring: bool,
+) -> Result<Exit, Error> {
     let names: Vec<SourceName> = if args.all {
         workspace
             .sources()?
@@ -75,7 +88,11 @@ pub fn run(
     let mut prepared = Vec::new();
     for name in &names {
         let paths = workspace.source(name)?;
-        prepared.push((name.clone(), prepare(&paths, args, printer.color())));
+        let keyring = KeyringEntry::new(workspace.root(), name.as_str());
+        prepared.push((
+            name.clone(),
+            prepare(&paths, &keyring, from_keyring, args, printer.color()),
+        ));
     }
     if args.dry_run {
         return dry_run(&prepared, timeout, printer);
@@ -106,7 +123,13 @@ fn decided(verdict: Verdict, reason: impl Into<String>) -> Prepared {
     Prepared::Decided(Outcome::new(verdict, reason))
 }
 
-fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
+fn prepare(
+    paths: &SourcePaths,
+    keyring: &KeyringEntry,
+    from_keyring: bool,
+    args: &ValidateArgs,
+    color: bool,
+) -> Prepared {
     let name = paths.name.as_str();
     let spec = match usable_spec(paths, color) {
         Ok(spec) => spec,
@@ -123,29 +146,34 @@ fn prepare(paths: &SourcePaths, args: &ValidateArgs, color: bool) -> Prepared {
             Err(why) => return decided(Verdict::BadCheck, why),
         }
     };
-    let origin = Origin::locate(
-        args.config.as_deref(),
-        args.config_dir.as_deref(),
-        name,
-        &paths.credentials,
-        |k| std::env::var(k).ok(),
-    );
-    let credentials = match origin.read(|k| std::env::var(k).ok()) {
-        Ok(c) => c,
+    let env = |k: &str| std::env::var(k).ok();
+    let read = if from_keyring {
+        let origin = Origin::Keyring(keyring.clone());
+        origin.read(env).map(|c| (c, origin))
+    } else {
+        Origin::locate(
+            args.config.as_deref(),
+            args.config_dir.as_deref(),
+            name,
+            &paths.credentials,
+            env,
+        )
+        .read_or_keyring(keyring, env)
+    };
+    let (credentials, origin) = match read {
+        Ok(found) => found,
         // `--all` runs the sources that have credentials; nothing is
         // derived or written for the others.
-        Err(CredentialsError::Missing(_)) if args.all => {
+        Err(CredentialsError::Missing(_) | CredentialsError::NotStored { .. }) if args.all => {
             return decided(
                 Verdict::Skipped,
                 format!("no credentials yet (`connector-auth collect {name}` saves them)"),
             );
         }
-        Err(CredentialsError::Missing(origin)) => {
+        Err(e @ (CredentialsError::Missing(_) | CredentialsError::NotStored { .. })) => {
             return decided(
                 Verdict::MissingCredentials,
-                format!(
-                    "no credentials: {origin} does not exist (`connector-auth collect {name}` saves them)"
-                ),
+                format!("{e} (`connector-auth collect {name}` saves them)"),
             );
         }
         // There, but unusable (malformed JSON, not a flat object, too large):
@@ -335,6 +363,18 @@ async fn send_all(
 
 /// Saves a rotated refresh token where the spent one came from.
 fn save_rotated(origin: &Origin, credentials: &Credentials, new: Secret) -> String {
+    if let Origin::Keyring(entry) = origin {
+        let mut updated = credentials.clone();
+        updated.insert("refresh_token", new);
+        return match entry.set(&updated) {
+            Ok(()) => {
+                format!("the provider rotated the refresh token; the new one was saved to {entry}")
+            }
+            Err(e) => format!(
+                "the provider rotated the refresh token, and saving the new one failed: {e}"
+            ),
+        };
+    }
     let Some(path) = origin.path() else {
         return format!(
             "the provider rotated the refresh token: the one in {origin} is now spent; run `connector-auth collect <source> --reauthorize` to get a fresh one"

@@ -10,18 +10,18 @@ pub mod page;
 pub mod server;
 pub mod terminal;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::report::{Event, Printer};
+use crate::store::Store;
 
 pub use form::Form;
 
 /// How a collect ended when it did not fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The credentials were written here.
-    Saved(PathBuf),
+    /// The credentials were saved here.
+    Saved(Store),
     /// Nothing was written.
     Cancelled(Cancel),
 }
@@ -143,7 +143,7 @@ pub fn browser(
         let mut done = run.done_receiver();
         let outcome = tokio::select! {
             saved = done.wait_for(Option::is_some) => match saved.ok().and_then(|p| p.clone()) {
-                Some(path) => Outcome::Saved(path),
+                Some(store) => Outcome::Saved(store),
                 None => Outcome::Cancelled(Cancel::Interrupted),
             },
             () = interrupts.recv() => Outcome::Cancelled(Cancel::Interrupted),

@@ -4,7 +4,6 @@
 //! limit. A successful Save writes the file and ends the run.
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -19,7 +18,8 @@ use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
 use super::page::{Attempt, Frame, Pages};
 use crate::check::run::{Outcome as CheckOutcome, Verdict};
-use crate::credentials::{self, Credentials};
+use crate::credentials::Credentials;
+use crate::store::Store;
 
 /// The port tried first; the next ones are tried when it is busy.
 pub const DEFAULT_PORT: u16 = 9876;
@@ -117,7 +117,7 @@ pub struct Run {
     pub pages: Pages,
     pub csrf: String,
     pub port: u16,
-    pub output: PathBuf,
+    pub output: Store,
     pub shown_path: String,
     pub stored: Option<Credentials>,
     pub warnings: Vec<String>,
@@ -134,7 +134,7 @@ pub struct Run {
     /// The client the refresh token was issued to.
     authorized_client: Mutex<Option<String>>,
     saved: Mutex<bool>,
-    done: watch::Sender<Option<PathBuf>>,
+    done: watch::Sender<Option<Store>>,
     /// Under `authenticate`: the auth check, run on Save before anything
     /// is written.
     verifier: Option<Verifier>,
@@ -153,7 +153,7 @@ impl Run {
         form: Form,
         pages: Pages,
         port: u16,
-        output: PathBuf,
+        output: Store,
         shown_path: String,
         stored: Option<Credentials>,
         warnings: Vec<String>,
@@ -187,7 +187,7 @@ impl Run {
     }
 
     /// Resolves with the saved path once a Save succeeds.
-    pub fn done_receiver(&self) -> watch::Receiver<Option<PathBuf>> {
+    pub fn done_receiver(&self) -> watch::Receiver<Option<Store>> {
         self.done.subscribe()
     }
 
@@ -515,7 +515,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         }
         verified = Some(outcome.reason.clone());
     }
-    if let Err(err) = credentials::write(&run.output, &credentials) {
+    if let Err(err) = run.output.save(&credentials) {
         return message(
             &run,
             StatusCode::INTERNAL_SERVER_ERROR,

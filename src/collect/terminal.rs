@@ -12,12 +12,13 @@ use std::time::Duration;
 use super::flow::{self, Resolved};
 use super::form::{Field, Form, humanise, normalise};
 use super::{Cancel, Outcome};
-use crate::credentials::{self, Credentials};
+use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::oauth::{self, OAuthError};
 use crate::report::{Event, Printer};
 use crate::secret::Secret;
 use crate::spec::{AuthMethod, Flow};
+use crate::store::Store;
 
 /// How the terminal collect runs its OAuth step.
 #[derive(Debug, Clone, Default)]
@@ -41,11 +42,11 @@ enum Answers {
     Lines(std::io::StdinLock<'static>),
 }
 
-/// Asks every value, then writes the credentials to `output`.
+/// Asks every value, then saves the credentials to `output`.
 pub fn collect(
     form: &Form,
     stored: Option<&Credentials>,
-    output: &std::path::Path,
+    output: &Store,
     settings: &Settings,
     printer: &mut Printer,
 ) -> Result<Outcome, Error> {
@@ -62,8 +63,7 @@ pub fn collect(
     };
     say(&format!(
         "Credentials for {} (saved to {})",
-        form.title,
-        output.display()
+        form.title, output
     ));
     let method = match choose_method(form, stored, &mut answers)? {
         Ok(m) => m,
@@ -122,8 +122,8 @@ pub fn collect(
                 .collect();
             Error::Usage(text.join("; "))
         })?;
-    credentials::write(output, &credentials)?;
-    Ok(Outcome::Saved(output.to_path_buf()))
+    output.save(&credentials)?;
+    Ok(Outcome::Saved(output.clone()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {

@@ -83,9 +83,20 @@ fn unknown_commands_and_flags_are_usage_errors() {
 
 #[test]
 fn path_like_source_names_are_refused_by_every_command() {
-    for command in ["collect", "validate", "spec", "authenticate"] {
+    for command in [
+        "collect",
+        "validate",
+        "spec",
+        "authenticate",
+        "forget",
+        "exec",
+    ] {
         for bad in ["../etc", "Zendesk", ""] {
-            let output = bin().args([command, bad]).output().expect("run");
+            let mut args = vec![command, bad];
+            if command == "exec" {
+                args.extend(["--", "true"]);
+            }
+            let output = bin().args(args).output().expect("run");
             assert_eq!(output.status.code(), Some(2), "{command} {bad:?}");
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(

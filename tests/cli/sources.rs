@@ -33,7 +33,7 @@ fn lists_every_source_with_its_state() {
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout), @r###"
     SOURCE            NAME              SPEC               AUTH       API DOC  AUTH CHECK  CREDENTIALS
     broken            -                 invalid (1 error)  -          -        -           -
-    github            GitHub            ok                 bearer     -        yes         yes
+    github            GitHub            ok                 bearer     -        yes         file
     google_analytics  Google Analytics  ok (1 warning)     oauth:u2m  -        -           -
     jira              -                 missing            -          yes      -           -
     zendesk           Zendesk           ok                 2 methods  -        TODO        -
@@ -55,6 +55,8 @@ fn json_has_one_object_per_source() {
     assert_eq!(github["auth"], "bearer");
     assert_eq!(github["auth_check"], true);
     assert_eq!(github["credentials"], true);
+    assert_eq!(github["credentials_store"], "file");
+    assert_eq!(rows[0]["credentials_store"], "none");
     assert_eq!(
         rows[3]["api_doc"]
             .as_str()

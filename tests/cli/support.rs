@@ -7,6 +7,10 @@ use assert_cmd::Command;
 
 pub const SOURCES: &str = "src/databricks/labs/community_connector/sources";
 pub const TESTS: &str = "tests/unit/sources";
+/// A D-Bus session address where nothing listens: the binary under test
+/// never reaches the OS keyring of whoever runs the tests (the keyring tests
+/// give it a private one, see `secret_service`).
+pub const NO_BUS: &str = "unix:path=/nonexistent/connector-auth-test-bus";
 
 /// The folder of the fixture files.
 pub fn fixtures() -> PathBuf {
@@ -156,7 +160,8 @@ pub fn assert_hidden(run: &Run, secret: &str, user: Option<&str>) {
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_connector-auth"));
     cmd.env_remove("CONNECTOR_TEST_CONFIG_JSON")
-        .env_remove("CONNECTOR_TEST_CONFIG_PATH");
+        .env_remove("CONNECTOR_TEST_CONFIG_PATH")
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS);
     cmd
 }
 
@@ -214,6 +219,7 @@ impl Repo {
             .arg("--json")
             .current_dir(self.root())
             .env("NO_COLOR", "1")
+            .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .env_remove("BROWSER")

@@ -1,0 +1,316 @@
+//! Where collected credentials are kept: the source's `dev_config.json`
+//! (the ecosystem's convention, the default) or an entry in the OS keyring
+//! (Secret Service on Linux, Keychain on macOS, Credential Manager on
+//! Windows), holding the same JSON object and writing no file.
+//!
+//! Keyring entries are named, stably: service [`SERVICE`], account
+//! `<workspace root>:<source>`, the root an absolute path with its symlinks
+//! resolved. Saving again replaces the entry.
+//!
+//! A Secret Service without a default collection (gnome-keyring started
+//! with no login password, WSL) still has its `session` collection, which
+//! lasts as long as the daemon: the entry goes there, and `collect` says so.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::credentials::{self, Credentials, CredentialsError, Origin};
+use crate::secret::Secret;
+
+/// The keyring service every entry is stored under.
+pub const SERVICE: &str = "connector-auth";
+
+/// What to tell a person whose keyring cannot be reached.
+const HINT: &str = "on Linux this needs a Secret Service (GNOME Keyring, KeePassXC) on the D-Bus session bus, unlocked; `--store file` (the default) keeps the credentials in the source's dev_config.json instead";
+
+/// Where `collect` saves credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Store {
+    /// A credentials file (the default file, or `--output`).
+    File(PathBuf),
+    /// The OS keyring entry of one source.
+    Keyring(KeyringEntry),
+}
+
+impl Store {
+    /// Saves `credentials`, replacing what was stored.
+    pub fn save(&self, credentials: &Credentials) -> Result<(), StoreError> {
+        match self {
+            Store::File(path) => Ok(credentials::write(path, credentials)?),
+            Store::Keyring(entry) => Ok(entry.set(credentials)?),
+        }
+    }
+}
+
+impl fmt::Display for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Store::File(path) => write!(f, "{}", path.display()),
+            Store::Keyring(entry) => entry.fmt(f),
+        }
+    }
+}
+
+/// One source's entry in the OS keyring. Only its name is kept here: the
+/// platform is asked afresh by every operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyringEntry {
+    account: String,
+}
+
+impl KeyringEntry {
+    /// The entry of `source` in the workspace at `root`.
+    pub fn new(root: &Path, source: &str) -> KeyringEntry {
+        let root = std::fs::canonicalize(root)
+            .or_else(|_| std::path::absolute(root))
+            .unwrap_or_else(|_| root.to_path_buf());
+        KeyringEntry {
+            account: format!("{}:{source}", root.display()),
+        }
+    }
+
+    pub fn service(&self) -> &str {
+        SERVICE
+    }
+
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, KeyringError> {
+        keyring::Entry::new(SERVICE, &self.account).map_err(|e| self.error(e))
+    }
+
+    /// The stored credentials; `None` when there is no entry.
+    pub fn get(&self) -> Result<Option<Credentials>, KeyringError> {
+        let text = match self.entry()?.get_password() {
+            Ok(text) => Secret::new(text),
+            Err(keyring::Error::NoEntry) => return Ok(None),
+            #[cfg(target_os = "linux")]
+            Err(keyring::Error::NoStorageAccess(_)) if session::has_default() == Ok(false) => {
+                match session::get(&self.account).map_err(unreachable)? {
+                    Some(text) => text,
+                    None => return Ok(None),
+                }
+            }
+            Err(e) => return Err(self.error(e)),
+        };
+        let origin = Origin::Keyring(self.clone());
+        Credentials::from_json(text.expose(), &origin)
+            .map(Some)
+            .map_err(|e| KeyringError::Unreadable(Box::new(e)))
+    }
+
+    /// Stores `credentials` as their JSON object, replacing the entry.
+    pub fn set(&self, credentials: &Credentials) -> Result<(), KeyringError> {
+        let text = Secret::new(credentials.to_json());
+        match self.entry()?.set_password(text.expose()) {
+            Ok(()) => Ok(()),
+            #[cfg(target_os = "linux")]
+            Err(keyring::Error::NoStorageAccess(_)) if session::has_default() == Ok(false) => {
+                session::set(&self.account, &text).map_err(unreachable)
+            }
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    /// Whether a new entry outlives the keyring daemon: `false` when the
+    /// Secret Service has no default collection (the entry then goes to its
+    /// session collection).
+    pub fn persistent(&self) -> Result<bool, KeyringError> {
+        #[cfg(target_os = "linux")]
+        return session::has_default().map_err(unreachable);
+        #[cfg(not(target_os = "linux"))]
+        Ok(true)
+    }
+
+    /// Removes the entry; `false` when there was none.
+    pub fn delete(&self) -> Result<bool, KeyringError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            #[cfg(target_os = "linux")]
+            Err(keyring::Error::NoStorageAccess(_)) if session::has_default() == Ok(false) => {
+                session::delete(&self.account).map_err(unreachable)
+            }
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    /// A platform error in words that never hold a stored value.
+    fn error(&self, err: keyring::Error) -> KeyringError {
+        match err {
+            keyring::Error::PlatformFailure(e) | keyring::Error::NoStorageAccess(e) => {
+                KeyringError::Unreachable {
+                    reason: e.to_string(),
+                }
+            }
+            keyring::Error::BadEncoding(_) => KeyringError::Other {
+                entry: self.clone(),
+                problem: "the stored value is not UTF-8 text".into(),
+            },
+            keyring::Error::Ambiguous(found) => KeyringError::Other {
+                entry: self.clone(),
+                problem: format!("{} entries match it", found.len()),
+            },
+            other => KeyringError::Other {
+                entry: self.clone(),
+                problem: other.to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn unreachable(reason: String) -> KeyringError {
+    KeyringError::Unreachable { reason }
+}
+
+impl fmt::Display for KeyringEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the OS keyring entry (service {SERVICE}, account {})",
+            self.account
+        )
+    }
+}
+
+/// The Secret Service's session collection, for services without a
+/// default collection. Items are made as the keyring crate makes them (the
+/// same attributes), so it finds, replaces and deletes them as its own.
+#[cfg(target_os = "linux")]
+mod session {
+    use std::collections::HashMap;
+
+    use dbus_secret_service::{EncryptionType, Error, SecretService};
+
+    use super::SERVICE;
+    use crate::secret::Secret;
+
+    fn connect() -> Result<SecretService, String> {
+        SecretService::connect(EncryptionType::Dh).map_err(|e| e.to_string())
+    }
+
+    /// Whether the service has a default collection; `Err` when it cannot
+    /// be asked.
+    pub fn has_default() -> Result<bool, String> {
+        match connect()?.get_default_collection() {
+            Ok(_) => Ok(true),
+            Err(Error::NoResult) => Ok(false),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// What the keyring crate searches its items by.
+    fn attributes(account: &str) -> HashMap<&str, &str> {
+        HashMap::from([
+            ("service", SERVICE),
+            ("username", account),
+            ("target", "default"),
+        ])
+    }
+
+    /// The secret of the entry of `account`, wherever the service keeps it.
+    pub fn get(account: &str) -> Result<Option<Secret>, String> {
+        let service = connect()?;
+        let found = service
+            .search_items(attributes(account))
+            .map_err(|e| e.to_string())?;
+        let Some(item) = found.unlocked.first().or(found.locked.first()) else {
+            return Ok(None);
+        };
+        item.ensure_unlocked().map_err(|e| e.to_string())?;
+        let bytes = item.get_secret().map_err(|e| e.to_string())?;
+        String::from_utf8(bytes)
+            .map(|text| Some(Secret::new(text)))
+            .map_err(|_| "the stored value is not UTF-8 text".to_string())
+    }
+
+    /// Deletes every item of `account`; `false` when there was none.
+    pub fn delete(account: &str) -> Result<bool, String> {
+        let service = connect()?;
+        let found = service
+            .search_items(attributes(account))
+            .map_err(|e| e.to_string())?;
+        let mut any = false;
+        for item in found.unlocked.iter().chain(found.locked.iter()) {
+            item.delete().map_err(|e| e.to_string())?;
+            any = true;
+        }
+        Ok(any)
+    }
+
+    /// Creates (or replaces) the entry of `account` in the session collection.
+    pub fn set(account: &str, secret: &Secret) -> Result<(), String> {
+        let service = connect()?;
+        let collection = service
+            .get_collection_by_alias("session")
+            .map_err(|e| format!("no default or session collection: {e}"))?;
+        collection.ensure_unlocked().map_err(|e| e.to_string())?;
+        let mut attributes = attributes(account);
+        attributes.insert("application", "rust-keyring");
+        collection
+            .create_item(
+                &format!("{account}@{SERVICE}:default"),
+                attributes,
+                secret.expose().as_bytes(),
+                true,
+                "text/plain",
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// What went wrong with the OS keyring. No variant holds a stored value.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    #[error("the OS keyring could not be reached ({reason}); {HINT}")]
+    Unreachable { reason: String },
+    #[error(transparent)]
+    Unreadable(Box<CredentialsError>),
+    #[error("{entry}: {problem}")]
+    Other {
+        entry: KeyringEntry,
+        problem: String,
+    },
+}
+
+/// Saving or loading failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    File(#[from] CredentialsError),
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_named_by_absolute_root_and_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = KeyringEntry::new(dir.path(), "zendesk");
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(entry.service(), "connector-auth");
+        assert_eq!(entry.account(), format!("{}:zendesk", root.display()));
+        let dotted = dir.path().join(".");
+        assert_eq!(KeyringEntry::new(&dotted, "zendesk"), entry);
+    }
+
+    #[test]
+    fn an_unreachable_keyring_names_the_way_out() {
+        let err = KeyringError::Unreachable {
+            reason: "no D-Bus session".into(),
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("could not be reached (no D-Bus session)"),
+            "{text}"
+        );
+        assert!(text.contains("--store file"), "{text}");
+    }
+}
