@@ -594,6 +594,22 @@ pub fn normalise_placeholders(text: &str) -> String {
     out
 }
 
+/// `regionCode` → `region_code` (snake_case names stay as they are).
+pub fn camel_to_snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `Your-Domain` → `your_domain`.
 pub fn snake(name: &str) -> String {
     let mut out = String::new();

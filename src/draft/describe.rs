@@ -8,17 +8,33 @@ use crate::spec::credential_like;
 /// The doc's title without "API", "REST", "Documentation" suffixes.
 pub fn title(doc: &ApiDoc, source: &str) -> String {
     let mut t = doc.title.clone().unwrap_or_default();
+    // "— REST API Documentation", "API research notes", "Source API Notes".
+    if let Some((head, _)) = t.split_once(" — ").or_else(|| t.split_once(" - ")) {
+        t = head.to_string();
+    }
     loop {
+        let lower = t.to_ascii_lowercase();
         let trimmed = [
-            " Documentation",
-            " Docs",
-            " API",
-            " REST",
-            " Web",
-            " Reference",
+            " documentation",
+            " docs",
+            " api",
+            " rest",
+            " web",
+            " reference",
+            " notes",
+            " research",
+            " source",
+            " overview",
+            " guide",
+            " connector",
+            " technical",
         ]
         .iter()
-        .find_map(|s| t.strip_suffix(s).map(str::to_string));
+        .find_map(|s| {
+            lower
+                .ends_with(s)
+                .then(|| t[..t.len() - s.len()].to_string())
+        });
         match trimmed {
             Some(shorter) if !shorter.trim().is_empty() => t = shorter,
             _ => break,
@@ -137,6 +153,20 @@ mod tests {
         let doc = ApiDoc::parse("# Helpdesk Cloud REST API Documentation\n");
         assert_eq!(title(&doc, "x"), "Helpdesk Cloud");
         assert_eq!(title(&ApiDoc::parse("no title"), "src"), "src");
+        assert_eq!(
+            title(
+                &ApiDoc::parse("# QuickBooks Online Accounting API research notes\n"),
+                "x"
+            ),
+            "QuickBooks Online Accounting"
+        );
+        assert_eq!(
+            title(
+                &ApiDoc::parse("# Collibra Platform — REST API Documentation\n"),
+                "x"
+            ),
+            "Collibra Platform"
+        );
     }
 
     #[test]

@@ -89,8 +89,14 @@ impl Found {
     }
 
     fn add(&mut self, c: Candidate) {
-        match self.params.iter_mut().find(|p| p.name == c.name) {
+        // `regionCode` and `region_code` are one parameter, written snake_case.
+        let same =
+            |a: &str, b: &str| a == b || apidoc::camel_to_snake(a) == apidoc::camel_to_snake(b);
+        match self.params.iter_mut().find(|p| same(&p.name, &c.name)) {
             Some(p) => {
+                if c.name.contains('_') && !p.name.contains('_') {
+                    p.name = c.name.clone();
+                }
                 p.secret |= c.secret;
                 if p.description.is_none() {
                     p.description = c.description;
