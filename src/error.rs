@@ -62,6 +62,8 @@ pub enum Error {
     Internal(String),
     #[error("OAuth: {0}")]
     OAuth(#[from] OAuthError),
+    #[error(transparent)]
+    OpenApi(#[from] crate::openapi::OpenApiError),
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
 }
@@ -78,6 +80,8 @@ impl Error {
             | Error::Bind(_)
             | Error::Credentials(_) => Exit::Input,
             Error::Output(_) | Error::Internal(_) => Exit::NoVerdict,
+            Error::OpenApi(crate::openapi::OpenApiError::Fetch(_)) => Exit::NoVerdict,
+            Error::OpenApi(_) => Exit::Input,
             Error::OAuth(e) => match e {
                 OAuthError::Provider { .. }
                 | OAuthError::NoRefreshToken(_)
