@@ -202,6 +202,8 @@ pub fn draft(desc: &Description, source: &str) -> Result<OpenApiDraft, Refused> 
     for why in left_out {
         out.review.push(format!("not offered: {why}"));
     }
+    // The operations are read for their references too.
+    let _ = desc.operations();
     let external = desc.external_refs();
     if !external.is_empty() {
         out.review.push(format!(

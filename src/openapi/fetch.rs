@@ -26,11 +26,10 @@ fn allowed(url: &url::Url) -> bool {
 /// The body of `location`, as text.
 pub fn get(location: &str) -> Result<String, OpenApiError> {
     let fail = |why: String| OpenApiError::Fetch(format!("cannot fetch {location}: {why}"));
-    let url = url::Url::parse(location).map_err(|e| fail(e.to_string()))?;
+    let url = url::Url::parse(location)
+        .map_err(|e| OpenApiError::NotAllowed(format!("{location} ({e})")))?;
     if !allowed(&url) {
-        return Err(fail(
-            "only https URLs are fetched (plain http only on loopback)".into(),
-        ));
+        return Err(OpenApiError::NotAllowed(location.to_string()));
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -35,6 +35,8 @@ pub enum OpenApiError {
     TooLarge(String),
     #[error("{0}")]
     Fetch(String),
+    #[error("{0}: only https URLs are fetched (plain http only on loopback)")]
+    NotAllowed(String),
     #[error("{what} is neither JSON nor YAML: {why}")]
     Syntax { what: String, why: String },
     #[error(

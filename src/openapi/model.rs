@@ -279,7 +279,11 @@ impl Description {
         };
         list.iter()
             .filter_map(|p| {
-                let (p, _) = self.resolve(p, "")?;
+                // A parameter that cannot be read (a cycle, an external
+                // reference) cannot be filled either.
+                let Some((p, _)) = self.resolve(p, "") else {
+                    return Some("(unresolved $ref)".into());
+                };
                 let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
                 let required =
                     p.get("required").and_then(Value::as_bool) == Some(true) || location == "path";

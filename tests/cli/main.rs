@@ -14,6 +14,7 @@ mod faults;
 mod lint;
 mod mcp;
 mod oauth_flows;
+mod openapi;
 mod person;
 mod properties;
 mod provider;
