@@ -521,3 +521,47 @@ pub fn variables(server: &Server) -> Vec<(Parameter, String)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_key_purpose() {
+        assert_eq!(snake("X-Acme-Key", "p"), "x_acme_key");
+        assert_eq!(snake("bearerAuth", "p"), "bearer_auth");
+        assert_eq!(snake("--", "p"), "p");
+        assert_eq!(snake("9lives", "p"), "p");
+        assert_eq!(key_parameter("X-Api-Key"), "api_key");
+        assert_eq!(key_parameter("X-Auth-Token"), "auth_token");
+        assert_eq!(key_parameter("Authorization"), "api_key");
+        assert_eq!(key_parameter("appid"), "api_key");
+    }
+
+    #[test]
+    fn read_only_scopes_else_all() {
+        let s = |n: &str| (n.to_string(), String::new());
+        let (chosen, all) =
+            read_only_scopes(&[s("orders.read"), s("orders.write"), s("read_write")]);
+        assert_eq!((chosen, all), (vec!["orders.read".to_string()], false));
+        let (chosen, all) = read_only_scopes(&[s("admin")]);
+        assert_eq!((chosen, all), (vec!["admin".to_string()], true));
+    }
+
+    #[test]
+    fn hostile_documents_do_not_panic() {
+        for text in [
+            "{}",
+            "[]",
+            "openapi: 3.0.0",
+            r##"{"openapi":"3.0.0","components":{"securitySchemes":{"a":{"$ref":"#/components/securitySchemes/a"}}}}"##,
+            r#"{"openapi":"3.0.0","components":{"securitySchemes":{"o":{"type":"oauth2","flows":{"clientCredentials":{"tokenUrl":7,"scopes":[]}}}}}}"#,
+            r#"{"swagger":"2.0","securityDefinitions":[],"host":5,"paths":{"/":{"get":{"parameters":{}}}}}"#,
+        ] {
+            if let Ok(desc) = crate::openapi::parse(text, "test") {
+                let _ = draft(&desc, "x");
+                let _ = crate::openapi::derive::derive(&desc, &Spec::default());
+            }
+        }
+    }
+}
