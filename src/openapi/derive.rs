@@ -4,7 +4,7 @@
 //! no parameter the spec cannot fill, preferring identity endpoints and
 //! operations whose security names the scheme.
 
-use super::draft::{Planned, key_parameter, plan, snake};
+use super::draft::{Planned, key_parameters, plan, snake};
 use super::{Description, KeyIn, Operation, SchemeKind};
 use crate::check::{Auth, AuthCheck, Check, Derived, Expect};
 use crate::source::Span;
@@ -57,11 +57,16 @@ pub fn derive(desc: &Description, spec: &Spec) -> Derived {
                 )
             }
         };
+        let mut url = url;
+        let headers = match chosen {
+            Some(p) if spec.oauth_for(method).is_none() => partner_keys(p, &mut url),
+            _ => Vec::new(),
+        };
         derived.file.checks.push(Check {
             auth_method: method.map(|m| m.name.clone()),
             method: "GET".into(),
             url,
-            headers: Vec::new(),
+            headers,
             auth,
             expect: Expect {
                 status: vec![200],
@@ -129,22 +134,12 @@ fn auth(
         format!("{{{name}}}")
     };
     let auth = match &p.scheme.kind {
-        SchemeKind::ApiKey { name, location } => {
-            let value = secret(&key_parameter(name));
-            match location {
-                KeyIn::Header => Auth::Header {
-                    name: name.clone(),
-                    value,
-                },
-                KeyIn::Query => Auth::Query {
-                    name: name.clone(),
-                    value,
-                },
-                KeyIn::Cookie => Auth::Header {
-                    name: "Cookie".into(),
-                    value: format!("{name}={value}"),
-                },
-            }
+        SchemeKind::ApiKey { .. } => {
+            let keys = key_parameters(p);
+            let Some((name, location, param, _)) = keys.first() else {
+                return (Auth::None, origin);
+            };
+            key_auth(name, *location, secret(param))
         }
         SchemeKind::Basic => {
             let user = ["username", "user", "email", "login"]
@@ -159,6 +154,40 @@ fn auth(
         _ => Auth::Bearer(secret("token")),
     };
     (auth, origin)
+}
+
+fn key_auth(name: &str, location: KeyIn, value: String) -> Auth {
+    match location {
+        KeyIn::Header => Auth::Header {
+            name: name.to_string(),
+            value,
+        },
+        KeyIn::Query => Auth::Query {
+            name: name.to_string(),
+            value,
+        },
+        KeyIn::Cookie => Auth::Header {
+            name: "Cookie".into(),
+            value: format!("{name}={value}"),
+        },
+    }
+}
+
+/// The keys sent along with the first: as headers, and as query parameters
+/// added to `url`.
+fn partner_keys(p: &Planned, url: &mut String) -> Vec<(String, String)> {
+    let mut headers = Vec::new();
+    for (name, location, param, _) in key_parameters(p).into_iter().skip(1) {
+        match key_auth(&name, location, format!("{{{param}}}")) {
+            Auth::Header { name, value } => headers.push((name, value)),
+            Auth::Query { name, value } => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                url.push_str(&format!("{sep}{name}={value}"));
+            }
+            _ => {}
+        }
+    }
+    headers
 }
 
 /// The GET operation to send: no parameters to fill, the scheme required,

@@ -41,6 +41,53 @@ pub struct Planned {
     pub method: String,
     pub scheme: Scheme,
     pub flow: Option<OAuthFlow>,
+    /// API keys the same security requirement sends along with `scheme`.
+    pub with: Vec<Scheme>,
+}
+
+/// The API-key schemes one global requirement sends together: `{a: [], b: []}`.
+fn together(desc: &Description, schemes: &[Scheme]) -> Vec<Vec<Scheme>> {
+    desc.global_security()
+        .into_iter()
+        .filter(|alt| alt.len() > 1)
+        .filter_map(|alt| {
+            alt.iter()
+                .map(|n| schemes.iter().find(|s| s.name == *n).cloned())
+                .collect::<Option<Vec<Scheme>>>()
+        })
+        .filter(|group| {
+            group
+                .iter()
+                .all(|s| matches!(s.kind, SchemeKind::ApiKey { .. }))
+        })
+        .collect()
+}
+
+/// Each API key of a method, where it goes, the parameter that holds it
+/// (named after its purpose) and whether that is secret.
+pub fn key_parameters(p: &Planned) -> Vec<(String, KeyIn, String, bool)> {
+    let mut out: Vec<(String, KeyIn, String, bool)> = Vec::new();
+    let alone = p.with.is_empty();
+    for s in std::iter::once(&p.scheme).chain(&p.with) {
+        let SchemeKind::ApiKey { name, location } = &s.kind else {
+            continue;
+        };
+        let own = snake(name, "key");
+        let own = own.strip_prefix("x_").unwrap_or(&own).to_string();
+        // A key sent alone is a secret whatever its name; beside others,
+        // a name such as `X-User-Id` or `X-RapidAPI-Host` is not.
+        let (mut param, secret) = if alone {
+            (key_parameter(name), true)
+        } else {
+            let secret = crate::spec::credential_like(&own);
+            (own, secret)
+        };
+        while out.iter().any(|(_, _, q, _)| *q == param) {
+            param.push_str("_2");
+        }
+        out.push((name.clone(), *location, param, secret));
+    }
+    out
 }
 
 /// The usable schemes, the globally required ones first, and why the
@@ -60,7 +107,14 @@ pub fn plan(desc: &Description) -> Result<(Vec<Planned>, Vec<String>), Refused> 
     schemes.sort_by_key(rank);
     let mut planned: Vec<Planned> = Vec::new();
     let mut left_out = Vec::new();
+    let groups = together(desc, &schemes);
     for scheme in &schemes {
+        let group = groups
+            .iter()
+            .find(|g| g.iter().any(|s| s.name == scheme.name));
+        if group.is_some_and(|g| g.first().is_none_or(|f| f.name != scheme.name)) {
+            continue; // sent along with the first of its requirement
+        }
         match usable(scheme) {
             Ok(flow) => {
                 let method = unique(snake(&scheme.name, "auth"), &planned);
@@ -68,6 +122,9 @@ pub fn plan(desc: &Description) -> Result<(Vec<Planned>, Vec<String>), Refused> 
                     method,
                     scheme: scheme.clone(),
                     flow,
+                    with: group
+                        .map(|g| g.iter().skip(1).cloned().collect())
+                        .unwrap_or_default(),
                 });
             }
             Err(why) => left_out.push(format!("`{}` ({}): {why}", scheme.name, scheme.pointer)),
@@ -123,6 +180,7 @@ fn implicit_fallback(schemes: &[Scheme]) -> Option<Planned> {
                 method: snake(&s.name, "oauth"),
                 scheme: s.clone(),
                 flow: Some(f.clone()),
+                with: Vec::new(),
             }),
         _ => None,
     })
@@ -277,15 +335,22 @@ fn method_parts(
         });
     };
     match &s.kind {
-        SchemeKind::ApiKey { name, location } => {
-            let param = key_parameter(name);
-            let text = format!("{}Sent in the `{name}` {}.", lead(s), where_(*location));
-            note(
-                &param,
-                &s.pointer,
-                format!("API key, `{name}` {}", where_(*location)),
-            );
-            (vec![parameter(&param, true, true, text)], None)
+        SchemeKind::ApiKey { .. } => {
+            let schemes = std::iter::once(s).chain(&p.with);
+            let mut params = Vec::new();
+            for ((name, location, param, secret), scheme) in
+                key_parameters(p).into_iter().zip(schemes)
+            {
+                let place = where_(location);
+                let text = format!("{}Sent in the `{name}` {place}.", lead(scheme));
+                note(
+                    &param,
+                    &scheme.pointer,
+                    format!("API key, `{name}` {place}"),
+                );
+                params.push(parameter(&param, true, secret, text));
+            }
+            (params, None)
         }
         SchemeKind::Basic => {
             note("username", &s.pointer, "HTTP Basic user name".into());

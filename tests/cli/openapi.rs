@@ -134,6 +134,29 @@ fn swagger_two() {
 }
 
 #[test]
+fn keys_one_requirement_sends_together() {
+    let repo = Repo::new();
+    let run = drafted(&repo, "together.json");
+    assert!(!run.stdout.contains("auth_methods"), "{}", run.stdout);
+    assert!(run.stdout.contains("- name: app_secret_token"));
+    assert!(run.stdout.contains("- name: grant_token"));
+    assert!(run.stdout.contains("- name: account_id"));
+    let check = derived(&repo, "together.json");
+    assert!(
+        check.contains(r#"header: {name: "X-AppSecretToken", value: "{app_secret_token}"}"#),
+        "{check}"
+    );
+    assert!(
+        check.contains(r#"url: "{base_url}/self?grant_token={grant_token}""#),
+        "{check}"
+    );
+    assert!(
+        check.contains(r#""X-Account-Id": "{account_id}""#),
+        "{check}"
+    );
+}
+
+#[test]
 fn implicit_flow_is_not_offered_and_says_so() {
     let repo = Repo::new();
     let run = drafted(&repo, "implicit.json");
