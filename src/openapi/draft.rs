@@ -435,6 +435,18 @@ fn oauth_parts(
             });
         }
     }
+    if !scopes.is_empty() {
+        out.notes.push(Note {
+            parameter: "oauth.scopes".into(),
+            pointer: format!("{}/scopes", f.pointer),
+            why: if all {
+                "all scopes"
+            } else {
+                "the read-only scopes"
+            }
+            .into(),
+        });
+    }
     let located = |v: Option<String>| {
         v.map(|value| Located {
             value,
