@@ -131,10 +131,7 @@ fn from_yaml(node: &crate::yaml::Node) -> Value {
     use crate::yaml::Value as Y;
     match &node.value {
         Y::Scalar { text, plain: false } => Value::String(text.clone()),
-        Y::Scalar { text, .. } if node.is_null() => {
-            let _ = text;
-            Value::Null
-        }
+        Y::Scalar { .. } if node.is_null() => Value::Null,
         Y::Scalar { text, .. } => node
             .as_bool()
             .map(Value::Bool)
