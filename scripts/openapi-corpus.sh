@@ -150,7 +150,7 @@ for d in sorted(os.listdir(out)):
     else:
         reason = read(os.path.join(root, "spec.err")).strip().splitlines()
         reason = reason[0] if reason else f"exit {rc}"
-        reason = re.sub(r"^\S+: ", "", reason)
+        reason = reason.replace(doc_path + ": ", "").replace(doc_path + " ", "the description ")
         reason = re.sub(r"`[^`]*`", "`…`", reason)[:110]
         refused[reason] += 1
     exp = expected(s) if has_scheme else None
