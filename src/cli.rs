@@ -88,7 +88,8 @@ pub enum Command {
     #[command(after_help = "Examples:\n  connector-auth spec zendesk            \
         keep or draft the spec\n  connector-auth spec zendesk --print    \
         show a draft, write nothing\n  connector-auth spec zendesk --force    \
-        redraft (the old file is kept as .bak)")]
+        redraft (the old file is kept as .bak)\n  connector-auth spec zendesk --openapi openapi.json --print\n                                         \
+        draft from an OpenAPI description")]
     Spec(SpecArgs),
 
     /// Check specs for errors and deviations from the template
@@ -193,6 +194,11 @@ pub struct SpecArgs {
     /// Print the draft to stdout and write nothing
     #[arg(long)]
     pub print: bool,
+    /// Draft from this OpenAPI 3.x / Swagger 2.0 description (a path or an
+    /// https URL) [default: openapi.{json,yaml,yml} or <source>_openapi.* in
+    /// the source folder, when there is one]
+    #[arg(long, value_name = "PATH|URL")]
+    pub openapi: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -309,6 +315,11 @@ pub struct ValidateArgs {
     /// Derive and write the check if missing, print the request it would send, send nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Derive the check from this OpenAPI description (a path or an https
+    /// URL); with no spec yet, the spec drafted from it is used, not written
+    /// [default: the source folder's openapi.* or <source>_openapi.*]
+    #[arg(long, value_name = "PATH|URL")]
+    pub openapi: Option<String>,
     /// How many sources are validated at once
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,

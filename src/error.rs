@@ -68,6 +68,8 @@ pub enum Error {
     Internal(String),
     #[error("OAuth: {0}")]
     OAuth(#[from] OAuthError),
+    #[error(transparent)]
+    OpenApi(#[from] crate::openapi::OpenApiError),
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
 }
@@ -85,6 +87,8 @@ impl Error {
             | Error::Credentials(_)
             | Error::Store(_) => Exit::Input,
             Error::Output(_) | Error::Internal(_) => Exit::NoVerdict,
+            Error::OpenApi(crate::openapi::OpenApiError::Fetch(_)) => Exit::NoVerdict,
+            Error::OpenApi(_) => Exit::Input,
             Error::OAuth(e) => match e {
                 OAuthError::Provider { .. }
                 | OAuthError::NoRefreshToken(_)

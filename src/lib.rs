@@ -14,6 +14,7 @@ pub mod draft;
 pub mod error;
 pub mod loopback;
 pub mod oauth;
+pub mod openapi;
 pub mod redact;
 pub mod report;
 pub mod sandbox;

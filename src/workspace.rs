@@ -234,6 +234,19 @@ impl Workspace {
     }
 }
 
+impl SourcePaths {
+    /// The source's OpenAPI description, preferred to the API doc for auth
+    /// facts: `openapi.{json,yaml,yml}`, else `<source>_openapi.{json,yaml,yml}`.
+    pub fn openapi(&self) -> Option<PathBuf> {
+        let name = self.name.as_str();
+        ["openapi".to_string(), format!("{name}_openapi")]
+            .iter()
+            .flat_map(|stem| ["json", "yaml", "yml"].map(|ext| format!("{stem}.{ext}")))
+            .map(|file| self.folder.join(file))
+            .find(|p| p.is_file())
+    }
+}
+
 fn has_python(folder: &Path) -> bool {
     std::fs::read_dir(folder).is_ok_and(|entries| {
         entries

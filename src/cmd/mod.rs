@@ -11,6 +11,7 @@ mod lint;
 mod mcp;
 mod sources;
 mod spec;
+mod spec_openapi;
 mod validate;
 
 use crate::cli::{Cli, Command};

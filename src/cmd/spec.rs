@@ -16,7 +16,11 @@ use crate::workspace::{SourcePaths, Workspace};
 use super::shown;
 
 pub fn run(workspace: &Workspace, args: &SpecArgs, printer: &mut Printer) -> Result<Exit, Error> {
-    let paths = workspace.source(&args.source)?;
+    // With an explicit description the source folder need not exist yet.
+    let paths = match &args.openapi {
+        Some(_) => workspace.paths(&args.source),
+        None => workspace.source(&args.source)?,
+    };
     if paths.spec.is_file() && !args.force && !args.print {
         if printer.is_json() {
             printer.json(&serde_json::json!({"event": "kept", "path": shown(&paths.spec)}))?;
@@ -29,11 +33,19 @@ pub fn run(workspace: &Workspace, args: &SpecArgs, printer: &mut Printer) -> Res
         ))?;
         return Ok(Exit::Done);
     }
+    if let Some(location) = &args.openapi {
+        return super::spec_openapi::step_one(&paths, location, args.print, printer);
+    }
     step_one(&paths, args.print, printer)
 }
 
 /// Drafts, lints and writes (or prints) the spec of a source without one.
+/// An OpenAPI description in the source folder is preferred to the API doc.
 pub fn step_one(paths: &SourcePaths, print: bool, printer: &mut Printer) -> Result<Exit, Error> {
+    if let Some(description) = paths.openapi() {
+        let location = description.to_string_lossy().into_owned();
+        return super::spec_openapi::step_one(paths, &location, print, printer);
+    }
     let name = paths.name.as_str();
     let Some(doc_path) = paths.api_doc.clone() else {
         return Err(Error::Usage(format!(

@@ -14,6 +14,7 @@ use crate::collect::server::Verifier;
 use crate::credentials::{Credentials, CredentialsError, Origin};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
+use crate::openapi;
 use crate::report::{Printer, Tone, eprint};
 use crate::secret::Secret;
 use crate::source::Source;
@@ -87,7 +88,11 @@ pub fn run_reading(
     let timeout = Duration::from_secs(args.timeout.unwrap_or(DEFAULT_TIMEOUT).max(1));
     let mut prepared = Vec::new();
     for name in &names {
-        let paths = workspace.source(name)?;
+        // With an explicit description the source folder need not exist yet.
+        let paths = match &args.openapi {
+            Some(_) => workspace.paths(name),
+            None => workspace.source(name)?,
+        };
         let keyring = KeyringEntry::new(workspace.root(), name.as_str());
         prepared.push((
             name.clone(),
@@ -131,9 +136,10 @@ fn prepare(
     color: bool,
 ) -> Prepared {
     let name = paths.name.as_str();
-    let spec = match usable_spec(paths, color) {
+    let openapi = args.openapi.as_deref();
+    let spec = match spec_for(paths, openapi, color) {
         Ok(spec) => spec,
-        Err(e) => return decided(Verdict::BadCheck, e.to_string()),
+        Err(e) => return decided(Verdict::BadCheck, e),
     };
     // One source: its check is derived (and written, to fill in) even
     // before there are credentials. `--all` derives nothing for a source
@@ -141,7 +147,7 @@ fn prepare(
     let early = if args.all {
         None
     } else {
-        match load_check(paths, &spec, color) {
+        match load_check(paths, &spec, openapi, color) {
             Ok(file) => Some(file),
             Err(why) => return decided(Verdict::BadCheck, why),
         }
@@ -180,7 +186,7 @@ fn prepare(
         // the file is at fault, not missing.
         Err(e) => return decided(Verdict::BadValue, e.to_string()),
     };
-    let file = match early.map_or_else(|| load_check(paths, &spec, color), Ok) {
+    let file = match early.map_or_else(|| load_check(paths, &spec, openapi, color), Ok) {
         Ok(file) => file,
         Err(why) => return decided(Verdict::BadCheck, why),
     };
@@ -220,7 +226,7 @@ fn prepare(
 /// `authenticate`): `None` when there is no check that can run yet (it
 /// holds a TODO, or has errors), and Save then saves without a verdict.
 pub fn verifier(paths: &SourcePaths, spec: &Spec, color: bool) -> Option<Verifier> {
-    let file = load_check(paths, spec, color).ok()?;
+    let file = load_check(paths, spec, None, color).ok()?;
     if file.checks.is_empty() {
         return None;
     }
@@ -253,7 +259,17 @@ pub fn verifier(paths: &SourcePaths, spec: &Spec, color: bool) -> Option<Verifie
 
 /// Derives an auth check from the spec and API doc and writes it, for the
 /// person to review. TODOs in it stop validation until they are filled in.
-pub fn derive_and_write(paths: &SourcePaths, spec: &Spec) -> Result<(), String> {
+pub fn derive_and_write(
+    paths: &SourcePaths,
+    spec: &Spec,
+    openapi: Option<&str>,
+) -> Result<(), String> {
+    let location = openapi
+        .map(str::to_string)
+        .or_else(|| paths.openapi().map(|p| p.to_string_lossy().into_owned()));
+    if let Some(location) = location {
+        return derive_from_openapi(paths, spec, &location);
+    }
     let doc = paths
         .api_doc
         .as_ref()
@@ -295,9 +311,52 @@ pub fn derive_and_write(paths: &SourcePaths, spec: &Spec) -> Result<(), String> 
 
 /// The source's auth check, derived and written first when missing; its
 /// errors are printed.
-fn load_check(paths: &SourcePaths, spec: &Spec, color: bool) -> Result<AuthCheck, String> {
+/// The spec of a source; with none yet and an OpenAPI description at hand
+/// (given, or in the source folder), the spec drafted from it (not written).
+fn spec_for(paths: &SourcePaths, openapi: Option<&str>, color: bool) -> Result<Spec, String> {
+    let location = openapi
+        .map(str::to_string)
+        .or_else(|| paths.openapi().map(|p| p.to_string_lossy().into_owned()));
+    match location {
+        Some(location) if !paths.spec.is_file() => {
+            let (_, description) = openapi::read(&location).map_err(|e| e.to_string())?;
+            openapi::draft::draft(&description, paths.name.as_str())
+                .map(|d| d.spec)
+                .map_err(|e| format!("{location}: {e}"))
+        }
+        _ => usable_spec(paths, color).map_err(|e| e.to_string()),
+    }
+}
+
+/// Derives the auth check from an OpenAPI description and writes it.
+fn derive_from_openapi(paths: &SourcePaths, spec: &Spec, location: &str) -> Result<(), String> {
+    let (_, description) = openapi::read(location).map_err(|e| e.to_string())?;
+    let derived = openapi::derive::derive(&description, spec);
+    let text = check::render(&derived, spec.title(paths.name.as_str()), Some(location));
+    atomic::write(&paths.auth_check, text.as_bytes(), atomic::Access::Shared)
+        .map_err(|e| format!("cannot write {}: {e}", shown(&paths.auth_check)))?;
+    eprint(&format!(
+        "note: wrote {}, derived from {location} and the spec: review it",
+        shown(&paths.auth_check)
+    ));
+    if !derived.todos.is_empty() {
+        eprint(&format!(
+            "note: fill in the TODO in {}: {}",
+            shown(&paths.auth_check),
+            derived.todos.join("; ")
+        ));
+    }
+    Ok(())
+}
+
+fn load_check(
+    paths: &SourcePaths,
+    spec: &Spec,
+    openapi: Option<&str>,
+    color: bool,
+) -> Result<AuthCheck, String> {
     if !paths.auth_check.is_file() {
-        derive_and_write(paths, spec)?;
+        derive_and_write(paths, spec, openapi)?;
     }
     let loaded = check::load(&paths.auth_check, spec).map_err(|e| e.to_string())?;
     let source = Source::new(shown(&paths.auth_check), loaded.source.text().to_string());

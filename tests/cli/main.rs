@@ -15,6 +15,7 @@ mod keyring;
 mod lint;
 mod mcp;
 mod oauth_flows;
+mod openapi;
 mod person;
 mod properties;
 mod provider;

@@ -256,6 +256,7 @@ impl Server {
             source,
             force: params.force,
             print: params.print,
+            openapi: None,
         };
         let finished =
             call::run(move |printer| super::super::spec::run(&workspace, &args, printer)).await;
@@ -284,6 +285,7 @@ impl Server {
             timeout: params.timeout,
             dry_run: params.dry_run,
             jobs: 64,
+            openapi: None,
             json: JsonArg { json: true },
         };
         let finished =

@@ -1,0 +1,130 @@
+//! `spec` from an OpenAPI description: draft the connection section from
+//! its security schemes and servers, lint the draft, write it (or print
+//! it), and say which JSON pointer each drafted value came from.
+
+use crate::atomic;
+use crate::diagnostic::Severity;
+use crate::error::{Error, Exit};
+use crate::openapi::{self, draft::OpenApiDraft};
+use crate::report::{Printer, Tone, eprint};
+use crate::source::Source;
+use crate::spec;
+use crate::workspace::SourcePaths;
+
+use super::shown;
+
+/// Drafts, lints and writes (or prints) the spec from the description at `location`.
+pub fn step_one(
+    paths: &SourcePaths,
+    location: &str,
+    print: bool,
+    printer: &mut Printer,
+) -> Result<Exit, Error> {
+    let name = paths.name.as_str();
+    let (_, description) = openapi::read(location)?;
+    let drafted = match openapi::draft::draft(&description, name) {
+        Ok(d) => d,
+        Err(e) => {
+            eprint(&format!("{location}: {e}; nothing was written"));
+            return Ok(Exit::Negative);
+        }
+    };
+    let header = [
+        format!("connector_spec.yaml for {}", drafted.spec.title(name)),
+        "Drafted by connector-auth from the OpenAPI description. Review the".to_string(),
+        "parameters, their descriptions and required/secret flags.".to_string(),
+    ];
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let text = spec::render(&drafted.spec, &header);
+    let loaded = spec::load_str(Source::new(shown(&paths.spec), text.clone()));
+    let mut findings = loaded.findings.clone();
+    if let Some(s) = &loaded.spec {
+        findings.extend(spec::lint(s));
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .count();
+    if print {
+        printer.text(&text)?;
+    } else if errors == 0 {
+        write(paths, &text)?;
+    }
+    explain(&drafted, location, print, paths, printer)?;
+    let source = Source::new(shown(&paths.spec), text);
+    for finding in &findings {
+        if finding.severity() == Severity::Error || !print {
+            eprint(finding.render(&source, printer.color()).trim_end());
+        }
+    }
+    if errors > 0 {
+        let line = printer.paint(
+            &format!("the draft has {errors} error(s) (above); nothing was written"),
+            Tone::Bad,
+        );
+        eprint(&line);
+        return Ok(Exit::Negative);
+    }
+    Ok(Exit::Done)
+}
+
+fn write(paths: &SourcePaths, text: &str) -> Result<(), Error> {
+    if paths.spec.is_file() {
+        let backup = paths.spec.with_extension("yaml.bak");
+        std::fs::copy(&paths.spec, &backup).map_err(Error::Output)?;
+        eprint(&format!(
+            "note: the previous spec is kept as {}",
+            shown(&backup)
+        ));
+    }
+    atomic::write(&paths.spec, text.as_bytes(), atomic::Access::Shared).map_err(Error::Output)
+}
+
+/// Where each drafted value came from, and what to review.
+fn explain(
+    drafted: &OpenApiDraft,
+    location: &str,
+    print: bool,
+    paths: &SourcePaths,
+    printer: &mut Printer,
+) -> Result<(), Error> {
+    if printer.is_json() {
+        let values: Vec<serde_json::Value> = drafted
+            .notes
+            .iter()
+            .map(|n| serde_json::json!({"name": n.parameter, "pointer": n.pointer, "why": n.why}))
+            .collect();
+        printer.json(&serde_json::json!({
+            "event": "drafted",
+            "path": shown(&paths.spec),
+            "from": location,
+            "written": !print,
+            "parameters": values,
+            "review": drafted.review,
+        }))?;
+        return Ok(());
+    }
+    let mut text = if print {
+        format!("drafted from {location} (not written):\n")
+    } else {
+        format!("drafted {} from {location}:\n", shown(&paths.spec))
+    };
+    for n in &drafted.notes {
+        text.push_str(&format!(
+            "  {:<24} {}  ({})\n",
+            n.parameter, n.pointer, n.why
+        ));
+    }
+    if !drafted.review.is_empty() {
+        text.push_str("review:\n");
+        for r in &drafted.review {
+            text.push_str(&format!("  - {r}\n"));
+        }
+    }
+    if print {
+        eprint(text.trim_end());
+    } else {
+        printer.text(&text)?;
+    }
+    Ok(())
+}
