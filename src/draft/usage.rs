@@ -59,11 +59,33 @@ fn push(found: &mut Vec<Used>, used: Used) {
 }
 
 fn credentials(found: &mut Vec<Used>, text: &str, line: usize, why: &str) {
+    header_credentials(found, text, line, why, None);
+}
+
+/// A credential placeholder; in a custom header (`X-Api-Key: <YOUR_KEY>`)
+/// a bare `key`/`token`/`secret` takes the header's name (`api_key`).
+fn header_credentials(
+    found: &mut Vec<Used>,
+    text: &str,
+    line: usize,
+    why: &str,
+    header: Option<&str>,
+) {
     for (_, p) in template::placeholders(text) {
+        let mut name = param_name(p);
+        if let Some(h) = header.filter(|h| !h.eq_ignore_ascii_case("authorization")) {
+            let from_header =
+                apidoc::snake(h.trim_start_matches(['x', 'X']).trim_start_matches('-'));
+            if ["key", "token", "secret", "value", "credential"].contains(&name.as_str())
+                && crate::spec::credential_like(&from_header)
+            {
+                name = from_header;
+            }
+        }
         push(
             found,
             Used {
-                name: param_name(p),
+                name,
                 secret: true,
                 locates: false,
                 line,
@@ -113,11 +135,12 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
         }
         for (name, value) in &ex.value.headers {
             if !apidoc::plain_header(name) {
-                credentials(
+                header_credentials(
                     &mut found,
                     value,
                     ex.line,
                     &format!("sent in the `{name}` header"),
+                    Some(name),
                 );
             }
         }
@@ -139,11 +162,12 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
                 continue;
             }
         }
-        credentials(
+        header_credentials(
             &mut found,
             value,
             h.line,
             &format!("sent in the `{name}` header"),
+            Some(name),
         );
         if template::placeholders(value).is_empty() {
             sample_header(&mut found, name, value, h.line);
