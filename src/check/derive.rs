@@ -2,9 +2,8 @@
 //! credentials are sent and the simplest read-only GET, from the spec and
 //! the API doc. What cannot be derived is written as a TODO, never guessed.
 
-use super::{Auth, AuthCheck, Check, Expect};
+use super::{Auth, AuthCheck, Check};
 use crate::apidoc::{self, ApiDoc, Example, Fact};
-use crate::source::Span;
 use crate::spec::{AuthMethod, Parameter, Spec};
 use crate::template;
 
@@ -161,18 +160,12 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         let headers = doc
             .map(|d| extra_credential_headers(d, &scope, &auth))
             .unwrap_or_default();
-        derived.file.checks.push(Check {
-            auth_method: method.map(|m| m.name.clone()),
-            method: "GET".into(),
+        derived.file.checks.push(Check::get(
+            method.map(|m| m.name.clone()),
             url,
             headers,
             auth,
-            expect: Expect {
-                status: vec![200],
-                ..Expect::default()
-            },
-            span: Span::default(),
-        });
+        ));
         derived.origins.push((url_origin, auth_origin));
     }
     derived

@@ -74,6 +74,27 @@ pub struct Expect {
 }
 
 impl Check {
+    /// A GET check expecting 200, as derivation writes them.
+    pub fn get(
+        auth_method: Option<String>,
+        url: String,
+        headers: Vec<(String, String)>,
+        auth: Auth,
+    ) -> Check {
+        Check {
+            auth_method,
+            method: "GET".into(),
+            url,
+            headers,
+            auth,
+            expect: Expect {
+                status: vec![200],
+                ..Expect::default()
+            },
+            span: Span::default(),
+        }
+    }
+
     /// The parameter names this check fills in (OAuth's come from the spec).
     pub fn placeholders(&self) -> Vec<String> {
         let mut texts: Vec<&str> = vec![&self.url];

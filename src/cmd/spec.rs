@@ -75,17 +75,7 @@ pub fn step_one(paths: &SourcePaths, print: bool, printer: &mut Printer) -> Resu
         format!("Drafted by connector-auth from {doc_name}. Review the parameters, their"),
         "descriptions and required/secret flags before relying on it.".to_string(),
     ];
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let text = spec::render(&drafted.spec, &header);
-    let loaded = spec::load_str(Source::new(shown(&paths.spec), text.clone()));
-    let mut findings = loaded.findings.clone();
-    if let Some(s) = &loaded.spec {
-        findings.extend(spec::lint(s));
-    }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity() == Severity::Error)
-        .count();
+    let (text, findings, errors) = render_checked(&drafted.spec, &header, paths);
     if print {
         printer.text(&text)?;
     } else {
@@ -182,4 +172,26 @@ pub fn step_one(paths: &SourcePaths, print: bool, printer: &mut Printer) -> Resu
         return Ok(Exit::Negative);
     }
     Ok(Exit::Done)
+}
+
+/// A drafted spec rendered with its header comment, what `lint` finds in
+/// the rendered text, and how many of those are errors (a draft with errors
+/// is not written).
+pub(super) fn render_checked(
+    drafted: &spec::Spec,
+    header: &[String],
+    paths: &SourcePaths,
+) -> (String, Vec<crate::diagnostic::Finding>, usize) {
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let text = spec::render(drafted, &header);
+    let loaded = spec::load_str(Source::new(shown(&paths.spec), text.clone()));
+    let mut findings = loaded.findings.clone();
+    if let Some(s) = &loaded.spec {
+        findings.extend(spec::lint(s));
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .count();
+    (text, findings, errors)
 }

@@ -8,7 +8,6 @@ use crate::error::{Error, Exit};
 use crate::openapi::{self, draft::OpenApiDraft};
 use crate::report::{Printer, Tone, eprint};
 use crate::source::Source;
-use crate::spec;
 use crate::workspace::SourcePaths;
 
 use super::shown;
@@ -34,17 +33,7 @@ pub fn step_one(
         "Drafted by connector-auth from the OpenAPI description. Review the".to_string(),
         "parameters, their descriptions and required/secret flags.".to_string(),
     ];
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let text = spec::render(&drafted.spec, &header);
-    let loaded = spec::load_str(Source::new(shown(&paths.spec), text.clone()));
-    let mut findings = loaded.findings.clone();
-    if let Some(s) = &loaded.spec {
-        findings.extend(spec::lint(s));
-    }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity() == Severity::Error)
-        .count();
+    let (text, findings, errors) = super::spec::render_checked(&drafted.spec, &header, paths);
     if print {
         printer.text(&text)?;
     } else if errors == 0 {

@@ -6,8 +6,7 @@
 
 use super::draft::{Planned, key_parameters, plan, snake};
 use super::{Description, KeyIn, Operation, SchemeKind};
-use crate::check::{Auth, AuthCheck, Check, Derived, Expect};
-use crate::source::Span;
+use crate::check::{Auth, AuthCheck, Check, Derived};
 use crate::spec::{AuthMethod, Parameter, Spec};
 
 /// Path words that mark an endpoint answering "who am I".
@@ -62,18 +61,12 @@ pub fn derive(desc: &Description, spec: &Spec) -> Derived {
             Some(p) if spec.oauth_for(method).is_none() => partner_keys(p, &mut url),
             _ => Vec::new(),
         };
-        derived.file.checks.push(Check {
-            auth_method: method.map(|m| m.name.clone()),
-            method: "GET".into(),
+        derived.file.checks.push(Check::get(
+            method.map(|m| m.name.clone()),
             url,
             headers,
             auth,
-            expect: Expect {
-                status: vec![200],
-                ..Expect::default()
-            },
-            span: Span::default(),
-        });
+        ));
         derived.origins.push((url_origin, auth_origin));
     }
     derived
