@@ -157,15 +157,39 @@ pub fn step_one(paths: &SourcePaths, print: bool, printer: &mut Printer) -> Resu
     } else {
         printer.text(&explanation)?;
     }
-    let source = Source::new(shown(&paths.spec), text);
-    for finding in &findings {
+    let shown_draft = Draft {
+        text,
+        findings,
+        errors,
+    };
+    report_findings(paths, shown_draft, print, printer, "to fix by hand (above)")
+}
+
+/// A rendered draft and what `lint` found in it.
+pub(super) struct Draft {
+    pub text: String,
+    pub findings: Vec<crate::diagnostic::Finding>,
+    pub errors: usize,
+}
+
+/// Shows a draft's lint findings (only errors with `--print`) and its
+/// verdict: errors are exit 1, with `after` saying what happened.
+pub(super) fn report_findings(
+    paths: &SourcePaths,
+    draft: Draft,
+    print: bool,
+    printer: &mut Printer,
+    after: &str,
+) -> Result<Exit, Error> {
+    let source = Source::new(shown(&paths.spec), draft.text);
+    for finding in &draft.findings {
         if finding.severity() == Severity::Error || !print {
             eprint(finding.render(&source, printer.color()).trim_end());
         }
     }
-    if errors > 0 {
+    if draft.errors > 0 {
         let line = printer.paint(
-            &format!("the draft has {errors} error(s) to fix by hand (above)"),
+            &format!("the draft has {} error(s) {after}", draft.errors),
             Tone::Bad,
         );
         eprint(&line);

@@ -3,11 +3,9 @@
 //! it), and say which JSON pointer each drafted value came from.
 
 use crate::atomic;
-use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
 use crate::openapi::{self, draft::OpenApiDraft};
-use crate::report::{Printer, Tone, eprint};
-use crate::source::Source;
+use crate::report::{Printer, eprint};
 use crate::workspace::SourcePaths;
 
 use super::shown;
@@ -40,21 +38,12 @@ pub fn step_one(
         write(paths, &text)?;
     }
     explain(&drafted, location, print, paths, printer)?;
-    let source = Source::new(shown(&paths.spec), text);
-    for finding in &findings {
-        if finding.severity() == Severity::Error || !print {
-            eprint(finding.render(&source, printer.color()).trim_end());
-        }
-    }
-    if errors > 0 {
-        let line = printer.paint(
-            &format!("the draft has {errors} error(s) (above); nothing was written"),
-            Tone::Bad,
-        );
-        eprint(&line);
-        return Ok(Exit::Negative);
-    }
-    Ok(Exit::Done)
+    let draft = super::spec::Draft {
+        text,
+        findings,
+        errors,
+    };
+    super::spec::report_findings(paths, draft, print, printer, "(above); nothing was written")
 }
 
 fn write(paths: &SourcePaths, text: &str) -> Result<(), Error> {
