@@ -149,7 +149,18 @@ impl ApiDoc {
     /// The base URL the doc states on a line that says "base URL" (or
     /// "API root", `Host:`).
     pub fn stated_base_url(&self) -> Option<Fact<String>> {
-        let says = |t: &str| {
+        self.labelled_base_url()
+            .or_else(|| self.base_url_where(false))
+    }
+
+    /// The base URL under a label ("**Base URL:** …", "## Base URL"), not one
+    /// a sentence mentions in passing ("regional base URLs (`…`) for …").
+    pub fn labelled_base_url(&self) -> Option<Fact<String>> {
+        self.base_url_where(true)
+    }
+
+    fn base_url_where(&self, labelled: bool) -> Option<Fact<String>> {
+        let words = |t: &str| {
             let t = t.to_lowercase();
             t.contains("base url")
                 || t.contains("base_url")
@@ -157,6 +168,18 @@ impl ApiDoc {
                 || t.contains("api root")
                 || t.contains("root url")
                 || t.contains("api endpoint")
+        };
+        let says = |t: &str| {
+            if !labelled {
+                return words(t);
+            }
+            let trimmed = t.trim_start();
+            if trimmed.starts_with('#') {
+                return words(t);
+            }
+            // The words stand in a short label before the first colon.
+            let label = t.split_once(':').map(|(l, _)| l).unwrap_or("");
+            words(label) && !label.contains('`') && label.split_whitespace().count() <= 6
         };
         for (i, l) in self.lines.iter().enumerate() {
             let lower = l.text.to_lowercase();

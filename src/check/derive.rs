@@ -106,7 +106,8 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         let (auth, auth_origin) = if spec.oauth_for(method).is_some() {
             (Auth::OAuth, "auth: the spec's oauth block".to_string())
         } else {
-            match doc.and_then(|d| auth_from_doc(d, &scope, doc_name)) {
+            let from_doc = |lax| doc.and_then(|d| auth_from_doc(d, &scope, doc_name, lax));
+            match from_doc(false).or_else(|| from_doc(true)) {
                 Some(found) => found,
                 None => match auth_from_names(&scope) {
                     Some(found) => found,
@@ -142,10 +143,22 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
                 }
             }
         };
+        // A value the spec requires has no default; one the spec defaults
+        // is written out, so the check reads alone.
+        let required = |k: &str| scope.iter().any(|p| p.name == k && p.required);
         if let Some((k, v)) = default
             && derived.file.default_value(&k).is_none()
+            && !required(&k)
         {
             derived.file.defaults.push((k, v));
+        }
+        if let Some(p) = scope
+            .iter()
+            .find(|p| url.starts_with(&format!("{{{}}}", p.name)))
+            && let Some(v) = spec_default(p)
+            && derived.file.default_value(&p.name).is_none()
+        {
+            derived.file.defaults.push((p.name.clone(), v));
         }
         // The key travels in the URL's path (`/v3/{api_key}/nfts`): the
         // request itself carries the credential.
@@ -169,6 +182,27 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         derived.origins.push((url_origin, auth_origin));
     }
     derived
+}
+
+/// The URL an optional parameter defaults to: its `default`, else the one
+/// its description names ("Defaults to https://api.example.com.").
+fn spec_default(p: &Parameter) -> Option<String> {
+    if p.required {
+        return None;
+    }
+    if let Some(v) = p.default.as_ref().filter(|v| v.contains("://")) {
+        return Some(v.clone());
+    }
+    let d = p.description.as_deref()?;
+    let at = d.to_ascii_lowercase().find("default")?;
+    let rest = &d[at..];
+    let start = rest.find("https://").or_else(|| rest.find("http://"))?;
+    let url: String = rest[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '`' | ')' | ',' | '"' | '\''))
+        .collect();
+    let url = url.trim_end_matches(['.', '/', ';']).to_string();
+    (url.len() > "https://".len() && !url.contains(['{', '<'])).then_some(url)
 }
 
 /// Rewrites a doc template with spec parameter names; `None` when a
@@ -197,9 +231,19 @@ fn only_secret<'a>(scope: &[&'a Parameter]) -> Option<&'a Parameter> {
 /// A credential as the doc sends it, in the spec's names: mapped by name,
 /// else (one placeholder, or a sample value such as `secret_xxx`, where the
 /// spec has one secret) the spec's secret.
-fn map_credential(text: &str, scope: &[&Parameter]) -> Option<String> {
+///
+/// Strict (`lax` false): only what the doc names — a placeholder matching a
+/// parameter, or the parameter's own name inside an encoded form
+/// (`ApiKey <BASE64(id:api_key)>`). Lax: also the scope's one secret.
+fn map_credential(text: &str, scope: &[&Parameter], lax: bool) -> Option<String> {
     if let Some(mapped) = map_template(text, scope).filter(|m| mentions_credential(m, scope)) {
         return Some(mapped);
+    }
+    if let Some(named) = named_inside(text, scope) {
+        return Some(named);
+    }
+    if !lax {
+        return None;
     }
     let secret = only_secret(scope)?;
     let found = template::placeholders(text);
@@ -222,6 +266,52 @@ fn map_credential(text: &str, scope: &[&Parameter]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `ApiKey <BASE64(api_key_id:api_key)>`: the last word of the value names
+/// a secret parameter among its words; it becomes that placeholder.
+fn named_inside(text: &str, scope: &[&Parameter]) -> Option<String> {
+    let (head, last) = text.trim().rsplit_once(' ').unwrap_or(("", text.trim()));
+    if !last.contains(['(', '<', '{']) {
+        return None;
+    }
+    let words: Vec<&str> = last
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let p = scope.iter().find(|p| {
+        (p.secret || p.looks_secret()) && words.iter().any(|w| w.eq_ignore_ascii_case(&p.name))
+    })?;
+    Some(if head.is_empty() {
+        format!("{{{}}}", p.name)
+    } else {
+        format!("{head} {{{}}}", p.name)
+    })
+}
+
+/// A token the provider issues (`{access_token}`, `<ACCESS_TOKEN>`), sent
+/// where the spec holds an OAuth app rather than a token: the connector's
+/// grant gets it, so the check is `oauth`.
+fn issued_token(text: &str, scope: &[&Parameter]) -> bool {
+    let names: Vec<String> = template::placeholders(text)
+        .iter()
+        .map(|(_, n)| apidoc::snake(n))
+        .chain(std::iter::once(apidoc::snake(
+            text.trim().trim_matches(['<', '>', '{', '}', '"']),
+        )))
+        .collect();
+    let issued = names
+        .iter()
+        .any(|n| ["access_token", "oauth_token", "bearer_token", "token"].contains(&n.as_str()));
+    let has = |w: &str| {
+        scope
+            .iter()
+            .any(|p| p.name == w || p.name.ends_with(&format!("_{w}")))
+    };
+    issued
+        && has("client_id")
+        && (has("client_secret") || has("refresh_token"))
+        && apidoc::match_parameter("access_token", scope).is_none()
 }
 
 fn mentions_credential(text: &str, scope: &[&Parameter]) -> bool {
@@ -322,7 +412,14 @@ fn example_account(value: &str, scope: &[&Parameter]) -> String {
         .map_or_else(|| value.to_string(), |p| format!("{{{}}}", p.name))
 }
 
-fn auth_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<(Auth, String)> {
+/// How the doc's requests send credentials, in the spec's names: strict
+/// (what the doc names) or lax (also the scope's one secret for a sample).
+fn auth_from_doc(
+    doc: &ApiDoc,
+    scope: &[&Parameter],
+    doc_name: &str,
+    lax: bool,
+) -> Option<(Auth, String)> {
     let examples = doc.examples();
     for ex in &examples {
         if let Some((user, pass)) = &ex.value.basic {
@@ -358,7 +455,7 @@ fn auth_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<(
     headers.extend(doc.header_lines());
     for h in &headers {
         let (name, value) = &h.value;
-        if let Some(auth) = header_auth(name, value, scope) {
+        if let Some(auth) = header_auth(name, value, scope, lax) {
             return Some((
                 auth,
                 format!("auth: from {doc_name} line {}: {name}: {value}", h.line),
@@ -382,7 +479,7 @@ fn auth_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<(
                         .then(|| {
                             apidoc::match_parameter(k, scope)
                                 .filter(|p| p.secret || p.looks_secret())
-                                .or_else(|| only_secret(scope))
+                                .or_else(|| only_secret(scope).filter(|_| lax))
                                 .map(|p| format!("{{{}}}", p.name))
                         })
                         .flatten()
@@ -414,12 +511,18 @@ fn basic_mentions_credential(auth: &Auth, scope: &[&Parameter]) -> bool {
     }
 }
 
-fn header_auth(name: &str, value: &str, scope: &[&Parameter]) -> Option<Auth> {
+fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Option<Auth> {
     if name.eq_ignore_ascii_case("authorization") {
         let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
         let rest = rest.trim();
         if scheme.eq_ignore_ascii_case("bearer") {
-            return Some(Auth::Bearer(map_credential(rest, scope)?));
+            if let Some(mapped) = map_credential(rest, scope, false) {
+                return Some(Auth::Bearer(mapped));
+            }
+            if issued_token(rest, scope) {
+                return Some(Auth::OAuth);
+            }
+            return Some(Auth::Bearer(map_credential(rest, scope, lax)?));
         }
         if scheme.eq_ignore_ascii_case("basic") {
             let inner = rest
@@ -438,7 +541,7 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter]) -> Option<Auth> {
         }
         return Some(Auth::Header {
             name: "Authorization".into(),
-            value: map_credential(value, scope)?,
+            value: map_credential(value, scope, lax)?,
         });
     }
     if apidoc::plain_header(name) {
@@ -446,7 +549,7 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter]) -> Option<Auth> {
     }
     Some(Auth::Header {
         name: name.to_string(),
-        value: map_credential(value, scope)?,
+        value: map_credential(value, scope, lax)?,
     })
 }
 
@@ -639,8 +742,29 @@ fn host_templates(doc: &ApiDoc, scope: &[&Parameter]) -> Vec<String> {
             return;
         };
         let origin = origin_template(&mapped);
-        if !template::placeholders(&origin).is_empty() && !found.contains(&origin) {
-            found.push(origin);
+        if !template::placeholders(&origin).is_empty() {
+            if !found.contains(&origin) {
+                found.push(origin);
+            }
+            return;
+        }
+        // A fixed host with the account in the path: the path up to the
+        // last placeholder of a required or locating parameter.
+        let path = &mapped[origin.len()..];
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let segments: Vec<&str> = path.split('/').collect();
+        let last = segments.iter().rposition(|seg| {
+            seg.starts_with('{')
+                && seg.ends_with('}')
+                && scope
+                    .iter()
+                    .any(|p| format!("{{{}}}", p.name) == *seg && (p.required || locates(&p.name)))
+        });
+        if let Some(last) = last {
+            let t = format!("{origin}{}", segments[..=last].join("/"));
+            if !found.contains(&t) {
+                found.push(t);
+            }
         }
     };
     for u in doc.urls() {
@@ -650,6 +774,58 @@ fn host_templates(doc: &ApiDoc, scope: &[&Parameter]) -> Vec<String> {
         consider(&ex.value.target);
     }
     found
+}
+
+/// A sample URL under a fixed host whose leading path segments the doc
+/// writes with the spec's placeholders (`https://dev.azure.com/{organization}`):
+/// those segments written as placeholders again.
+fn locate_path(url: &str, templates: &[String]) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut best: Option<Vec<String>> = None;
+    for t in templates {
+        let Some((t_scheme, t_rest)) = t.split_once("://") else {
+            continue;
+        };
+        let Some((t_host, t_path)) = t_rest.split_once('/') else {
+            continue;
+        };
+        if !t_scheme.eq_ignore_ascii_case(scheme) || !t_host.eq_ignore_ascii_case(host) {
+            continue;
+        }
+        let t_segments: Vec<&str> = t_path.split('/').collect();
+        if t_segments.len() > segments.len() {
+            continue;
+        }
+        let mut out: Vec<String> = Vec::new();
+        let mut changed = false;
+        let fits = t_segments.iter().zip(&segments).all(|(t, s)| {
+            if t.starts_with('{') && t.ends_with('}') {
+                changed |= t != s;
+                out.push(t.to_string());
+                !s.is_empty()
+            } else {
+                out.push(s.to_string());
+                t.eq_ignore_ascii_case(s)
+            }
+        });
+        if fits && changed && best.as_ref().is_none_or(|b| out.len() > b.len()) {
+            best = Some(out);
+        }
+    }
+    let mut out = best?;
+    out.extend(segments[out.len()..].iter().map(|s| s.to_string()));
+    let mut located = format!("{scheme}://{host}/{}", out.join("/"));
+    if let Some(q) = query {
+        located.push('?');
+        located.push_str(q);
+    }
+    Some(located)
 }
 
 /// `scheme://host` of a URL, or the leading placeholder of `{base_url}/x`.
@@ -674,11 +850,41 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
     if origin.is_empty() || !template::placeholders(&origin).is_empty() {
         return url.to_string();
     }
+    if let Some(located) = locate_path(url, templates) {
+        return located;
+    }
     let rest = &url[origin.len()..];
     let host = origin.split_once("://").map_or("", |(_, h)| h);
     let labels: Vec<&str> = host.split('.').collect();
+    // `https://{hostname}/api/v2` in the doc: a sample host stands for it whole.
+    let whole_host: Vec<&String> = templates
+        .iter()
+        .filter(|t| {
+            let h = t.split_once("://").map_or("", |(_, h)| h);
+            !h.contains('/')
+                && template::placeholders(h).len() == 1
+                && h.starts_with('{')
+                && h.ends_with('}')
+        })
+        .collect();
+    if let [t] = whole_host.as_slice() {
+        let fixed_elsewhere = templates.iter().any(|o| {
+            let h = o.split_once("://").map_or("", |(_, h)| h);
+            !o.starts_with('{') && h.contains('.') && !h.contains('/') && {
+                let t_labels: Vec<&str> = h.split('.').collect();
+                t_labels.len() == labels.len()
+                    && t_labels
+                        .iter()
+                        .zip(&labels)
+                        .any(|(a, b)| a.eq_ignore_ascii_case(b))
+            }
+        });
+        if !fixed_elsewhere {
+            return format!("{t}{rest}");
+        }
+    }
     for t in templates {
-        if t.starts_with('{') {
+        if t.starts_with('{') || t.split_once("://").is_some_and(|(_, h)| h.contains('/')) {
             continue;
         }
         let t_host = t.split_once("://").map_or("", |(_, h)| h);
@@ -718,11 +924,10 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
         }
         let first = labels.first().copied().unwrap_or("");
         let generic = ["api", "www", "app", "rest", "data"].contains(&first);
-        if labels.len() >= 3
-            && !generic
-            && !only.name.ends_with("host")
-            && !only.name.ends_with("server")
-        {
+        let host_like = only.name.ends_with("host")
+            || only.name.ends_with("hostname")
+            || only.name.ends_with("server");
+        if labels.len() >= 3 && !generic && !host_like {
             let scheme = origin.split_once("://").map_or("https", |(s, _)| s);
             return format!(
                 "{scheme}://{{{}}}.{}{rest}",
@@ -730,7 +935,7 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
                 labels[1..].join(".")
             );
         }
-        if only.name.ends_with("host") || only.name.ends_with("server") || only.name == "host" {
+        if host_like {
             let scheme = origin.split_once("://").map_or("https", |(s, _)| s);
             return format!("{scheme}://{{{}}}{rest}", only.name);
         }
@@ -793,6 +998,16 @@ fn absolute(
             let p = url_parameter.filter(|_| !template::placeholders(&origin).is_empty())?;
             map_template(&format!("{{{}}}{}", p.name, &joined[origin.len()..]), scope)?
         }
+    };
+    // `https://{instance_url}.energy.azure.com/…`: a whole URL parameter
+    // in the host stands for the origin.
+    let origin = origin_template(&mapped);
+    let url_valued = |n: &str| n.ends_with("_url") || n == "url" || n == "endpoint";
+    let mapped = match template::placeholders(&origin).as_slice() {
+        [(_, n)] if !mapped.starts_with('{') && url_valued(n) => {
+            format!("{{{n}}}{}", &mapped[origin.len()..])
+        }
+        _ => mapped,
     };
     if let Some(p) = base_param
         && let Some(base) = base

@@ -362,7 +362,7 @@ impl Request<'_> {
         let Some(block) = self.spec.oauth_for(owner) else {
             return Err(Box::new(Outcome::new(
                 Verdict::BadCheck,
-                "the check uses `oauth`, and the spec has no oauth block for this method",
+                "the check uses `oauth`, and the spec has no oauth block for this method: add `oauth:` (flow and token_url, as the API doc gives them) to the spec's connection, or change the check's `auth`",
             )));
         };
         let scope = self.spec.parameters_for(owner);

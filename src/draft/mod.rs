@@ -222,10 +222,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
 
     // 4. How the requests use credentials, mapped onto what is listed.
     let mut used = usage::find(&chosen);
-    usage::base_url(&chosen, &mut used);
-    if !used.iter().any(|u| u.locates || u.name == "base_url") {
-        usage::base_url_of(doc, &mut used);
-    }
+    usage::base_url(&chosen, doc, &mut used);
     for u in used {
         let issued = (recognised.is_some() || service_account) && ISSUED.contains(&u.name.as_str());
         if issued || u.name == "refresh_token" && recognised.is_some() {

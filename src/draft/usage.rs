@@ -40,18 +40,35 @@ const QUERY_KEYS: &[&str] = &[
     "subscription_key",
 ];
 
-/// Doc placeholder name → parameter name: snake_case, without `your_`.
+/// Doc placeholder name → parameter name: snake_case, without `your_`; a
+/// bare `key` is the API key it stands for.
 pub fn param_name(placeholder: &str) -> String {
     let n = apidoc::snake(placeholder);
-    n.strip_prefix("your_")
+    let n = n
+        .strip_prefix("your_")
         .or_else(|| n.strip_prefix("my_"))
         .or_else(|| n.strip_prefix("the_"))
         .unwrap_or(&n)
-        .trim_end_matches("_here")
-        .to_string()
+        .trim_end_matches("_here");
+    if n == "key" {
+        "api_key".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// A placeholder naming an encoded form of another value
+/// (`<BASE64_ENCODED_PAT>`, `{base64(user:pass)}`): the person types the
+/// value, the connector encodes it.
+fn encoded_form(name: &str) -> bool {
+    name.split('_')
+        .any(|w| w.starts_with("base64") || w == "encoded" || w == "b64")
 }
 
 fn push(found: &mut Vec<Used>, used: Used) {
+    if encoded_form(&used.name) {
+        return;
+    }
     match found.iter_mut().find(|f| f.name == used.name) {
         Some(f) => f.secret |= used.secret,
         None => found.push(used),
@@ -159,6 +176,7 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
             if let Some((u, p)) = inner.and_then(|i| i.split_once(':')) {
                 user(&mut found, u, h.line, "the Basic username");
                 credentials(&mut found, p, h.line, "the Basic password");
+                named_basic(&mut found, u, p, h.line);
                 continue;
             }
         }
@@ -182,7 +200,47 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
             push(&mut found, u);
         }
     }
+    // A Basic pair the doc names wins over the generic names of sample values.
+    if found.iter().any(|u| u.why == "the Basic password") {
+        found.retain(|u| u.why != SAMPLE_BASIC || u.name == "username");
+    }
     found
+}
+
+/// Why `curl -u` with sample values gives parameters.
+const SAMPLE_BASIC: &str = "`curl -u` with sample values";
+
+/// `Basic base64(username:application_password)`: the pair written as the
+/// parameters' own names.
+fn named_basic(found: &mut Vec<Used>, user: &str, password: &str, line: usize) {
+    let plain = |t: &str| {
+        !t.is_empty()
+            && t.len() <= 40
+            && t.starts_with(|c: char| c.is_ascii_lowercase())
+            && t.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    if !plain(user) || !plain(password) {
+        return;
+    }
+    for (name, secret, why) in [
+        (user, false, "the Basic username"),
+        (password, true, "the Basic password"),
+    ] {
+        push(
+            found,
+            Used {
+                name: name.to_string(),
+                secret,
+                locates: false,
+                line,
+                why: why.into(),
+                description: None,
+                default: None,
+                required: true,
+            },
+        );
+    }
 }
 
 /// A header carrying a sample credential (`Authorization: Klaviyo-API-Key
@@ -230,7 +288,7 @@ fn sample_header(found: &mut Vec<Used>, name: &str, value: &str, line: usize) {
 /// sample values. A one-letter password is the dummy some APIs ask for
 /// with a key as the user; otherwise a user and a password.
 fn sample_basic(found: &mut Vec<Used>, password: &str, line: usize) {
-    let why = "`curl -u` with sample values";
+    let why = SAMPLE_BASIC;
     let mut add = |name: &str, secret: bool| {
         push(
             found,
@@ -307,20 +365,30 @@ pub fn hosts(url: &str, line: usize, found: &mut Vec<Used>) {
 }
 
 /// The base URL the doc states: its host placeholders, or (a fixed URL) an
-/// optional `base_url` defaulting to it.
-pub fn base_url(lines: &[&DocLine], found: &mut Vec<Used>) {
-    let doc = ApiDoc {
+/// optional `base_url` defaulting to it. A labelled base URL in the auth
+/// section comes first, then one labelled anywhere (unless the section's
+/// requests already say where the API is), then one mentioned in passing.
+pub fn base_url(lines: &[&DocLine], doc: &ApiDoc, found: &mut Vec<Used>) {
+    let part = ApiDoc {
         title: None,
         lines: lines.iter().map(|l| (*l).clone()).collect(),
     };
-    base_url_of(&doc, found);
+    let located = found.iter().any(|u| u.locates || u.name == "base_url");
+    let whole = |f: fn(&ApiDoc) -> Option<apidoc::Fact<String>>| {
+        if located { None } else { f(doc) }
+    };
+    let base = part
+        .labelled_base_url()
+        .or_else(|| whole(ApiDoc::labelled_base_url))
+        .or_else(|| part.stated_base_url())
+        .or_else(|| whole(ApiDoc::stated_base_url));
+    if let Some(base) = base {
+        use_base_url(base, found);
+    }
 }
 
-/// [`base_url`] over a whole doc, without copying its lines.
-pub fn base_url_of(doc: &ApiDoc, found: &mut Vec<Used>) {
-    let Some(base) = doc.stated_base_url() else {
-        return;
-    };
+/// Adds what a stated base URL needs.
+fn use_base_url(base: apidoc::Fact<String>, found: &mut Vec<Used>) {
     if template::placeholders(&base.value).is_empty() {
         let fixed = base.value.trim_end_matches('/').to_string();
         let description = format!(
@@ -356,6 +424,15 @@ pub fn base_url_of(doc: &ApiDoc, found: &mut Vec<Used>) {
         // `https://api.example.com/shards/{shard}/`: a placeholder anywhere in
         // the base URL is a value every request needs.
         for (_, p) in template::placeholders(&base.value) {
+            // `https://<host>/api/v1/<endpoint>/...`: where each request goes.
+            let name = param_name(p);
+            if [
+                "endpoint", "path", "resource", "object", "entity", "table", "id",
+            ]
+            .contains(&name.as_str())
+            {
+                continue;
+            }
             push(
                 found,
                 Used {
