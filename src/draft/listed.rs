@@ -186,7 +186,108 @@ pub fn find(lines: &[&DocLine]) -> Lists {
     tables(lines, &mut lists);
     bullets(lines, &mut lists);
     sentences(lines, &mut lists);
+    config_objects(lines, &mut lists);
     lists
+}
+
+/// A JSON object of the connection's values under words about the
+/// connection ("`dev_config.json` / connection parameters should hold:"):
+/// its keys are the parameters.
+fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
+    let fence = |l: &DocLine| {
+        let t = l.text.trim_start();
+        t.starts_with("```") || t.starts_with("~~~")
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].code {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < lines.len() && lines[i].code && !fence(lines[i]) {
+            i += 1;
+        }
+        if i < lines.len() && fence(lines[i]) {
+            i += 1;
+        }
+        let block: Vec<&DocLine> = lines[start..i]
+            .iter()
+            .copied()
+            .filter(|l| !fence(l))
+            .collect();
+        let text: String = block
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if !text.trim_start().starts_with('{') {
+            continue;
+        }
+        let context = format!("{} {}", headings(lines[start]), before(lines, start));
+        let c = lower(&context);
+        let cued = [
+            "dev_config",
+            "config.json",
+            "connection parameter",
+            "connection params",
+            "connection option",
+            "connection setting",
+            "connection config",
+            "connector config",
+            "connection should",
+            "connection values",
+        ]
+        .iter()
+        .any(|w| c.contains(w));
+        if !cued || about_something_else(&context) {
+            continue;
+        }
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text)
+        else {
+            continue;
+        };
+        // A service account's key file is one value, not the connection's keys.
+        if map.contains_key("private_key_id") || map.contains_key("token_uri") {
+            continue;
+        }
+        let mut found: Vec<Listed> = map
+            .iter()
+            .filter_map(|(key, value)| {
+                let name = identifier(key)?;
+                let ticked = format!("\"{key}\"");
+                let line = block
+                    .iter()
+                    .find(|l| l.text.contains(&ticked))
+                    .map_or(lines[start].number, |l| l.number);
+                Some(Listed {
+                    name,
+                    // A flag or a number is a setting; a text is a value to type.
+                    required: (!value.is_string()).then_some(false),
+                    secret: None,
+                    kind: match value {
+                        serde_json::Value::Bool(_) => ParamType::Boolean,
+                        serde_json::Value::Number(_) => ParamType::Integer,
+                        _ => ParamType::String,
+                    },
+                    default: None,
+                    description: None,
+                    method: None,
+                    line,
+                    why: "a key of the doc's example connection config",
+                })
+            })
+            .collect();
+        found.sort_by_key(|l| l.line);
+        for l in found {
+            if !lists.params.iter().any(|p| p.name == l.name)
+                && !SELECTOR_NAMES.contains(&l.name.as_str())
+            {
+                lists.params.push(l);
+            }
+        }
+    }
 }
 
 /// The cells of a table row.
@@ -277,7 +378,13 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
     ]) else {
         return;
     };
-    let required_col = col(&["required", "mandatory", "req"]);
+    let required_col = col(&["required", "mandatory", "req"]).filter(|c| *c != name_col);
+    // "| Method | Required keys | Optional |": names in both columns.
+    let optional_col = header
+        .iter()
+        .position(|h| h.trim() == "optional" || h.starts_with("optional "))
+        .filter(|c| *c != name_col);
+    let names_required = header[name_col].contains("required");
     let secret_col = col(&["secret", "sensitive"]);
     let type_col = col(&["type"]).filter(|c| *c != name_col);
     let default_col = col(&["default"]);
@@ -289,21 +396,35 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
         "example",
         "purpose",
     ]);
-    let method_col = col(&[
-        "method",
-        "auth type",
-        "auth_type",
-        "applies",
-        "used by",
-        "used for",
-    ])
-    .filter(|c| *c != name_col);
-    let names: Vec<Option<String>> = rows
+    // A column of selector values (`auth_type`: `bearer`, `basic`) names
+    // the methods the way the connector does.
+    let selector_col = header
+        .iter()
+        .position(|h| SELECTOR_NAMES.contains(&h.trim()))
+        .filter(|c| *c != name_col);
+    let method_col = selector_col.or_else(|| {
+        col(&[
+            "method",
+            "auth type",
+            "auth_type",
+            "applies",
+            "used by",
+            "used for",
+        ])
+        .filter(|c| *c != name_col)
+    });
+    let mut previous: Vec<String> = Vec::new();
+    let names: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            cells(&r.text)
-                .get(name_col)
-                .and_then(|c| first_identifier(c))
+            let cell = cells(&r.text).get(name_col).cloned().unwrap_or_default();
+            let mut found = identifiers_of(&cell);
+            // "Same plus `oauth2_refresh_token`".
+            if lower(&cell).trim_start().starts_with("same") {
+                found = previous.iter().cloned().chain(found).collect();
+            }
+            previous = found.clone();
+            found
         })
         .collect();
     if names
@@ -313,70 +434,168 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
     {
         return;
     }
-    let strong_columns = required_col.is_some() || secret_col.is_some();
+    if let Some(sc) = selector_col {
+        let values: Vec<String> = rows
+            .iter()
+            .flat_map(|r| backticked(cells(&r.text).get(sc).map_or("", |c| c.as_str())))
+            .collect();
+        if !values.is_empty() {
+            lists.selectors.push(Selector {
+                name: header[sc].trim().to_string(),
+                values,
+                line: rows.first().map_or(0, |r| r.number),
+            });
+        }
+    }
+    let mut seen_methods: Vec<String> = Vec::new();
+    let strong_columns =
+        required_col.is_some() || secret_col.is_some() || names_required || optional_col.is_some();
     let connection = about_connection(context) && !about_something_else(context);
     let in_auth = rows.first().is_some_and(|r| in_auth_section(r));
     if !(connection || (strong_columns && in_auth && !about_something_else(context))) {
         return;
     }
-    for (row, name) in rows.iter().zip(names) {
-        let Some(name) = name else { continue };
+    let database = names.iter().flatten().any(|n| n == "host")
+        && names
+            .iter()
+            .flatten()
+            .any(|n| n == "database" || n == "port");
+    for (row, row_names) in rows.iter().zip(names) {
         let c = cells(&row.text);
         let get = |i: Option<usize>| i.and_then(|i| c.get(i)).map(|s| s.as_str()).unwrap_or("");
-        let description = get(description_col);
-        if selector(&name, description) {
-            lists.selectors.push(Selector {
-                values: backticked(description)
-                    .into_iter()
-                    .chain(backticked(get(default_col)))
-                    .collect(),
-                name,
-                line: row.number,
-            });
-            continue;
+        let row_method = method_col
+            .map(|m| get(Some(m)).replace(['`', '*'], "").trim().to_string())
+            .filter(|m| !m.is_empty());
+        // A later row of a method already seen (a variant): its extra names
+        // are optional.
+        let variant = row_method
+            .as_ref()
+            .is_some_and(|m| seen_methods.contains(m));
+        if let Some(m) = &row_method {
+            seen_methods.push(m.clone());
         }
-        let required_text = lower(get(required_col));
-        let condition = required_text
-            .split_once('=')
-            .map(|(_, v)| v.trim().trim_matches(['`', ')', ' ']).to_string())
-            .filter(|v| !v.is_empty());
-        let method = condition.or_else(|| {
-            method_col
-                .map(|m| get(Some(m)).replace(['`', '*'], "").trim().to_string())
-                .filter(|m| {
-                    !m.is_empty()
-                        && m != "—"
-                        && m != "-"
-                        && !m.eq_ignore_ascii_case("all")
-                        && !m.eq_ignore_ascii_case("both")
-                })
-        });
-        let required = if required_col.is_some() {
-            Some(
-                yes(&required_text)
-                    && !required_text.contains("when")
-                    && !required_text.contains("if "),
-            )
-        } else {
-            None
-        };
-        let secret = secret_col.map(|s| yes(&lower(get(Some(s)))));
-        let kind = ParamType::parse(&lower(get(type_col)).replace('`', "")).unwrap_or_default();
-        let default = default_col
-            .map(|d| get(Some(d)).trim_matches('`').to_string())
-            .filter(|d| !d.is_empty() && !matches!(d.as_str(), "—" | "-" | "–" | "none" | "n/a"));
-        lists.params.push(Listed {
-            name,
-            required,
-            secret,
-            kind,
-            default,
-            description: clean_cell(description),
-            method,
-            line: row.number,
-            why: "a row of the doc's parameters table",
-        });
+        let extra: Vec<(String, bool)> = optional_col
+            .map(|o| identifiers_of(get(Some(o))))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| (n, true))
+            .collect();
+        let several = row_names.len() > 1 || !extra.is_empty();
+        let all: Vec<(String, bool)> = row_names
+            .into_iter()
+            .map(|n| (n, false))
+            .chain(extra)
+            .collect();
+        for (name, optional) in all {
+            if lists
+                .params
+                .iter()
+                .any(|p| p.name == name && p.line == row.number)
+            {
+                continue;
+            }
+            if database && not_a_connection_value(&name) {
+                continue;
+            }
+            let description = if several { "" } else { get(description_col) };
+            if selector(&name, description) {
+                lists.selectors.push(Selector {
+                    values: backticked(description)
+                        .into_iter()
+                        .chain(backticked(get(default_col)))
+                        .collect(),
+                    name,
+                    line: row.number,
+                });
+                continue;
+            }
+            let required_text = lower(get(required_col));
+            let condition = required_text
+                .split_once('=')
+                .map(|(_, v)| v.trim().trim_matches(['`', ')', ' ']).to_string())
+                .filter(|v| !v.is_empty());
+            let method = condition.or_else(|| {
+                method_col
+                    .map(|m| get(Some(m)).replace(['`', '*'], "").trim().to_string())
+                    .filter(|m| {
+                        !m.is_empty()
+                            && m != "—"
+                            && m != "-"
+                            && !m.eq_ignore_ascii_case("all")
+                            && !m.eq_ignore_ascii_case("both")
+                    })
+            });
+            let value = lower(get(description_col));
+            let required = if optional || (variant && several) {
+                Some(false)
+            } else if required_col.is_some() {
+                Some(
+                    yes(&required_text)
+                        && !required_text.contains("when")
+                        && !required_text.contains("if "),
+                )
+            } else if names_required {
+                Some(true)
+            } else if value.starts_with("optional") || value.contains("(default") {
+                Some(false)
+            } else {
+                None
+            };
+            let secret = secret_col.map(|s| yes(&lower(get(Some(s)))));
+            let kind = ParamType::parse(&lower(get(type_col)).replace('`', "")).unwrap_or_default();
+            let default = default_col
+                .map(|d| get(Some(d)).trim_matches('`').to_string())
+                .filter(|d| {
+                    !d.is_empty() && !matches!(d.as_str(), "—" | "-" | "–" | "none" | "n/a")
+                });
+            lists.params.push(Listed {
+                name,
+                required,
+                secret,
+                kind,
+                default,
+                description: clean_cell(description),
+                method,
+                line: row.number,
+                why: "a row of the doc's parameters table",
+            });
+        }
     }
+}
+
+/// The names of a table cell: every backticked one
+/// (`` `username`, `password` ``), or plain words ("User / Password").
+fn identifiers_of(cell: &str) -> Vec<String> {
+    let ticked = backticked(cell);
+    // Only names and joining words between them: "`a`, `b`", "Same plus `c`".
+    let between: String = cell.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    let only_joins = between
+        .split(|c: char| c.is_whitespace() || ",;/&+".contains(c))
+        .filter(|w| !w.is_empty())
+        .all(|w| ["and", "or", "same", "plus", "also"].contains(&w.to_lowercase().as_str()));
+    if ticked.len() > 1 && only_joins {
+        return ticked;
+    }
+    let plain = cell.replace("**", "");
+    if !plain.contains('`') && plain.contains(" / ") {
+        let parts: Vec<String> = plain
+            .split(" / ")
+            .filter_map(|p| first_identifier(p.trim()))
+            .collect();
+        if parts.len() > 1 {
+            return parts;
+        }
+    }
+    first_identifier(cell).into_iter().collect()
+}
+
+/// Rows of a database's connection table that describe, not hold, a value:
+/// the driver library, the assembled connection string.
+fn not_a_connection_value(name: &str) -> bool {
+    matches!(
+        name,
+        "driver" | "library" | "protocol" | "connection_string" | "dsn" | "url" | "uri"
+    ) || name.starts_with("connection")
 }
 
 /// A yes in a table cell.
@@ -589,10 +808,31 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         {
             continue;
         }
+        // "Optional `use_sandbox` is for table options": not the connection's.
+        if [
+            "table option",
+            "table-level",
+            "per-table",
+            "table_options",
+            "table configuration",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+        {
+            continue;
+        }
         for (cue, required) in [
             ("required connection parameters", Some(true)),
             ("optional connection parameters", Some(false)),
             ("connection parameters:", None),
+            ("connection params:", None),
+            ("connection parameters are", None),
+            ("connection settings:", None),
+            ("connector parameters:", None),
+            ("connector params:", None),
+            ("config parameters:", None),
+            ("config params:", None),
+            ("configuration parameters:", None),
             ("connector needs", Some(true)),
             ("connector requires", Some(true)),
             ("required parameters:", Some(true)),
@@ -629,6 +869,11 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
                 {
                     continue;
                 }
+                let required = if marked_optional(sentence, &name) {
+                    Some(false)
+                } else {
+                    required
+                };
                 lists.params.push(Listed {
                     name,
                     required,
@@ -644,6 +889,27 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             break;
         }
     }
+}
+
+/// "optional `use_sandbox`", "`client_secret` (optional for native apps)":
+/// the sentence marks this one name optional.
+fn marked_optional(sentence: &str, name: &str) -> bool {
+    let ticked = format!("`{name}`");
+    let Some(at) = sentence.find(&ticked) else {
+        return false;
+    };
+    let before = sentence[..at].trim_end().to_lowercase();
+    let after = sentence[at + ticked.len()..].trim_start().to_lowercase();
+    before.ends_with("optional")
+        || before.ends_with("optionally")
+        || before.ends_with("an optional")
+        || after.starts_with("(optional")
+        || after.starts_with("(opt")
+        || (after.starts_with('(')
+            && after
+                .split(')')
+                .next()
+                .is_some_and(|p| p.contains("optional")))
 }
 
 /// The sentence of `text` that holds byte offset `at`: up to ". " or the end.
@@ -738,6 +1004,76 @@ mod tests {
         assert_eq!(l.selectors[0].values, ["api_token", "global_api_key"]);
         assert_eq!(l.params[0].method.as_deref(), Some("api_token"));
         assert_eq!(l.params[0].required, Some(false));
+    }
+
+    #[test]
+    fn a_method_table_lists_several_names_per_cell() {
+        let l = lists(
+            "## Authentication\n\nThe connector picks its method from `auth_type`.\n\n| Method | `auth_type` | Required option keys | Optional |\n| --- | --- | --- | --- |\n| Bearer | `bearer` | `token` | — |\n| Basic | `basic` | `username`, `password` | — |\n| Key in a header | `api_key` | `api_key` | `api_key_header` (default `x-api-key`) |\n| Client credentials | `oauth2` | `token_url`, `client_id`, `client_secret` | `scope` |\n| Refresh | `oauth2` | Same plus `refresh_token` | `scope` |\n",
+        );
+        let n = names(&l);
+        assert!(n.contains(&("password".into(), Some(true))), "{n:?}");
+        assert!(n.contains(&("api_key_header".into(), Some(false))), "{n:?}");
+        assert!(n.contains(&("refresh_token".into(), Some(false))), "{n:?}");
+        let method = |name: &str| {
+            l.params
+                .iter()
+                .find(|p| p.name == name)
+                .and_then(|p| p.method.clone())
+        };
+        assert_eq!(method("username").as_deref(), Some("basic"));
+        assert_eq!(l.selectors[0].name, "auth_type");
+        // A description naming sample values is not a list of names.
+        let l = lists(
+            "### Connection parameters\n\n| Method | Parameter |\n|---|---|\n| both | `instance` — the label before `.desk.example` (`acme`, `dev42`) |\n",
+        );
+        assert_eq!(names(&l), [("instance".into(), None)]);
+    }
+
+    #[test]
+    fn a_database_table_splits_pairs_and_skips_the_driver() {
+        let l = lists(
+            "## Connection\n\n| Parameter | Value / Description |\n|---|---|\n| Driver | `pg8000` (`pip install pg8000`) |\n| Host | the server |\n| Port | 6432 (default for the wire protocol) |\n| Database | the catalog name |\n| User / Password | an account with read rights |\n| SSL | Optional (`sslmode=require`) |\n",
+        );
+        assert_eq!(
+            names(&l),
+            [
+                ("host".into(), None),
+                ("port".into(), Some(false)),
+                ("database".into(), None),
+                ("user".into(), None),
+                ("password".into(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_example_connection_config_lists_its_keys() {
+        let l = lists(
+            "Alternatives are not used.\n\nThe connection parameters should hold:\n\n```json\n{\n  \"site_url\": \"https://blog.example.org\",\n  \"username\": \"reader\",\n  \"app_password\": \"abcd efgh\",\n  \"use_cache\": false\n}\n```\n\nA token answer:\n\n```json\n{\"access_token\": \"x\", \"expires_in\": 3600}\n```\n",
+        );
+        assert_eq!(
+            names(&l),
+            [
+                ("site_url".into(), None),
+                ("username".into(), None),
+                ("app_password".into(), None),
+                ("use_cache".into(), Some(false)),
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_mark_single_names_optional_and_skip_table_options() {
+        let l = lists(
+            "- Connector connection params: `service_user_id`, `service_user_token`, optional `use_sandbox` (bool).\n\nThe connector stores `client_id`, `client_secret` (optional for public clients), and `refresh_token`.\n\n**Connector requires** `region_code` in table options.\n",
+        );
+        let n = names(&l);
+        assert!(n.contains(&("service_user_token".into(), None)), "{n:?}");
+        assert!(n.contains(&("use_sandbox".into(), Some(false))), "{n:?}");
+        assert!(n.contains(&("client_secret".into(), Some(false))), "{n:?}");
+        assert!(n.contains(&("refresh_token".into(), Some(true))), "{n:?}");
+        assert!(!n.iter().any(|(x, _)| x == "region_code"), "{n:?}");
     }
 
     #[test]

@@ -77,3 +77,99 @@ fn derived_checks_match_their_snapshots_and_lint_clean() {
         }
     }
 }
+
+/// The check derived from an inline spec and doc, written the way real
+/// docs write these constructs.
+fn first_check(spec: &str, doc: &str) -> (check::Check, check::Derived) {
+    let spec = connector_auth::spec::load_str(Source::new("connector_spec.yaml", spec.to_string()))
+        .spec
+        .expect("spec loads");
+    let derived = check::derive(&spec, Some(&ApiDoc::parse(doc)), "api_doc.md");
+    let first = derived.file.checks.first().cloned().expect("a check");
+    (first, derived)
+}
+
+#[test]
+fn a_provider_issued_token_under_an_oauth_app_is_an_oauth_check() {
+    let (c, derived) = first_check(
+        "connection:\n  parameters:\n    - {name: client_id, type: string, required: true}\n    - {name: client_secret, type: string, required: true, secret: true}\n",
+        "## Auth\n\nThe connector swaps its client id and secret for a token, then sends\n\n```\nAuthorization: Bearer {access_token}\n```\n\n## Reading\n\n`GET https://api.payroll.example/api/v1/organisations`\n",
+    );
+    assert!(derived.todos.is_empty(), "{:?}", derived.todos);
+    assert_eq!(
+        c.auth,
+        check::Auth::OAuth,
+        "never a Bearer of the client secret"
+    );
+}
+
+#[test]
+fn a_secret_named_inside_an_encoded_credential_is_that_parameter() {
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: endpoint, type: string, required: true}\n    - {name: api_key, type: string, required: true, secret: true}\n",
+        "- API key header: `Authorization: ApiKey <BASE64(api_key_id:api_key)>`\n- Bearer: `Authorization: Bearer <access_token>` (token service)\n\n```bash\ncurl -X GET \"https://<host>:9200/_cat/indices?format=json\"\n```\n",
+    );
+    assert_eq!(
+        c.auth,
+        check::Auth::Header {
+            name: "Authorization".into(),
+            value: "ApiKey {api_key}".into()
+        }
+    );
+    assert_eq!(c.url, "{endpoint}/_cat/indices?format=json");
+}
+
+#[test]
+fn what_the_doc_names_wins_over_a_lone_secret_guess() {
+    // The key method's check takes the named `key=` query, not the Bearer
+    // header of the other method the doc shows first.
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: api_key, type: string, required: true, secret: true}\n",
+        "* OAuth: header `Authorization: Bearer {access_token}` for private data\n* Key: `?key=YOUR_API_KEY` on public reads\n\nExample: `GET https://www.example-video.com/data/v3/channels?part=id&key=YOUR_API_KEY`\n",
+    );
+    assert_eq!(
+        c.auth,
+        check::Auth::Query {
+            name: "key".into(),
+            value: "{api_key}".into()
+        }
+    );
+}
+
+#[test]
+fn sample_path_segments_and_hosts_become_the_placeholders_the_doc_shows() {
+    // Account in the path under a fixed host.
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: organization, type: string, required: true}\n    - {name: pat, type: string, required: true, secret: true}\n",
+        "**Base URL**: `https://dev.tracker.example/{organization}`\n\n```bash\ncurl -u :{PAT} \"https://dev.tracker.example/contoso/_apis/projects?api-version=7.1\"\n```\n",
+    );
+    assert_eq!(
+        c.url,
+        "https://dev.tracker.example/{organization}/_apis/projects?api-version=7.1"
+    );
+    // The whole host is the parameter: a sample host stands for all of it.
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: hostname, type: string, required: true}\n    - {name: token, type: string, required: true, secret: true}\n",
+        "- Base URL: `https://{hostname}/api/v2`\n\n```bash\ncurl -H \"Authorization: Bearer <TOKEN>\" \"https://yourcompany.foundry.example.com/api/v2/ontologies\"\n```\n",
+    );
+    assert_eq!(c.url, "https://{hostname}/api/v2/ontologies");
+    // A URL parameter written in the host stands for the origin.
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: instance_url, type: string, required: true}\n    - {name: token, type: string, required: true, secret: true}\n",
+        "Header `Authorization: Bearer <token>`.\n\n```\nGET https://<instance>.energy.example.com/api/schema/v1/schema?limit=1\n```\n",
+    );
+    assert_eq!(c.url, "{instance_url}/api/schema/v1/schema?limit=1");
+}
+
+#[test]
+fn an_optional_base_url_takes_the_default_its_description_names() {
+    let (c, derived) = first_check(
+        "connection:\n  parameters:\n    - {name: username, type: string, required: true}\n    - {name: password, type: string, required: true, secret: true}\n    - {name: base_url, type: string, required: false, description: Platform base URL. Defaults to https://scanapi.example.com.}\n",
+        "Basic auth with `username` and `password`.\n\n`GET /api/2.0/fo/asset/host/?action=list`\n",
+    );
+    assert_eq!(c.url, "{base_url}/api/2.0/fo/asset/host/?action=list");
+    assert_eq!(
+        derived.file.default_value("base_url"),
+        Some("https://scanapi.example.com")
+    );
+}
