@@ -674,6 +674,12 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
         };
         let _ = i;
         let item = item.trim();
+        // "- Per-table options:" introduces the bullets nested under it.
+        if item.ends_with(':') && !item.starts_with('`') {
+            intro = item.to_string();
+            intro_line = line.number;
+            continue;
+        }
         // The name: `name`, **name**, **`name`**.
         let unbold = item.trim_start_matches("**");
         let ticked = unbold.starts_with('`');
@@ -716,7 +722,8 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
         let auth_bullet = ticked
             && in_auth_section(line)
             && rest.starts_with(['—', ':', '–'])
-            && !not_a_value(rest);
+            && !not_a_value(rest)
+            && !about_something_else(&intro);
         if !(marks_in_paren || intro_lists || auth_bullet) {
             continue;
         }

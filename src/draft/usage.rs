@@ -65,9 +65,23 @@ fn encoded_form(name: &str) -> bool {
         .any(|w| w.starts_with("base64") || w == "encoded" || w == "b64")
 }
 
-fn push(found: &mut Vec<Used>, used: Used) {
+fn push(found: &mut Vec<Used>, mut used: Used) {
     if encoded_form(&used.name) {
-        return;
+        // `<BASE64(api_key_id:api_key)>`: the credential named inside.
+        let inner = used
+            .name
+            .split_once('(')
+            .map(|(_, r)| r)
+            .and_then(|r| {
+                r.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty() && credential_like(w))
+                    .last()
+            })
+            .map(str::to_string);
+        match inner {
+            Some(name) => used.name = name,
+            None => return,
+        }
     }
     match found.iter_mut().find(|f| f.name == used.name) {
         Some(f) => f.secret |= used.secret,
@@ -88,6 +102,33 @@ fn header_credentials(
     why: &str,
     header: Option<&str>,
 ) {
+    // `ApiKey <BASE64(api_key_id:api_key)>`: the credential the encoded
+    // form is made of.
+    if template::placeholders(text).is_empty()
+        && let Some((_, inner)) = text.split_once('(')
+        && text.contains(['<', '{'])
+    {
+        let name = inner
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty() && w.contains('_') && credential_like(w))
+            .last();
+        if let Some(name) = name {
+            push(
+                found,
+                Used {
+                    name: name.to_ascii_lowercase(),
+                    secret: true,
+                    locates: false,
+                    line,
+                    why: why.into(),
+                    description: None,
+                    default: None,
+                    required: true,
+                },
+            );
+        }
+        return;
+    }
     for (_, p) in template::placeholders(text) {
         let mut name = param_name(p);
         if let Some(h) = header.filter(|h| !h.eq_ignore_ascii_case("authorization")) {
