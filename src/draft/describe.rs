@@ -49,8 +49,35 @@ pub fn title(doc: &ApiDoc, source: &str) -> String {
 
 /// A method heading as a snake_case name.
 pub fn method_name(heading: &str) -> String {
-    let cleaned: String = heading
-        .to_lowercase()
+    // "Preferred Method: Personal API Key", "Alternative: OAuth 2.0
+    // (Authorization Code Flow)": the scheme, without its standing or aside.
+    let lowered = heading.to_lowercase();
+    let scheme = match lowered.split_once(':') {
+        Some((head, tail))
+            if !tail.trim().is_empty()
+                && [
+                    "preferred",
+                    "chosen",
+                    "alternative",
+                    "fallback",
+                    "method",
+                    "option",
+                    "primary",
+                    "secondary",
+                    "recommended",
+                ]
+                .iter()
+                .any(|w| head.contains(w)) =>
+        {
+            tail
+        }
+        _ => lowered.as_str(),
+    };
+    let scheme = match scheme.split_once('(') {
+        Some((before, _)) if !before.trim().is_empty() => before,
+        _ => scheme,
+    };
+    let cleaned: String = scheme
         .replace("2.0", "")
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
@@ -172,6 +199,14 @@ mod tests {
     #[test]
     fn method_names_are_snake_case() {
         assert_eq!(method_name("OAuth 2.0"), "oauth");
+        assert_eq!(
+            method_name("Preferred Method: Personal API Key"),
+            "personal_api_key"
+        );
+        assert_eq!(
+            method_name("Alternative: OAuth 2.0 (Authorization Code Flow)"),
+            "oauth"
+        );
         assert_eq!(
             method_name("Username and password"),
             "username_and_password"

@@ -318,7 +318,11 @@ fn several_methods(view: &region::View, lists: &listed::Lists) -> bool {
     let unranked = kept.len() >= 2
         && kept
             .iter()
-            .all(|m| m.standing == region::Standing::Supported);
+            .all(|m| m.standing == region::Standing::Supported)
+        || kept.len() >= 2
+            && kept
+                .iter()
+                .any(|m| m.standing == region::Standing::Alternative);
     selector || tied.len() >= 2 || unranked
 }
 
@@ -564,6 +568,19 @@ mod tests {
 
     fn drafted(text: &str) -> Spec {
         draft(&ApiDoc::parse(text), "x").expect("draft").spec
+    }
+
+    #[test]
+    fn an_alternative_the_connector_stores_values_for_is_a_second_method() {
+        let text = "# Tracker API\n\n## Authentication\n\nTwo ways in; keys suit pipelines.\n\n### Preferred: Personal API key\n\nSend it raw: `Authorization: <YOUR_API_KEY>`.\n\n### Alternative: OAuth 2.0 (authorization code)\n\nFor acting on behalf of users. The connector stores `client_id`, `client_secret`, and `refresh_token`, and refreshes at run time.\n\n- Authorize: `https://tracker.example/oauth/authorize`\n- Token endpoint: `POST https://api.tracker.example/oauth/token`\n\n### Fallback: session cookies (not used by this connector)\n\nLog in with `username` and `password` to get a cookie.\n";
+        let spec = drafted(text);
+        let methods: Vec<&str> = spec.auth_methods.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(methods, ["personal_api_key", "oauth"], "{spec:#?}");
+        assert!(spec.auth_methods[1].oauth.is_some());
+        // Without the stored values, an alternative stays aside.
+        let aside = drafted(&text.replace("The connector stores", "An app would keep"));
+        assert!(aside.auth_methods.is_empty(), "{aside:#?}");
+        assert!(aside.parameters.iter().any(|p| p.name == "api_key"));
     }
 
     fn names(spec: &Spec) -> Vec<(&str, bool)> {

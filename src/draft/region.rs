@@ -12,8 +12,29 @@ pub enum Standing {
     Preferred,
     /// "Also supported", or no word either way.
     Supported,
+    /// "Alternative" or "Fallback" where the connector still stores that
+    /// method's values: a second method the person may choose.
+    Alternative,
     /// "Alternative", "Fallback", "Deprecated", "not used", "not supported".
     SetAside,
+}
+
+/// Words that set a method aside only softly: it remains one the
+/// connector can run when the doc says what it stores for it.
+fn softly_aside(text: &str) -> bool {
+    let t = text.to_lowercase();
+    (t.contains("alternative") || t.contains("fallback") || t.contains("secondary"))
+        && !set_aside(&t.replace("alternative", "").replace("fallback", ""))
+}
+
+/// A section saying what the connector keeps for its method.
+fn stores_values(lines: &[&DocLine]) -> bool {
+    lines.iter().filter(|l| !l.code).any(|l| {
+        let t = l.text.to_lowercase();
+        (t.contains("connector stores") || t.contains("connector is configured with"))
+            && t.contains('`')
+            && !set_aside(&t)
+    })
 }
 
 /// A method sub-section of the auth section.
@@ -328,7 +349,12 @@ fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
             .map(|l| l.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        s.standing = if set_aside(&s.heading) && !preferred(&s.heading) {
+        s.standing = if softly_aside(&s.heading)
+            && !set_aside(&opening.replace("lternative", "").replace("allback", ""))
+            && stores_values(&s.lines)
+        {
+            Standing::Alternative
+        } else if set_aside(&s.heading) && !preferred(&s.heading) {
             Standing::SetAside
         } else if preferred(&s.heading) {
             Standing::Preferred
