@@ -74,8 +74,7 @@ fn push(found: &mut Vec<Used>, mut used: Used) {
             .map(|(_, r)| r)
             .and_then(|r| {
                 r.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .filter(|w| !w.is_empty() && credential_like(w))
-                    .last()
+                    .rfind(|w| !w.is_empty() && credential_like(w))
             })
             .map(str::to_string);
         match inner {
@@ -110,8 +109,7 @@ fn header_credentials(
     {
         let name = inner
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty() && w.contains('_') && credential_like(w))
-            .last();
+            .rfind(|w| !w.is_empty() && w.contains('_') && credential_like(w));
         if let Some(name) = name {
             push(
                 found,
