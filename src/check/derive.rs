@@ -4,7 +4,7 @@
 
 use super::{Auth, AuthCheck, Check};
 use crate::apidoc::{self, ApiDoc, Example, Fact};
-use crate::spec::{AuthMethod, Parameter, Spec};
+use crate::spec::{AuthMethod, Parameter, Spec, credential_like};
 use crate::template;
 
 /// A derived check file and where each part came from.
@@ -248,6 +248,9 @@ fn map_credential(text: &str, scope: &[&Parameter], lax: bool) -> Option<String>
     let secret = only_secret(scope)?;
     let found = template::placeholders(text);
     match found.as_slice() {
+        // A placeholder naming something else (`<client_org_id>`) is not
+        // the secret under another name.
+        [(_, name)] if !credential_like(name) => None,
         [(at, name)] => {
             let mut out = text.to_string();
             out.replace_range(*at..*at + name.len() + 2, &format!("{{{}}}", secret.name));
@@ -529,9 +532,17 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Opti
                 .trim_start_matches("base64")
                 .trim_matches(|c| c == '(' || c == ')' || c == '"' || c == '\'' || c == ' ');
             if let Some((u, p)) = inner.split_once(':') {
+                // `base64(username:app_password)`: the parameters by name.
+                let named = |t: &str| {
+                    let t = t.trim_matches(['"', '\'']);
+                    match scope.iter().find(|p| p.name == t) {
+                        Some(p) => Some(format!("{{{}}}", p.name)),
+                        None => map_template(t, scope),
+                    }
+                };
                 let auth = Auth::Basic {
-                    username: map_template(u.trim_matches(['"', '\'']), scope)?,
-                    password: map_template(p.trim_matches(['"', '\'']), scope)?,
+                    username: named(u)?,
+                    password: named(p)?,
                 };
                 return basic_mentions_credential(&auth, scope).then_some(auth);
             }

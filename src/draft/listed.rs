@@ -187,7 +187,62 @@ pub fn find(lines: &[&DocLine]) -> Lists {
     bullets(lines, &mut lists);
     sentences(lines, &mut lists);
     config_objects(lines, &mut lists);
+    required_by_calls(lines, &mut lists);
     lists
+}
+
+/// Why a value every request needs is listed ("API calls require both a
+/// bearer token and the company `realmId`"): one value beside the
+/// credentials, not the connection's whole list.
+pub const NEEDED_BY_CALLS: &str = "a value the doc says every call needs";
+
+/// "API calls require … `realmId`", "every request must include the
+/// `workspace_id`": in the auth section, values the requests need.
+fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
+    for line in lines.iter().filter(|l| !l.code && in_auth_section(l)) {
+        let l = lower(&line.text);
+        let cue = [
+            "calls require",
+            "requests require",
+            "request requires",
+            "call requires",
+            "every call needs",
+            "every request needs",
+            "must include the",
+        ]
+        .iter()
+        .find_map(|c| l.find(c));
+        let Some(at) = cue else { continue };
+        if not_a_value(&line.text) {
+            continue;
+        }
+        for raw in backticked_raw(sentence_from(&line.text, at)) {
+            let Some(name) = identifier(&raw) else {
+                continue;
+            };
+            let name = crate::apidoc::camel_to_snake(&name);
+            let issued =
+                ["access_token", "id_token", "token", "bearer_token"].contains(&name.as_str());
+            if issued
+                || TOKEN_REQUEST_FIELDS.contains(&name.as_str())
+                || SELECTOR_NAMES.contains(&name.as_str())
+                || lists.params.iter().any(|p| p.name == name)
+            {
+                continue;
+            }
+            lists.params.push(Listed {
+                name,
+                required: Some(true),
+                secret: None,
+                kind: ParamType::String,
+                default: None,
+                description: None,
+                method: None,
+                line: line.number,
+                why: NEEDED_BY_CALLS,
+            });
+        }
+    }
 }
 
 /// A JSON object of the connection's values under words about the
@@ -382,9 +437,14 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
     // "| Method | Required keys | Optional |": names in both columns.
     let optional_col = header
         .iter()
-        .position(|h| h.trim() == "optional" || h.starts_with("optional "))
+        .position(|h| {
+            h.trim() == "optional"
+                || h.starts_with("optional ")
+                || h.contains("may be set")
+                || h.contains("(optional")
+        })
         .filter(|c| *c != name_col);
-    let names_required = header[name_col].contains("required");
+    let names_required = header[name_col].contains("required") || header[name_col].contains("must");
     let secret_col = col(&["secret", "sensitive"]);
     let type_col = col(&["type"]).filter(|c| *c != name_col);
     let default_col = col(&["default"]);
@@ -420,7 +480,9 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
             let cell = cells(&r.text).get(name_col).cloned().unwrap_or_default();
             let mut found = identifiers_of(&cell);
             // "Same plus `oauth2_refresh_token`".
-            if lower(&cell).trim_start().starts_with("same") {
+            let cell_lower = lower(&cell);
+            let cell_lower = cell_lower.trim_start();
+            if cell_lower.starts_with("same") || cell_lower.starts_with("as above") {
                 found = previous.iter().cloned().chain(found).collect();
             }
             previous = found.clone();
@@ -463,9 +525,15 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
     for (row, row_names) in rows.iter().zip(names) {
         let c = cells(&row.text);
         let get = |i: Option<usize>| i.and_then(|i| c.get(i)).map(|s| s.as_str()).unwrap_or("");
-        let row_method = method_col
-            .map(|m| get(Some(m)).replace(['`', '*'], "").trim().to_string())
-            .filter(|m| !m.is_empty());
+        // "`app_password` (preferred)": the backticked value names the method.
+        let method_cell = |m: usize| {
+            let cell = get(Some(m));
+            backticked(cell)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| cell.replace(['`', '*'], "").trim().to_string())
+        };
+        let row_method = method_col.map(method_cell).filter(|m| !m.is_empty());
         // A later row of a method already seen (a variant): its extra names
         // are optional.
         let variant = row_method
@@ -515,15 +583,13 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
                 .map(|(_, v)| v.trim().trim_matches(['`', ')', ' ']).to_string())
                 .filter(|v| !v.is_empty());
             let method = condition.or_else(|| {
-                method_col
-                    .map(|m| get(Some(m)).replace(['`', '*'], "").trim().to_string())
-                    .filter(|m| {
-                        !m.is_empty()
-                            && m != "—"
-                            && m != "-"
-                            && !m.eq_ignore_ascii_case("all")
-                            && !m.eq_ignore_ascii_case("both")
-                    })
+                method_col.map(method_cell).filter(|m| {
+                    !m.is_empty()
+                        && m != "—"
+                        && m != "-"
+                        && !m.eq_ignore_ascii_case("all")
+                        && !m.eq_ignore_ascii_case("both")
+                })
             });
             let value = lower(get(description_col));
             let required = if optional || (variant && several) {
@@ -871,9 +937,14 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
                 "named as a connection value in the doc"
             };
             for name in names {
-                if lists.params.iter().any(|p| p.name == name)
-                    || SELECTOR_NAMES.contains(&name.as_str())
-                {
+                if let Some(p) = lists.params.iter_mut().find(|p| p.name == name) {
+                    // A table that did not say; the sentence does.
+                    if p.required.is_none() && marked_optional(sentence, &name) {
+                        p.required = Some(false);
+                    }
+                    continue;
+                }
+                if SELECTOR_NAMES.contains(&name.as_str()) {
                     continue;
                 }
                 let required = if marked_optional(sentence, &name) {

@@ -166,7 +166,10 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     }
     // A list is authoritative; "the connector stores `client_id`…" alone
     // speaks only for the OAuth app.
-    let listed_any = lists.params.iter().any(|l| l.why != listed::STORED);
+    let listed_any = lists
+        .params
+        .iter()
+        .any(|l| l.why != listed::STORED && l.why != listed::NEEDED_BY_CALLS);
 
     // 2. What the kind of connection needs.
     let service_account = matches!(kind, kinds::Kind::ServiceAccount(_));
