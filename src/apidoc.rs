@@ -770,7 +770,10 @@ pub fn match_parameter<'a>(
         let ends: Vec<&&crate::spec::Parameter> = parameters
             .iter()
             .filter(|p| {
-                p.name.ends_with(&tail) && ["key", "secret", "token", "password"].contains(&last)
+                p.name.ends_with(&tail)
+                    && ["key", "secret", "token", "password"].contains(&last)
+                    // An OAuth grant's tokens are not another credential's name.
+                    && !["refresh_token", "access_token", "id_token"].contains(&p.name.as_str())
             })
             .collect();
         if let [only] = ends.as_slice() {

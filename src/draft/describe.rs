@@ -51,7 +51,11 @@ pub fn title(doc: &ApiDoc, source: &str) -> String {
 pub fn method_name(heading: &str) -> String {
     // "Preferred Method: Personal API Key", "Alternative: OAuth 2.0
     // (Authorization Code Flow)": the scheme, without its standing or aside.
-    let lowered = heading.to_lowercase();
+    // `{#oauth}` anchors are not words of the heading.
+    let lowered = match heading.find("{#") {
+        Some(at) => heading[..at].to_lowercase(),
+        None => heading.to_lowercase(),
+    };
     let scheme = match lowered.split_once(':') {
         Some((head, tail))
             if !tail.trim().is_empty()

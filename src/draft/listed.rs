@@ -875,9 +875,21 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         // Every cue holds one of these words: most lines are passed over
         // after a few searches.
         let l = lower(text);
-        if !["param", "need", "requir", "stor", "setting", "field"]
-            .iter()
-            .any(|w| l.contains(w))
+        if l.contains("with `") {
+            selector_sentence(text, line.number, lists);
+        }
+        if ![
+            "param",
+            "need",
+            "requir",
+            "stor",
+            "setting",
+            "field",
+            "connection val",
+            "both",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
         {
             continue;
         }
@@ -899,6 +911,8 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             ("optional connection parameters", Some(false)),
             ("connection parameters:", None),
             ("connection params:", None),
+            ("connection values:", None),
+            ("connection fields:", None),
             ("connection parameters are", None),
             ("connection settings:", None),
             ("connector parameters:", None),
@@ -915,6 +929,10 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             (STORES[1], Some(true)),
             (STORES[2], Some(true)),
             ("needs the following", Some(true)),
+            ("both need", Some(true)),
+            ("both methods need", Some(true)),
+            ("every method needs", Some(true)),
+            ("all methods need", Some(true)),
         ] {
             let Some(at) = l.find(cue) else { continue };
             let sentence = sentence_from(text, at);
@@ -933,6 +951,9 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             }
             let why = if STORES.contains(&cue) {
                 STORED
+            } else if cue.contains("need") && !cue.contains("connector") {
+                // "Both need `account_number`": one shared value, not a list.
+                NEEDED_BY_CALLS
             } else {
                 "named as a connection value in the doc"
             };
@@ -966,6 +987,30 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             }
             break;
         }
+    }
+}
+
+/// "The person chooses with `credential_type`: `api_token` (preferred) or
+/// `oauth2`": a selector and its values.
+fn selector_sentence(text: &str, line: usize, lists: &mut Lists) {
+    let l = lower(text);
+    let Some(at) = [
+        "chooses with `",
+        "picks with `",
+        "selected with `",
+        "chosen with `",
+        "choose with `",
+    ]
+    .iter()
+    .find_map(|c| l.find(c)) else {
+        return;
+    };
+    let sentence = sentence_from(text, at);
+    let mut names = backticked(sentence).into_iter();
+    let Some(name) = names.next() else { return };
+    let values: Vec<String> = names.collect();
+    if values.len() >= 2 && !lists.selectors.iter().any(|s| s.name == name) {
+        lists.selectors.push(Selector { name, values, line });
     }
 }
 

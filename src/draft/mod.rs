@@ -451,11 +451,7 @@ fn assemble(
             let parameters = params
                 .iter()
                 .filter(|c| members.contains(&c.name))
-                .map(|c| {
-                    let mut c = c.clone();
-                    c.required |= c.secret;
-                    to_param(&c, &mut notes)
-                })
+                .map(|c| to_param(c, &mut notes))
                 .collect();
             claimed.extend(members.iter().cloned());
             spec.auth_methods.push(AuthMethod {
@@ -549,12 +545,28 @@ fn method_groups(
     order_by_selector(groups, lists)
 }
 
-/// Methods in the selector's order, the preferred first.
+/// Methods in the selector's order, the preferred first, named by the
+/// selector's values where a section's name is one of them in other words
+/// (`api_tokens` → `api_token`, `oauth` → `oauth2`).
 fn order_by_selector(
     mut groups: Vec<(String, Vec<String>)>,
     lists: &listed::Lists,
 ) -> Vec<(String, Vec<String>)> {
     if let Some(sel) = lists.selectors.iter().find(|s| s.values.len() >= 2) {
+        let stem = |n: &str| {
+            n.trim_end_matches(|c: char| c.is_ascii_digit() || c == 's')
+                .to_string()
+        };
+        for (name, _) in groups.iter_mut() {
+            let values: Vec<&String> = sel
+                .values
+                .iter()
+                .filter(|v| stem(&apidoc::snake(v)) == stem(name))
+                .collect();
+            if let [only] = values.as_slice() {
+                *name = apidoc::snake(only);
+            }
+        }
         groups.sort_by_key(|(n, _)| {
             sel.values
                 .iter()
