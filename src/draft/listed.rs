@@ -389,9 +389,16 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
         // or under words about the connection: others are passed over
         // before their context is read in full.
         let strong = header.iter().any(|h| {
-            ["required", "mandatory", "req", "secret", "sensitive"]
-                .iter()
-                .any(|w| h.contains(w))
+            [
+                "required",
+                "mandatory",
+                "req",
+                "secret",
+                "sensitive",
+                "must be set",
+            ]
+            .iter()
+            .any(|w| h.contains(w))
         });
         let context = format!("{} {}", headings(rows[0]), before(lines, start));
         let lowered = lower(&context);
@@ -455,7 +462,9 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
         "what",
         "example",
         "purpose",
-    ]);
+        "value",
+    ])
+    .filter(|c| *c != name_col);
     // A column of selector values (`auth_type`: `bearer`, `basic`) names
     // the methods the way the connector does.
     let selector_col = header
@@ -479,6 +488,16 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
         .map(|r| {
             let cell = cells(&r.text).get(name_col).cloned().unwrap_or_default();
             let mut found = identifiers_of(&cell);
+            if !cell.contains('`') && found.len() <= 1 {
+                let row = cells(&r.text);
+                let value = description_col
+                    .and_then(|d| row.get(d))
+                    .map_or("", |c| c.as_str());
+                let by_label = label_name(&cell, value);
+                if !by_label.is_empty() {
+                    found = by_label;
+                }
+            }
             // "Same plus `oauth2_refresh_token`".
             let cell_lower = lower(&cell);
             let cell_lower = cell_lower.trim_start();
@@ -592,6 +611,7 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
                 })
             });
             let value = lower(get(description_col));
+            let label = lower(c.get(name_col).map_or("", |s| s.as_str()));
             let required = if optional || (variant && several) {
                 Some(false)
             } else if required_col.is_some() {
@@ -602,7 +622,11 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
                 )
             } else if names_required {
                 Some(true)
-            } else if value.starts_with("optional") || value.contains("(default") {
+            } else if value.starts_with("optional")
+                || value.contains("(default")
+                || label.contains("(default")
+                || label.contains("optional")
+            {
                 Some(false)
             } else {
                 None
@@ -638,7 +662,10 @@ fn identifiers_of(cell: &str) -> Vec<String> {
     let only_joins = between
         .split(|c: char| c.is_whitespace() || ",;/&+".contains(c))
         .filter(|w| !w.is_empty())
-        .all(|w| ["and", "or", "same", "plus", "also"].contains(&w.to_lowercase().as_str()));
+        .all(|w| {
+            ["and", "or", "same", "plus", "also", "as", "above"]
+                .contains(&w.to_lowercase().as_str())
+        });
     if ticked.len() > 1 && only_joins {
         return ticked;
     }
@@ -653,6 +680,40 @@ fn identifiers_of(cell: &str) -> Vec<String> {
         }
     }
     first_identifier(cell).into_iter().collect()
+}
+
+/// A row labelled in words: "Port (default 3307)" is `port`; "Company
+/// database" whose value starts with `` `company_db` `` is that name;
+/// "SSL" whose value says "optional — `ssl_mode`: …" is `ssl_mode`.
+fn label_name(cell: &str, value: &str) -> Vec<String> {
+    let label = cell.split('(').next().unwrap_or(cell).replace("**", "");
+    let named = value_key(value);
+    // A snake_case key the value names beats the label's word.
+    if let Some(k) = named.first().filter(|k| k.contains('_')) {
+        return vec![k.clone()];
+    }
+    if let Some(n) = first_identifier(label.trim()) {
+        return vec![n];
+    }
+    named
+}
+
+/// The key a value cell starts with: "optional — `ssl_mode`: …".
+fn value_key(value: &str) -> Vec<String> {
+    let v = value.trim_start();
+    let v = v
+        .strip_prefix("optional")
+        .or_else(|| v.strip_prefix("Optional"))
+        .map(|r| r.trim_start_matches([' ', '—', '-', '–', ':', ',']))
+        .unwrap_or(v);
+    if v.starts_with('`') {
+        return backticked_raw(v)
+            .first()
+            .and_then(|raw| identifier(raw))
+            .into_iter()
+            .collect();
+    }
+    Vec::new()
 }
 
 /// Rows of a database's connection table that describe, not hold, a value:
@@ -1166,6 +1227,22 @@ mod tests {
                 ("database".into(), None),
                 ("user".into(), None),
                 ("password".into(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_labelled_in_words_take_their_names() {
+        let l = lists(
+            "## Connection settings\n\n| Setting | Value |\n|---|---|\n| Port (default 7010) | the gateway port |\n| Ledger database | `ledger_db`, e.g. `ACME01` |\n| Encryption | optional — `tls_mode`: `off`, `on` |\n| Connection string | `Server={host};Db={ledger_db}` — for testing with `odbcping` |\n| Host | the gateway host |\n",
+        );
+        assert_eq!(
+            names(&l),
+            [
+                ("port".into(), Some(false)),
+                ("ledger_db".into(), None),
+                ("tls_mode".into(), Some(false)),
+                ("host".into(), None),
             ]
         );
     }

@@ -285,26 +285,27 @@ fn drafting_and_derivation_quality_on_the_corpus() {
     if std::env::var_os("CORPUS_DIR").is_some() {
         return;
     }
-    assert!(figures.docs >= 40, "{} docs", figures.docs);
-    // Floors a little under the figures reached (first run, before the
-    // rules changed: F1 0.547, exact 15/44, checks complete 31/35 with the
-    // right kind and host for 15): a change that loses ground fails here.
-    assert!(figures.f1() >= 0.88, "name F1 {:.3}", figures.f1());
+    assert!(figures.docs >= 52, "{} docs", figures.docs);
+    // Floors a little under the figures reached: a change that loses ground
+    // fails here. First runs, before the rules changed: the first 44 docs
+    // F1 0.547, exact 15/44, checks complete 31/35 with the right kind and
+    // host for 15; the 8 of MANIFEST-C F1 0.860, exact 33/52 over all 52.
+    assert!(figures.f1() >= 0.89, "name F1 {:.3}", figures.f1());
     assert!(
-        figures.exact_required >= 28,
+        figures.exact_required >= 35,
         "exact {}",
         figures.exact_required
     );
-    assert!(figures.flow_right >= 9, "flows {}", figures.flow_right);
+    assert!(figures.flow_right >= 13, "flows {}", figures.flow_right);
     assert!(
-        figures.checks_complete >= 32,
+        figures.checks_complete >= 40,
         "complete {}",
         figures.checks_complete
     );
     assert!(
-        figures.kind_and_host >= 27,
+        figures.kind_and_host >= 34,
         "kind and host {}",
         figures.kind_and_host
     );
-    assert!(figures.fillable >= 32, "fillable {}", figures.fillable);
+    assert!(figures.fillable >= 39, "fillable {}", figures.fillable);
 }
