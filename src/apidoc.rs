@@ -149,17 +149,28 @@ impl ApiDoc {
     /// The base URL the doc states on a line that says "base URL" (or
     /// "API root", `Host:`).
     pub fn stated_base_url(&self) -> Option<Fact<String>> {
-        self.labelled_base_url()
-            .or_else(|| self.base_url_where(false))
+        let (labelled, loose) = self.base_url_statements();
+        labelled.or(loose)
     }
 
     /// The base URL under a label ("**Base URL:** …", "## Base URL"), not one
-    /// a sentence mentions in passing ("regional base URLs (`…`) for …").
-    pub fn labelled_base_url(&self) -> Option<Fact<String>> {
-        self.base_url_where(true)
+    /// a sentence mentions in passing ("regional base URLs (`…`) for …"),
+    /// and the first one stated either way; one pass over the doc.
+    pub fn base_url_statements(&self) -> (Option<Fact<String>>, Option<Fact<String>>) {
+        let loose = self.base_url_where(false, 0);
+        let Some(first) = &loose else {
+            return (None, None);
+        };
+        // The labelled one is the loose one, or comes after it.
+        let start = self
+            .lines
+            .iter()
+            .position(|l| l.number >= first.line.saturating_sub(12))
+            .unwrap_or(0);
+        (self.base_url_where(true, start), loose)
     }
 
-    fn base_url_where(&self, labelled: bool) -> Option<Fact<String>> {
+    fn base_url_where(&self, labelled: bool, start: usize) -> Option<Fact<String>> {
         let words = |t: &str| {
             let t = t.to_lowercase();
             t.contains("base url")
@@ -181,7 +192,14 @@ impl ApiDoc {
             let label = t.split_once(':').map(|(l, _)| l).unwrap_or("");
             words(label) && !label.contains('`') && label.split_whitespace().count() <= 6
         };
-        for (i, l) in self.lines.iter().enumerate() {
+        for (i, l) in self.lines.iter().enumerate().skip(start) {
+            // Most lines name none of the words: passed over without allocating.
+            if !["base", "root", "endpoint", "host"]
+                .iter()
+                .any(|w| Self::contains_ascii_ci(&l.text, w))
+            {
+                continue;
+            }
             let lower = l.text.to_lowercase();
             if says(&l.text) {
                 if let Some(u) = urls_in(&l.norm).into_iter().next() {
@@ -222,6 +240,14 @@ impl ApiDoc {
             }
         }
         None
+    }
+
+    /// Whether `hay` holds `needle` (lowercase ASCII), in any ASCII case.
+    fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
+        let n = needle.as_bytes();
+        hay.as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n))
     }
 
     /// The base URL: the one the doc states, else the origin most example

@@ -199,7 +199,17 @@ pub const NEEDED_BY_CALLS: &str = "a value the doc says every call needs";
 /// "API calls require … `realmId`", "every request must include the
 /// `workspace_id`": in the auth section, values the requests need.
 fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
-    for line in lines.iter().filter(|l| !l.code && in_auth_section(l)) {
+    let cued = |t: &str| {
+        ["requir", "needs", "must incl"].iter().any(|w| {
+            t.as_bytes()
+                .windows(w.len())
+                .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        })
+    };
+    for line in lines
+        .iter()
+        .filter(|l| !l.code && cued(&l.text) && in_auth_section(l))
+    {
         let l = lower(&line.text);
         let cue = [
             "calls require",

@@ -413,14 +413,13 @@ pub fn base_url(lines: &[&DocLine], doc: &ApiDoc, found: &mut Vec<Used>) {
         lines: lines.iter().map(|l| (*l).clone()).collect(),
     };
     let located = found.iter().any(|u| u.locates || u.name == "base_url");
-    let whole = |f: fn(&ApiDoc) -> Option<apidoc::Fact<String>>| {
-        if located { None } else { f(doc) }
+    let (part_labelled, part_loose) = part.base_url_statements();
+    let (doc_labelled, doc_loose) = if located || part_labelled.is_some() {
+        (None, None)
+    } else {
+        doc.base_url_statements()
     };
-    let base = part
-        .labelled_base_url()
-        .or_else(|| whole(ApiDoc::labelled_base_url))
-        .or_else(|| part.stated_base_url())
-        .or_else(|| whole(ApiDoc::stated_base_url));
+    let base = part_labelled.or(doc_labelled).or(part_loose).or(doc_loose);
     if let Some(base) = base {
         use_base_url(base, found);
     }
