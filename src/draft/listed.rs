@@ -206,9 +206,10 @@ fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
                 .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
         })
     };
-    for line in lines
+    for (i, line) in lines
         .iter()
-        .filter(|l| !l.code && cued(&l.text) && in_auth_section(l))
+        .enumerate()
+        .filter(|(_, l)| !l.code && cued(&l.text) && in_auth_section(l))
     {
         let l = lower(&line.text);
         let cue = [
@@ -226,7 +227,8 @@ fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
         if not_a_value(&line.text) {
             continue;
         }
-        for raw in backticked_raw(sentence_from(&line.text, at)) {
+        let joined = with_continuation(lines, i);
+        for raw in backticked_raw(sentence_from(&joined, at)) {
             let Some(name) = identifier(&raw) else {
                 continue;
             };
@@ -938,7 +940,7 @@ pub const STORED: &str = "named as a value the connector stores";
 
 /// Sentences that list parameters.
 fn sentences(lines: &[&DocLine], lists: &mut Lists) {
-    for line in lines {
+    for (i, line) in lines.iter().enumerate() {
         if line.code {
             continue;
         }
@@ -1006,7 +1008,8 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             ("all methods need", Some(true)),
         ] {
             let Some(at) = l.find(cue) else { continue };
-            let sentence = sentence_from(text, at);
+            let joined = with_continuation(lines, i);
+            let sentence = sentence_from(&joined, at);
             let mut names = backticked(sentence);
             if names.is_empty() {
                 // "The connector needs: host, port, database, user, password."
@@ -1104,6 +1107,26 @@ fn marked_optional(sentence: &str, name: &str) -> bool {
                 .split(')')
                 .next()
                 .is_some_and(|p| p.contains("optional")))
+}
+
+/// A prose line with the lines that continue its paragraph (a sentence
+/// wrapped at 80 columns, a bullet's indented continuation).
+fn with_continuation(lines: &[&DocLine], i: usize) -> String {
+    let mut text = lines[i].text.clone();
+    for next in lines.iter().skip(i + 1).take(3) {
+        let t = next.text.trim();
+        let structural = t.is_empty()
+            || next.code
+            || t.starts_with(['#', '|', '-', '*', '+', '>'])
+            || t.split_once(". ")
+                .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+        if structural || next.number != lines[i].number + (text.matches('\n').count() + 1) {
+            break;
+        }
+        text.push('\n');
+        text.push_str(t);
+    }
+    text.replace('\n', " ")
 }
 
 /// The sentence of `text` that holds byte offset `at`: up to ". " or the end.
@@ -1239,6 +1262,17 @@ mod tests {
                 ("password".into(), None),
             ]
         );
+    }
+
+    #[test]
+    fn sentences_wrapped_over_lines_are_read_whole() {
+        let l = lists(
+            "# Ledger API\n\n## Authentication\n\n- Every call carries a bearer token. API calls require both the token and a company\n  `companyId` from the admin page.\n\nThe connector stores `client_id`, `client_secret`,\nand `refresh_token`.\n\n- `unrelated`\n",
+        );
+        let n = names(&l);
+        assert!(n.contains(&("company_id".into(), Some(true))), "{n:?}");
+        assert!(n.contains(&("refresh_token".into(), Some(true))), "{n:?}");
+        assert!(!n.iter().any(|(x, _)| x == "unrelated"), "{n:?}");
     }
 
     #[test]
