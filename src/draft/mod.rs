@@ -383,6 +383,14 @@ fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>
         ));
         return None;
     }
+    // The consent flow collects the refresh token: a "stores … `refresh_token`"
+    // sentence does not make it a value to type (a table that asks the
+    // person to paste it does).
+    if r.flow.is_user() {
+        found
+            .params
+            .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED));
+    }
     let located = |v: String| Located {
         value: v,
         span: Span::default(),
