@@ -65,22 +65,11 @@ fn encoded_form(name: &str) -> bool {
         .any(|w| w.starts_with("base64") || w == "encoded" || w == "b64")
 }
 
-fn push(found: &mut Vec<Used>, mut used: Used) {
+fn push(found: &mut Vec<Used>, used: Used) {
+    // Names come from identifiers only; an encoded form's inner credential
+    // is read where the value is (`header_credentials`).
     if encoded_form(&used.name) {
-        // `<BASE64(api_key_id:api_key)>`: the credential named inside.
-        let inner = used
-            .name
-            .split_once('(')
-            .map(|(_, r)| r)
-            .and_then(|r| {
-                r.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .rfind(|w| !w.is_empty() && credential_like(w))
-            })
-            .map(str::to_string);
-        match inner {
-            Some(name) => used.name = name,
-            None => return,
-        }
+        return;
     }
     match found.iter_mut().find(|f| f.name == used.name) {
         Some(f) => f.secret |= used.secret,
