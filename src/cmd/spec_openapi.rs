@@ -49,7 +49,7 @@ pub fn step_one(
 fn write(paths: &SourcePaths, text: &str) -> Result<(), Error> {
     if paths.spec.is_file() {
         let backup = paths.spec.with_extension("yaml.bak");
-        std::fs::copy(&paths.spec, &backup).map_err(Error::Output)?;
+        atomic::backup(&paths.spec, &backup).map_err(Error::Output)?;
         eprint(&format!(
             "note: the previous spec is kept as {}",
             shown(&backup)
