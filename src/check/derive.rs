@@ -1068,14 +1068,20 @@ fn strip_credential_query(target: &str, scope: &[&Parameter]) -> String {
 
 /// The file as written: a header, then each check with where it came from.
 pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String {
-    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    // Quoted and comment text means the same to YAML 1.1 and 1.2 readers.
+    let q = crate::spec::quoted;
+    let c = crate::spec::comment;
     let mut out = format!(
-        "# auth_check.yaml for {title}: one minimal read-only request that proves the\n# credentials work. Derived by connector-auth from {}connector_spec.yaml;\n# review it, it decides what \"the credentials work\" means.\n",
-        doc_name.map(|d| format!("{d} and ")).unwrap_or_default()
+        "# auth_check.yaml for {}: one minimal read-only request that proves the\n# credentials work. Derived by connector-auth from {}connector_spec.yaml;\n# review it, it decides what \"the credentials work\" means.\n",
+        c(title),
+        doc_name
+            .map(|d| format!("{} and ", c(d)))
+            .unwrap_or_default()
     );
     if let Some(reason) = &derived.file.no_http {
         out.push_str(&format!(
-            "#\n# No HTTP check: {reason}.\nno_http_check: {}\nchecks: []\n",
+            "#\n# No HTTP check: {}.\nno_http_check: {}\nchecks: []\n",
+            c(reason),
             q(reason)
         ));
         return out;
@@ -1083,7 +1089,7 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
     if !derived.todos.is_empty() {
         out.push_str("#\n# TODO: fill in what could not be derived:\n");
         for t in &derived.todos {
-            out.push_str(&format!("#   - {t}\n"));
+            out.push_str(&format!("#   - {}\n", c(t)));
         }
     }
     out.push_str("checks:\n");
@@ -1094,7 +1100,8 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
         }
         out.push_str(&format!("      method: {}\n", check.method));
         out.push_str(&format!(
-            "      # {url_origin}\n      url: {}\n",
+            "      # {}\n      url: {}\n",
+            c(url_origin),
             q(&check.url)
         ));
         if !check.headers.is_empty() {
@@ -1103,7 +1110,7 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
                 out.push_str(&format!("        {}: {}\n", q(k), q(v)));
             }
         }
-        out.push_str(&format!("      # {auth_origin}\n      auth:\n"));
+        out.push_str(&format!("      # {}\n      auth:\n", c(auth_origin)));
         let line = match &check.auth {
             Auth::Basic { username, password } => format!(
                 "basic: {{username: {}, password: {}}}",

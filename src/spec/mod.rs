@@ -8,7 +8,7 @@ mod render;
 
 pub use lint::lint;
 pub use load::{Loaded, load, load_str};
-pub use render::render;
+pub use render::{comment, quoted, render};
 
 use crate::source::Span;
 
