@@ -32,6 +32,7 @@ impl Redactor {
         }
         self.push(secret);
         self.push_encodings(secret.as_bytes());
+        self.push_base64_offsets(secret.as_bytes());
     }
 
     /// Adds a credential as sent in an HTTP Basic header: `user:password`, base64.
@@ -53,6 +54,36 @@ impl Redactor {
         for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
             self.push(&engine.encode(bytes));
         }
+    }
+
+    /// The base64 characters that encode `bytes` alone wherever they stand
+    /// in a longer encoded text (`base64("Bearer " + token)`, a token inside
+    /// an encoded JSON document): for each of the three byte offsets, the
+    /// characters that mix in bits of the bytes before or after are dropped.
+    fn push_base64_offsets(&mut self, bytes: &[u8]) {
+        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+            for (offset, skip) in [(0usize, 0usize), (1, 2), (2, 3)] {
+                let mut shifted = vec![0u8; offset];
+                shifted.extend_from_slice(bytes);
+                let encoded = engine.encode(&shifted);
+                let end = if shifted.len() % 3 == 0 {
+                    encoded.len()
+                } else {
+                    encoded.len().saturating_sub(1)
+                };
+                if let Some(inner) = encoded.get(skip..end) {
+                    self.push(inner);
+                }
+            }
+        }
+    }
+
+    /// `text` as it may be shown: control characters and bidi overrides
+    /// stripped first ([`crate::report::printable`]), then every secret
+    /// scrubbed, so a secret split by a NUL or U+202E cannot come back
+    /// whole once the stripping has joined it.
+    pub fn shown(&self, text: &str) -> String {
+        self.scrub(&crate::report::printable(text))
     }
 
     fn push(&mut self, needle: &str) {
@@ -300,6 +331,52 @@ mod tests {
         assert!(!clean.contains(&basic), "{clean}");
         assert!(!clean.contains(&STANDARD.encode("s3cr3t/+value=")));
         assert_eq!(clean.matches(MASK).count(), 5, "{clean}");
+    }
+
+    #[test]
+    fn a_secret_split_by_a_control_character_is_scrubbed_once_joined() {
+        let mut r = Redactor::new();
+        r.add("tok-SECRET-1234");
+        for hostile in [
+            "tok-SECRET\u{0}-1234",
+            "tok-\u{202e}SECRET-1234",
+            "tok-SECRET-12\u{1b}34",
+        ] {
+            let shown = r.shown(&format!("you sent {hostile}!"));
+            assert_eq!(shown, "you sent ***!", "{hostile:?}");
+        }
+    }
+
+    #[test]
+    fn base64_of_a_secret_at_any_offset_is_removed() {
+        let token = "tok-SECRET-1234";
+        let mut r = Redactor::new();
+        r.add(token);
+        for prefix in [
+            "",
+            "B",
+            "Be",
+            "Bearer ",
+            "Authorization: Bearer ",
+            "{\"t\":\"",
+        ] {
+            for suffix in ["", "x", "\"}", "; more"] {
+                let encoded = STANDARD.encode(format!("{prefix}{token}{suffix}"));
+                let url_safe = URL_SAFE_NO_PAD.encode(format!("{prefix}{token}{suffix}"));
+                for form in [encoded, url_safe] {
+                    let out = r.scrub(&format!("echo {form} end"));
+                    assert!(out.contains(MASK), "{prefix:?}+{suffix:?}: {out}");
+                    let left: String = out.replace(MASK, "");
+                    // Only the characters encoding the prefix and the
+                    // suffix (and the two groups at the edges) may stay.
+                    let around = STANDARD.encode(prefix).len() + STANDARD.encode(suffix).len();
+                    assert!(
+                        left.len() <= "echo  end".len() + around + 6,
+                        "{prefix:?}+{suffix:?}: too much of the encoding stays: {out}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
