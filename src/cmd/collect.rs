@@ -155,8 +155,8 @@ pub fn store(
         (StoreKind::File, output) => Ok(Store::File(
             output.clone().unwrap_or_else(|| paths.credentials.clone()),
         )),
-        (StoreKind::Keyring, None) => Ok(Store::Keyring(KeyringEntry::new(
-            workspace.root(),
+        (StoreKind::Keyring, None) => Ok(Store::Keyring(KeyringEntry::for_source(
+            workspace,
             args.source.as_str(),
         ))),
         (StoreKind::Keyring, Some(_)) => Err(Error::Usage(

@@ -25,7 +25,7 @@ pub fn run(workspace: &Workspace, args: &ExecArgs) -> Result<Exit, Error> {
         &paths.credentials,
         |k| std::env::var(k).ok(),
     );
-    let keyring = KeyringEntry::new(workspace.root(), name);
+    let keyring = KeyringEntry::for_source(workspace, name);
     let (credentials, _) = origin.read_or_keyring(&keyring, |k| std::env::var(k).ok())?;
     let Some((program, rest)) = args.command.split_first() else {
         return Err(Error::Usage("no command to run after `--`".into()));

@@ -59,7 +59,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
         });
         let stored = if has(&paths.credentials) {
             "file"
-        } else if keyring.holds(&KeyringEntry::new(workspace.root(), name.as_str())) {
+        } else if keyring.holds(&KeyringEntry::for_source(workspace, name.as_str())) {
             "keyring"
         } else {
             "none"

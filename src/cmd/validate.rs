@@ -93,7 +93,7 @@ pub fn run_reading(
             Some(_) => workspace.paths(name),
             None => workspace.source(name)?,
         };
-        let keyring = KeyringEntry::new(workspace.root(), name.as_str());
+        let keyring = KeyringEntry::for_source(workspace, name.as_str());
         prepared.push((
             name.clone(),
             prepare(&paths, &keyring, from_keyring, args, printer.color()),
