@@ -126,16 +126,26 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
                 },
             }
         };
+        let mut chosen = Chosen::new(doc, &scope);
+        let mut elsewhere = Vec::new();
         let Target {
             url,
             origin: url_origin,
             default,
-        } = match doc.and_then(|d| url_from_doc(d, &scope, doc_name)) {
+        } = match doc.and_then(|d| url_from_doc(d, &scope, doc_name, &mut chosen, &mut elsewhere)) {
             Some(found) => found,
             None => {
+                let unchosen = if elsewhere.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (the doc's examples target {}, which neither the spec nor the doc's base URL names: confirm one by writing it here)",
+                        elsewhere.join(", ")
+                    )
+                };
                 derived
                     .todos
-                    .push(format!("the URL of a simple read-only GET{who}"));
+                    .push(format!("the URL of a simple read-only GET{who}{unchosen}"));
                 Target {
                     url: "TODO: https://api.example.com/v1/me".into(),
                     origin: "url: TODO — no usable GET example in the API doc".into(),
@@ -617,7 +627,94 @@ struct Target {
 }
 
 /// The simplest read-only GET of the doc, made absolute and mapped.
-fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Target> {
+/// The origins a derived check may send the credentials to: the ones the
+/// person chose (a spec parameter's value, the origin a spec parameter
+/// defaults to) and the doc's stated base URL. An example URL on any other
+/// host (a "mirror", another region) is never derived: it is a TODO.
+struct Chosen {
+    /// `scheme://host[:port]` templates, lowercase, in the spec's names.
+    origins: Vec<String>,
+    /// Spec parameter names whose value leads a URL (`{base_url}/me`).
+    leading: Vec<String>,
+    /// Neither a stated base URL nor a URL parameter: the one origin all
+    /// the doc's GET examples share stands for the base URL (several
+    /// origins: none does).
+    unstated: bool,
+}
+
+impl Chosen {
+    fn new(doc: Option<&ApiDoc>, scope: &[&Parameter]) -> Chosen {
+        let mut origins: Vec<String> = scope
+            .iter()
+            .filter_map(|p| {
+                spec_default(p).or_else(|| p.default.clone().filter(|d| d.contains("://")))
+            })
+            .map(|url| origin_template(&url).to_ascii_lowercase())
+            .collect();
+        let stated = doc.and_then(ApiDoc::stated_base_url);
+        let unstated = stated.is_none() && !scope.iter().any(|p| url_valued(&p.name));
+        if let Some(stated) = stated {
+            let mapped = map_template(&stated.value, scope).unwrap_or(stated.value);
+            origins.push(origin_template(&mapped).to_ascii_lowercase());
+        }
+        origins.retain(|o| o.contains("://"));
+        Chosen {
+            origins,
+            leading: scope.iter().map(|p| p.name.clone()).collect(),
+            unstated,
+        }
+    }
+
+    /// A host holding a spec parameter (`https://api.{site}`,
+    /// `https://{subdomain}.zendesk.com`) whose fixed labels all appear in
+    /// the host of an origin the person chose: the parameter's value, which
+    /// the person saved, decides where it goes.
+    fn admits_labels(&self, origin: &str) -> bool {
+        let host = |o: &str| {
+            o.split_once("://")
+                .map_or(String::new(), |(_, h)| h.to_ascii_lowercase())
+        };
+        let this = host(origin);
+        let named = self
+            .leading
+            .iter()
+            .any(|p| this.contains(&format!("{{{p}}}")));
+        let fixed: Vec<&str> = this
+            .split(['.', ':'])
+            .filter(|l| !l.is_empty() && !l.contains('{'))
+            .collect();
+        named
+            && !fixed.is_empty()
+            && self.origins.iter().any(|o| {
+                let chosen = host(o);
+                let labels: Vec<&str> = chosen.split(['.', ':']).collect();
+                fixed.iter().all(|f| labels.contains(f))
+            })
+    }
+
+    /// Whether `url` (a derived check's, in the spec's names) goes to an
+    /// origin the person chose; `Err` with the origin when it does not.
+    fn admits(&self, url: &str) -> Result<(), String> {
+        let origin = origin_template(url);
+        if let Some(name) = origin.strip_prefix('{').and_then(|o| o.strip_suffix('}'))
+            && self.leading.iter().any(|n| n == name)
+        {
+            return Ok(());
+        }
+        if self.origins.contains(&origin.to_ascii_lowercase()) || self.admits_labels(&origin) {
+            return Ok(());
+        }
+        Err(crate::report::printable(&origin))
+    }
+}
+
+fn url_from_doc(
+    doc: &ApiDoc,
+    scope: &[&Parameter],
+    doc_name: &str,
+    chosen: &mut Chosen,
+    elsewhere: &mut Vec<String>,
+) -> Option<Target> {
     let base = doc.base_url();
     let base_param = scope
         .iter()
@@ -629,6 +726,7 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
         .filter(|p| p.required && p.default.is_none() && locates(&p.name))
         .map(|p| p.name.as_str())
         .collect();
+    let mut candidates = Vec::new();
     for Fact { value: ex, line } in doc.examples() {
         if ex.method != "GET" {
             continue;
@@ -640,6 +738,37 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
             continue;
         }
         let url = locate(&url, &templates, scope);
+        candidates.push((ex, line, url, default));
+    }
+    if chosen.unstated {
+        let mut seen: Vec<String> = candidates
+            .iter()
+            .map(|(_, _, url, _)| origin_template(url).to_ascii_lowercase())
+            .filter(|o| o.contains("://"))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        if let [only] = seen.as_slice() {
+            chosen.origins.push(only.clone());
+        }
+    }
+    for (ex, line, url, default) in candidates {
+        if let Err(origin) = chosen.admits(&url) {
+            if !elsewhere.contains(&origin) {
+                elsewhere.push(origin);
+            }
+            continue;
+        }
+        // A default (a fixed base URL for the spec's URL parameter) is one
+        // the person chose too, or the check would send it elsewhere.
+        if let Some((_, value)) = &default
+            && let Err(origin) = chosen.admits(value)
+        {
+            if !elsewhere.contains(&origin) {
+                elsewhere.push(origin);
+            }
+            continue;
+        }
         let path = url
             .split("://")
             .nth(1)
@@ -837,6 +966,12 @@ fn locate_path(url: &str, templates: &[String]) -> Option<String> {
         located.push_str(q);
     }
     Some(located)
+}
+
+/// A parameter whose value is a whole URL (`base_url`, `instance_url`, `endpoint`).
+fn url_valued(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "base_url" || n.ends_with("_url") || n == "url" || n == "endpoint"
 }
 
 /// `scheme://host` of a URL, or the leading placeholder of `{base_url}/x`.
