@@ -40,6 +40,8 @@ struct Ready {
     credentials: Credentials,
     origin: Origin,
     check: usize,
+    /// The auth check was derived by this run: it was never sent before.
+    fresh: bool,
 }
 
 impl Ready {
@@ -107,11 +109,64 @@ pub fn run_reading(
         .build()
         .map_err(Error::Output)?;
     let http = Arc::new(check::run::http_client(timeout).map_err(Error::Internal)?);
+    for (name, prep) in &mut prepared {
+        show_fresh(name, prep, &http, timeout, printer);
+    }
     let outcomes = runtime.block_on(send_all(prepared, timeout, usize::from(args.jobs), http));
     report(&outcomes, printer)?;
     Ok(combined_exit(
         outcomes.iter().map(|(_, o)| o.verdict.exit()),
     ))
+}
+
+/// A freshly derived check is shown before it is first sent: the URL and
+/// where the credential goes, secrets masked. At a terminal it is said,
+/// then sent; with no person watching (the MCP server) it is not sent: the
+/// answer shows it, and the next `validate` sends it.
+fn show_fresh(
+    name: &SourceName,
+    prep: &mut Prepared,
+    http: &reqwest::Client,
+    timeout: Duration,
+    printer: &Printer,
+) {
+    let Prepared::Ready(ready) = prep else {
+        return;
+    };
+    if !ready.fresh {
+        return;
+    }
+    let sends = match ready.request(http, timeout).preview() {
+        Ok(preview) => would_send(&preview),
+        Err(why) => {
+            *prep = decided(Verdict::BadCheck, why);
+            return;
+        }
+    };
+    if printer.is_captured() {
+        *prep = decided(
+            Verdict::BadCheck,
+            format!(
+                "a new auth check was derived and not sent yet: it sends {sends}. Show this to the person; once they confirm it, call validate again to send it"
+            ),
+        );
+    } else {
+        eprint(&format!("{name}: the derived check sends {sends}"));
+    }
+}
+
+/// A request in words, secrets masked: `GET https://… with Authorization: Bearer ***`.
+pub fn would_send(preview: &check::run::Preview) -> String {
+    let mut text = format!("{} {}", preview.method, preview.url);
+    if !preview.headers.is_empty() {
+        let headers: Vec<String> = preview
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        text.push_str(&format!(" with {}", headers.join(", ")));
+    }
+    text
 }
 
 /// The exit code of several verdicts: an input problem first, then a
@@ -137,6 +192,7 @@ fn prepare(
 ) -> Prepared {
     let name = paths.name.as_str();
     let openapi = args.openapi.as_deref();
+    let fresh = !paths.auth_check.is_file();
     let spec = match spec_for(paths, openapi, color) {
         Ok(spec) => spec,
         Err(e) => return decided(Verdict::BadCheck, e),
@@ -206,6 +262,7 @@ fn prepare(
                 credentials,
                 origin,
                 check: index,
+                fresh,
             }))
         }
         Err(missing) => decided(
@@ -231,8 +288,9 @@ pub fn verifier(paths: &SourcePaths, spec: &Spec, color: bool) -> Option<Verifie
         return None;
     }
     let http = check::run::http_client(Duration::from_secs(DEFAULT_TIMEOUT)).ok()?;
+    let sends = checks_in_words(&file, spec);
     let spec = spec.clone();
-    Some(Arc::new(move |credentials: Credentials| {
+    let check: crate::collect::server::Check = Arc::new(move |credentials: Credentials| {
         let (file, spec, http) = (file.clone(), spec.clone(), http.clone());
         Box::pin(async move {
             match check::run::choose(&file, &spec, &credentials) {
@@ -254,7 +312,64 @@ pub fn verifier(paths: &SourcePaths, spec: &Spec, color: bool) -> Option<Verifie
                 ),
             }
         })
-    }))
+    });
+    Some(Verifier { sends, check })
+}
+
+/// The checks of a file in words, for the form: each one's method and URL,
+/// filled with the defaults (never a secret; what the person types stays a
+/// `{placeholder}`), and where the credential goes.
+fn checks_in_words(file: &AuthCheck, spec: &Spec) -> String {
+    let words: Vec<String> = file
+        .checks
+        .iter()
+        .map(|c| {
+            let method = spec
+                .auth_methods
+                .iter()
+                .find(|m| Some(&m.name) == c.auth_method.as_ref());
+            let scope = spec.parameters_for(method);
+            let mut url = c.url.clone();
+            for (_, name) in crate::template::placeholders(&c.url) {
+                let param = scope.iter().find(|p| p.name == name);
+                if param.is_some_and(|p| p.secret || p.looks_secret()) {
+                    continue;
+                }
+                let default = param
+                    .and_then(|p| p.default.clone())
+                    .or_else(|| file.default_value(name).map(str::to_string));
+                if let Some(v) = default {
+                    url = url.replace(&format!("{{{name}}}"), &v);
+                }
+            }
+            let goes = match &c.auth {
+                check::Auth::Basic { .. } => {
+                    " (the credentials in an Authorization: Basic header)".to_string()
+                }
+                check::Auth::Bearer(_) => {
+                    " (the credential in an Authorization: Bearer header)".to_string()
+                }
+                check::Auth::Header { name, .. } => {
+                    format!(" (the credential in the {name} header)")
+                }
+                check::Auth::Query { name, .. } => {
+                    format!(" (the credential in the {name} query parameter)")
+                }
+                check::Auth::OAuth => {
+                    " (a token from the OAuth provider in an Authorization: Bearer header)"
+                        .to_string()
+                }
+                check::Auth::None => String::new(),
+            };
+            let who = c
+                .auth_method
+                .as_ref()
+                .map(|m| format!("for {m}: "))
+                .unwrap_or_default();
+            crate::report::printable(&format!("{who}{} {url}{goes}", c.method))
+        })
+        .collect();
+    words.join("; ")
 }
 
 /// Derives an auth check from the spec and API doc and writes it, for the

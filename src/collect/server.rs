@@ -141,11 +141,20 @@ pub struct Run {
 }
 
 /// Runs the auth check on credentials about to be saved.
-pub type Verifier = Arc<
+pub type Check = Arc<
     dyn Fn(Credentials) -> std::pin::Pin<Box<dyn std::future::Future<Output = CheckOutcome> + Send>>
         + Send
         + Sync,
 >;
+
+/// The auth check Save runs, and what it sends in words (no secret), shown
+/// on the form before the person saves.
+#[derive(Clone)]
+pub struct Verifier {
+    /// `GET https://… (the credential in …)`.
+    pub sends: String,
+    pub check: Check,
+}
 
 impl Run {
     #[allow(clippy::too_many_arguments)]
@@ -197,6 +206,7 @@ impl Run {
             csrf: &self.csrf,
             redirect_uri: &self.redirect_uri,
             warnings: &self.warnings,
+            checks: self.verifier.as_ref().map(|v| v.sends.as_str()),
         }
     }
 }
@@ -496,7 +506,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     let mut verified = None;
     let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
     if let (Some(verify), false) = (&run.verifier, anyway) {
-        let outcome = verify(credentials.clone()).await;
+        let outcome = (verify.check)(credentials.clone()).await;
         crate::report::eprint(&format!(
             "{} check on Save: {} — {}",
             if outcome.verdict == Verdict::Ok {
