@@ -91,6 +91,7 @@ pub async fn run(
     let source = source.clone();
     let name = source.to_string();
     let timeout = settings.timeout.unwrap_or(DEFAULT_COLLECT_TIMEOUT);
+    let chosen_output = settings.output.is_some();
     let output = settings
         .output
         .clone()
@@ -153,11 +154,18 @@ pub async fn run(
             return answer::pending(&name, &url, &format!("failed: no randomness: {e}"), timeout);
         }
     };
+    // The default path is this server's own words; a path the model chose
+    // is left out (it is in the answer), so no text of the model's reaches
+    // the dialog the person reads as the server's.
+    let saved_to = if chosen_output {
+        "a private file in this workspace".to_string()
+    } else {
+        crate::report::printable(&ending.output.display().to_string())
+    };
     let message = format!(
         "connector-auth needs the credentials of the `{name}` source. Open the local form to \
          enter them: they go from your browser to connector-auth on this machine only, never \
-         through the assistant, and are saved to {}.",
-        ending.output.display()
+         through the assistant, and are saved to {saved_to}."
     );
     eprint(&format!(
         "collect {name}: asking the client to open {url} (URL elicitation {id})"
