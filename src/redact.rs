@@ -32,7 +32,6 @@ impl Redactor {
         }
         self.push(secret);
         self.push_encodings(secret.as_bytes());
-        self.push_base64_offsets(secret.as_bytes());
     }
 
     /// Adds a credential as sent in an HTTP Basic header: `user:password`, base64.
@@ -54,26 +53,9 @@ impl Redactor {
         for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
             self.push(&engine.encode(bytes));
         }
-    }
-
-    /// The base64 characters that encode `bytes` alone wherever they stand
-    /// in a longer encoded text (`base64("Bearer " + token)`, a token inside
-    /// an encoded JSON document): for each of the three byte offsets, the
-    /// characters that mix in bits of the bytes before or after are dropped.
-    fn push_base64_offsets(&mut self, bytes: &[u8]) {
         for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
-            for (offset, skip) in [(0usize, 0usize), (1, 2), (2, 3)] {
-                let mut shifted = vec![0u8; offset];
-                shifted.extend_from_slice(bytes);
-                let encoded = engine.encode(&shifted);
-                let end = if shifted.len() % 3 == 0 {
-                    encoded.len()
-                } else {
-                    encoded.len().saturating_sub(1)
-                };
-                if let Some(inner) = encoded.get(skip..end) {
-                    self.push(inner);
-                }
+            for shift in 0..3 {
+                self.push(&encoded_inside(engine, bytes, shift));
             }
         }
     }
@@ -126,6 +108,21 @@ impl Redactor {
     pub fn is_empty(&self) -> bool {
         self.needles.is_empty()
     }
+}
+
+/// The base64 characters that `bytes` alone decide when they stand `shift`
+/// bytes into a larger encoded block (`Bearer <token>`, `user:secret`, a
+/// JSON credential): the characters whose six bits all come from `bytes`,
+/// whatever surrounds them. Masking them leaves at most a few bits of the
+/// secret at each end, never enough to decode it back.
+fn encoded_inside(engine: &base64::engine::GeneralPurpose, bytes: &[u8], shift: usize) -> String {
+    let mut block = vec![0u8; shift];
+    block.extend_from_slice(bytes);
+    block.extend_from_slice(&[0, 0]);
+    let encoded = engine.encode(&block);
+    let first = (8 * shift).div_ceil(6);
+    let end = 8 * (shift + bytes.len()) / 6;
+    encoded.get(first..end).unwrap_or_default().to_string()
 }
 
 /// Characters that can begin an escaped form of another character.
@@ -348,35 +345,70 @@ mod tests {
     }
 
     #[test]
-    fn base64_of_a_secret_at_any_offset_is_removed() {
-        let token = "tok-SECRET-1234";
+    fn a_secret_inside_a_larger_encoded_block_is_removed_at_every_offset() {
+        let secret = "tok-3x4mpl3/value";
         let mut r = Redactor::new();
-        r.add(token);
-        for prefix in [
-            "",
-            "B",
-            "Be",
-            "Bearer ",
-            "Authorization: Bearer ",
-            "{\"t\":\"",
-        ] {
-            for suffix in ["", "x", "\"}", "; more"] {
-                let encoded = STANDARD.encode(format!("{prefix}{token}{suffix}"));
-                let url_safe = URL_SAFE_NO_PAD.encode(format!("{prefix}{token}{suffix}"));
-                for form in [encoded, url_safe] {
-                    let out = r.scrub(&format!("echo {form} end"));
-                    assert!(out.contains(MASK), "{prefix:?}+{suffix:?}: {out}");
-                    let left: String = out.replace(MASK, "");
-                    // Only the characters encoding the prefix and the
-                    // suffix (and the two groups at the edges) may stay.
-                    let around = STANDARD.encode(prefix).len() + STANDARD.encode(suffix).len();
-                    assert!(
-                        left.len() <= "echo  end".len() + around + 6,
-                        "{prefix:?}+{suffix:?}: too much of the encoding stays: {out}"
-                    );
+        r.add(secret);
+        for prefix in ["", "B", "Be", "Bearer ", "user:", "{\"key\":\""] {
+            for suffix in ["", ":", "\"}", "xyz"] {
+                let block = format!("{prefix}{secret}{suffix}");
+                for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+                    let encoded = engine.encode(&block);
+                    let clean = r.scrub(&format!("seen {encoded} end"));
+                    assert!(clean.contains(MASK), "{block:?} as {encoded}: {clean}");
+                    let rest = clean.replace(MASK, "");
+                    for token in rest.split_whitespace() {
+                        let decoded = STANDARD_NO_PAD
+                            .decode(token.trim_end_matches('='))
+                            .or_else(|_| URL_SAFE_NO_PAD.decode(token.trim_end_matches('=')))
+                            .unwrap_or_default();
+                        assert!(
+                            !String::from_utf8_lossy(&decoded).contains(secret),
+                            "{block:?}: {clean}"
+                        );
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_secret_of_exactly_the_minimum_length_is_removed() {
+        let mut r = Redactor::new();
+        r.add("abcd");
+        assert_eq!(r.scrub("x abcd y"), "x *** y");
+        let mut shorter = Redactor::new();
+        shorter.add("abc");
+        assert!(shorter.is_empty());
+        assert_eq!(shorter.scrub("x abc y"), "x abc y");
+    }
+
+    #[test]
+    fn the_same_secret_added_twice_is_kept_once() {
+        let mut r = Redactor::new();
+        r.add("topsecret");
+        let once = r.needles.len();
+        r.add("topsecret");
+        r.add_basic("me", "topsecret");
+        let with_basic = r.needles.len();
+        r.add_basic("me", "topsecret");
+        assert!(once > 1);
+        assert_eq!(r.needles.len(), with_basic);
+        assert!(
+            r.needles.windows(2).all(|w| w[0].len() >= w[1].len()),
+            "longest first"
+        );
+    }
+
+    #[test]
+    fn a_basic_header_echoed_back_is_removed() {
+        let mut r = Redactor::new();
+        r.add_basic("me@example.com", "pw");
+        let header = STANDARD.encode("me@example.com:pw");
+        assert_eq!(
+            r.scrub(&format!("got Authorization: Basic {header}")),
+            "got Authorization: Basic ***"
+        );
     }
 
     #[test]
