@@ -58,7 +58,9 @@ pub fn derive(desc: &Description, spec: &Spec) -> Derived {
                 }
                 (
                     format!("TODO: {base}/..."),
-                    "url: TODO — no GET operation without parameters in the description".into(),
+                    format!(
+                        "url: TODO — no GET operation without parameters in the description{refused_note}"
+                    ),
                 )
             }
         };

@@ -125,12 +125,15 @@ fn foldable(text: &str) -> bool {
 /// and 1.2 readers to read the same string: every control character (C0,
 /// DEL, C1 with NEL), the line and paragraph separators (U+2028/U+2029,
 /// line breaks to YAML 1.1 only), the byte-order mark and the
-/// non-characters outside YAML's printable set.
+/// non-characters outside YAML's printable set; and the bidi overrides,
+/// which make a file read in another order than it parses.
 fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
             '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            // bidi overrides and marks: text that reads in another order
+            | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}'
         )
 }
 

@@ -23,5 +23,6 @@ mod secret_service;
 mod sources;
 mod spec_model;
 mod support;
+mod surface_attacks;
 mod terminal;
 mod validate;
