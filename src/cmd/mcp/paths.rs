@@ -103,6 +103,7 @@ mod tests {
         Workspace::discover(Some(root), None, None, root).unwrap()
     }
 
+    #[cfg(unix)]
     #[test]
     fn paths_stay_inside_the_workspace() {
         let dir = tempfile::tempdir().unwrap();
