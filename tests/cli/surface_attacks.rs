@@ -109,11 +109,16 @@ struct Mcp {
 
 impl Mcp {
     fn start(root: &Path) -> Mcp {
+        Mcp::start_in(root, &std::env::temp_dir())
+    }
+
+    /// The server for `root`, started by a client working in `cwd`.
+    fn start_in(root: &Path, cwd: &Path) -> Mcp {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_connector-auth"))
             .arg("mcp")
             .arg("--root")
             .arg(root)
-            .current_dir(std::env::temp_dir())
+            .current_dir(cwd)
             .env("NO_COLOR", "1")
             .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
             .env_remove("DISPLAY")
@@ -424,6 +429,18 @@ fn a_doc_example_on_another_host_never_receives_the_credential() {
     assert_eq!(answer["outcome"], "ok", "{line}");
     assert_eq!(real.requests().len(), before + 1);
     assert!(mirror.requests().is_empty());
+
+    // `authenticate` reusing saved credentials opens no form: held too.
+    let repo = Repo::new();
+    mirrored(&repo, &real, &mirror, true);
+    let before = real.requests().len();
+    let mut mcp = Mcp::start(repo.root());
+    let (answer, line) = mcp.call("authenticate", json!({"source": "acme", "port": 0}));
+    assert_ne!(answer["authenticated"], true, "{line}");
+    assert!(answer.to_string().contains("not sent"), "{answer}");
+    assert!(mcp.asked.is_empty(), "no form: the credentials are saved");
+    assert_eq!(real.requests().len(), before);
+    assert!(mirror.requests().is_empty());
 }
 
 #[test]
@@ -479,7 +496,7 @@ fn openapi_path_keys_never_move_the_checks_port_or_host() {
     let check = std::fs::read_to_string(repo.root().join(TESTS).join("paths/auth_check.yaml"))
         .expect("check");
     assert!(check.contains("refused, not paths"), "{check}");
-    assert!(!check.contains(&format!("url: \"{{base_url}}:")), "{check}");
+    assert!(!check.contains("url: \"{base_url}:"), "{check}");
     assert_eq!(run.code, Some(2), "a TODO, nothing sent: {}", run.stderr);
 
     // A check written that way by hand is refused as well, nothing sent.
@@ -569,6 +586,12 @@ fn mcp_path_arguments_read_only_regular_files_inside_the_workspace() {
     let elsewhere = tempfile::tempdir().expect("elsewhere");
     let shadow = elsewhere.path().join("shadow.yaml");
     std::fs::write(&shadow, "root: x\nalice_password_hash: y\n").expect("shadow");
+    // The same, bare-named in the folder the client starts the server in.
+    std::fs::write(
+        elsewhere.path().join("shadow"),
+        "root: x\nalice_password_hash: y\n",
+    )
+    .expect("shadow");
     let other = elsewhere.path().join("other_project.json");
     std::fs::write(&other, json!({ "api_key": KEY }).to_string()).expect("other");
     let fifo = repo.root().join("spec.yaml");
@@ -577,8 +600,12 @@ fn mcp_path_arguments_read_only_regular_files_inside_the_workspace() {
         .status()
         .expect("mkfifo");
     assert!(made.success());
-    let mut mcp = Mcp::start(repo.root());
-    for source in [shadow.display().to_string(), "../../../etc/passwd".into()] {
+    let mut mcp = Mcp::start_in(repo.root(), elsewhere.path());
+    for source in [
+        shadow.display().to_string(),
+        "../../../etc/passwd".into(),
+        "shadow".into(),
+    ] {
         let (answer, line) = mcp.call("lint", json!({ "source": source }));
         assert_eq!(answer["exit_code"], 2, "{line}");
         assert!(
@@ -595,6 +622,11 @@ fn mcp_path_arguments_read_only_regular_files_inside_the_workspace() {
         let (answer, line) = mcp.call("validate", json!({"source": "acme", "config": config}));
         assert_eq!(answer["exit_code"], 2, "{line}");
     }
+    // A credentials folder inside whose file links out.
+    std::fs::create_dir_all(repo.root().join("creds")).expect("creds");
+    std::os::unix::fs::symlink(&other, repo.root().join("creds/acme.json")).expect("link");
+    let (answer, line) = mcp.call("validate", json!({"source": "acme", "config_dir": "creds"}));
+    assert_eq!(answer["exit_code"], 2, "{line}");
     assert!(api.requests().is_empty(), "{:?}", api.requests());
     assert!(!api.received(KEY));
 }

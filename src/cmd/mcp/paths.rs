@@ -40,6 +40,22 @@ pub fn readable(workspace: &Workspace, arg: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// A folder of per-source credentials files (`DIR/<source>.json`): inside
+/// the workspace, and each `.json` file in it a regular file inside it too
+/// (no symlink out, no FIFO).
+pub fn credentials_dir(workspace: &Workspace, arg: &str) -> Result<PathBuf, String> {
+    let dir = inside(workspace, arg)?;
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries.filter_map(Result::ok) {
+            let file = entry.path();
+            if file.extension().is_some_and(|x| x == "json") {
+                readable(workspace, &file.to_string_lossy())?;
+            }
+        }
+    }
+    Ok(dir)
+}
+
 /// Where credentials may be saved: inside the workspace, and either new or
 /// a regular file that already holds a JSON object (credentials saved
 /// before); any other file is never replaced.

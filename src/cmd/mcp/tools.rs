@@ -310,7 +310,7 @@ impl Server {
         let config_dir = match params
             .config_dir
             .as_deref()
-            .map(|d| paths::inside(&self.workspace, d))
+            .map(|d| paths::credentials_dir(&self.workspace, d))
         {
             Some(Err(why)) => return Answer::refused(why).into_result(),
             found => found.and_then(Result::ok),
