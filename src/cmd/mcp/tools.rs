@@ -15,12 +15,10 @@ use serde::Deserialize;
 use super::answer::{self, Answer};
 use super::call;
 use super::interactive::{self, Interactive};
-use super::jobs::{Job, Jobs};
+use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
 use super::paths;
-use crate::cli::{
-    AuthenticateArgs, CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecArgs,
-    ValidateArgs,
-};
+use crate::cli::{CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecArgs, ValidateArgs};
+use crate::ops::authenticate::AuthenticateOptions;
 use crate::workspace::{SourceName, Workspace};
 
 const SOURCES: &str = "List the sources (connectors) of the repository and where each stands: \
@@ -78,9 +76,6 @@ const INSTRUCTIONS: &str = "connector-auth sets up a connector's authentication 
 spec (draft connector_spec.yaml from the API doc), collect (the person types the credentials \
 into a local browser form; they never pass through the assistant), validate (one authenticated \
 request proves them). Start with `sources`; `authenticate` runs all three steps.";
-
-/// The default time a form stays open under MCP.
-pub const DEFAULT_COLLECT_TIMEOUT: u64 = 600;
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[schemars(crate = "rmcp::schemars")]
@@ -351,9 +346,14 @@ impl Server {
         let mut collect = params.args();
         collect.output = output;
         let args = SourceCollectArgs { source, collect };
-        interactive::run(self, Interactive::Collect(args), context)
-            .await
-            .into_result()
+        interactive::run(
+            &self.workspace,
+            &self.jobs,
+            Interactive::Collect(args),
+            context,
+        )
+        .await
+        .into_result()
     }
 
     #[tool(description = AUTHENTICATE)]
@@ -383,16 +383,22 @@ impl Server {
         };
         let mut collect = collect.args();
         collect.output = output;
-        let args = AuthenticateArgs {
+        let options = AuthenticateOptions {
             source,
             collect,
             reuse: !params.recollect,
             recollect: params.recollect,
             resume_with: None,
+            stop: None,
         };
-        interactive::run(self, Interactive::Authenticate(args), context)
-            .await
-            .into_result()
+        interactive::run(
+            &self.workspace,
+            &self.jobs,
+            Interactive::Authenticate(options),
+            context,
+        )
+        .await
+        .into_result()
     }
 
     #[tool(description = COLLECT_STATUS, annotations(read_only_hint = true))]
