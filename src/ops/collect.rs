@@ -48,8 +48,25 @@ pub fn run(
     prepared.check_shown = verifier
         .as_ref()
         .and_then(|_| check_on_save::sends(&paths, &prepared.spec));
+    let shown_spec = prepared.check_shown.as_ref().map(|_| prepared.spec.clone());
     let outcome = ask(prepared, settings, stop, verifier, printer)?;
-    ended(&outcome, printer)
+    let exit = ended(&outcome, printer)?;
+    if exit == Exit::Done {
+        keep_shown_check(&paths, shown_spec.as_ref());
+    }
+    Ok(exit)
+}
+
+/// After a Save that ran the check the form showed (`spec` given), that
+/// check is no longer fresh: it is written as the source's auth check (when
+/// there is none yet) for validate to send and the person to keep.
+pub fn keep_shown_check(paths: &SourcePaths, spec: Option<&Spec>) {
+    if let Some(spec) = spec
+        && !paths.auth_check.is_file()
+        && let Err(why) = crate::check::file::derive_and_write(paths, spec, None)
+    {
+        crate::report::eprint(&format!("note: {why}"));
+    }
 }
 
 /// Where `--store` and `--output` say the credentials go.

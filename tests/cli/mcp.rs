@@ -246,7 +246,6 @@ fn spec_collect_by_url_elicitation_and_validate_in_one_session() {
                 {"call": "spec", "args": {"source": "acme"}},
                 {"call": "collect", "args": {"source": "acme", "port": 0}},
                 {"call": "validate", "args": {"source": "acme"}},
-                {"call": "validate", "args": {"source": "acme"}},
                 {"call": "sources"},
             ]
         }),
@@ -294,19 +293,12 @@ fn spec_collect_by_url_elicitation_and_validate_in_one_session() {
     let id = elicitation["elicitationId"].as_str().expect("id");
     assert_eq!(session.completed(), [id]);
 
-    // The check derived by the first validate is shown, not sent: no
-    // person watches an MCP call. The next one sends it.
-    let derived = session.structured("validate", 0);
-    assert_eq!(derived["outcome"], "bad_check", "{derived}");
-    let line = session.line("validate", 0);
-    assert!(
-        line.contains("not sent") && line.contains("/apikey/me"),
-        "{line}"
-    );
-    let validate = session.structured("validate", 1);
+    // The form said what Save checks, and Save sent it: the check is
+    // written, and validate sends it at once.
+    let validate = session.structured("validate", 0);
     assert_eq!(validate["outcome"], "ok", "{validate}");
     assert_eq!(validate["exit_code"], 0);
-    assert!(session.line("validate", 1).starts_with("acme: ok"));
+    assert!(session.line("validate", 0).starts_with("acme: ok"));
     assert_eq!(
         session.structured("sources", 1)["sources"][0]["credentials"],
         true
