@@ -34,6 +34,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+pub use crate::cmd::MCP_TOOLS;
 use crate::error::{Error, Exit};
 
 /// Parses `args` (program name first), runs the command, and returns the

@@ -144,7 +144,7 @@ fn an_api_answering_a_huge_body_gets_a_short_reason() {
             &format!("{TESTS}/big/auth_check.yaml"),
             &format!("checks:\n  - request:\n      url: http://127.0.0.1:{port}/huge-api\n      auth: {{bearer: \"{{token}}\"}}\n"),
         )
-        .file(&format!("{TESTS}/big/configs/dev_config.json"), r#"{"token": "tok-huge-1234"}"#);
+        .credentials("big", r#"{"token": "tok-huge-1234"}"#);
     let output = repo
         .cmd()
         .args(["validate", "big", "--json"])
@@ -312,12 +312,7 @@ fn sigterm_while_the_terminal_waits_for_the_oauth_callback_writes_nothing() {
     let (code, stdout, _) = running.finish();
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains(r#""event":"cancelled""#), "{stdout}");
-    assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/sandbox/configs/dev_config.json"))
-            .exists()
-    );
+    assert!(!repo.credentials_path("sandbox").exists());
     assert!(
         std::net::TcpListener::bind(("127.0.0.1", callback)).is_ok(),
         "port still held"

@@ -433,10 +433,7 @@ fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
         .expect("fresh listed");
     assert_eq!(fresh["outcome"], "skipped", "{fresh}");
     assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/fresh/auth_check.yaml"))
-            .exists(),
+        !repo.check_path("fresh").exists(),
         "a check was written for a source without credentials"
     );
     let good = lines.iter().find(|l| l["source"] == "good").expect("good");
@@ -445,12 +442,7 @@ fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
     std::fs::remove_dir_all(repo.root().join(format!("{TESTS}/good"))).expect("rm");
     let run = validate(&repo, &["--all"]);
     assert!(run.stdout.contains("skipped"), "{}", run.stdout);
-    assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/fresh/auth_check.yaml"))
-            .exists()
-    );
+    assert!(!repo.check_path("fresh").exists());
 }
 
 #[test]
@@ -475,9 +467,7 @@ fn a_database_reached_by_a_driver_gets_no_http_check_instead_of_a_todo() {
             .is_some_and(|r| r.contains("driver")),
         "{verdict}"
     );
-    let written =
-        std::fs::read_to_string(repo.root().join(format!("{TESTS}/orders/auth_check.yaml")))
-            .expect("written");
+    let written = repo.check_text("orders");
     assert!(
         written.contains("no_http_check:") && !written.contains("TODO"),
         "{written}"
@@ -618,8 +608,8 @@ fn m2m_gets_a_token_by_client_credentials_and_warns_about_missing_scopes() {
         "{warnings}"
     );
     assert_hidden(&run, "machine-secret", Some("machine"));
-    repo.file(
-        &format!("{TESTS}/m2m/configs/dev_config.json"),
+    repo.credentials(
+        "m2m",
         r#"{"client_id": "machine", "client_secret": "wrong-m2m-secret-6666"}"#,
     );
     let (json, run) = outcome(&repo, "m2m", &[]);
@@ -643,10 +633,7 @@ fn a_missing_check_is_derived_from_the_api_doc_written_and_run() {
             base = api.url("")
         ),
     );
-    repo.file(
-        &format!("{TESTS}/zendesk/configs/dev_config.json"),
-        &basic_credentials(apis::BASIC_PASSWORD),
-    );
+    repo.credentials("zendesk", &basic_credentials(apis::BASIC_PASSWORD));
     let run = validate(&repo, &["zendesk"]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert!(
@@ -655,9 +642,7 @@ fn a_missing_check_is_derived_from_the_api_doc_written_and_run() {
         "{}",
         run.stderr
     );
-    let written =
-        std::fs::read_to_string(repo.root().join(format!("{TESTS}/zendesk/auth_check.yaml")))
-            .expect("check");
+    let written = repo.check_text("zendesk");
     assert!(written.contains("zendesk_api_doc.md line 8"), "{written}");
     assert!(
         written.contains(r#"basic: {username: "{email}/token", password: "{api_token}"}"#),
@@ -674,8 +659,6 @@ fn a_check_that_cannot_be_derived_is_written_with_todos_and_stops() {
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("fill in the TODO"), "{}", run.stderr);
     assert!(run.stderr.contains("check-todo"), "{}", run.stderr);
-    let written =
-        std::fs::read_to_string(repo.root().join(format!("{TESTS}/vague/auth_check.yaml")))
-            .expect("written");
+    let written = repo.check_text("vague");
     assert!(written.contains("TODO"));
 }
