@@ -42,32 +42,18 @@ impl Hostile {
     fn start() -> Hostile {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                let app = axum::Router::new().fallback(
-                    move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
-                        let log = log.clone();
-                        async move {
-                            if let Ok(mut l) = log.lock() {
-                                l.push(format!("{method} {}", uri.path()));
-                            }
-                            answer(uri.path(), &headers)
+        let port = crate::support::serve(move || {
+            axum::Router::new().fallback(
+                move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
+                    let log = log.clone();
+                    async move {
+                        if let Ok(mut l) = log.lock() {
+                            l.push(format!("{method} {}", uri.path()));
                         }
-                    },
-                );
-                if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
-                    let _ = axum::serve(l, app).await;
-                }
-            });
+                        answer(uri.path(), &headers)
+                    }
+                },
+            )
         });
         Hostile { port, seen }
     }

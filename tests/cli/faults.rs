@@ -16,77 +16,62 @@ fn hostile() -> u16 {
     use axum::http::{StatusCode, header};
     use axum::response::IntoResponse;
     use axum::routing::{get, post};
-    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        rt.block_on(async move {
-            let huge = || "x".repeat(5 * 1024 * 1024);
-            let app = axum::Router::new()
-                .route(
-                    "/malformed",
-                    post(|| async {
-                        (
-                            StatusCode::OK,
-                            [(header::CONTENT_TYPE, "application/json")],
-                            "{not json",
-                        )
-                    }),
-                )
-                .route(
-                    "/html",
-                    post(|| async {
-                        (
-                            StatusCode::OK,
-                            [(header::CONTENT_TYPE, "text/html")],
-                            "<html><body>Sign in</body></html>",
-                        )
-                    }),
-                )
-                .route(
-                    "/error200",
-                    post(|| async {
-                        (
-                            StatusCode::OK,
-                            [(header::CONTENT_TYPE, "application/json")],
-                            r#"{"error":"invalid_client"}"#,
-                        )
-                    }),
-                )
-                .route(
-                    "/huge",
-                    post(move || async move {
-                        (
-                            StatusCode::OK,
-                            [(header::CONTENT_TYPE, "application/json")],
-                            huge(),
-                        )
-                            .into_response()
-                    }),
-                )
-                .route(
-                    "/hang",
-                    post(|| async {
-                        tokio::time::sleep(Duration::from_secs(30)).await;
-                        "{}"
-                    }),
-                )
-                .route(
-                    "/huge-api",
-                    get(|| async { (StatusCode::UNAUTHORIZED, "y".repeat(5 * 1024 * 1024)) }),
-                );
-            if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
-                let _ = axum::serve(l, app).await;
-            }
-        });
-    });
-    port
+    crate::support::serve(|| {
+        let huge = || "x".repeat(5 * 1024 * 1024);
+        axum::Router::new()
+            .route(
+                "/malformed",
+                post(|| async {
+                    (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        "{not json",
+                    )
+                }),
+            )
+            .route(
+                "/html",
+                post(|| async {
+                    (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "text/html")],
+                        "<html><body>Sign in</body></html>",
+                    )
+                }),
+            )
+            .route(
+                "/error200",
+                post(|| async {
+                    (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        r#"{"error":"invalid_client"}"#,
+                    )
+                }),
+            )
+            .route(
+                "/huge",
+                post(move || async move {
+                    (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        huge(),
+                    )
+                        .into_response()
+                }),
+            )
+            .route(
+                "/hang",
+                post(|| async {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    "{}"
+                }),
+            )
+            .route(
+                "/huge-api",
+                get(|| async { (StatusCode::UNAUTHORIZED, "y".repeat(5 * 1024 * 1024)) }),
+            )
+    })
 }
 
 #[tokio::test]

@@ -394,6 +394,28 @@ pub fn mode(path: &Path) -> u32 {
         & 0o777
 }
 
+/// Serves the router `app` makes on 127.0.0.1 (a free port, returned) from
+/// a thread of its own, for as long as the test runs.
+pub fn serve(app: impl FnOnce() -> axum::Router + Send + 'static) -> u16 {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("nonblocking");
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
+                let _ = axum::serve(l, app()).await;
+            }
+        });
+    });
+    port
+}
+
 /// An HTTP client that does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

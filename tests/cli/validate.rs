@@ -14,6 +14,20 @@ fn basic_check(url: &str) -> String {
     )
 }
 
+/// A repository whose `name` source is checked with Basic auth against
+/// `path` on `api`, with `credentials` in its default file when given.
+fn basic_repo(api: &Nginx, name: &str, path: &str, credentials: Option<&str>) -> Repo {
+    let repo = Repo::new();
+    source(
+        &repo,
+        name,
+        BASIC_SPEC,
+        &basic_check(&api.url(path)),
+        credentials,
+    );
+    repo
+}
+
 fn basic_credentials(password: &str) -> String {
     format!(r#"{{"email": "agent@acme.test", "api_token": "{password}"}}"#)
 }
@@ -30,12 +44,10 @@ fn outcome(repo: &Repo, name: &str, extra: &[&str]) -> (serde_json::Value, Run) 
 #[test]
 fn basic_credentials_that_work_are_ok_with_the_identity() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials(apis::BASIC_PASSWORD)),
     );
     let run = validate(&repo, &["zendesk"]);
@@ -52,12 +64,10 @@ fn basic_credentials_that_work_are_ok_with_the_identity() {
 #[test]
 fn a_wrong_password_is_invalid_credentials() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials("wrong-pass-9999")),
     );
     let (json, run) = outcome(&repo, "zendesk", &[]);
@@ -75,12 +85,10 @@ fn a_wrong_password_is_invalid_credentials() {
 #[test]
 fn a_wrong_path_is_not_found() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/nope")),
+        "/basic/nope",
         Some(&basic_credentials(apis::BASIC_PASSWORD)),
     );
     let (json, run) = outcome(&repo, "zendesk", &[]);
@@ -218,12 +226,10 @@ fn an_api_that_echoes_the_credentials_leaks_nothing() {
 #[test]
 fn a_200_without_the_identity_is_unexpected() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "liar",
-        BASIC_SPEC,
-        &basic_check(&api.url("/lies/me")),
+        "/lies/me",
         Some(&basic_credentials("anything-goes")),
     );
     let (json, run) = outcome(&repo, "liar", &[]);
@@ -240,12 +246,10 @@ fn a_200_without_the_identity_is_unexpected() {
 #[test]
 fn missing_credentials_name_what_is_missing() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(r#"{"email": "agent@acme.test"}"#),
     );
     let (json, run) = outcome(&repo, "zendesk", &[]);
@@ -257,14 +261,7 @@ fn missing_credentials_name_what_is_missing() {
             .is_some_and(|r| r.contains("`api_token`")),
         "{json}"
     );
-    let repo = Repo::new();
-    source(
-        &repo,
-        "nofile",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
-        None,
-    );
+    let repo = basic_repo(&api, "nofile", "/basic/me", None);
     let (json, run) = outcome(&repo, "nofile", &[]);
     assert_eq!(run.code, Some(2));
     assert!(
@@ -380,12 +377,10 @@ fn credentials_never_follow_a_redirect_to_another_host() {
 #[test]
 fn all_runs_every_source_with_a_spec_and_prints_a_table() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "good",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials(apis::BASIC_PASSWORD)),
     );
     source(
@@ -411,12 +406,10 @@ fn all_runs_every_source_with_a_spec_and_prints_a_table() {
 #[test]
 fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "good",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials(apis::BASIC_PASSWORD)),
     );
     // A spec and an API doc, no check and no credentials: nothing to derive.
@@ -510,12 +503,10 @@ fn dry_run_shows_the_request_masked_and_sends_nothing() {
 #[test]
 fn credentials_come_from_flag_dir_env_then_default() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials("default-bad-0000")),
     );
     repo.file(
