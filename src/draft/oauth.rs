@@ -252,7 +252,27 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     if !has_mechanism || !(mentions || flow.is_some()) {
         return None;
     }
-    let (flow, flow_line) = match flow {
+    let (flow, flow_line) = decide_flow(lines, flow, &token, &authorize);
+    let extra = extra_auth_params(lines, &authorize);
+    Some(Recognised {
+        flow,
+        flow_line,
+        authorization_url: authorize.map(|(u, l)| (strip_query(&u), l)),
+        token_url: token,
+        scopes: scopes(lines),
+        extra_auth_params: extra,
+    })
+}
+
+/// The flow: the grant words seen, else an authorization endpoint or a
+/// refresh token (u2m), else the client-credentials grant (m2m).
+fn decide_flow(
+    lines: &[&DocLine],
+    flow: Option<(Flow, usize)>,
+    token: &Option<(String, usize)>,
+    authorize: &Option<(String, usize)>,
+) -> (Flow, usize) {
+    match flow {
         Some(f) => f,
         None if authorize.is_some() => (Flow::U2m, authorize.as_ref().map_or(1, |a| a.1)),
         None => {
@@ -265,8 +285,16 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
                 None => (Flow::M2m, token.as_ref().map_or(1, |t| t.1)),
             }
         }
-    };
-    let extra = authorize
+    }
+}
+
+/// Extra parameters of the authorization URL (`access_type=offline`), from
+/// its query or from a backticked query the doc shows.
+fn extra_auth_params(
+    lines: &[&DocLine],
+    authorize: &Option<(String, usize)>,
+) -> Vec<(String, String)> {
+    authorize
         .as_ref()
         .and_then(|(u, _)| u.split_once('?').map(|(_, q)| q.to_string()))
         .or_else(|| {
@@ -286,15 +314,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()
         })
-        .unwrap_or_default();
-    Some(Recognised {
-        flow,
-        flow_line,
-        authorization_url: authorize.map(|(u, l)| (strip_query(&u), l)),
-        token_url: token,
-        scopes: scopes(lines),
-        extra_auth_params: extra,
-    })
+        .unwrap_or_default()
 }
 
 fn strip_query(url: &str) -> String {
