@@ -15,6 +15,7 @@ pub mod error;
 pub mod loopback;
 pub mod oauth;
 pub mod openapi;
+pub mod providers;
 pub mod redact;
 pub mod report;
 pub mod sandbox;

@@ -178,6 +178,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
         recognised.is_some(),
         service_account,
         listed_any,
+        &mut review,
     );
     for name in ISSUED {
         if runs_grant {
@@ -280,6 +281,7 @@ fn add_used(
     oauth: bool,
     service_account: bool,
     listed_any: bool,
+    review: &mut Vec<String>,
 ) {
     let mut used = usage::find(chosen);
     usage::base_url(chosen, doc, &mut used);
@@ -304,6 +306,14 @@ fn add_used(
                     .iter()
                     .any(|c| c.name.contains("url") || c.name.contains("host")));
         if !keep || (service_account && u.secret) {
+            continue;
+        }
+        // A fixed host alone is no value a person types.
+        if u.why == usage::FIXED_BASE {
+            review.push(format!(
+                "the doc states one fixed base URL ({}): no `base_url` parameter drafted; add an optional one if the API has other hosts (regions, self-hosted)",
+                u.default.as_deref().unwrap_or("")
+            ));
             continue;
         }
         found.add(Candidate {
@@ -429,6 +439,20 @@ fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>
         found
             .params
             .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED));
+    }
+    if !r.from_catalogue.is_empty()
+        && let Some(p) = r.provider
+    {
+        let regions = if p.regions.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", p.regions)
+        };
+        review.push(format!(
+            "the OAuth {} came from the provider catalogue ({}), not from the doc: check them against the provider's documentation{regions}",
+            r.from_catalogue.join(", "),
+            p.name
+        ));
     }
     let located = |v: String| Located {
         value: v,

@@ -414,6 +414,11 @@ pub fn base_url(lines: &[&DocLine], doc: &ApiDoc, found: &mut Vec<Used>) {
     }
 }
 
+/// Why a fixed base URL is proposed: weak evidence (one host the doc
+/// states, no placeholder, no setting listed), so the decision step leaves
+/// it out of the draft and names it in the review list.
+pub const FIXED_BASE: &str = "a fixed base URL the doc states";
+
 /// Adds what a stated base URL needs.
 fn use_base_url(base: apidoc::Fact<String>, found: &mut Vec<Used>) {
     if template::placeholders(&base.value).is_empty() {
@@ -438,11 +443,9 @@ fn use_base_url(base: apidoc::Fact<String>, found: &mut Vec<Used>) {
                 secret: false,
                 locates: false,
                 line: base.line,
-                why: "the base URL (optional: it has a default)".into(),
-                description: Some(format!(
-                    "API base URL. Defaults to {fixed}; set it only for another host (e.g. a self-hosted or regional instance)."
-                )),
-                default: None,
+                why: FIXED_BASE.into(),
+                description: Some(description),
+                default: Some(fixed),
                 required: false,
             },
         );
