@@ -77,7 +77,13 @@ fn no_http_reason(spec: &Spec) -> Option<String> {
     let driver = (has("host") || has("hostname") || has("server"))
         && (has("port") || has("database") || has("dbname"))
         && any(&|n| n == "password" || n == "user" || n == "username");
-    if uri || driver {
+    // A warehouse account or a file server signed into with a user and a
+    // password or a private key, with no URL or token to send.
+    let login = (has("host") || has("hostname") || has("account"))
+        && (has("user") || has("username"))
+        && any(&|n| n == "password" || n.contains("private_key") || n.contains("ssh_key"))
+        && !any(&|n| n.contains("url") || n.contains("token") || n == "api_key");
+    if uri || driver || login {
         return Some("a database reached by a driver, not an HTTP API: test the connection with the connector itself".into());
     }
     let service_account = any(&|n| {

@@ -42,7 +42,7 @@ pub struct Lists {
 }
 
 /// Names that choose a method rather than carry a value.
-const SELECTOR_NAMES: &[&str] = &[
+pub const SELECTOR_NAMES: &[&str] = &[
     "auth_type",
     "auth_method",
     "auth_mode",
@@ -429,8 +429,93 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
         if !strong && !hinted {
             continue;
         }
-        table(&header, &rows[2..], &context, lists);
+        let intro = lines[..start]
+            .iter()
+            .rev()
+            .find(|l| !l.text.trim().is_empty())
+            .map_or("", |l| l.text.as_str());
+        let hint = table_method(rows[0], intro);
+        table(&header, &rows[2..], &context, hint.as_deref(), lists);
     }
+    shared_across_method_tables(lists);
+}
+
+/// Why a row of a table for one method is listed.
+pub const METHOD_TABLE: &str = "a row of the doc's parameters table for one method";
+/// Why a row whose Required cell names its method is listed.
+pub const CONDITIONAL: &str = "a row of the doc's parameters table, required for one method";
+
+/// The method a parameters table is for, from its heading ("Parameters —
+/// API key method") or the line introducing it ("SSH key method:").
+fn table_method(first: &DocLine, intro: &str) -> Option<String> {
+    let heading = first
+        .section_path
+        .last()
+        .map_or("", |h| h.as_str())
+        .to_lowercase();
+    let from_heading = ["parameters", "settings", "fields", "options"]
+        .iter()
+        .any(|w| heading.contains(w))
+        .then(|| {
+            heading
+                .split_once([':', '—', '–'])
+                .map(|(_, t)| t.to_string())
+        })
+        .flatten();
+    let intro = intro.trim().trim_matches('*').to_lowercase();
+    let from_intro = intro
+        .strip_suffix("method:")
+        .filter(|head| head.split_whitespace().count() <= 3)
+        .map(str::to_string);
+    let tail = from_heading.or(from_intro)?;
+    let words: Vec<&str> = tail
+        .split_whitespace()
+        .map(|w| w.trim_matches(['`', '*', '(', ')']))
+        .filter(|w| !["method", "the", "auth", "authentication", ""].contains(w))
+        .collect();
+    let name = crate::apidoc::snake(&words.join(" "));
+    (!name.is_empty() && super::region::names_a_scheme(&tail)).then_some(name)
+}
+
+/// Rows listed in every one-method table are shared by the methods: one
+/// parameter, tied to none.
+fn shared_across_method_tables(lists: &mut Lists) {
+    let mut methods: Vec<String> = lists
+        .params
+        .iter()
+        .filter(|p| p.why == METHOD_TABLE)
+        .filter_map(|p| p.method.clone())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    if methods.len() < 2 {
+        return;
+    }
+    let in_all = |name: &str, params: &[Listed]| {
+        methods.iter().all(|m| {
+            params
+                .iter()
+                .any(|p| p.name == name && p.method.as_deref() == Some(m.as_str()))
+        })
+    };
+    let shared: Vec<String> = lists
+        .params
+        .iter()
+        .filter(|p| p.why == METHOD_TABLE && in_all(&p.name, &lists.params))
+        .map(|p| p.name.clone())
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    lists.params.retain_mut(|p| {
+        if !shared.contains(&p.name) {
+            return true;
+        }
+        if seen.contains(&p.name) {
+            return false;
+        }
+        seen.push(p.name.clone());
+        p.method = None;
+        true
+    });
 }
 
 /// Where a parameters table keeps what: the name, and the columns that
@@ -489,6 +574,7 @@ impl Columns {
         let method = selector.or_else(|| {
             col(&[
                 "method",
+                "mode",
                 "auth type",
                 "auth_type",
                 "applies",
@@ -560,7 +646,13 @@ fn row_names(rows: &[&DocLine], cols: &Columns) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists) {
+fn table(
+    header: &[String],
+    rows: &[&DocLine],
+    context: &str,
+    hint: Option<&str>,
+    lists: &mut Lists,
+) {
     let Some(cols) = Columns::of(header) else {
         return;
     };
@@ -597,7 +689,15 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
             .any(|n| n == "database" || n == "port");
     let mut seen_methods: Vec<String> = Vec::new();
     for (row, row_names) in rows.iter().zip(names) {
-        table_row(row, row_names, &cols, database, &mut seen_methods, lists);
+        table_row(
+            row,
+            row_names,
+            &cols,
+            database,
+            hint,
+            &mut seen_methods,
+            lists,
+        );
     }
 }
 
@@ -608,6 +708,7 @@ fn table_row(
     row_names: Vec<String>,
     cols: &Columns,
     database: bool,
+    hint: Option<&str>,
     seen_methods: &mut Vec<String>,
     lists: &mut Lists,
 ) {
@@ -667,11 +768,10 @@ fn table_row(
             continue;
         }
         let required_text = lower(get(cols.required));
-        let condition = required_text
-            .split_once('=')
-            .map(|(_, v)| v.trim().trim_matches(['`', ')', ' ']).to_string())
-            .filter(|v| !v.is_empty());
-        let method = condition.or_else(|| {
+        let condition = cols
+            .required
+            .and_then(|_| super::condition::of(get(cols.required)));
+        let method = condition.as_ref().map(|c| c.method.clone()).or_else(|| {
             cols.method.map(method_cell).filter(|m| {
                 !m.is_empty()
                     && m != "—"
@@ -680,9 +780,12 @@ fn table_row(
                     && !m.eq_ignore_ascii_case("both")
             })
         });
+        let method = method.or_else(|| hint.map(str::to_string));
         let label = lower(c.get(cols.name).map_or("", |s| s.as_str()));
         let required = if optional || (variant && several) {
             Some(false)
+        } else if let Some(c) = &condition {
+            Some(c.required)
         } else {
             row_required(cols, &required_text, &lower(get(cols.description)), &label)
         };
@@ -696,9 +799,15 @@ fn table_row(
             kind,
             default,
             description: clean_cell(description),
+            why: if condition.is_some() {
+                CONDITIONAL
+            } else if hint.is_some() && method.as_deref() == hint {
+                METHOD_TABLE
+            } else {
+                "a row of the doc's parameters table"
+            },
             method,
             line: row.number,
-            why: "a row of the doc's parameters table",
         });
     }
 }
@@ -1310,7 +1419,8 @@ mod tests {
         assert_eq!(l.selectors.len(), 1);
         assert_eq!(l.selectors[0].values, ["api_token", "global_api_key"]);
         assert_eq!(l.params[0].method.as_deref(), Some("api_token"));
-        assert_eq!(l.params[0].required, Some(false));
+        // Required within its method.
+        assert_eq!(l.params[0].required, Some(true));
     }
 
     #[test]

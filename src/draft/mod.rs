@@ -5,6 +5,7 @@
 //! it came from; what the doc does not say is not guessed, and a draft that
 //! would not lint is corrected or said to be undecided.
 
+mod condition;
 mod describe;
 mod kinds;
 mod listed;
@@ -550,6 +551,10 @@ fn assemble(
             }
         }
     } else {
+        // With one method, a value required only for a method is optional.
+        for c in params.iter_mut().filter(|c| c.why == listed::CONDITIONAL) {
+            c.required = false;
+        }
         spec.parameters = params.iter().map(|c| to_param(c, &mut notes)).collect();
         spec.oauth = oauth;
     }
