@@ -104,6 +104,21 @@ fn about_connection(context: &str) -> bool {
     .any(|w| c.contains(w))
 }
 
+/// A heading that names the connection's parameters ("1.3 Connection
+/// Parameters", "Settings"), and nothing else.
+fn own_heading_lists(heading: &str) -> bool {
+    let h = lower(heading);
+    [
+        "connection parameter",
+        "connection setting",
+        "connector setting",
+        "connection option",
+    ]
+    .iter()
+    .any(|w| h.contains(w))
+        && !about_something_else(heading)
+}
+
 /// Whether it is about something else: a token request, a schema, errors.
 fn about_something_else(context: &str) -> bool {
     let c = lower(context);
@@ -677,7 +692,14 @@ fn table(
             });
         }
     }
-    let connection = about_connection(context) && !about_something_else(context);
+    // A heading that names the connection's parameters speaks for its
+    // table whatever the paragraph before it is about.
+    let own = rows
+        .first()
+        .and_then(|r| r.section_path.last())
+        .map_or("", |h| h.as_str());
+    let connection =
+        about_connection(context) && !about_something_else(context) || own_heading_lists(own);
     let in_auth = rows.first().is_some_and(|r| in_auth_section(r));
     if !(connection || (cols.strong() && in_auth && !about_something_else(context))) {
         return;
@@ -957,6 +979,15 @@ pub fn backticked(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// An introduction naming a selector ("`auth_method` is one of:"): the
+/// bullets under it are its values.
+fn names_a_selector(intro: &str) -> bool {
+    backticked(intro)
+        .iter()
+        .any(|n| SELECTOR_NAMES.contains(&n.as_str()))
+        && !intro.trim_start().starts_with(['-', '*'])
+}
+
 /// Whether a row or bullet is a selector of the auth method.
 fn selector(name: &str, description: &str) -> bool {
     let d = lower(description);
@@ -1032,6 +1063,12 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
         let Some((name, rest, ticked)) = bullet_name(item) else {
             continue;
         };
+        // "**Scopes**: …" is a label; "`basic` — …" under "`auth_method`
+        // is one of:" is a selector's value.
+        let label = !ticked && name.starts_with(|c: char| c.is_ascii_uppercase());
+        if label || names_a_selector(&intro) {
+            continue;
+        }
         let rest_lower = lower(rest);
         let paren = rest
             .strip_prefix('(')
@@ -1213,6 +1250,21 @@ fn listed_in_sentence(
 ) {
     let sentence = sentence_from(joined, at);
     let mut names = backticked(sentence);
+    // "stores `auth_type` = `api_token` or `oauth`": a selector's values.
+    if let Some(i) = names
+        .iter()
+        .position(|n| SELECTOR_NAMES.contains(&n.as_str()))
+        && sentence.contains('=')
+    {
+        let values = names.split_off(i + 1);
+        if values.len() >= 2 {
+            lists.selectors.push(Selector {
+                name: names[i].clone(),
+                values,
+                line,
+            });
+        }
+    }
     if names.is_empty() {
         // "The connector needs: host, port, database, user, password."
         if let Some((_, tail)) = sentence.split_once(':') {
@@ -1518,6 +1570,41 @@ mod tests {
         assert!(n.contains(&("client_secret".into(), Some(false))), "{n:?}");
         assert!(n.contains(&("refresh_token".into(), Some(true))), "{n:?}");
         assert!(!n.iter().any(|(x, _)| x == "region_code"), "{n:?}");
+    }
+
+    #[test]
+    fn selector_values_labels_and_method_tables_are_read_as_such() {
+        // A stored selector's values, bullets under a selector, a bold label.
+        let l = lists(
+            "## Auth\n\nThe form stores `auth_type` = `api_token` or `oauth`.\n\n`auth_method` is one of:\n\n- `basic` — a user and a password.\n- `oauth_cc` — client credentials.\n\n- **Scopes**: set on the app, not in the request.\n",
+        );
+        assert!(l.params.is_empty(), "{:?}", l.params);
+        assert_eq!(l.selectors[0].values, ["api_token", "oauth"]);
+        // One table per method: rows in both are shared.
+        let l = lists(
+            "## Connection settings\n\nPassword method:\n\n| Setting | Required |\n|---|---|\n| `host` | yes |\n| `password` | yes |\n\nSSH key method:\n\n| Setting | Required |\n|---|---|\n| `host` | yes |\n| `private_key` | yes |\n",
+        );
+        let tied: Vec<(&str, Option<&str>)> = l
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.method.as_deref()))
+            .collect();
+        assert_eq!(
+            tied,
+            [
+                ("host", None),
+                ("password", Some("password")),
+                ("private_key", Some("ssh_key"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_connection_parameters_heading_outweighs_the_paragraph_before() {
+        let l = lists(
+            "## Auth\n\n### Connection Parameters\n\nThe token response carries a new refresh token.\n\n| Parameter | Required |\n|---|---|\n| `realm_id` | ✅ |\n",
+        );
+        assert_eq!(names(&l), [("realm_id".into(), Some(true))]);
     }
 
     #[test]

@@ -158,7 +158,12 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
         .iter()
         .any(|l| l.why != listed::STORED && l.why != listed::NEEDED_BY_CALLS);
 
-    // 2. What the kind of connection needs.
+    // 2. What the kind of connection needs; a service account beside an
+    // OAuth grant the connector runs is not the chosen way in.
+    let kind = match kind {
+        kinds::Kind::ServiceAccount(_) if recognised.is_some() => kinds::Kind::Http,
+        k => k,
+    };
     let service_account = matches!(kind, kinds::Kind::ServiceAccount(_));
     add_kind(&kind, listed_any, &mut found);
 
@@ -236,11 +241,9 @@ fn add_kind(kind: &kinds::Kind, listed_any: bool, found: &mut Found) {
             }
         }
         kinds::Kind::ServiceAccount(line) => {
+            // A listed key (`credentials_json`, `private_key`) is the key.
             let has_key = found.params.iter().any(|c| {
-                c.secret
-                    && (c.name.contains("json")
-                        || c.name.contains("key")
-                        || c.name.contains("credential"))
+                c.name.contains("json") || c.name.contains("key") || c.name.contains("credential")
             });
             if !has_key {
                 found.add(Candidate::new(
