@@ -290,7 +290,8 @@ fn add_used(
     let mut used = usage::find(chosen);
     usage::base_url(chosen, doc, &mut used);
     for u in used {
-        let issued = runs_grant && ISSUED.contains(&u.name.as_str());
+        // `$QBO_ACCESS_TOKEN` in a request is the issued token too.
+        let issued = runs_grant && ISSUED.iter().any(|i| u.name.ends_with(i));
         if issued || u.name == "refresh_token" && oauth {
             continue;
         }

@@ -43,7 +43,15 @@ const QUERY_KEYS: &[&str] = &[
 /// Doc placeholder name → parameter name: snake_case, without `your_`; a
 /// bare `key` is the API key it stands for.
 pub fn param_name(placeholder: &str) -> String {
-    let n = apidoc::snake(placeholder);
+    // `{realmId}` is `realm_id`; `{YOUR_KEY}` stays one word per part.
+    let camel = placeholder.chars().any(|c| c.is_ascii_lowercase())
+        && placeholder.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        && !placeholder.contains(['_', '-', ' ']);
+    let n = if camel {
+        apidoc::camel_to_snake(placeholder)
+    } else {
+        apidoc::snake(placeholder)
+    };
     let n = n
         .strip_prefix("your_")
         .or_else(|| n.strip_prefix("my_"))
@@ -477,5 +485,18 @@ fn use_base_url(base: apidoc::Fact<String>, found: &mut Vec<Used>) {
                 },
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::param_name;
+
+    #[test]
+    fn placeholders_become_snake_case_names() {
+        assert_eq!(param_name("realmId"), "realm_id");
+        assert_eq!(param_name("YOUR_API_KEY"), "api_key");
+        assert_eq!(param_name("Your-Domain"), "domain");
+        assert_eq!(param_name("key"), "api_key");
     }
 }
