@@ -57,7 +57,12 @@ fn main() {
                     drafted += 1;
                 }
             }
-            assert!(drafted >= docs.len() - 3);
+            // A few docs give no auth facts (one fixture on purpose).
+            assert!(
+                drafted * 20 >= docs.len() * 19,
+                "{drafted} of {}",
+                docs.len()
+            );
             start.elapsed()
         })
         .collect();
