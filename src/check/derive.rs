@@ -144,33 +144,11 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
                 },
             }
         };
-        let mut chosen = Chosen::new(doc, &scope);
-        let mut elsewhere = Vec::new();
         let Target {
             url,
             origin: url_origin,
             default,
-        } = match doc.and_then(|d| url_from_doc(d, &scope, doc_name, &mut chosen, &mut elsewhere)) {
-            Some(found) => found,
-            None => {
-                let unchosen = if elsewhere.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " (the doc's examples target {}, which neither the spec nor the doc's base URL names: confirm one by writing it here)",
-                        elsewhere.join(", ")
-                    )
-                };
-                derived
-                    .todos
-                    .push(format!("the URL of a simple read-only GET{who}{unchosen}"));
-                Target {
-                    url: "TODO: https://api.example.com/v1/me".into(),
-                    origin: "url: TODO — no usable GET example in the API doc".into(),
-                    default: None,
-                }
-            }
-        };
+        } = target_or_todo(doc, &scope, doc_name, &who, &mut derived.todos);
         // A value the spec requires has no default; one the spec defaults
         // is written out, so the check reads alone.
         let required = |k: &str| scope.iter().any(|p| p.name == k && p.required);
@@ -210,6 +188,38 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         derived.origins.push((url_origin, auth_origin));
     }
     derived
+}
+
+/// The check's URL from the doc, on an origin the person chose; else a
+/// TODO (naming the hosts the doc's examples target, when they are others).
+fn target_or_todo(
+    doc: Option<&ApiDoc>,
+    scope: &[&Parameter],
+    doc_name: &str,
+    who: &str,
+    todos: &mut Vec<String>,
+) -> Target {
+    let mut chosen = Chosen::new(doc, scope);
+    let mut elsewhere = Vec::new();
+    if let Some(found) =
+        doc.and_then(|d| url_from_doc(d, scope, doc_name, &mut chosen, &mut elsewhere))
+    {
+        return found;
+    }
+    let unchosen = if elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the doc's examples target {}, which neither the spec nor the doc's base URL names: confirm one by writing it here)",
+            elsewhere.join(", ")
+        )
+    };
+    todos.push(format!("the URL of a simple read-only GET{who}{unchosen}"));
+    Target {
+        url: "TODO: https://api.example.com/v1/me".into(),
+        origin: "url: TODO — no usable GET example in the API doc".into(),
+        default: None,
+    }
 }
 
 /// The URL an optional parameter defaults to: its `default`, else the one
@@ -733,10 +743,6 @@ fn url_from_doc(
     chosen: &mut Chosen,
     elsewhere: &mut Vec<String>,
 ) -> Option<Target> {
-    let base = doc.base_url();
-    let base_param = scope
-        .iter()
-        .find(|p| p.name == "base_url" || p.name.ends_with("_base_url"));
     let mut best: Option<(i64, Target)> = None;
     let templates = host_templates(doc, scope);
     let locating: Vec<&str> = scope
@@ -744,20 +750,7 @@ fn url_from_doc(
         .filter(|p| p.required && p.default.is_none() && locates(&p.name))
         .map(|p| p.name.as_str())
         .collect();
-    let mut candidates = Vec::new();
-    for Fact { value: ex, line } in doc.examples() {
-        if ex.method != "GET" {
-            continue;
-        }
-        let Some((url, default)) = absolute(&ex, base.as_ref(), base_param.copied(), scope) else {
-            continue;
-        };
-        if token_endpoint(&url) {
-            continue;
-        }
-        let url = locate(&url, &templates, scope);
-        candidates.push((ex, line, url, default));
-    }
+    let candidates = get_examples(doc, scope, &templates);
     if chosen.unstated {
         let mut seen: Vec<String> = candidates
             .iter()
@@ -829,6 +822,33 @@ fn url_from_doc(
         }
     }
     best.map(|(_, target)| target)
+}
+
+/// A GET example of the doc (not a token endpoint) with its line, its URL
+/// made absolute in the spec's names and located, and the default it needs.
+type Candidate = (Example, usize, String, Option<(String, String)>);
+
+/// The doc's GET examples as candidate check URLs.
+fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec<Candidate> {
+    let base = doc.base_url();
+    let base_param = scope
+        .iter()
+        .find(|p| p.name == "base_url" || p.name.ends_with("_base_url"));
+    let mut candidates = Vec::new();
+    for Fact { value: ex, line } in doc.examples() {
+        if ex.method != "GET" {
+            continue;
+        }
+        let Some((url, default)) = absolute(&ex, base.as_ref(), base_param.copied(), scope) else {
+            continue;
+        };
+        if token_endpoint(&url) {
+            continue;
+        }
+        let url = locate(&url, templates, scope);
+        candidates.push((ex, line, url, default));
+    }
+    candidates
 }
 
 /// Parameter names that say where the account lives: a host label, a
