@@ -14,14 +14,14 @@ pub const OAUTH_AUTHORIZATION_URL: &str = "_oauth_authorization_url";
 pub const OAUTH_TOKEN_URL: &str = "_oauth_token_url";
 pub const OAUTH_SCOPES: &str = "_oauth_scopes";
 /// Ticked to save although the client-credentials check failed.
-pub const OAUTH_SKIP_CHECK: &str = "_oauth_skip_check";
+pub const SAVE_ANYWAY: &str = "_save_anyway";
 pub const RESERVED: &[&str] = &[
     CSRF,
     METHOD,
     OAUTH_AUTHORIZATION_URL,
     OAUTH_TOKEN_URL,
     OAUTH_SCOPES,
-    OAUTH_SKIP_CHECK,
+    SAVE_ANYWAY,
 ];
 
 /// Everything a person is asked, for one spec.

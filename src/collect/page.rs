@@ -35,7 +35,7 @@ pub struct Attempt<'a> {
     /// Secrets typed earlier in this run, held by the server.
     pub kept: Option<&'a Credentials>,
     /// Offer "save anyway" after a failed client-credentials check.
-    pub offer_skip_check: bool,
+    pub offer_save_anyway: bool,
 }
 
 impl Pages {
@@ -114,7 +114,7 @@ impl Pages {
                 {"heading": "Optional", "fields": optional},
             ],
             "oauth": oauth,
-            "offer_skip_check": attempt.offer_skip_check,
+            "offer_save_anyway": attempt.offer_save_anyway,
         })))
     }
 

@@ -120,14 +120,14 @@ const MAX_TOKEN_RESPONSE: usize = 256 * 1024;
 /// answer the way providers really write it (see [`answer`]).
 struct Bounded<'a> {
     http: &'a reqwest::Client,
-    endpoint: answer::Endpoint,
+    endpoint: answer::GrantEndpoint,
 }
 
 impl<'a> Bounded<'a> {
     fn token(http: &'a reqwest::Client) -> Bounded<'a> {
         Bounded {
             http,
-            endpoint: answer::Endpoint::Token,
+            endpoint: answer::GrantEndpoint::Token,
         }
     }
 }
@@ -407,7 +407,7 @@ pub async fn device_start(
         .add_scopes(scopes.iter().map(|s| Scope::new(s.clone())))
         .request_async(&Bounded {
             http,
-            endpoint: answer::Endpoint::DeviceAuthorization,
+            endpoint: answer::GrantEndpoint::DeviceAuthorization,
         })
         .await
         .map_err(|e| request_error(e, device_url, redactor, Step::Device))?;

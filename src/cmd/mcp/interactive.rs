@@ -13,9 +13,9 @@ use rmcp::service::{ElicitationMode, RequestContext};
 use rmcp::{Peer, RoleServer};
 use serde_json::json;
 
-use super::answer::{self, Answer, CollectState};
 use super::call::{self, Finished};
 use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
+use super::reply::{self, Answer, CollectState};
 use crate::cli::SourceCollectArgs;
 use crate::collect::Stop;
 use crate::ops::authenticate::AuthenticateOptions;
@@ -85,7 +85,7 @@ impl Ending {
             elicitation,
             saved,
         };
-        answer::collect(finished, &state)
+        reply::collect(finished, &state)
     }
 }
 
@@ -147,7 +147,7 @@ pub async fn run(
             "collect {name}: the client declared no URL elicitation; the form's URL is in the answer"
         ));
         follow(jobs.clone(), finish, ending, "unsupported");
-        return answer::pending(&name, &url, "unsupported", timeout);
+        return reply::pending(&name, &url, "unsupported", timeout);
     }
 
     let open = OpenForm {
@@ -196,7 +196,7 @@ impl OpenForm<'_> {
             Ok(id) => id,
             Err(e) => {
                 follow(jobs.clone(), finish, ending, "failed");
-                return answer::pending(name, url, &format!("failed: no randomness: {e}"), timeout);
+                return reply::pending(name, url, &format!("failed: no randomness: {e}"), timeout);
             }
         };
         let message = format!(
@@ -227,7 +227,7 @@ impl OpenForm<'_> {
                         Err(why) => {
                             eprint(&format!("collect {name}: URL elicitation failed ({why}); the URL is in the answer"));
                             follow(jobs.clone(), finish, ending, "failed");
-                            return answer::pending(name, url, &format!("failed: {why}"), timeout);
+                            return reply::pending(name, url, &format!("failed: {why}"), timeout);
                         }
                     }
                 }

@@ -2,10 +2,10 @@
 //! official Rust SDK. stdout carries only JSON-RPC: every command runs with
 //! a printer that keeps its output for the answer; logs go to stderr.
 
-mod answer;
 mod call;
 mod interactive;
 mod jobs;
+mod reply;
 mod tools;
 
 pub use tools::TOOLS;

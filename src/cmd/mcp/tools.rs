@@ -12,10 +12,10 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, ServerHandler, schemars, tool, tool_handler, tool_router};
 use serde::Deserialize;
 
-use super::answer::{self, Answer};
 use super::call;
 use super::interactive::{self, Interactive};
 use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
+use super::reply::{self, Answer};
 use crate::cli::{CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecArgs, ValidateArgs};
 use crate::ops::authenticate::AuthenticateOptions;
 use crate::workspace::{SourceName, Workspace};
@@ -238,7 +238,7 @@ impl Server {
         let finished =
             call::run(move |printer| super::super::sources::run(&workspace, printer)).await;
         let root = self.workspace.root().display().to_string();
-        answer::sources(&finished, &root).into_result()
+        reply::sources(&finished, &root).into_result()
     }
 
     #[tool(description = LINT, annotations(read_only_hint = true))]
@@ -250,7 +250,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::lint::run(&workspace, &args, printer)).await;
-        answer::lint(&finished).into_result()
+        reply::lint(&finished).into_result()
     }
 
     #[tool(description = SPEC)]
@@ -268,7 +268,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::spec::run(&workspace, &args, printer)).await;
-        answer::spec(&finished).into_result()
+        reply::spec(&finished).into_result()
     }
 
     #[tool(description = VALIDATE)]
@@ -298,7 +298,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::validate::run(&workspace, &args, printer)).await;
-        answer::validate(&finished).into_result()
+        reply::validate(&finished).into_result()
     }
 
     #[tool(description = COLLECT)]
