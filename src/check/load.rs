@@ -1,5 +1,7 @@
 //! Reading `auth_check.yaml` into an [`AuthCheck`], every value with its
 //! position, and checking it against the spec it serves.
+//!
+//! Part of Step 3, `check` (see docs/architecture.md): it imports no other step.
 
 use std::path::Path;
 

@@ -1,6 +1,8 @@
 //! The form a person fills in, derived from the spec: one field per distinct
 //! parameter name (tagged with the auth methods it belongs to), and the
 //! checks a submission must pass. Browser and terminal share it.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use crate::credentials::Credentials;
 use crate::secret::Secret;

@@ -1,6 +1,8 @@
 //! The HTML pages of the browser form, rendered with auto-escaping
 //! templates: the form (with the values typed so far, never secrets), the
 //! success page and short message pages.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use minijinja::Environment;
 use minijinja::value::Serde;

@@ -2,6 +2,8 @@
 //! and ::1 on one port), with a Host allowlist against DNS rebinding, an
 //! Origin check and a per-run CSRF token on every POST, and a 64 KiB body
 //! limit. A successful Save writes the file and ends the run.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;

@@ -1,6 +1,8 @@
 //! Collect in the terminal: prompts on stderr (hidden input for secrets,
 //! the auth method as a choice, required values first, re-asked when empty
 //! or mistyped), or answers read line by line when stdin is not a terminal.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use std::io::{BufRead, IsTerminal, Write};
 

@@ -4,6 +4,8 @@
 //! `error` inside a 200. Each answer is turned into the JSON the `oauth2`
 //! crate reads; one that still cannot be read is described by its status and
 //! content type, with every token-looking value masked.
+//!
+//! Part of the base module `oauth` (see docs/architecture.md).
 
 use serde_json::{Map, Value};
 

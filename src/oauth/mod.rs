@@ -3,6 +3,8 @@
 //! code exchange, client credentials, refresh and the device grant. Token
 //! requests authenticate the client in the form body first and fall back to
 //! HTTP Basic when the provider answers `invalid_client` — never both at once.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::time::Duration;
 

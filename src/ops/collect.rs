@@ -2,6 +2,8 @@
 //! credentials go and what is stored there, build the check on Save, then
 //! ask in the browser or the terminal and say how it ended (exit 0 saved,
 //! 1 cancelled).
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use std::time::Duration;
 

@@ -2,6 +2,8 @@
 //! otherwise draft it from the source's OpenAPI description or API doc,
 //! write it through [`spec::write_draft`] (or print it), and explain where
 //! each parameter came from and what to review.
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use crate::apidoc::ApiDoc;
 use crate::draft::{self, Draft};

@@ -2,6 +2,8 @@
 //! credentials and auth check (derived and written when missing), send the
 //! check — sources concurrently, a few at a time — and report one verdict
 //! per source.
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use std::sync::Arc;
 use std::time::Duration;

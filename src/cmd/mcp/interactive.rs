@@ -4,6 +4,8 @@
 //! the form is saved, declined or cancelled, or times out, after telling
 //! the client the elicitation is complete. A client that cannot elicit a
 //! URL gets the URL at once, and `collect_status` follows the run.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! The tools, their arguments and their descriptions (written for a model:
 //! when to call each, what it needs, what its outcomes mean). Each tool runs
 //! the command of the same name and answers with its `--json` objects.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use std::path::PathBuf;
 
