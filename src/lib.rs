@@ -17,6 +17,7 @@ pub mod loopback;
 pub mod oauth;
 pub mod openapi;
 pub mod ops;
+pub mod providers;
 pub mod redact;
 pub mod report;
 pub mod sandbox;
