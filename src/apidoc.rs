@@ -3,6 +3,8 @@
 //! lines, each with the line it came from. Placeholders are written the
 //! spec's way (`{name}`) whatever the doc used (`<your-domain>`, `{{x}}`,
 //! `YOUR_API_KEY`, `$TOKEN`).
+//!
+//! A reader (see docs/architecture.md): it says what a document says and imports no step.
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 

@@ -1,5 +1,7 @@
 //! The command line as plain data (clap derive): commands, flags, help texts
 //! and examples. Checking and acting on it happens in `cmd`.
+//!
+//! The command layer's arguments (see docs/architecture.md); operations take their own options.
 
 use std::path::PathBuf;
 

@@ -1,6 +1,8 @@
 //! Findings about a file (a spec now, an auth check later): the rule that
 //! fired, how bad it is, where, and what to do. Rendered as rich snippets for
 //! people and as one JSON object per finding for programs.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFile;

@@ -1,6 +1,8 @@
 //! Strings with `{parameter}` placeholders, as written in specs and auth
 //! checks (`https://{subdomain}.zendesk.com`, `{email}/token`): finding the
 //! placeholders and filling them from collected values.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 /// The placeholder names in `text`, in order, each with its byte offset
 /// (of the opening brace). Only `{identifier}` counts; other braces are text.

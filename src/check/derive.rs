@@ -1,6 +1,8 @@
 //! Deriving an auth check when the source has none: the base URL, how the
 //! credentials are sent and the simplest read-only GET, from the spec and
 //! the API doc. What cannot be derived is written as a TODO, never guessed.
+//!
+//! Part of Step 3, `check` (see docs/architecture.md): it imports no other step.
 
 use super::{Auth, AuthCheck, Check};
 use crate::apidoc::{self, ApiDoc, Example, Fact};

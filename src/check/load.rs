@@ -1,5 +1,7 @@
 //! Reading `auth_check.yaml` into an [`AuthCheck`], every value with its
 //! position, and checking it against the spec it serves.
+//!
+//! Part of Step 3, `check` (see docs/architecture.md): it imports no other step.
 
 use std::path::Path;
 
@@ -13,13 +15,13 @@ use crate::yaml::Node;
 
 /// An auth check file as read.
 #[derive(Debug)]
-pub struct Loaded {
+pub struct LoadedCheck {
     pub source: Source,
     pub check: Option<AuthCheck>,
     pub findings: Vec<Finding>,
 }
 
-impl Loaded {
+impl LoadedCheck {
     pub fn usable(&self) -> Option<&AuthCheck> {
         self.check.as_ref().filter(|_| !has_errors(&self.findings))
     }
@@ -32,10 +34,10 @@ const AUTH_KEYS: &[&str] = &["basic", "bearer", "header", "query", "oauth"];
 const EXPECT_KEYS: &[&str] = &["status", "identity", "json", "body_contains"];
 
 /// Reads and loads an auth check file, linted against `spec`.
-pub fn load(path: &Path, spec: &Spec) -> Result<Loaded, ReadError> {
+pub fn load(path: &Path, spec: &Spec) -> Result<LoadedCheck, ReadError> {
     Ok(match shape::read(path)? {
         Ok(source) => load_str(source, spec),
-        Err(finding) => Loaded {
+        Err(finding) => LoadedCheck {
             source: Source::new(path, String::new()),
             check: None,
             findings: vec![finding],
@@ -44,14 +46,14 @@ pub fn load(path: &Path, spec: &Spec) -> Result<Loaded, ReadError> {
 }
 
 /// Loads an auth check from text in memory, linted against `spec`.
-pub fn load_str(source: Source, spec: &Spec) -> Loaded {
+pub fn load_str(source: Source, spec: &Spec) -> LoadedCheck {
     let mut r = Reader::default();
     let check = shape::document(&source, &mut r).and_then(|root| file(&mut r, &root, &source));
     if let Some(c) = &check {
         r.findings.extend(lint(c, spec));
     }
     r.findings.sort_by_key(|f| (f.span.line, f.span.column));
-    Loaded {
+    LoadedCheck {
         source,
         check,
         findings: r.findings,

@@ -14,7 +14,7 @@ mod load;
 pub mod probe;
 
 pub use derive::{Derived, derive, render};
-pub use load::{Loaded, lint, load, load_str};
+pub use load::{LoadedCheck, lint, load, load_str};
 
 use crate::source::Span;
 use crate::template;

@@ -1,4 +1,6 @@
 //! `completions`: a shell completion script on stdout.
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use clap::CommandFactory;
 use clap_complete::{Shell as Target, generate};

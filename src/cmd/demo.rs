@@ -1,6 +1,8 @@
 //! `demo`: the whole flow against a sandbox source on loopback, in a
 //! throw-away workspace holding only the sandbox's API doc, so that Step 1
 //! drafts the spec, Step 2 collects in the browser and Step 3 validates.
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use crate::cli::{CollectArgs, DemoArgs, Mode};
 use crate::error::{Error, Exit};

@@ -1,6 +1,8 @@
 //! `sources`: one row per source folder with the state of its auth setup
 //! (spec, auth kind, API doc, auth check, and where its credentials are:
 //! the file, the OS keyring, or none).
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};

@@ -1,6 +1,8 @@
 //! The form a person fills in, derived from the spec: one field per distinct
 //! parameter name (tagged with the auth methods it belongs to), and the
 //! checks a submission must pass. Browser and terminal share it.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use crate::credentials::Credentials;
 use crate::secret::Secret;
@@ -14,14 +16,14 @@ pub const OAUTH_AUTHORIZATION_URL: &str = "_oauth_authorization_url";
 pub const OAUTH_TOKEN_URL: &str = "_oauth_token_url";
 pub const OAUTH_SCOPES: &str = "_oauth_scopes";
 /// Ticked to save although the client-credentials check failed.
-pub const OAUTH_SKIP_CHECK: &str = "_oauth_skip_check";
+pub const SAVE_ANYWAY: &str = "_save_anyway";
 pub const RESERVED: &[&str] = &[
     CSRF,
     METHOD,
     OAUTH_AUTHORIZATION_URL,
     OAUTH_TOKEN_URL,
     OAUTH_SCOPES,
-    OAUTH_SKIP_CHECK,
+    SAVE_ANYWAY,
 ];
 
 /// Everything a person is asked, for one spec.

@@ -2,6 +2,8 @@
 //! safely. Raw HTML in them is shown as text, links keep only http(s) and
 //! mailto targets, images become their alt text (the page loads nothing
 //! from outside).
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 

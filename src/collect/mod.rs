@@ -24,7 +24,7 @@ pub use verifier::{CheckResult, Verifier};
 
 /// How a collect ended when it did not fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Collected {
     /// The credentials were saved here.
     Saved(Store),
     /// Nothing was written.
@@ -108,8 +108,8 @@ async fn stopped(stop: Option<Stop>) {
 pub fn browser(
     settings: &BrowserSettings,
     printer: &mut Printer,
-    make_run: impl FnOnce(u16) -> Result<server::Run, crate::error::Error>,
-) -> Result<Outcome, crate::error::Error> {
+    make_run: impl FnOnce(u16) -> Result<server::FormState, crate::error::Error>,
+) -> Result<Collected, crate::error::Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -152,12 +152,12 @@ pub fn browser(
         let mut done = run.done_receiver();
         let outcome = tokio::select! {
             saved = done.wait_for(Option::is_some) => match saved.ok().and_then(|p| p.clone()) {
-                Some(store) => Outcome::Saved(store),
-                None => Outcome::Cancelled(Cancel::Interrupted),
+                Some(store) => Collected::Saved(store),
+                None => Collected::Cancelled(Cancel::Interrupted),
             },
-            () = interrupts.recv() => Outcome::Cancelled(Cancel::Interrupted),
-            () = stopped(settings.stop.clone()) => Outcome::Cancelled(Cancel::Declined),
-            () = sleep_or_forever(settings.timeout) => Outcome::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
+            () = interrupts.recv() => Collected::Cancelled(Cancel::Interrupted),
+            () = stopped(settings.stop.clone()) => Collected::Cancelled(Cancel::Declined),
+            () = sleep_or_forever(settings.timeout) => Collected::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
         };
         spinner.finish_and_clear();
         let _ = shutdown.send(true);

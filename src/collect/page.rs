@@ -1,6 +1,8 @@
 //! The HTML pages of the browser form, rendered with auto-escaping
 //! templates: the form (with the values typed so far, never secrets), the
 //! success page and short message pages.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use minijinja::Environment;
 use minijinja::value::Serde;
@@ -37,7 +39,7 @@ pub struct Attempt<'a> {
     /// Secrets typed earlier in this run, held by the server.
     pub kept: Option<&'a Credentials>,
     /// Offer "save anyway" after a failed client-credentials check.
-    pub offer_skip_check: bool,
+    pub offer_save_anyway: bool,
 }
 
 impl Pages {
@@ -117,7 +119,7 @@ impl Pages {
                 {"heading": "Optional", "fields": optional},
             ],
             "oauth": oauth,
-            "offer_skip_check": attempt.offer_skip_check,
+            "offer_save_anyway": attempt.offer_save_anyway,
         })))
     }
 

@@ -2,6 +2,8 @@
 //! and ::1 on one port), with a Host allowlist against DNS rebinding, an
 //! Origin check and a per-run CSRF token on every POST, and a 64 KiB body
 //! limit. A successful Save writes the file and ends the run.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -114,7 +116,7 @@ fn bind_pair(port: u16) -> Result<Option<(Vec<tokio::net::TcpListener>, u16)>, B
 }
 
 /// Everything the handlers share during one run.
-pub struct Run {
+pub struct FormState {
     pub form: Form,
     pub pages: Pages,
     pub csrf: String,
@@ -143,7 +145,7 @@ pub struct Run {
     check_shown: Option<String>,
 }
 
-impl Run {
+impl FormState {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         form: Form,
@@ -153,9 +155,9 @@ impl Run {
         shown_path: String,
         stored: Option<Credentials>,
         warnings: Vec<String>,
-    ) -> Result<Run, getrandom::Error> {
+    ) -> Result<FormState, getrandom::Error> {
         let (done, _) = watch::channel(None);
-        Ok(Run {
+        Ok(FormState {
             form,
             pages,
             csrf: random_hex(16)?,
@@ -178,13 +180,13 @@ impl Run {
     }
 
     /// Runs `verifier` on Save: a negative verdict keeps the form open.
-    pub fn with_verifier(mut self, verifier: Option<Verifier>) -> Run {
+    pub fn with_verifier(mut self, verifier: Option<Verifier>) -> FormState {
         self.verifier = verifier;
         self
     }
 
     /// Shows on the form what Save checks (`GET https://…`, no secret).
-    pub fn with_check_shown(mut self, line: Option<String>) -> Run {
+    pub fn with_check_shown(mut self, line: Option<String>) -> FormState {
         self.check_shown = line;
         self
     }
@@ -213,7 +215,7 @@ pub fn random_hex(n: usize) -> Result<String, getrandom::Error> {
 }
 
 /// The routes, wrapped in the request guard and the body limit.
-pub fn app(run: Arc<Run>) -> Router {
+pub fn app(run: Arc<FormState>) -> Router {
     Router::new()
         .route("/", get(show_form))
         .route("/save", post(save))
@@ -229,7 +231,7 @@ pub fn app(run: Arc<Run>) -> Router {
 
 /// Refuses requests for another host (DNS rebinding), cross-origin POSTs
 /// and oversized bodies; adds the security headers to every answer.
-async fn guard(State(run): State<Arc<Run>>, request: Request, next: Next) -> Response {
+async fn guard(State(run): State<Arc<FormState>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     if !host_allowed(headers, run.port) {
         return refuse(
@@ -331,11 +333,11 @@ fn page(
     }
 }
 
-fn message(run: &Run, status: StatusCode, heading: &str, text: &str) -> Response {
+fn message(run: &FormState, status: StatusCode, heading: &str, text: &str) -> Response {
     page(status, |_| run.pages.message(heading, text))
 }
 
-async fn show_form(State(run): State<Arc<Run>>) -> Response {
+async fn show_form(State(run): State<Arc<FormState>>) -> Response {
     let attempt = Attempt {
         stored: run.stored.as_ref(),
         ..Attempt::default()
@@ -373,7 +375,7 @@ impl Refusal {
 
 /// The posted pairs, when they carry this run's CSRF token and only
 /// declared names.
-fn posted(run: &Run, body: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
+fn posted(run: &FormState, body: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(body).map_err(|_| Refusal::Unreadable)?;
     if !value(&pairs, form::CSRF).is_some_and(|t| same(t, &run.csrf)) {
@@ -393,7 +395,7 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+async fn save(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Response {
     let pairs = match posted(&run, &body) {
         Ok(pairs) => pairs,
         Err(refusal) => return message(&run, refusal.status(), "Not saved", &refusal.text()),
@@ -411,7 +413,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         Ok(credentials) => credentials,
         Err((problems, offer_anyway)) => return submission.retry(&run, &problems, offer_anyway),
     };
-    let anyway = value(&submission.pairs, form::OAUTH_SKIP_CHECK) == Some("on");
+    let anyway = value(&submission.pairs, form::SAVE_ANYWAY) == Some("on");
     let verified = match save::save(&run.output, run.verifier.as_ref(), credentials, anyway).await {
         Ok(Saved::Written(checked)) => checked.map(|c| c.sentence),
         Ok(Saved::Refused(result)) => {
@@ -449,7 +451,7 @@ impl Submission {
     /// Reads `pairs`; typed secrets are kept for this run, so a later
     /// submission that leaves them empty keeps what was typed (then what
     /// was stored).
-    async fn read(run: &Run, pairs: Vec<(String, String)>) -> Submission {
+    async fn read(run: &FormState, pairs: Vec<(String, String)>) -> Submission {
         let typed: Vec<(String, String)> = pairs
             .iter()
             .filter(|(n, _)| {
@@ -488,14 +490,14 @@ impl Submission {
     }
 
     /// The form again, with what was typed and what stopped the save.
-    fn retry(&self, run: &Run, problems: &[Problem], offer_skip_check: bool) -> Response {
+    fn retry(&self, run: &FormState, problems: &[Problem], offer_save_anyway: bool) -> Response {
         let attempt = Attempt {
             method: self.method_name(),
             typed: &self.typed,
             problems,
             stored: run.stored.as_ref(),
             kept: Some(&self.kept),
-            offer_skip_check,
+            offer_save_anyway,
         };
         page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
             run.pages.form(&run.form, &run.frame(), &attempt, nonce)
@@ -505,7 +507,7 @@ impl Submission {
     /// The credentials to save: the chosen method's values checked, merged
     /// with kept secrets and the flow's refresh token, the client unchanged
     /// since authorizing, and an m2m grant that works.
-    async fn credentials(&self, run: &Run) -> Result<Credentials, NotSaved> {
+    async fn credentials(&self, run: &FormState) -> Result<Credentials, NotSaved> {
         let method = run
             .form
             .choose(self.method_name())
@@ -532,12 +534,16 @@ impl Submission {
 
     /// Under the client-credentials grant, tries it before saving (unless
     /// the person chose to save anyway).
-    async fn m2m_grant(&self, run: &Run, method: Option<&AuthMethod>) -> Result<(), NotSaved> {
+    async fn m2m_grant(
+        &self,
+        run: &FormState,
+        method: Option<&AuthMethod>,
+    ) -> Result<(), NotSaved> {
         let m2m = run
             .form
             .oauth(method)
             .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
-        if !m2m || value(&self.pairs, form::OAUTH_SKIP_CHECK) == Some("on") {
+        if !m2m || value(&self.pairs, form::SAVE_ANYWAY) == Some("on") {
             return Ok(());
         }
         let checked = match flow::resolve(&run.form, method, &self.pairs, run.stored.as_ref()) {
@@ -564,7 +570,7 @@ fn json(status: StatusCode, value: serde_json::Value) -> Response {
 
 /// Starts an authorization: state and PKCE verifier stay here; the page
 /// gets the provider's URL to open.
-async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+async fn oauth_start(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Response {
     let refuse = |text: String| {
         json(
             StatusCode::BAD_REQUEST,
@@ -615,13 +621,13 @@ async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Re
     )
 }
 
-async fn oauth_status(State(run): State<Arc<Run>>) -> Response {
+async fn oauth_status(State(run): State<Arc<FormState>>) -> Response {
     json(StatusCode::OK, run.status.lock().await.to_json())
 }
 
 /// The provider sends the person back here with a code (or an error).
 async fn oauth_callback(
-    State(run): State<Arc<Run>>,
+    State(run): State<Arc<FormState>>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
     let pairs: Vec<(String, String)> = query
@@ -701,7 +707,7 @@ async fn oauth_callback(
     }
 }
 
-async fn not_found(State(run): State<Arc<Run>>) -> Response {
+async fn not_found(State(run): State<Arc<FormState>>) -> Response {
     message(
         &run,
         StatusCode::NOT_FOUND,

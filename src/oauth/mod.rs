@@ -3,6 +3,8 @@
 //! code exchange, client credentials, refresh and the device grant. Token
 //! requests authenticate the client in the form body first and fall back to
 //! HTTP Basic when the provider answers `invalid_client` — never both at once.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::time::Duration;
 
@@ -120,14 +122,14 @@ const MAX_TOKEN_RESPONSE: usize = 256 * 1024;
 /// answer the way providers really write it (see [`answer`]).
 struct Bounded<'a> {
     http: &'a reqwest::Client,
-    endpoint: answer::Endpoint,
+    endpoint: answer::GrantEndpoint,
 }
 
 impl<'a> Bounded<'a> {
     fn token(http: &'a reqwest::Client) -> Bounded<'a> {
         Bounded {
             http,
-            endpoint: answer::Endpoint::Token,
+            endpoint: answer::GrantEndpoint::Token,
         }
     }
 }
@@ -407,7 +409,7 @@ pub async fn device_start(
         .add_scopes(scopes.iter().map(|s| Scope::new(s.clone())))
         .request_async(&Bounded {
             http,
-            endpoint: answer::Endpoint::DeviceAuthorization,
+            endpoint: answer::GrantEndpoint::DeviceAuthorization,
         })
         .await
         .map_err(|e| request_error(e, device_url, redactor, Step::Device))?;

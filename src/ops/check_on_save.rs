@@ -1,6 +1,8 @@
 //! The check on Save: Step 3's auth check adapted to the verifier Step 2
 //! runs before writing ([`crate::collect::Verifier`]). The only place that
 //! knows both steps' verdicts; building the verifier writes no file.
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use std::sync::Arc;
 

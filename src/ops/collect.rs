@@ -2,13 +2,15 @@
 //! credentials go and what is stored there, build the check on Save, then
 //! ask in the browser or the terminal and say how it ended (exit 0 saved,
 //! 1 cancelled).
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use std::time::Duration;
 
 use crate::cli::{CollectArgs, Mode};
 use crate::collect::page::Pages;
-use crate::collect::server::Run;
-use crate::collect::{self, BrowserSettings, Form, Outcome, Stop, Verifier, terminal};
+use crate::collect::server::FormState;
+use crate::collect::{self, BrowserSettings, Collected, Form, Stop, Verifier, terminal};
 use crate::credentials::{Credentials, git_exposure};
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer, shown};
@@ -144,7 +146,7 @@ pub fn ask(
     stop: Option<Stop>,
     verifier: Option<Verifier>,
     printer: &mut Printer,
-) -> Result<Outcome, Error> {
+) -> Result<Collected, Error> {
     for warning in &prepared.warnings {
         printer.event(&Event::Warning(warning))?;
     }
@@ -183,7 +185,7 @@ fn browser(
     stop: Option<Stop>,
     verifier: Option<Verifier>,
     printer: &mut Printer,
-) -> Result<Outcome, Error> {
+) -> Result<Collected, Error> {
     let open = !settings.no_open && display_available();
     if !settings.no_open && !open {
         printer.event(&Event::Note(
@@ -206,27 +208,27 @@ fn browser(
     } = prepared;
     collect::browser(&browser, printer, |port| {
         let pages = Pages::new().map_err(|e| Error::Internal(e.to_string()))?;
-        Run::new(form, pages, port, output, shown_output, stored, warnings)
+        FormState::new(form, pages, port, output, shown_output, stored, warnings)
             .map(|run| run.with_verifier(verifier).with_check_shown(check_shown))
             .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))
     })
 }
 
 /// Says how the collect ended, as its exit code.
-pub fn ended(outcome: &Outcome, printer: &mut Printer) -> Result<Exit, Error> {
+pub fn ended(outcome: &Collected, printer: &mut Printer) -> Result<Exit, Error> {
     match outcome {
-        Outcome::Saved(Store::File(path)) => {
+        Collected::Saved(Store::File(path)) => {
             printer.event(&Event::Saved { path: &shown(path) })?;
             Ok(Exit::Done)
         }
-        Outcome::Saved(Store::Keyring(entry)) => {
+        Collected::Saved(Store::Keyring(entry)) => {
             printer.event(&Event::SavedToKeyring {
                 service: entry.service(),
                 account: entry.account(),
             })?;
             Ok(Exit::Done)
         }
-        Outcome::Cancelled(cancel) => {
+        Collected::Cancelled(cancel) => {
             printer.event(&Event::Cancelled {
                 reason: &cancel.to_string(),
             })?;

@@ -1,6 +1,8 @@
 //! The tools, their arguments and their descriptions (written for a model:
 //! when to call each, what it needs, what its outcomes mean). Each tool runs
 //! the command of the same name and answers with its `--json` objects.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use std::path::PathBuf;
 
@@ -12,11 +14,11 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, ServerHandler, schemars, tool, tool_handler, tool_router};
 use serde::Deserialize;
 
-use super::answer::{self, Answer};
 use super::call;
 use super::interactive::{self, Interactive};
 use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
 use super::paths;
+use super::reply::{self, Answer};
 use crate::cli::{CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecArgs, ValidateArgs};
 use crate::ops::authenticate::AuthenticateOptions;
 use crate::workspace::{SourceName, Workspace};
@@ -252,7 +254,7 @@ impl Server {
         let finished =
             call::run(move |printer| super::super::sources::run(&workspace, printer)).await;
         let root = self.workspace.root().display().to_string();
-        answer::sources(&finished, &root).into_result()
+        reply::sources(&finished, &root).into_result()
     }
 
     #[tool(description = LINT, annotations(read_only_hint = true))]
@@ -273,7 +275,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::lint::run(&workspace, &args, printer)).await;
-        answer::lint(&finished).into_result()
+        reply::lint(&finished).into_result()
     }
 
     #[tool(description = SPEC)]
@@ -291,7 +293,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::spec::run(&workspace, &args, printer)).await;
-        answer::spec(&finished).into_result()
+        reply::spec(&finished).into_result()
     }
 
     #[tool(description = VALIDATE)]
@@ -337,7 +339,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::validate::run(&workspace, &args, printer)).await;
-        answer::validate(&finished).into_result()
+        reply::validate(&finished).into_result()
     }
 
     #[tool(description = COLLECT)]

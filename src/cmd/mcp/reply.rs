@@ -2,6 +2,8 @@
 //! gathered under a few plain keys) and one short line of text for the
 //! model. Nothing here adds a value: only what the commands printed, which
 //! never holds a secret, and names.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
