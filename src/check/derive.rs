@@ -104,7 +104,7 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
             continue; // a `none` method has nothing to check
         }
         let (auth, auth_origin) = if spec.oauth_for(method).is_some() {
-            (Auth::OAuth, "auth: the spec's oauth block".to_string())
+            (Auth::OAUTH, "auth: the spec's oauth block".to_string())
         } else {
             let from_doc = |lax| doc.and_then(|d| auth_from_doc(d, &scope, doc_name, lax));
             match from_doc(false).or_else(|| from_doc(true)) {
@@ -523,7 +523,7 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Opti
                 return Some(Auth::Bearer(mapped));
             }
             if issued_token(rest, scope) {
-                return Some(Auth::OAuth);
+                return Some(Auth::OAUTH);
             }
             return Some(Auth::Bearer(map_credential(rest, scope, lax)?));
         }
@@ -1117,7 +1117,14 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
             Auth::Query { name, value } => {
                 format!("query: {{name: {}, value: {}}}", q(name), q(value))
             }
-            Auth::OAuth => "oauth: {}".to_string(),
+            Auth::OAuth { scheme: None } => "oauth: {}".to_string(),
+            Auth::OAuth {
+                scheme: Some(scheme),
+            } => format!("oauth: {{scheme: {}}}", q(scheme)),
+            Auth::Jwt { key, scope } => match scope {
+                Some(scope) => format!("jwt: {{key: {}, scope: {}}}", q(key), q(scope)),
+                None => format!("jwt: {{key: {}}}", q(key)),
+            },
             Auth::None => "{}".to_string(),
         };
         out.push_str(&format!("        {line}\n"));

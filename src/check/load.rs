@@ -28,7 +28,7 @@ impl Loaded {
 const TOP_KEYS: &[&str] = &["checks", "defaults", "no_http_check"];
 const CHECK_KEYS: &[&str] = &["auth_method", "request", "expect"];
 const REQUEST_KEYS: &[&str] = &["method", "url", "headers", "auth"];
-const AUTH_KEYS: &[&str] = &["basic", "bearer", "header", "query", "oauth"];
+const AUTH_KEYS: &[&str] = &["basic", "bearer", "header", "query", "oauth", "jwt"];
 const EXPECT_KEYS: &[&str] = &["status", "identity", "json", "body_contains"];
 
 /// Reads and loads an auth check file, linted against `spec`.
@@ -159,7 +159,7 @@ fn auth(r: &mut Reader, node: &Node) -> Auth {
             Finding::new(
                 Rule::CheckBadAuth,
                 node.span,
-                "`auth` must hold exactly one of basic, bearer, header, query, oauth",
+                "`auth` must hold exactly one of basic, bearer, header, query, oauth, jwt",
             )
             .help("one request sends its credentials one way"),
         );
@@ -206,8 +206,61 @@ fn auth(r: &mut Reader, node: &Node) -> Auth {
             }
             None => Auth::None,
         },
-        "oauth" => Auth::OAuth,
+        "oauth" => oauth(r, value),
+        "jwt" => jwt(r, value),
         _ => Auth::None,
+    }
+}
+
+/// `oauth: {}`, or `oauth: {scheme: Zoho-oauthtoken}` for a provider whose
+/// tokens go out under another scheme than Bearer.
+fn oauth(r: &mut Reader, node: &Node) -> Auth {
+    if node.is_null() {
+        return Auth::OAUTH;
+    }
+    let Some(fields) = r.fields(node, "`auth.oauth`", Some(&["scheme"])) else {
+        return Auth::OAUTH;
+    };
+    let scheme = fields.get("scheme").and_then(|n| {
+        let s = r.text(n, "scheme")?;
+        if s.is_empty() || s.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            r.push(Finding::new(
+                Rule::CheckBadAuth,
+                n.span,
+                "`scheme` is one word sent before the token, such as `Bearer` or `Zoho-oauthtoken`",
+            ));
+            return None;
+        }
+        Some(s)
+    });
+    Auth::OAuth { scheme }
+}
+
+/// `jwt: {key: "{credentials_json}", scope: "…"}`: a service-account key
+/// file signs a JWT exchanged at the key's `token_uri` (RFC 7523).
+fn jwt(r: &mut Reader, node: &Node) -> Auth {
+    let Some(fields) = r.fields(node, "`auth.jwt`", Some(&["key", "scope"])) else {
+        return Auth::None;
+    };
+    let key = fields.get("key").and_then(|n| r.text(n, "key"));
+    let scope = fields.get("scope").filter(|n| !n.is_null()).and_then(|n| {
+        let text = r.text(n, "scope")?;
+        todo(r, n, &text);
+        Some(text)
+    });
+    match key {
+        Some(key) => Auth::Jwt { key, scope },
+        None => {
+            r.push(
+                Finding::new(
+                    Rule::CheckBadAuth,
+                    node.span,
+                    "`auth.jwt` needs `key`: the parameter holding the key file, such as \"{credentials_json}\"",
+                )
+                .help("the key file's JSON holds `client_email`, `private_key` and `token_uri`"),
+            );
+            Auth::None
+        }
     }
 }
 
@@ -310,7 +363,7 @@ pub fn lint(check: &AuthCheck, spec: &Spec) -> Vec<Finding> {
         if c.auth == Auth::None {
             findings.push(
                 Finding::new(Rule::CheckNoAuth, c.span, "this check sends no credentials")
-                    .help("add `auth:` (basic, bearer, header, query or oauth)"),
+                    .help("add `auth:` (basic, bearer, header, query, oauth or jwt)"),
             );
         }
     }

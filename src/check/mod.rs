@@ -4,6 +4,7 @@
 //! and API doc, `run` sends it and classifies the answer.
 
 mod derive;
+mod jwt;
 mod load;
 pub mod run;
 
@@ -54,8 +55,19 @@ pub enum Auth {
         name: String,
         value: String,
     },
-    /// A token from the spec's oauth block, sent as Bearer.
-    OAuth,
+    /// A token from the spec's oauth block, sent as `Authorization:
+    /// <scheme> <token>` (Bearer unless the check names another scheme,
+    /// such as `Zoho-oauthtoken`).
+    OAuth {
+        scheme: Option<String>,
+    },
+    /// A service-account key file: a JWT signed with its private key is
+    /// exchanged at its `token_uri` (RFC 7523) for a token sent as Bearer.
+    /// The key itself is never sent.
+    Jwt {
+        key: String,
+        scope: Option<String>,
+    },
     None,
 }
 
@@ -103,7 +115,11 @@ impl Check {
             Auth::Basic { username, password } => texts.extend([username.as_str(), password]),
             Auth::Bearer(token) => texts.push(token),
             Auth::Header { value, .. } | Auth::Query { value, .. } => texts.push(value),
-            Auth::OAuth | Auth::None => {}
+            Auth::Jwt { key, scope } => {
+                texts.push(key);
+                texts.extend(scope.as_deref());
+            }
+            Auth::OAuth { .. } | Auth::None => {}
         }
         let mut names: Vec<String> = Vec::new();
         for text in texts {
@@ -114,6 +130,15 @@ impl Check {
             }
         }
         names
+    }
+}
+
+impl Auth {
+    /// A token from the spec's oauth block, sent as Bearer.
+    pub const OAUTH: Auth = Auth::OAuth { scheme: None };
+
+    pub fn is_oauth(&self) -> bool {
+        matches!(self, Auth::OAuth { .. })
     }
 }
 

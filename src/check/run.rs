@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Auth, AuthCheck, Check};
+use super::{Auth, AuthCheck, Check, jwt};
 use crate::credentials::Credentials;
 use crate::error::Exit;
 use crate::oauth::{self, App, OAuthError};
@@ -143,7 +143,7 @@ fn missing(check: &Check, file: &AuthCheck, spec: &Spec, credentials: &Credentia
         credentials.get(n).is_some_and(|v| !v.is_empty()) || file.default_value(n).is_some()
     };
     let mut needed = check.placeholders();
-    if check.auth == Auth::OAuth {
+    if check.auth.is_oauth() {
         let method = check.auth_method.as_deref().and_then(|m| spec.method(m));
         needed.push("client_id".into());
         if spec
@@ -236,7 +236,19 @@ impl Request<'_> {
                 r.add(&v);
                 url.query_pairs_mut().append_pair(name, &v);
             }
-            Auth::OAuth | Auth::None => {}
+            Auth::Jwt { key, .. } => {
+                // The key must read and sign now: nothing is sent otherwise.
+                let key = self.key(key, r)?;
+                key.assertion(None, 0).map_err(|e| {
+                    Unsendable(
+                        Verdict::BadValue,
+                        format!(
+                            "the service-account key {e}; fix the credentials (nothing was sent)"
+                        ),
+                    )
+                })?;
+            }
+            Auth::OAuth { .. } | Auth::None => {}
         }
         for (name, value) in &headers {
             if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
@@ -261,11 +273,19 @@ impl Request<'_> {
     pub fn preview(&self) -> Result<Preview, String> {
         let mut r = self.redactor();
         let (url, mut headers) = self.build(&mut r).map_err(|u| r.scrub(&u.1))?;
-        if self.check.auth == Auth::OAuth {
-            headers.push((
+        match &self.check.auth {
+            Auth::OAuth { scheme } => headers.push((
                 "Authorization".into(),
-                "Bearer <token from the OAuth provider>".into(),
-            ));
+                format!(
+                    "{} <token from the OAuth provider>",
+                    scheme.as_deref().unwrap_or("Bearer")
+                ),
+            )),
+            Auth::Jwt { .. } => headers.push((
+                "Authorization".into(),
+                "Bearer <token for a JWT signed with the key, from its token_uri>".into(),
+            )),
+            _ => {}
         }
         Ok(Preview {
             auth_method: self.check.auth_method.clone(),
@@ -292,13 +312,22 @@ impl Request<'_> {
         };
         let mut warnings = Vec::new();
         let mut rotated = None;
-        if self.check.auth == Auth::OAuth {
-            match self.token(&mut r).await {
+        let scheme = match &self.check.auth {
+            Auth::OAuth { scheme } => Some(scheme.as_deref().unwrap_or("Bearer")),
+            Auth::Jwt { .. } => Some("Bearer"),
+            _ => None,
+        };
+        if let Some(scheme) = scheme {
+            let token = match &self.check.auth {
+                Auth::Jwt { key, scope } => self.jwt_token(key, scope.as_deref(), &mut r).await,
+                _ => self.token(&mut r).await,
+            };
+            match token {
                 Ok(token) => {
                     r.add(token.access.expose());
                     headers.push((
                         "Authorization".into(),
-                        format!("Bearer {}", token.access.expose()),
+                        format!("{scheme} {}", token.access.expose()),
                     ));
                     warnings.extend(token.warning);
                     rotated = token.rotated;
@@ -348,6 +377,68 @@ impl Request<'_> {
         outcome.warnings.splice(0..0, warnings);
         outcome.rotated_refresh_token = rotated;
         outcome
+    }
+
+    /// The service-account key a `jwt` check names, read; its private key
+    /// is added to the redactor.
+    fn key(&self, template: &str, r: &mut Redactor) -> Result<jwt::Key, Unsendable> {
+        let mut text = String::new();
+        let mut last = 0;
+        for (at, name) in template::placeholders(template) {
+            text.push_str(&template[last..at]);
+            let value = self
+                .value(name)
+                .ok_or_else(|| Unsendable::from(FillError::Missing(name.to_string())))?;
+            r.add(&value);
+            text.push_str(&value);
+            last = at + name.len() + 2;
+        }
+        text.push_str(&template[last..]);
+        let key = jwt::Key::parse(&text).map_err(|e| {
+            Unsendable(
+                Verdict::BadValue,
+                format!("the service-account key {e}; fix the credentials (nothing was sent)"),
+            )
+        })?;
+        r.add(key.private_key().expose());
+        Ok(key)
+    }
+
+    /// An access token for a service-account key: a JWT signed with it,
+    /// exchanged at its `token_uri` (RFC 7523).
+    async fn jwt_token(
+        &self,
+        key: &str,
+        scope: Option<&str>,
+        r: &mut Redactor,
+    ) -> Result<Token, Box<Outcome>> {
+        let unsendable =
+            |Unsendable(verdict, why): Unsendable| Box::new(Outcome::new(verdict, why));
+        let key = self.key(key, r).map_err(unsendable)?;
+        let scope = match scope {
+            Some(s) => {
+                Some(template::fill_text(s, |n| self.value(n)).map_err(|e| unsendable(e.into()))?)
+            }
+            None => None,
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let assertion = key.assertion(scope.as_deref(), now).map_err(|e| {
+            unsendable(Unsendable(
+                Verdict::BadValue,
+                format!("the service-account key {e}; fix the credentials (nothing was sent)"),
+            ))
+        })?;
+        r.add(assertion.expose());
+        let grant = oauth::jwt_bearer(self.http, &key.token_uri, &assertion, r)
+            .await
+            .map_err(|e| Box::new(token_outcome(oauth::with_timeout(e, self.timeout), r)))?;
+        Ok(Token {
+            access: grant.access_token,
+            warning: None,
+            rotated: None,
+        })
     }
 
     /// An access token from the spec's OAuth block: client credentials for

@@ -123,7 +123,8 @@ fn auth_kind(auth: &Auth) -> &'static str {
         Auth::Bearer(_) => "bearer",
         Auth::Header { .. } => "header",
         Auth::Query { .. } => "query",
-        Auth::OAuth => "oauth",
+        Auth::OAuth { .. } => "oauth",
+        Auth::Jwt { .. } => "jwt",
         Auth::None => "none",
     }
 }

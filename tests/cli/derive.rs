@@ -98,7 +98,7 @@ fn a_provider_issued_token_under_an_oauth_app_is_an_oauth_check() {
     assert!(derived.todos.is_empty(), "{:?}", derived.todos);
     assert_eq!(
         c.auth,
-        check::Auth::OAuth,
+        check::Auth::OAUTH,
         "never a Bearer of the client secret"
     );
 }

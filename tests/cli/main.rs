@@ -14,6 +14,7 @@ mod faults;
 mod keyring;
 mod lint;
 mod mcp;
+mod methods;
 mod oauth_flows;
 mod openapi;
 mod person;
