@@ -103,29 +103,31 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         if method.is_some_and(|m| m.parameters.is_empty()) && spec.oauth_for(method).is_none() {
             continue; // a `none` method has nothing to check
         }
-        let (auth, auth_origin) = if spec.oauth_for(method).is_some() {
-            (Auth::OAUTH, "auth: the spec's oauth block".to_string())
-        } else {
-            let from_doc = |lax| doc.and_then(|d| auth_from_doc(d, &scope, doc_name, lax));
-            match from_doc(false).or_else(|| from_doc(true)) {
-                Some(found) => found,
-                None => match auth_from_names(&scope) {
-                    Some(found) => found,
-                    None => {
-                        derived
-                            .todos
-                            .push(format!("how the credentials are sent{who}"));
-                        (
-                            Auth::Header {
-                                name: "TODO-header-name".into(),
-                                value: "TODO".into(),
-                            },
-                            "auth: TODO — the API doc does not say how credentials are sent".into(),
-                        )
-                    }
-                },
+        let (auth, auth_origin) = match method_auth(spec, method, &scope, doc, doc_name) {
+            Some(found) => found,
+            None => {
+                derived
+                    .todos
+                    .push(format!("how the credentials are sent{who}"));
+                (
+                    Auth::Header {
+                        name: "TODO-header-name".into(),
+                        value: "TODO".into(),
+                    },
+                    "auth: TODO — the API doc does not say how credentials are sent".into(),
+                )
             }
         };
+        // A header name held by a parameter (`api_key_header`): its default
+        // is written out.
+        if let Auth::Header { name, .. } = &auth
+            && let [(_, n)] = template::placeholders(name).as_slice()
+            && let Some(p) = scope.iter().find(|p| p.name == *n)
+            && let Some(v) = &p.default
+            && derived.file.default_value(n).is_none()
+        {
+            derived.file.defaults.push((p.name.clone(), v.clone()));
+        }
         let Target {
             url,
             origin: url_origin,
@@ -182,6 +184,223 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         derived.origins.push((url_origin, auth_origin));
     }
     derived
+}
+
+/// How one auth method sends its credentials: the spec's oauth block (with
+/// the token scheme the doc shows), a key file's JWT grant, what the
+/// method's own name says (Basic, Bearer), a header named by a parameter,
+/// then the doc's examples and, last, the parameter names.
+fn method_auth(
+    spec: &Spec,
+    method: Option<&AuthMethod>,
+    scope: &[&Parameter],
+    doc: Option<&ApiDoc>,
+    doc_name: &str,
+) -> Option<(Auth, String)> {
+    if spec.oauth_for(method).is_some() {
+        return Some(match doc.and_then(oauth_scheme) {
+            Some((scheme, line)) => (
+                Auth::OAuth {
+                    scheme: Some(scheme),
+                },
+                format!(
+                    "auth: the spec's oauth block; the token's scheme from {doc_name} line {line}"
+                ),
+            ),
+            None => (Auth::OAUTH, "auth: the spec's oauth block".to_string()),
+        });
+    }
+    if let Some(key) = key_file(scope) {
+        let scope_value = scope
+            .iter()
+            .find(|p| matches!(p.name.as_str(), "scope" | "scopes"))
+            .map(|p| format!("{{{}}}", p.name))
+            .or_else(|| doc.and_then(jwt_scope));
+        return Some((
+            Auth::Jwt {
+                key: format!("{{{}}}", key.name),
+                scope: scope_value,
+            },
+            "auth: a service-account key file — a JWT signed with its key is exchanged at its token_uri (RFC 7523); the key itself is never sent".into(),
+        ));
+    }
+    if let Some(found) = method.and_then(|m| named_by_method(m, scope)) {
+        return Some(found);
+    }
+    if let Some(found) = header_named_by_parameter(scope) {
+        return Some(found);
+    }
+    let from_doc = |lax| doc.and_then(|d| auth_from_doc(d, scope, doc_name, lax));
+    from_doc(false)
+        .or_else(|| from_doc(true))
+        .or_else(|| auth_from_names(scope))
+}
+
+/// The parameter holding a service-account key file (its JSON), not a
+/// service account's plain token or secret.
+fn key_file<'a>(scope: &[&'a Parameter]) -> Option<&'a Parameter> {
+    scope
+        .iter()
+        .find(|p| {
+            let n = p.name.to_ascii_lowercase();
+            let d = p.description.as_deref().unwrap_or("").to_ascii_lowercase();
+            let named = n.contains("json")
+                || n.contains("key_file")
+                || n.contains("keyfile")
+                || (n.contains("service_account")
+                    && (n.ends_with("_key")
+                        || n.contains("credentials")
+                        || n == "service_account"));
+            let described = d.contains("json")
+                && (d.contains("service account")
+                    || d.contains("key file")
+                    || d.contains("private key"));
+            let token_like = ["token", "secret", "password"]
+                .iter()
+                .any(|w| n.contains(w));
+            !token_like
+                && ((named && (p.secret || p.looks_secret() || described))
+                    || (described && p.secret))
+        })
+        .copied()
+}
+
+/// A scope the doc writes in code on a line about scopes, for the JWT
+/// grant (`https://scopes.example.com/auth/read`).
+fn jwt_scope(doc: &ApiDoc) -> Option<String> {
+    doc.lines.iter().find_map(|l| {
+        if !l.text.to_ascii_lowercase().contains("scope") {
+            return None;
+        }
+        let spans: Vec<&str> = if l.code {
+            l.text.split_whitespace().collect()
+        } else {
+            l.text.split('`').skip(1).step_by(2).collect()
+        };
+        spans.into_iter().find_map(|span| {
+            let t = span.trim_matches(['"', '\'', ',', '(', ')', '[', ']']);
+            (t.starts_with("https://")
+                && !t.contains(['{', '<', ' '])
+                && !t.ends_with("/token")
+                && !t.contains("/authorize")
+                && t.trim_start_matches("https://").contains('/'))
+            .then(|| t.to_string())
+        })
+    })
+}
+
+/// `Authorization: Zoho-oauthtoken {access_token}`: an OAuth token sent
+/// under a scheme other than Bearer, with the doc line.
+fn oauth_scheme(doc: &ApiDoc) -> Option<(String, usize)> {
+    let examples = doc.examples();
+    let example_headers = examples.iter().flat_map(|ex| {
+        ex.value.headers.iter().map(|h| Fact {
+            value: h.clone(),
+            line: ex.line,
+        })
+    });
+    example_headers.chain(doc.header_lines()).find_map(
+        |Fact {
+             value: (name, value),
+             line,
+         }| {
+            if !name.eq_ignore_ascii_case("authorization") {
+                return None;
+            }
+            let (scheme, token) = value.trim().split_once(' ')?;
+            let scheme = scheme.trim_matches(['"', '\'']);
+            let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+            let standard = ["bearer", "basic", "token", "digest", "negotiate"]
+                .contains(&scheme.to_ascii_lowercase().as_str());
+            let names_a_token = {
+                let t = apidoc::snake(token.trim().trim_matches(['<', '>', '{', '}', '"', '\'']));
+                t.contains("token") || apidoc::sample_credential(token.trim())
+            };
+            (!standard && !scheme.is_empty() && scheme.chars().all(word) && names_a_token)
+                .then(|| (scheme.to_string(), line))
+        },
+    )
+}
+
+/// What the auth method's own name or description says: `basic` sends
+/// HTTP Basic with its user and secret; `bearer` sends its one secret as
+/// Bearer.
+fn named_by_method(method: &AuthMethod, scope: &[&Parameter]) -> Option<(Auth, String)> {
+    let words = |t: &str| -> Vec<String> {
+        t.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let name = words(&method.name);
+    let description = method.description.as_deref().map(words).unwrap_or_default();
+    let says = |w: &str| name.iter().any(|n| n == w);
+    let described = |a: &str, b: &str| description.windows(2).any(|p| p[0] == a && p[1] == b);
+    let secrets: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| p.secret || p.looks_secret())
+        .collect();
+    if says("basic") || described("basic", "auth") || described("basic", "authentication") {
+        let user = scope.iter().find(|p| {
+            let n = p.name.to_ascii_lowercase();
+            !(p.secret || p.looks_secret())
+                && [
+                    "email",
+                    "username",
+                    "user",
+                    "login",
+                    "user_name",
+                    "account",
+                    "client_id",
+                ]
+                .iter()
+                .any(|w| n == *w || n.ends_with(&format!("_{w}")))
+        })?;
+        let secret = secrets
+            .iter()
+            .find(|p| p.name.contains("password"))
+            .or(secrets.first())?;
+        return Some((
+            Auth::Basic {
+                username: format!("{{{}}}", user.name),
+                password: format!("{{{}}}", secret.name),
+            },
+            format!(
+                "auth: HTTP Basic, as the auth method `{}` says",
+                method.name
+            ),
+        ));
+    }
+    if (says("bearer") || described("bearer", "token"))
+        && let [only] = secrets.as_slice()
+    {
+        return Some((
+            Auth::Bearer(format!("{{{}}}", only.name)),
+            format!("auth: Bearer, as the auth method `{}` says", method.name),
+        ));
+    }
+    None
+}
+
+/// `api_key_header` (default `x-api-key`) beside `api_key`: the header's
+/// name is itself a parameter.
+fn header_named_by_parameter(scope: &[&Parameter]) -> Option<(Auth, String)> {
+    let header = scope.iter().find(|p| {
+        let n = p.name.to_ascii_lowercase();
+        (n.ends_with("_header") || n.ends_with("header_name")) && !(p.secret || p.looks_secret())
+    })?;
+    let secret = only_secret(scope)?;
+    Some((
+        Auth::Header {
+            name: format!("{{{}}}", header.name),
+            value: format!("{{{}}}", secret.name),
+        },
+        format!(
+            "auth: the header `{}` names, carrying `{}`",
+            header.name, secret.name
+        ),
+    ))
 }
 
 /// The URL an optional parameter defaults to: its `default`, else the one
@@ -639,7 +858,8 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
         if token_endpoint(&url) {
             continue;
         }
-        let url = locate(&url, &templates, scope);
+        // A query value with spaces (`$filter=kind eq 'Team'`) goes encoded.
+        let url = locate(&url, &templates, scope).replace(' ', "%20");
         let path = url
             .split("://")
             .nth(1)

@@ -114,7 +114,8 @@ impl Check {
         match &self.auth {
             Auth::Basic { username, password } => texts.extend([username.as_str(), password]),
             Auth::Bearer(token) => texts.push(token),
-            Auth::Header { value, .. } | Auth::Query { value, .. } => texts.push(value),
+            Auth::Header { name, value } => texts.extend([name.as_str(), value]),
+            Auth::Query { value, .. } => texts.push(value),
             Auth::Jwt { key, scope } => {
                 texts.push(key);
                 texts.extend(scope.as_deref());

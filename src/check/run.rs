@@ -227,9 +227,10 @@ impl Request<'_> {
                 headers.push(("Authorization".into(), format!("Bearer {t}")));
             }
             Auth::Header { name, value } => {
+                let name = template::fill_text(name, |n| self.value(n)).map_err(fill_err)?;
                 let v = template::fill_text(value, |n| self.value(n)).map_err(fill_err)?;
                 r.add(&v);
-                headers.push((name.clone(), v));
+                headers.push((name, v));
             }
             Auth::Query { name, value } => {
                 let v = template::fill_text(value, |n| self.value(n)).map_err(fill_err)?;
