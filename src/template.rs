@@ -129,7 +129,7 @@ pub fn fill_url(
                     "cannot stand in a host name (type only the name, such as `acme`, not a URL)",
                 ));
             }
-            out.push_str(&v);
+            out.push_str(v);
         } else {
             if v == "." || v == ".." {
                 return Err(FillError::bad(
