@@ -36,18 +36,32 @@ pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
     if derived.todos.is_empty() {
         return derived;
     }
-    // What no HTTP request can prove is said so, not left as a TODO.
-    match no_http_reason(spec) {
-        Some(reason) => Derived {
-            file: AuthCheck {
-                no_http: Some(reason),
-                ..AuthCheck::default()
-            },
-            origins: Vec::new(),
-            todos: Vec::new(),
+    // What no HTTP request can prove is said so, not left as a TODO; the
+    // methods that can be checked keep their checks.
+    let Some(reason) = no_http_reason(spec) else {
+        return derived;
+    };
+    let mut kept = Derived {
+        file: AuthCheck {
+            no_http: Some(reason),
+            defaults: derived.file.defaults.clone(),
+            ..AuthCheck::default()
         },
-        None => derived,
+        origins: Vec::new(),
+        todos: Vec::new(),
+    };
+    for (check, origin) in derived.file.checks.into_iter().zip(derived.origins) {
+        let todo = check.url.contains("TODO")
+            || matches!(&check.auth, Auth::Header { name, .. } if name.contains("TODO"));
+        if !todo && check.auth_method.is_some() {
+            kept.file.checks.push(check);
+            kept.origins.push(origin);
+        }
     }
+    if kept.file.checks.is_empty() {
+        kept.file.defaults.clear();
+    }
+    kept
 }
 
 /// Why a spec's credentials cannot be proven by one HTTP request: a
@@ -1294,11 +1308,17 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
         doc_name.map(|d| format!("{d} and ")).unwrap_or_default()
     );
     if let Some(reason) = &derived.file.no_http {
+        if derived.file.checks.is_empty() {
+            out.push_str(&format!(
+                "#\n# No HTTP check: {reason}.\nno_http_check: {}\nchecks: []\n",
+                q(reason)
+            ));
+            return out;
+        }
         out.push_str(&format!(
-            "#\n# No HTTP check: {reason}.\nno_http_check: {}\nchecks: []\n",
+            "#\n# The auth methods without a check below have no HTTP check: {reason}.\nno_http_check: {}\n",
             q(reason)
         ));
-        return out;
     }
     if !derived.todos.is_empty() {
         out.push_str("#\n# TODO: fill in what could not be derived:\n");

@@ -12,7 +12,7 @@ use crate::oauth::{self, App, OAuthError};
 use crate::redact::Redactor;
 use crate::report::printable;
 use crate::secret::Secret;
-use crate::spec::{Endpoint, Flow, Spec};
+use crate::spec::{AuthMethod, Endpoint, Flow, Spec};
 use crate::template::{self, FillError};
 
 /// Bodies are read up to this size.
@@ -136,6 +136,66 @@ pub fn choose<'c>(
         }
     }
     Err(closest.unwrap_or_default())
+}
+
+/// The auth method the credentials hold: the one a selector parameter
+/// (`auth_type`) names, else the one whose own required parameters are all
+/// present.
+pub fn held_method<'s>(spec: &'s Spec, credentials: &Credentials) -> Option<&'s AuthMethod> {
+    let present = |n: &str| credentials.get(n).is_some_and(|v| !v.is_empty());
+    let selected = spec.parameters.iter().find_map(|p| {
+        let value = credentials.get(&p.name)?;
+        spec.method(value.expose().trim())
+    });
+    selected.or_else(|| {
+        spec.auth_methods.iter().find(|m| {
+            let own: Vec<&str> = m
+                .parameters
+                .iter()
+                .filter(|p| p.required)
+                .map(|p| p.name.as_str())
+                .collect();
+            !own.is_empty() && own.iter().all(|n| present(n))
+        })
+    })
+}
+
+/// Why these credentials cannot be checked: they hold an auth method the
+/// check file has no check for (never a silent skip).
+pub fn uncovered(file: &AuthCheck, spec: &Spec, credentials: &Credentials) -> Option<String> {
+    if file.checks.iter().all(|c| c.auth_method.is_none()) && !file.checks.is_empty() {
+        return None;
+    }
+    let method = held_method(spec, credentials)?;
+    if file
+        .checks
+        .iter()
+        .any(|c| c.auth_method.as_deref() == Some(method.name.as_str()))
+    {
+        return None;
+    }
+    let checked: Vec<String> = file
+        .checks
+        .iter()
+        .filter_map(|c| c.auth_method.as_ref().map(|m| format!("`{m}`")))
+        .collect();
+    let why = file
+        .no_http
+        .as_deref()
+        .map(|r| format!(" (no HTTP check: {r})"))
+        .unwrap_or_default();
+    Some(format!(
+        "the credentials are for auth method `{}`, which the auth check has no check for{why}; {}",
+        method.name,
+        if checked.is_empty() {
+            "add one under `checks:` with `auth_method` set to it".to_string()
+        } else {
+            format!(
+                "it checks {}; add a check for this method, or collect credentials for a checked one",
+                checked.join(", ")
+            )
+        }
+    ))
 }
 
 fn missing(check: &Check, file: &AuthCheck, spec: &Spec, credentials: &Credentials) -> Vec<String> {

@@ -282,3 +282,24 @@ fn a_key_file_that_is_not_one_is_a_bad_value_and_nothing_is_sent() {
     assert_eq!(lines[0]["outcome"], "bad_value");
     assert!(server.seen().is_empty());
 }
+
+const TWO_METHODS: &str = "connection:\n  auth_methods:\n    - name: api_key\n      parameters:\n        - {name: api_key, required: true, secret: true}\n    - name: service_account\n      parameters:\n        - {name: credentials_json, required: true, secret: true, description: The service account key file (JSON).}\n";
+
+#[test]
+fn credentials_for_a_method_without_a_check_are_an_input_error_naming_it() {
+    let repo = Repo::new();
+    source(
+        &repo,
+        "ledger",
+        TWO_METHODS,
+        "checks:\n  - auth_method: api_key\n    request:\n      url: https://api.ledger.example/v1/me\n      auth:\n        header: {name: X-Ledger-Key, value: \"{api_key}\"}\nno_http_check: the key file is checked by the connector itself\n",
+        Some(r#"{"credentials_json": "{\"client_email\": \"a@b.test\"}"}"#),
+    );
+    let run = validate(&repo, &["ledger", "--json"]);
+    let lines = json_lines(run.stdout.as_bytes());
+    assert_eq!(run.code, Some(2), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(lines[0]["outcome"], "bad_check");
+    let reason = lines[0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("auth method `service_account`"), "{reason}");
+    assert!(reason.contains("it checks `api_key`"), "{reason}");
+}
