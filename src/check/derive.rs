@@ -2,7 +2,7 @@
 //! credentials are sent and the simplest read-only GET, from the spec and
 //! the API doc. What cannot be derived is written as a TODO, never guessed.
 
-use super::{Auth, AuthCheck, Check};
+use super::{Auth, AuthCheck, Check, Derivation, DeriveRule};
 use crate::apidoc::{self, ApiDoc, Example, Fact};
 use crate::spec::{AuthMethod, Parameter, Spec, credential_like};
 use crate::template;
@@ -189,6 +189,10 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         let headers = doc
             .map(|d| extra_credential_headers(d, &scope, &auth))
             .unwrap_or_default();
+        let url = match doc {
+            Some(d) => derive_values(&url, &scope, d, &mut derived.file),
+            None => url,
+        };
         derived.file.checks.push(Check::get(
             method.map(|m| m.name.clone()),
             url,
@@ -415,6 +419,163 @@ fn header_named_by_parameter(scope: &[&Parameter]) -> Option<(Auth, String)> {
             header.name, secret.name
         ),
     ))
+}
+
+/// Values the doc derives from the person's: a region's base URL from the
+/// doc's region table, a data-centre label from the key's suffix. Returns
+/// the URL written with them.
+fn derive_values(url: &str, scope: &[&Parameter], doc: &ApiDoc, file: &mut AuthCheck) -> String {
+    let mut url = url.to_string();
+    if let Some((name, derivation)) = region_table(&url, scope, doc) {
+        let origin = origin_template(&url);
+        url = format!("{{{name}}}{}", &url[origin.len()..]);
+        if file.derivation(&name).is_none() {
+            file.values.push((name, derivation));
+        }
+    }
+    for p in scope {
+        let placeholder = format!("{{{}}}", p.name);
+        if p.required || !origin_template(&url).contains(&placeholder) {
+            continue;
+        }
+        if let Some(key) = key_suffix_source(p, scope, doc)
+            && file.derivation(&p.name).is_none()
+        {
+            file.values.push((
+                p.name.clone(),
+                Derivation {
+                    from: key.name.clone(),
+                    rule: DeriveRule::AfterLast("-".into()),
+                },
+            ));
+        }
+    }
+    url
+}
+
+/// `| EU | https://analytics.eu.example.com |`: the doc's table of base
+/// URLs by region, for the URL's origin, keyed by the region parameter's
+/// values. The name of the derived base URL and its derivation.
+fn region_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String, Derivation)> {
+    let region = scope.iter().find(|p| {
+        let n = p.name.to_ascii_lowercase();
+        [
+            "region",
+            "residency",
+            "data_center",
+            "datacenter",
+            "location",
+        ]
+        .iter()
+        .any(|w| n.contains(w))
+    })?;
+    let origin = origin_template(url);
+    if !template::placeholders(&origin).is_empty() {
+        return None;
+    }
+    let mut map: Vec<(String, String)> = Vec::new();
+    let mut default = None;
+    for l in doc
+        .lines
+        .iter()
+        .filter(|l| l.text.trim_start().starts_with('|'))
+    {
+        let cells: Vec<&str> = l
+            .text
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .collect();
+        let Some(target) = cells.iter().find_map(|c| {
+            let c = c.trim_matches('`');
+            (c.starts_with("https://") || c.starts_with("http://")).then(|| origin_template(c))
+        }) else {
+            continue;
+        };
+        let Some(label) = cells
+            .iter()
+            .find(|c| !c.contains("://") && !c.trim().is_empty())
+        else {
+            continue;
+        };
+        let key: String = label
+            .trim_matches(['`', '*', '"', '\''])
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['`', '"', '\'', ','])
+            .to_ascii_lowercase();
+        if key.is_empty() || map.iter().any(|(k, _)| *k == key) {
+            continue;
+        }
+        if label.to_ascii_lowercase().contains("default") {
+            default = Some(target.clone());
+        }
+        map.push((key, target));
+    }
+    if map.len() < 2 || !map.iter().any(|(_, t)| t.eq_ignore_ascii_case(&origin)) {
+        return None;
+    }
+    // Keys the parameter's description names, when it names any.
+    let said = region
+        .description
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if map
+        .iter()
+        .filter(|(k, _)| said.contains(k.as_str()))
+        .count()
+        >= 2
+    {
+        map.retain(|(k, _)| said.contains(k.as_str()));
+    }
+    if let Some(d) = &region.default
+        && let Some((_, t)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(d))
+    {
+        default = Some(t.clone());
+    }
+    let default = default.or_else(|| Some(origin.clone()));
+    Some((
+        format!("{}_base_url", region.name),
+        Derivation {
+            from: region.name.clone(),
+            rule: DeriveRule::Map { map, default },
+        },
+    ))
+}
+
+/// An optional host label the doc says is the end of a key
+/// (`…-us21`: "the part after the last dash"): the key it comes from.
+fn key_suffix_source<'a>(
+    p: &Parameter,
+    scope: &[&'a Parameter],
+    doc: &ApiDoc,
+) -> Option<&'a Parameter> {
+    let says = |text: &str| {
+        let t = text.to_ascii_lowercase();
+        let after_dash = t.contains("after the")
+            && (t.contains("dash")
+                || t.contains("hyphen")
+                || t.contains("`-`")
+                || t.contains("'-'")
+                || t.contains("\"-\""));
+        let suffix = (t.contains("suffix") || t.contains("end of")) && t.contains("key");
+        after_dash || suffix
+    };
+    let described = p.description.as_deref().is_some_and(says)
+        || doc
+            .lines
+            .iter()
+            .any(|l| l.text.contains(p.name.as_str()) && says(&l.text));
+    if !described {
+        return None;
+    }
+    scope
+        .iter()
+        .find(|k| (k.secret || k.looks_secret()) && k.name.to_ascii_lowercase().contains("key"))
+        .copied()
 }
 
 /// The URL an optional parameter defaults to: its `default`, else the one
@@ -1169,6 +1330,18 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
         }
         let first = labels.first().copied().unwrap_or("");
         let generic = ["api", "www", "app", "rest", "data"].contains(&first);
+        // `{tenant_id}` names a directory for the login URL, not a label of
+        // the API's fixed host: an id stands in a host only when its
+        // description says it is one.
+        let says_host = only.description.as_deref().is_some_and(|d| {
+            let d = d.to_ascii_lowercase();
+            ["subdomain", "host", "domain", "url"]
+                .iter()
+                .any(|w| d.contains(w))
+        });
+        if only.name.to_ascii_lowercase().ends_with("_id") && !says_host {
+            return url.to_string();
+        }
         let host_like = only.name.ends_with("host")
             || only.name.ends_with("hostname")
             || only.name.ends_with("server");
@@ -1369,6 +1542,27 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
         };
         out.push_str(&format!("        {line}\n"));
         out.push_str("    expect:\n      status: [200]\n      # identity: /json/pointer/to/the/account  (shown on success; a 200 without it fails)\n");
+    }
+    if !derived.file.values.is_empty() {
+        out.push_str("# Values the API doc derives from the ones you give:\nvalues:\n");
+        for (name, d) in &derived.file.values {
+            match &d.rule {
+                DeriveRule::AfterLast(sep) => out.push_str(&format!(
+                    "  {name}: {{from: {}, after_last: {}}}\n",
+                    q(&d.from),
+                    q(sep)
+                )),
+                DeriveRule::Map { map, default } => {
+                    out.push_str(&format!("  {name}:\n    from: {}\n    map:\n", q(&d.from)));
+                    for (k, v) in map {
+                        out.push_str(&format!("      {}: {}\n", q(k), q(v)));
+                    }
+                    if let Some(v) = default {
+                        out.push_str(&format!("    default: {}\n", q(v)));
+                    }
+                }
+            }
+        }
     }
     if !derived.file.defaults.is_empty() {
         out.push_str("defaults:\n");

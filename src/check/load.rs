@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Auth, AuthCheck, Check, Expect};
+use super::{Auth, AuthCheck, Check, Derivation, DeriveRule, Expect};
 use crate::diagnostic::{Finding, Rule, has_errors};
 use crate::shape::{self, Reader};
 use crate::source::{ReadError, Source};
@@ -25,7 +25,7 @@ impl Loaded {
     }
 }
 
-const TOP_KEYS: &[&str] = &["checks", "defaults", "no_http_check"];
+const TOP_KEYS: &[&str] = &["checks", "defaults", "values", "no_http_check"];
 const CHECK_KEYS: &[&str] = &["auth_method", "request", "expect"];
 const REQUEST_KEYS: &[&str] = &["method", "url", "headers", "auth"];
 const AUTH_KEYS: &[&str] = &["basic", "bearer", "header", "query", "oauth", "jwt"];
@@ -61,6 +61,10 @@ pub fn load_str(source: Source, spec: &Spec) -> Loaded {
 fn file(r: &mut Reader, root: &Node, source: &Source) -> Option<AuthCheck> {
     let top = r.fields(root, "the auth check", Some(TOP_KEYS))?;
     let defaults = r.pairs(top.get("defaults"), "`defaults`");
+    let values = match top.get("values").filter(|n| !n.is_null()) {
+        Some(n) => values(r, n),
+        None => Vec::new(),
+    };
     let checks: Vec<Check> = match top.get("checks") {
         Some(list) => r
             .list(list, "`checks`")
@@ -81,8 +85,50 @@ fn file(r: &mut Reader, root: &Node, source: &Source) -> Option<AuthCheck> {
     Some(AuthCheck {
         checks,
         defaults,
+        values,
         no_http,
     })
+}
+
+/// `values:` — each name derived from a parameter:
+/// `{from: api_key, after_last: "-"}` or
+/// `{from: region, map: {us: "https://a.test", eu: "https://eu.a.test"}, default: "https://a.test"}`.
+fn values(r: &mut Reader, node: &Node) -> Vec<(String, Derivation)> {
+    let Some(fields) = r.fields(node, "`values`", None) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, _, value) in &fields.entries {
+        let what = format!("`values.{name}`");
+        let Some(f) = r.fields(
+            value,
+            &what,
+            Some(&["from", "after_last", "map", "default"]),
+        ) else {
+            continue;
+        };
+        let from = f.get("from").and_then(|n| r.text(n, "from"));
+        let after = f.get("after_last").and_then(|n| r.text(n, "after_last"));
+        let map = f.get("map").map(|n| r.pairs(Some(n), "`map`"));
+        let default = f.get("default").and_then(|n| r.text(n, "default"));
+        let rule = match (after, map) {
+            (Some(sep), None) if !sep.is_empty() => Some(DeriveRule::AfterLast(sep)),
+            (None, Some(map)) if !map.is_empty() => Some(DeriveRule::Map { map, default }),
+            _ => None,
+        };
+        match (from, rule) {
+            (Some(from), Some(rule)) => out.push((name.to_string(), Derivation { from, rule })),
+            _ => r.push(
+                Finding::new(
+                    Rule::BadValue,
+                    value.span,
+                    format!("{what} needs `from` and one of `after_last` or `map`"),
+                )
+                .help("e.g. `{from: api_key, after_last: \"-\"}`"),
+            ),
+        }
+    }
+    out
 }
 
 fn check(r: &mut Reader, node: &Node) -> Option<Check> {
@@ -315,6 +361,7 @@ pub fn lint(check: &AuthCheck, spec: &Spec) -> Vec<Finding> {
                 .iter()
                 .any(|m| m.parameters.iter().any(|p| p.name == name))
             || check.default_value(name).is_some()
+            || check.derivation(name).is_some()
     };
     for c in &check.checks {
         if let Some(m) = &c.auth_method

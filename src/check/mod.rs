@@ -20,9 +20,64 @@ pub struct AuthCheck {
     pub checks: Vec<Check>,
     /// Values used when an optional parameter is absent (`base_url`, …).
     pub defaults: Vec<(String, String)>,
+    /// Values the doc derives from another parameter (a region's host, a
+    /// key's data-centre suffix), used when the credentials lack them.
+    pub values: Vec<(String, Derivation)>,
     /// Why no HTTP request can prove these credentials (a database reached
     /// by a driver, a service account's signed JWT): `no_http_check:`.
     pub no_http: Option<String>,
+}
+
+/// How a value is derived from a parameter the person gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derivation {
+    /// The parameter it is derived from.
+    pub from: String,
+    pub rule: DeriveRule,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeriveRule {
+    /// The part after the last occurrence of the text (`-`: `…-us21` → `us21`).
+    AfterLast(String),
+    /// A table: each value (compared without case) and what it stands for;
+    /// `default` when the parameter is absent.
+    Map {
+        map: Vec<(String, String)>,
+        default: Option<String>,
+    },
+}
+
+impl Derivation {
+    /// The derived value, from the value of `from` (absent: `None`).
+    /// `Err` says why the given value derives nothing.
+    pub fn apply(&self, from: Option<&str>) -> Result<Option<String>, String> {
+        match (&self.rule, from.map(str::trim).filter(|v| !v.is_empty())) {
+            (DeriveRule::AfterLast(sep), Some(v)) => match v.rsplit_once(sep.as_str()) {
+                Some((_, tail)) if !tail.is_empty() => Ok(Some(tail.to_string())),
+                _ => Err(format!(
+                    "`{}` has no `{sep}` followed by the part this value comes from",
+                    self.from
+                )),
+            },
+            (DeriveRule::AfterLast(_), None) => Ok(None),
+            (DeriveRule::Map { default, .. }, None) => Ok(default.clone()),
+            (DeriveRule::Map { map, .. }, Some(v)) => map
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(v))
+                .map(|(_, to)| Some(to.clone()))
+                .ok_or_else(|| {
+                    format!(
+                        "`{}` is none of {}",
+                        self.from,
+                        map.iter()
+                            .map(|(k, _)| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+        }
+    }
 }
 
 /// One request and its expectations.
@@ -144,6 +199,10 @@ impl Auth {
 }
 
 impl AuthCheck {
+    pub fn derivation(&self, name: &str) -> Option<&Derivation> {
+        self.values.iter().find(|(n, _)| n == name).map(|(_, d)| d)
+    }
+
     pub fn default_value(&self, name: &str) -> Option<&str> {
         self.defaults
             .iter()

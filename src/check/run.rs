@@ -199,8 +199,21 @@ pub fn uncovered(file: &AuthCheck, spec: &Spec, credentials: &Credentials) -> Op
 }
 
 fn missing(check: &Check, file: &AuthCheck, spec: &Spec, credentials: &Credentials) -> Vec<String> {
+    let given = |n: &str| credentials.get(n).is_some_and(|v| !v.is_empty());
     let present = |n: &str| {
-        credentials.get(n).is_some_and(|v| !v.is_empty()) || file.default_value(n).is_some()
+        given(n)
+            || file.default_value(n).is_some()
+            || file.derivation(n).is_some_and(|d| {
+                given(&d.from)
+                    || file.default_value(&d.from).is_some()
+                    || matches!(
+                        &d.rule,
+                        super::DeriveRule::Map {
+                            default: Some(_),
+                            ..
+                        }
+                    )
+            })
     };
     let mut needed = check.placeholders();
     if check.auth.is_oauth() {
@@ -228,11 +241,39 @@ pub struct Request<'a> {
 
 impl Request<'_> {
     fn value(&self, name: &str) -> Option<String> {
-        self.credentials
-            .get(name)
-            .filter(|v| !v.is_empty())
-            .map(|v| v.expose().to_string())
+        let given = |n: &str| {
+            self.credentials
+                .get(n)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.expose().to_string())
+        };
+        let derived = || {
+            let d = self.file.derivation(name)?;
+            let from =
+                given(&d.from).or_else(|| self.file.default_value(&d.from).map(str::to_string));
+            d.apply(from.as_deref()).ok().flatten()
+        };
+        given(name)
+            .or_else(derived)
             .or_else(|| self.file.default_value(name).map(str::to_string))
+    }
+
+    /// A derived value whose source value derives nothing (a region not
+    /// in the table): nothing can be sent.
+    fn underivable(&self) -> Option<String> {
+        self.file.values.iter().find_map(|(name, d)| {
+            let used = self.check.placeholders().iter().any(|p| p == name);
+            let given = self.credentials.get(name).is_some_and(|v| !v.is_empty());
+            if !used || given {
+                return None;
+            }
+            let from = self
+                .credentials
+                .get(&d.from)
+                .map(|v| v.expose().to_string())
+                .or_else(|| self.file.default_value(&d.from).map(str::to_string));
+            d.apply(from.as_deref()).err()
+        })
     }
 
     /// A redactor for every secret this request involves: secret
@@ -262,6 +303,12 @@ impl Request<'_> {
     /// The URL, headers and credentials as they would be sent.
     fn build(&self, r: &mut Redactor) -> Result<(url::Url, Vec<(String, String)>), Unsendable> {
         let fill_err = Unsendable::from;
+        if let Some(why) = self.underivable() {
+            return Err(Unsendable(
+                Verdict::BadValue,
+                format!("{why}; fix the credentials (nothing was sent)"),
+            ));
+        }
         let url = template::fill_url(&self.check.url, |n| self.value(n)).map_err(fill_err)?;
         let mut url = oauth::check_url("the check's URL", &url)
             .map_err(|e| Unsendable(Verdict::BadCheck, e.to_string()))?;

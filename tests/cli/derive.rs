@@ -314,3 +314,15 @@ fn an_example_url_with_spaces_in_its_query_is_kept_whole_and_encoded() {
         "https://directory.example/v1.0/groups?$filter=kind%20eq%20'Team'"
     );
 }
+
+#[test]
+fn a_login_directory_id_never_replaces_a_fixed_api_host_label() {
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: tenant_id, required: true, description: Directory (tenant) ID of the app registration.}\n    - {name: client_id, required: true}\n    - {name: client_secret, required: true, secret: true}\n    - {name: organization, required: true, description: Organization name.}\n  oauth:\n    flow: m2m\n    token_url: https://login.identity.example/{tenant_id}/oauth2/v2.0/token\n",
+        "## Authorization\n\nGet a token from `https://login.identity.example/{tenant_id}/oauth2/v2.0/token`, then call:\n\n```\nGET https://dev.boards.example/{organization}/_apis/projects?api-version=7.1\n```\n",
+    );
+    assert_eq!(
+        c.url,
+        "https://dev.boards.example/{organization}/_apis/projects?api-version=7.1"
+    );
+}

@@ -27,3 +27,4 @@ mod spec_model;
 mod support;
 mod terminal;
 mod validate;
+mod values;
