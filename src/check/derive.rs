@@ -242,6 +242,25 @@ fn method_auth(
             "auth: a service-account key file — a JWT signed with its key is exchanged at its token_uri (RFC 7523); the key itself is never sent".into(),
         ));
     }
+    let has = |n: &str| scope.iter().any(|p| p.name == n);
+    if scope
+        .iter()
+        .any(|p| super::probe::token_url_parameter(&p.name))
+        && has("client_id")
+        && (has("client_secret") || has("refresh_token"))
+    {
+        return Some((
+            Auth::OAUTH,
+            "auth: the method's own app and token endpoint (client credentials, or refresh with the stored token)".into(),
+        ));
+    }
+    // A private key signs; it is never itself a token, a password or a header.
+    if scope.iter().any(|p| {
+        let n = p.name.to_ascii_lowercase();
+        n.contains("private_key") && !n.contains("passphrase") && !n.contains("_id")
+    }) {
+        return None;
+    }
     if let Some(found) = method.and_then(|m| named_by_method(m, scope)) {
         return Some(found);
     }
@@ -1083,6 +1102,13 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
 /// region, or a whole base URL.
 fn locates(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
+    // A token endpoint says where to sign in, not where the API is.
+    if super::probe::token_url_parameter(&n)
+        || n.contains("auth_url")
+        || n.contains("authorization_url")
+    {
+        return false;
+    }
     [
         "subdomain",
         "domain",
@@ -1376,7 +1402,8 @@ fn absolute(
     // parameter (`base_url`, `instance_url`, …) is its base.
     let url_parameter = scope.iter().find(|p| {
         let n = p.name.to_ascii_lowercase();
-        n == "base_url" || n.ends_with("_url") || n == "url" || n == "endpoint"
+        (n == "base_url" || n.ends_with("_url") || n == "url" || n == "endpoint")
+            && !super::probe::token_url_parameter(&n)
     });
     let joined = if target.contains("://") || target.starts_with('{') {
         target

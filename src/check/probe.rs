@@ -561,22 +561,50 @@ impl Request<'_> {
             .as_deref()
             .and_then(|m| self.spec.method(m));
         let owner = method.or(self.spec.connection_oauth_owner());
-        let Some(block) = self.spec.oauth_for(owner) else {
-            return Err(Box::new(Outcome::new(
-                Verdict::BadCheck,
-                "the check uses `oauth`, and the spec has no oauth block for this method: add `oauth:` (flow and token_url, as the API doc gives them) to the spec's connection, or change the check's `auth`",
-            )));
-        };
         let scope = self.spec.parameters_for(owner);
-        let template = match block.token_endpoint(&scope) {
-            Some(Endpoint::Block(u)) => u.value.clone(),
-            Some(Endpoint::Parameter(p)) => self.value(&p.name).unwrap_or_default(),
-            None => {
-                return Err(Box::new(Outcome::new(
-                    Verdict::BadCheck,
-                    "the spec gives no token URL",
-                )));
+        let (template, flow, scopes) = match self.spec.oauth_for(owner) {
+            Some(block) => {
+                let template = match block.token_endpoint(&scope) {
+                    Some(Endpoint::Block(u)) => u.value.clone(),
+                    Some(Endpoint::Parameter(p)) => self.value(&p.name).unwrap_or_default(),
+                    None => {
+                        return Err(Box::new(Outcome::new(
+                            Verdict::BadCheck,
+                            "the spec gives no token URL",
+                        )));
+                    }
+                };
+                (template, block.flow(), block.scopes.clone())
             }
+            // A method holding its app and token endpoint as parameters
+            // (`token_url`, `client_id`, `client_secret`, `scope`): the
+            // client-credentials grant, or refresh with a stored token.
+            None => match scope.iter().find(|p| token_url_parameter(&p.name)) {
+                Some(p) => {
+                    let flow = if scope.iter().any(|p| p.name == "refresh_token") {
+                        Flow::U2m
+                    } else {
+                        Flow::M2m
+                    };
+                    let scopes: Vec<String> = ["scope", "scopes"]
+                        .iter()
+                        .find_map(|n| self.value(n))
+                        .map(|v| {
+                            v.split([' ', ','])
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (self.value(&p.name).unwrap_or_default(), flow, scopes)
+                }
+                None => {
+                    return Err(Box::new(Outcome::new(
+                        Verdict::BadCheck,
+                        "the check uses `oauth`, and the spec has no oauth block for this method: add `oauth:` (flow and token_url, as the API doc gives them) to the spec's connection, or change the check's `auth`",
+                    )));
+                }
+            },
         };
         let token_url = template::fill_url(&template, |n| self.value(n)).map_err(|e| {
             let Unsendable(verdict, why) = Unsendable::from(e);
@@ -591,8 +619,8 @@ impl Request<'_> {
             r.add_client_basic(&app.client_id, s.expose());
         }
         let http = self.http;
-        let grant = match block.flow() {
-            Flow::M2m => oauth::client_credentials(http, &app, &block.scopes, r).await,
+        let grant = match flow {
+            Flow::M2m => oauth::client_credentials(http, &app, &scopes, r).await,
             Flow::U2m | Flow::U2mPerUser => {
                 let refresh = Secret::new(self.value("refresh_token").unwrap_or_default());
                 oauth::refresh(http, &app, &refresh, r).await
@@ -601,8 +629,7 @@ impl Request<'_> {
         let grant =
             grant.map_err(|e| Box::new(token_outcome(oauth::with_timeout(e, self.timeout), r)))?;
         let warning = grant.scopes.as_ref().and_then(|granted| {
-            let missing: Vec<&str> = block
-                .scopes
+            let missing: Vec<&str> = scopes
                 .iter()
                 .filter(|s| !granted.iter().any(|g| g == *s))
                 .map(String::as_str)
@@ -627,6 +654,12 @@ impl Request<'_> {
             rotated,
         })
     }
+}
+
+/// A parameter holding a token endpoint (`token_url`, `token_endpoint`).
+pub fn token_url_parameter(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "token_url" || n == "token_endpoint" || n.ends_with("_token_url") || n == "token_uri"
 }
 
 /// Why a check's request could not be built: nothing was sent.

@@ -13,6 +13,7 @@ use crate::support::{Repo, assert_hidden, fixtures, json_lines, source, validate
 /// The access token the loopback token endpoint grants.
 const ISSUED: &str = "jwt-granted-token-8842";
 const SCOPE: &str = "https://scopes.example.test/read";
+const APP_SECRET: &str = "app-secret-5521";
 
 fn test_key(name: &str) -> String {
     std::fs::read_to_string(fixtures().join("jwt").join(name)).expect("test-only key fixture")
@@ -136,6 +137,15 @@ fn verify(body: &str, trusted: &[u8], account: &str, audience: &str) -> Result<(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
+    // The client-credentials grant of an app whose token endpoint is a
+    // parameter of its method.
+    if get("grant_type") == "client_credentials" {
+        return (get("client_id") == "app-1"
+            && get("client_secret") == APP_SECRET
+            && get("scope") == "system/read")
+            .then_some(())
+            .ok_or_else(|| "unknown client".to_string());
+    }
     if get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer" {
         return Err("wrong grant_type".into());
     }
@@ -302,4 +312,41 @@ fn credentials_for_a_method_without_a_check_are_an_input_error_naming_it() {
     let reason = lines[0]["reason"].as_str().unwrap_or_default();
     assert!(reason.contains("auth method `service_account`"), "{reason}");
     assert!(reason.contains("it checks `api_key`"), "{reason}");
+}
+
+#[test]
+fn a_method_holding_its_token_endpoint_gets_the_client_credentials_grant() {
+    let pem = test_key("test-only-rsa-key.pem");
+    let server = TokenServer::start(public_key(&pem), "nobody");
+    let repo = Repo::new();
+    repo.spec(
+        "records",
+        "connection:\n  auth_methods:\n    - name: client_secret\n      description: OAuth2 client credentials with a shared secret.\n      parameters:\n        - {name: token_url, required: true}\n        - {name: client_id, required: true}\n        - {name: client_secret, required: true}\n        - {name: scope}\n",
+    )
+    .api_doc(
+        "records",
+        &format!("## Auth\n\nExchange the client's id and secret at the token URL, then\n\n`GET {}`\n", server.url("/v1/projects")),
+    )
+    .credentials(
+        "records",
+        &serde_json::json!({"token_url": server.url("/token"), "client_id": "app-1", "client_secret": APP_SECRET, "scope": "system/read"}).to_string(),
+    );
+    let run = validate(&repo, &["records", "--json"]);
+    let lines = json_lines(run.stdout.as_bytes());
+    assert_eq!(
+        run.code,
+        Some(0),
+        "{}\n{}\n{:?}",
+        run.stdout,
+        run.stderr,
+        server.seen()
+    );
+    assert_eq!(lines[0]["outcome"], "ok");
+    let seen = server.seen();
+    assert!(
+        seen[0].contains("grant_type=client_credentials"),
+        "{seen:?}"
+    );
+    assert_eq!(seen[1], format!("GET /v1/projects Bearer {ISSUED}"));
+    assert_hidden(&run, APP_SECRET, None);
 }
