@@ -254,12 +254,32 @@ fn method_auth(
             "auth: the method's own app and token endpoint (client credentials, or refresh with the stored token)".into(),
         ));
     }
-    // A private key signs; it is never itself a token, a password or a header.
-    if scope.iter().any(|p| {
+    // A private key signs; it is never itself a token, a password or a
+    // header. Registered for a client beside its token endpoint, it signs
+    // the client's assertion.
+    let private_key = scope.iter().find(|p| {
         let n = p.name.to_ascii_lowercase();
         n.contains("private_key") && !n.contains("passphrase") && !n.contains("_id")
-    }) {
-        return None;
+    });
+    if let Some(key) = private_key {
+        let token_url = scope
+            .iter()
+            .find(|p| super::probe::token_url_parameter(&p.name));
+        let scope_param = scope
+            .iter()
+            .find(|p| matches!(p.name.as_str(), "scope" | "scopes"));
+        return match (token_url, has("client_id")) {
+            (Some(t), true) => Some((
+                Auth::ClientAssertion {
+                    private_key: format!("{{{}}}", key.name),
+                    client_id: "{client_id}".into(),
+                    token_url: format!("{{{}}}", t.name),
+                    scope: scope_param.map(|p| format!("{{{}}}", p.name)),
+                },
+                "auth: the client's registered private key signs its assertion for the client-credentials grant (RFC 7523, private_key_jwt); the key itself is never sent".into(),
+            )),
+            _ => None,
+        };
     }
     if let Some(found) = method.and_then(|m| named_by_method(m, scope)) {
         return Some(found);
@@ -1561,6 +1581,21 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
             Auth::OAuth {
                 scheme: Some(scheme),
             } => format!("oauth: {{scheme: {}}}", q(scheme)),
+            Auth::ClientAssertion {
+                private_key,
+                client_id,
+                token_url,
+                scope,
+            } => format!(
+                "jwt: {{private_key: {}, client_id: {}, token_url: {}{}}}",
+                q(private_key),
+                q(client_id),
+                q(token_url),
+                scope
+                    .as_ref()
+                    .map(|s| format!(", scope: {}", q(s)))
+                    .unwrap_or_default()
+            ),
             Auth::Jwt { key, scope } => match scope {
                 Some(scope) => format!("jwt: {{key: {}, scope: {}}}", q(key), q(scope)),
                 None => format!("jwt: {{key: {}}}", q(key)),

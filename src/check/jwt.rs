@@ -61,6 +61,16 @@ impl Key {
         })
     }
 
+    /// A client's registered private key (PEM) and its token endpoint.
+    pub fn client(client_id: &str, token_url: &str, private_key: &str) -> Key {
+        Key {
+            client_email: client_id.to_string(),
+            token_uri: token_url.to_string(),
+            key_id: None,
+            private_key: Secret::new(private_key),
+        }
+    }
+
     /// The private key as PEM text, for the redactor.
     pub fn private_key(&self) -> &Secret {
         &self.private_key
@@ -69,14 +79,6 @@ impl Key {
     /// A signed assertion (RFC 7523 §3): the key's account as issuer, the
     /// token URI as audience, `scope` when given, valid for an hour.
     pub fn assertion(&self, scope: Option<&str>, now: u64) -> Result<Secret, KeyError> {
-        let der = pem_body(self.private_key.expose()).ok_or(KeyError::BadPrivateKey)?;
-        let pair = RsaKeyPair::from_pkcs8(&der)
-            .or_else(|_| RsaKeyPair::from_der(&der))
-            .map_err(|_| KeyError::BadPrivateKey)?;
-        let mut header = serde_json::json!({"alg": "RS256", "typ": "JWT"});
-        if let Some(kid) = &self.key_id {
-            header["kid"] = serde_json::Value::String(kid.clone());
-        }
         let mut claims = serde_json::json!({
             "iss": self.client_email,
             "aud": self.token_uri,
@@ -85,6 +87,34 @@ impl Key {
         });
         if let Some(scope) = scope.map(str::trim).filter(|s| !s.is_empty()) {
             claims["scope"] = serde_json::Value::String(scope.to_string());
+        }
+        self.sign(&claims)
+    }
+
+    /// A client assertion (RFC 7523 §3, §2.2): the client as issuer and
+    /// subject, the token URL as audience, a unique id, five minutes.
+    pub fn client_assertion(&self, now: u64) -> Result<Secret, KeyError> {
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).map_err(|_| KeyError::Signing)?;
+        let jti: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        self.sign(&serde_json::json!({
+            "iss": self.client_email,
+            "sub": self.client_email,
+            "aud": self.token_uri,
+            "jti": jti,
+            "iat": now,
+            "exp": now + 300,
+        }))
+    }
+
+    fn sign(&self, claims: &serde_json::Value) -> Result<Secret, KeyError> {
+        let der = pem_body(self.private_key.expose()).ok_or(KeyError::BadPrivateKey)?;
+        let pair = RsaKeyPair::from_pkcs8(&der)
+            .or_else(|_| RsaKeyPair::from_der(&der))
+            .map_err(|_| KeyError::BadPrivateKey)?;
+        let mut header = serde_json::json!({"alg": "RS256", "typ": "JWT"});
+        if let Some(kid) = &self.key_id {
+            header["kid"] = serde_json::Value::String(kid.clone());
         }
         let signing_input = format!(
             "{}.{}",

@@ -285,15 +285,26 @@ fn oauth(r: &mut Reader, node: &Node) -> Auth {
 /// `jwt: {key: "{credentials_json}", scope: "…"}`: a service-account key
 /// file signs a JWT exchanged at the key's `token_uri` (RFC 7523).
 fn jwt(r: &mut Reader, node: &Node) -> Auth {
-    let Some(fields) = r.fields(node, "`auth.jwt`", Some(&["key", "scope"])) else {
+    const KEYS: &[&str] = &["key", "scope", "private_key", "client_id", "token_url"];
+    let Some(fields) = r.fields(node, "`auth.jwt`", Some(KEYS)) else {
         return Auth::None;
     };
     let key = fields.get("key").and_then(|n| r.text(n, "key"));
+    let mut part = |k: &str| fields.get(k).and_then(|n| r.text(n, k));
+    let assertion = (part("private_key"), part("client_id"), part("token_url"));
     let scope = fields.get("scope").filter(|n| !n.is_null()).and_then(|n| {
         let text = r.text(n, "scope")?;
         todo(r, n, &text);
         Some(text)
     });
+    if let (None, (Some(private_key), Some(client_id), Some(token_url))) = (&key, assertion) {
+        return Auth::ClientAssertion {
+            private_key,
+            client_id,
+            token_url,
+            scope,
+        };
+    }
     match key {
         Some(key) => Auth::Jwt { key, scope },
         None => {
@@ -301,7 +312,7 @@ fn jwt(r: &mut Reader, node: &Node) -> Auth {
                 Finding::new(
                     Rule::CheckBadAuth,
                     node.span,
-                    "`auth.jwt` needs `key`: the parameter holding the key file, such as \"{credentials_json}\"",
+                    "`auth.jwt` needs `key` (the parameter holding a key file, such as \"{credentials_json}\"), or `private_key`, `client_id` and `token_url` for a client's signed assertion",
                 )
                 .help("the key file's JSON holds `client_email`, `private_key` and `token_uri`"),
             );

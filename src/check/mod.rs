@@ -129,6 +129,15 @@ pub enum Auth {
         key: String,
         scope: Option<String>,
     },
+    /// A private key registered for an OAuth client: the client-credentials
+    /// grant authenticated by a JWT signed with it (RFC 7523 §2.2,
+    /// `private_key_jwt`), the token sent as Bearer. The key is never sent.
+    ClientAssertion {
+        private_key: String,
+        client_id: String,
+        token_url: String,
+        scope: Option<String>,
+    },
     None,
 }
 
@@ -179,6 +188,15 @@ impl Check {
             Auth::Query { value, .. } => texts.push(value),
             Auth::Jwt { key, scope } => {
                 texts.push(key);
+                texts.extend(scope.as_deref());
+            }
+            Auth::ClientAssertion {
+                private_key,
+                client_id,
+                token_url,
+                scope,
+            } => {
+                texts.extend([private_key.as_str(), client_id, token_url]);
                 texts.extend(scope.as_deref());
             }
             Auth::OAuth { .. } | Auth::None => {}

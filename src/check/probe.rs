@@ -359,6 +359,9 @@ impl Request<'_> {
                     )
                 })?;
             }
+            Auth::ClientAssertion { .. } => {
+                self.client_key(r)?;
+            }
             Auth::OAuth { .. } | Auth::None => {}
         }
         for (name, value) in &headers {
@@ -396,6 +399,11 @@ impl Request<'_> {
                 "Authorization".into(),
                 "Bearer <token for a JWT signed with the key, from its token_uri>".into(),
             )),
+            Auth::ClientAssertion { .. } => headers.push((
+                "Authorization".into(),
+                "Bearer <token for a client assertion signed with the private key, from the token URL>"
+                    .into(),
+            )),
             _ => {}
         }
         Ok(Preview {
@@ -425,12 +433,15 @@ impl Request<'_> {
         let mut rotated = None;
         let scheme = match &self.check.auth {
             Auth::OAuth { scheme } => Some(scheme.as_deref().unwrap_or("Bearer")),
-            Auth::Jwt { .. } => Some("Bearer"),
+            Auth::Jwt { .. } | Auth::ClientAssertion { .. } => Some("Bearer"),
             _ => None,
         };
         if let Some(scheme) = scheme {
             let token = match &self.check.auth {
                 Auth::Jwt { key, scope } => self.jwt_token(key, scope.as_deref(), &mut r).await,
+                Auth::ClientAssertion { scope, .. } => {
+                    self.assertion_token(scope.as_deref(), &mut r).await
+                }
                 _ => self.token(&mut r).await,
             };
             match token {
@@ -513,6 +524,86 @@ impl Request<'_> {
         })?;
         r.add(key.private_key().expose());
         Ok(key)
+    }
+
+    /// The client key a `jwt` check with `private_key` names, able to sign;
+    /// its private key is added to the redactor.
+    fn client_key(&self, r: &mut Redactor) -> Result<(jwt::Key, String), Unsendable> {
+        let Auth::ClientAssertion {
+            private_key,
+            client_id,
+            token_url,
+            ..
+        } = &self.check.auth
+        else {
+            return Err(Unsendable(
+                Verdict::BadCheck,
+                "not a client assertion".into(),
+            ));
+        };
+        let fill = |t: &str| template::fill_text(t, |n| self.value(n)).map_err(Unsendable::from);
+        let (client_id, token_url) = (fill(client_id)?, fill(token_url)?);
+        let mut pem = String::new();
+        for (_, name) in template::placeholders(private_key) {
+            let value = self
+                .value(name)
+                .ok_or_else(|| Unsendable::from(FillError::Missing(name.to_string())))?;
+            r.add(&value);
+            pem.push_str(&value);
+        }
+        let key = jwt::Key::client(&client_id, &token_url, &pem);
+        key.client_assertion(0).map_err(|e| {
+            Unsendable(
+                Verdict::BadValue,
+                format!("the client's private key {e}; fix the credentials (nothing was sent)"),
+            )
+        })?;
+        Ok((key, client_id))
+    }
+
+    /// An access token for a client that signs its own assertion: the
+    /// client-credentials grant with `private_key_jwt` (RFC 7523 §2.2).
+    async fn assertion_token(
+        &self,
+        scope: Option<&str>,
+        r: &mut Redactor,
+    ) -> Result<Token, Box<Outcome>> {
+        let failed = |Unsendable(verdict, why): Unsendable| Box::new(Outcome::new(verdict, why));
+        let (key, client_id) = self.client_key(r).map_err(failed)?;
+        let scopes: Vec<String> = match scope {
+            Some(s) => template::fill_text(s, |n| self.value(n))
+                .unwrap_or_default()
+                .split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            None => Vec::new(),
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let assertion = key.client_assertion(now).map_err(|e| {
+            failed(Unsendable(
+                Verdict::BadValue,
+                format!("the client's private key {e}; fix the credentials (nothing was sent)"),
+            ))
+        })?;
+        r.add(assertion.expose());
+        let grant = oauth::client_assertion(
+            self.http,
+            &key.token_uri,
+            &client_id,
+            &assertion,
+            &scopes,
+            r,
+        )
+        .await
+        .map_err(|e| Box::new(token_outcome(oauth::with_timeout(e, self.timeout), r)))?;
+        Ok(Token {
+            access: grant.access_token,
+            warning: None,
+            rotated: None,
+        })
     }
 
     /// An access token for a service-account key: a JWT signed with it,

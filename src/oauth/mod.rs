@@ -399,12 +399,48 @@ pub async fn jwt_bearer(
     assertion: &Secret,
     redactor: &Redactor,
 ) -> Result<Grant, OAuthError> {
-    let url = check_url("the key file's token_uri", token_url)?;
-    let body = serde_urlencoded::to_string([
+    let pairs = [
         ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
         ("assertion", assertion.expose()),
-    ])
-    .unwrap_or_default();
+    ];
+    form_grant(http, token_url, &pairs, redactor).await
+}
+
+/// The client-credentials grant with the client authenticated by a signed
+/// JWT (RFC 7523 §2.2, `private_key_jwt`) instead of a secret.
+pub async fn client_assertion(
+    http: &reqwest::Client,
+    token_url: &str,
+    client_id: &str,
+    assertion: &Secret,
+    scopes: &[String],
+    redactor: &Redactor,
+) -> Result<Grant, OAuthError> {
+    let scope = scopes.join(" ");
+    let mut pairs = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", assertion.expose()),
+    ];
+    if !scope.is_empty() {
+        pairs.push(("scope", &scope));
+    }
+    form_grant(http, token_url, &pairs, redactor).await
+}
+
+/// A token request with a form body and no client secret.
+async fn form_grant(
+    http: &reqwest::Client,
+    token_url: &str,
+    pairs: &[(&str, &str)],
+    redactor: &Redactor,
+) -> Result<Grant, OAuthError> {
+    let url = check_url("the token URL", token_url)?;
+    let body = serde_urlencoded::to_string(pairs).unwrap_or_default();
     let request = oauth2::http::Request::builder()
         .method(oauth2::http::Method::POST)
         .uri(url.as_str())
@@ -415,7 +451,7 @@ pub async fn jwt_bearer(
         .header(oauth2::http::header::ACCEPT, "application/json")
         .body(body.into_bytes())
         .map_err(|e| OAuthError::BadUrl {
-            what: "the key file's token_uri",
+            what: "the token URL",
             value: token_url.to_string(),
             reason: e.to_string(),
         })?;

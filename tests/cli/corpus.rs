@@ -124,7 +124,7 @@ fn auth_kind(auth: &Auth) -> &'static str {
         Auth::Header { .. } => "header",
         Auth::Query { .. } => "query",
         Auth::OAuth { .. } => "oauth",
-        Auth::Jwt { .. } => "jwt",
+        Auth::Jwt { .. } | Auth::ClientAssertion { .. } => "jwt",
         Auth::None => "none",
     }
 }

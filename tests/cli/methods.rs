@@ -128,7 +128,6 @@ impl TokenServer {
 
 /// The token endpoint's judgement of a JWT bearer grant request.
 fn verify(body: &str, trusted: &[u8], account: &str, audience: &str) -> Result<(), String> {
-    use base64::Engine;
     let form: Vec<(String, String)> =
         serde_urlencoded::from_str(body).map_err(|e| e.to_string())?;
     let get = |k: &str| {
@@ -139,6 +138,21 @@ fn verify(body: &str, trusted: &[u8], account: &str, audience: &str) -> Result<(
     };
     // The client-credentials grant of an app whose token endpoint is a
     // parameter of its method.
+    if get("grant_type") == "client_credentials" && !get("client_assertion").is_empty() {
+        if get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        {
+            return Err("wrong client_assertion_type".into());
+        }
+        let claims = verified_claims(&get("client_assertion"), trusted)?;
+        let client = get("client_id");
+        return (claims["iss"] == client.as_str()
+            && claims["sub"] == client.as_str()
+            && claims["aud"] == audience
+            && claims["jti"].as_str().is_some_and(|j| j.len() >= 16)
+            && get("scope") == "system/read")
+            .then_some(())
+            .ok_or_else(|| format!("wrong claims {claims}"));
+    }
     if get("grant_type") == "client_credentials" {
         return (get("client_id") == "app-1"
             && get("client_secret") == APP_SECRET
@@ -149,7 +163,24 @@ fn verify(body: &str, trusted: &[u8], account: &str, audience: &str) -> Result<(
     if get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer" {
         return Err("wrong grant_type".into());
     }
-    let assertion = get("assertion");
+    let claims = verified_claims(&get("assertion"), trusted)?;
+    if claims["iss"] != account || claims["aud"] != audience || claims["scope"] != SCOPE {
+        return Err(format!("wrong claims {claims}"));
+    }
+    let (iat, exp) = (claims["iat"].as_u64(), claims["exp"].as_u64());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    match (iat, exp) {
+        (Some(iat), Some(exp)) if iat <= now + 60 && exp > now && exp - iat <= 3600 => Ok(()),
+        _ => Err("bad iat/exp".into()),
+    }
+}
+
+/// The claims of an RS256 JWT whose signature verifies with `trusted`.
+fn verified_claims(assertion: &str, trusted: &[u8]) -> Result<serde_json::Value, String> {
+    use base64::Engine;
     let (signed, signature) = assertion.rsplit_once('.').ok_or("not a JWT")?;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let signature = b64
@@ -167,18 +198,7 @@ fn verify(body: &str, trusted: &[u8], account: &str, audience: &str) -> Result<(
     if header["alg"] != "RS256" {
         return Err("alg must be RS256".into());
     }
-    if claims["iss"] != account || claims["aud"] != audience || claims["scope"] != SCOPE {
-        return Err(format!("wrong claims {claims}"));
-    }
-    let (iat, exp) = (claims["iat"].as_u64(), claims["exp"].as_u64());
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    match (iat, exp) {
-        (Some(iat), Some(exp)) if iat <= now + 60 && exp > now && exp - iat <= 3600 => Ok(()),
-        _ => Err("bad iat/exp".into()),
-    }
+    Ok(claims)
 }
 
 const KEY_SPEC: &str = "connection:\n  parameters:\n    - {name: project_id, required: true}\n    - {name: credentials_json, required: true, secret: true, description: The service account key file (JSON).}\n";
@@ -349,4 +369,49 @@ fn a_method_holding_its_token_endpoint_gets_the_client_credentials_grant() {
     );
     assert_eq!(seen[1], format!("GET /v1/projects Bearer {ISSUED}"));
     assert_hidden(&run, APP_SECRET, None);
+}
+
+#[test]
+fn a_clients_private_key_signs_its_assertion_and_is_never_sent() {
+    let pem = test_key("test-only-rsa-key.pem");
+    let server = TokenServer::start(public_key(&pem), "nobody");
+    let repo = Repo::new();
+    repo.spec(
+        "records",
+        "connection:\n  auth_methods:\n    - name: signed_assertion\n      description: Backend services sign in with a registered RSA key.\n      parameters:\n        - {name: token_url, required: true}\n        - {name: client_id, required: true}\n        - {name: private_key_pem, required: true}\n        - {name: scope, required: true}\n",
+    )
+    .api_doc(
+        "records",
+        &format!("## Auth\n\nThe client signs a JWT with its key for a token, then\n\n`GET {}`\n", server.url("/v1/projects")),
+    )
+    .credentials(
+        "records",
+        &serde_json::json!({"token_url": server.url("/token"), "client_id": "app-2", "private_key_pem": pem, "scope": "system/read"}).to_string(),
+    );
+    let run = validate(&repo, &["records", "--json"]);
+    let lines = json_lines(run.stdout.as_bytes());
+    assert_eq!(
+        run.code,
+        Some(0),
+        "{}\n{}\n{:?}",
+        run.stdout,
+        run.stderr,
+        server.seen()
+    );
+    assert_eq!(lines[0]["outcome"], "ok");
+    let seen = server.seen();
+    assert!(seen[0].contains("client_assertion="), "{seen:?}");
+    assert!(seen.iter().all(|s| !s.contains("PRIVATE")), "{seen:?}");
+    assert_eq!(seen[1], format!("GET /v1/projects Bearer {ISSUED}"));
+    for line in pem.lines().filter(|l| !l.starts_with("-----")) {
+        assert_hidden(&run, line, None);
+    }
+    // A key the server does not trust is refused at the token endpoint.
+    let other = test_key("test-only-other-rsa-key.pem");
+    repo.credentials(
+        "records",
+        &serde_json::json!({"token_url": server.url("/token"), "client_id": "app-2", "private_key_pem": other, "scope": "system/read"}).to_string(),
+    );
+    let run = validate(&repo, &["records", "--json"]);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
 }
