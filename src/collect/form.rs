@@ -327,10 +327,29 @@ impl Field {
             || n.ends_with("_subdomain")
     }
 
+    /// A host parameter whose description accepts a full URL for it.
+    fn host_accepting_url(&self) -> bool {
+        let n = self.parameter.name.to_ascii_lowercase();
+        let d = self
+            .parameter
+            .description
+            .as_deref()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let host = self.host_label()
+            || ["host", "hostname", "domain"]
+                .iter()
+                .any(|w| n == *w || n.ends_with(&format!("_{w}")));
+        host && !self.parameter.secret
+            && (d.contains("full url")
+                || d.contains("url is accepted")
+                || d.contains("with or without https"))
+    }
+
     /// Why a typed value cannot stand where the connector puts it: a URL
     /// typed where a host label goes.
     pub fn wrong_shape(&self, typed: &str) -> Option<String> {
-        if !self.host_label() || self.parameter.secret {
+        if !self.host_label() || self.parameter.secret || self.host_accepting_url() {
             return None;
         }
         let url_like = typed.contains("://") || typed.contains('/') || typed.contains(' ');
@@ -387,6 +406,11 @@ impl Field {
                 .replace('\r', "\n")
                 .trim()
                 .to_string()
+        } else if self.host_accepting_url() {
+            // A host given whole (`https://acme.shop.example/`) where the
+            // spec accepts one is read the way the check reads it: without
+            // its scheme and last slash.
+            crate::template::whole_host(typed, "").to_string()
         } else {
             typed.trim().to_string()
         }
@@ -698,6 +722,18 @@ mod tests {
             humanise("oidc_client_credentials"),
             "OIDC client credentials"
         );
+    }
+
+    #[test]
+    fn a_host_given_whole_is_cleaned_the_way_the_check_reads_it() {
+        let f = form(
+            "connection:\n  parameters:\n    - {name: shop, required: true, description: The shop's host; a full URL is accepted.}\n",
+        );
+        assert_eq!(
+            f.fields[0].clean(" https://acme.shop.example/ "),
+            "acme.shop.example"
+        );
+        assert_eq!(f.fields[0].wrong_shape("https://acme.shop.example/"), None);
     }
 
     #[test]
