@@ -32,19 +32,56 @@ const IDENTITY: &[&str] = &[
 ];
 
 pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
-    let derived = derive_requests(spec, doc, doc_name);
+    // What no HTTP request can prove is said so every time, never guessed
+    // at: a driver or a signed-request scheme decides first. A spec that
+    // also runs an OAuth grant, or holds a key file whose JWT grant the
+    // check can run, has a request to make; its methods that cannot be
+    // checked are named by `no_http_check` beside the checks.
+    let reason = no_http_reason(spec);
+    let oauth = spec.oauth.is_some() || spec.auth_methods.iter().any(|m| m.oauth.is_some());
+    let all: Vec<&Parameter> = spec
+        .parameters
+        .iter()
+        .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()))
+        .collect();
+    let signs = (key_file(&all).is_some() || private_key_client(&all))
+        && reason
+            .as_deref()
+            .is_some_and(|r| r.starts_with("a service account"));
+    match reason {
+        Some(reason) if !oauth && !signs => Derived {
+            file: AuthCheck {
+                no_http: Some(reason),
+                ..AuthCheck::default()
+            },
+            origins: Vec::new(),
+            todos: Vec::new(),
+        },
+        Some(reason) => checkable(derive_requests(spec, doc, doc_name), reason),
+        None => derive_requests(spec, doc, doc_name),
+    }
+}
+
+/// A client's private key beside its id and token endpoint (the
+/// `private_key_jwt` client assertion).
+fn private_key_client(all: &[&Parameter]) -> bool {
+    let has = |f: &dyn Fn(&str) -> bool| all.iter().any(|p| f(&p.name.to_ascii_lowercase()));
+    has(&|n| n.contains("private_key") && !n.contains("passphrase"))
+        && has(&|n| n == "client_id")
+        && has(&|n| super::probe::token_url_parameter(n))
+}
+
+/// The derived checks that need nothing filled in by hand, with the reason
+/// the other methods have no HTTP check; only that reason when none is left.
+fn checkable(derived: Derived, reason: String) -> Derived {
     if derived.todos.is_empty() {
         return derived;
     }
-    // What no HTTP request can prove is said so, not left as a TODO; the
-    // methods that can be checked keep their checks.
-    let Some(reason) = no_http_reason(spec) else {
-        return derived;
-    };
     let mut kept = Derived {
         file: AuthCheck {
             no_http: Some(reason),
             defaults: derived.file.defaults.clone(),
+            values: derived.file.values.clone(),
             ..AuthCheck::default()
         },
         origins: Vec::new(),
@@ -60,12 +97,14 @@ pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
     }
     if kept.file.checks.is_empty() {
         kept.file.defaults.clear();
+        kept.file.values.clear();
     }
     kept
 }
 
 /// Why a spec's credentials cannot be proven by one HTTP request: a
-/// database reached by a driver, or a service account's signed JWT.
+/// database or file server reached by a driver, a service account's JSON
+/// key that signs a JWT, or requests signed with an access key pair.
 fn no_http_reason(spec: &Spec) -> Option<String> {
     let names: Vec<String> = spec
         .parameters
@@ -85,15 +124,27 @@ fn no_http_reason(spec: &Spec) -> Option<String> {
     let driver = (has("host") || has("hostname") || has("server"))
         && (has("port") || has("database") || has("dbname"))
         && any(&|n| n == "password" || n == "user" || n == "username");
-    if uri || driver {
+    // A warehouse account or a file server signed into with a user and a
+    // password or a private key, with no URL or token to send.
+    let login = (has("host") || has("hostname") || has("account"))
+        && (has("user") || has("username"))
+        && any(&|n| n == "password" || n.contains("private_key") || n.contains("ssh_key"))
+        && !any(&|n| n.contains("url") || n.contains("token") || n == "api_key");
+    if uri || driver || login {
         return Some("a database reached by a driver, not an HTTP API: test the connection with the connector itself".into());
     }
     let service_account = any(&|n| {
-        n.contains("service_account") || n.contains("credentials_json") || n.ends_with("_json")
+        n.contains("credentials_json")
+            || n.ends_with("_json")
+            || n == "service_account_key"
+            || n == "service_account_key_file"
     }) || (any(&|n| n.contains("private_key"))
         && any(&|n| n.contains("email") || n == "client_id"));
     if service_account {
         return Some("a service account signs a JWT for its token: no single request with the stored values proves them; test with the connector itself".into());
+    }
+    if any(&|n| n.ends_with("secret_access_key")) {
+        return Some("requests are signed with an access key pair (AWS Signature Version 4), which auth_check.yaml cannot express: test with the connector itself".into());
     }
     None
 }
@@ -132,16 +183,7 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
                 )
             }
         };
-        // A header name held by a parameter (`api_key_header`): its default
-        // is written out.
-        if let Auth::Header { name, .. } = &auth
-            && let [(_, n)] = template::placeholders(name).as_slice()
-            && let Some(p) = scope.iter().find(|p| p.name == *n)
-            && let Some(v) = &p.default
-            && derived.file.default_value(n).is_none()
-        {
-            derived.file.defaults.push((p.name.clone(), v.clone()));
-        }
+        header_name_default(&auth, &scope, &mut derived.file);
         let Target {
             url,
             origin: url_origin,
@@ -202,6 +244,19 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         derived.origins.push((url_origin, auth_origin));
     }
     derived
+}
+
+/// A header name held by a parameter (`api_key_header`): its default is
+/// written out.
+fn header_name_default(auth: &Auth, scope: &[&Parameter], file: &mut AuthCheck) {
+    if let Auth::Header { name, .. } = auth
+        && let [(_, n)] = template::placeholders(name).as_slice()
+        && let Some(p) = scope.iter().find(|p| p.name == *n)
+        && let Some(v) = &p.default
+        && file.default_value(n).is_none()
+    {
+        file.defaults.push((p.name.clone(), v.clone()));
+    }
 }
 
 /// How one auth method sends its credentials: the spec's oauth block (with
@@ -1376,16 +1431,7 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
         }
         let first = labels.first().copied().unwrap_or("");
         let generic = ["api", "www", "app", "rest", "data"].contains(&first);
-        // `{tenant_id}` names a directory for the login URL, not a label of
-        // the API's fixed host: an id stands in a host only when its
-        // description says it is one.
-        let says_host = only.description.as_deref().is_some_and(|d| {
-            let d = d.to_ascii_lowercase();
-            ["subdomain", "host", "domain", "url"]
-                .iter()
-                .any(|w| d.contains(w))
-        });
-        if only.name.to_ascii_lowercase().ends_with("_id") && !says_host {
+        if login_only_id(only) {
             return url.to_string();
         }
         let host_like = only.name.ends_with("host")
@@ -1405,6 +1451,19 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
         }
     }
     url.to_string()
+}
+
+/// `{tenant_id}` names a directory for the login URL, not a label of the
+/// API's fixed host: an id stands in a host only when its description says
+/// it is one.
+fn login_only_id(p: &Parameter) -> bool {
+    let says_host = p.description.as_deref().is_some_and(|d| {
+        let d = d.to_ascii_lowercase();
+        ["subdomain", "host", "domain", "url"]
+            .iter()
+            .any(|w| d.contains(w))
+    });
+    p.name.to_ascii_lowercase().ends_with("_id") && !says_host
 }
 
 /// An example's target as an absolute URL in the spec's names; a fixed base
@@ -1564,44 +1623,7 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
             }
         }
         out.push_str(&format!("      # {auth_origin}\n      auth:\n"));
-        let line = match &check.auth {
-            Auth::Basic { username, password } => format!(
-                "basic: {{username: {}, password: {}}}",
-                q(username),
-                q(password)
-            ),
-            Auth::Bearer(t) => format!("bearer: {}", q(t)),
-            Auth::Header { name, value } => {
-                format!("header: {{name: {}, value: {}}}", q(name), q(value))
-            }
-            Auth::Query { name, value } => {
-                format!("query: {{name: {}, value: {}}}", q(name), q(value))
-            }
-            Auth::OAuth { scheme: None } => "oauth: {}".to_string(),
-            Auth::OAuth {
-                scheme: Some(scheme),
-            } => format!("oauth: {{scheme: {}}}", q(scheme)),
-            Auth::ClientAssertion {
-                private_key,
-                client_id,
-                token_url,
-                scope,
-            } => format!(
-                "jwt: {{private_key: {}, client_id: {}, token_url: {}{}}}",
-                q(private_key),
-                q(client_id),
-                q(token_url),
-                scope
-                    .as_ref()
-                    .map(|s| format!(", scope: {}", q(s)))
-                    .unwrap_or_default()
-            ),
-            Auth::Jwt { key, scope } => match scope {
-                Some(scope) => format!("jwt: {{key: {}, scope: {}}}", q(key), q(scope)),
-                None => format!("jwt: {{key: {}}}", q(key)),
-            },
-            Auth::None => "{}".to_string(),
-        };
+        let line = auth_line(&check.auth);
         out.push_str(&format!("        {line}\n"));
         out.push_str("    expect:\n      status: [200]\n      # identity: /json/pointer/to/the/account  (shown on success; a 200 without it fails)\n");
     }
@@ -1633,4 +1655,47 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
         }
     }
     out
+}
+
+/// An `auth:` value as the file writes it.
+fn auth_line(auth: &Auth) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    match auth {
+        Auth::Basic { username, password } => format!(
+            "basic: {{username: {}, password: {}}}",
+            q(username),
+            q(password)
+        ),
+        Auth::Bearer(t) => format!("bearer: {}", q(t)),
+        Auth::Header { name, value } => {
+            format!("header: {{name: {}, value: {}}}", q(name), q(value))
+        }
+        Auth::Query { name, value } => {
+            format!("query: {{name: {}, value: {}}}", q(name), q(value))
+        }
+        Auth::OAuth { scheme: None } => "oauth: {}".to_string(),
+        Auth::OAuth {
+            scheme: Some(scheme),
+        } => format!("oauth: {{scheme: {}}}", q(scheme)),
+        Auth::ClientAssertion {
+            private_key,
+            client_id,
+            token_url,
+            scope,
+        } => format!(
+            "jwt: {{private_key: {}, client_id: {}, token_url: {}{}}}",
+            q(private_key),
+            q(client_id),
+            q(token_url),
+            scope
+                .as_ref()
+                .map(|s| format!(", scope: {}", q(s)))
+                .unwrap_or_default()
+        ),
+        Auth::Jwt { key, scope } => match scope {
+            Some(scope) => format!("jwt: {{key: {}, scope: {}}}", q(key), q(scope)),
+            None => format!("jwt: {{key: {}}}", q(key)),
+        },
+        Auth::None => "{}".to_string(),
+    }
 }

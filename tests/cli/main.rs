@@ -12,6 +12,7 @@ mod derive;
 mod draft;
 mod faults;
 mod form_words;
+mod house;
 mod keyring;
 mod lint;
 mod mcp;

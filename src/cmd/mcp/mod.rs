@@ -8,6 +8,8 @@ mod interactive;
 mod jobs;
 mod tools;
 
+pub use tools::TOOLS;
+
 use rmcp::ServiceExt;
 
 use crate::error::{Error, Exit};
