@@ -569,6 +569,17 @@ fn region_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String
     }
     let mut map: Vec<(String, String)> = Vec::new();
     let mut default = None;
+    // The values the description quotes: 'us' (default), 'eu', …
+    let values: Vec<String> = region
+        .description
+        .as_deref()
+        .unwrap_or("")
+        .split(['\'', '"', '`'])
+        .skip(1)
+        .step_by(2)
+        .filter(|v| !v.is_empty() && v.len() <= 24 && !v.contains(' '))
+        .map(str::to_ascii_lowercase)
+        .collect();
     for l in doc
         .lines
         .iter()
@@ -593,13 +604,33 @@ fn region_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String
         else {
             continue;
         };
-        let key: String = label
+        let word: String = label
             .trim_matches(['`', '*', '"', '\''])
             .split_whitespace()
             .next()
             .unwrap_or("")
             .trim_matches(['`', '"', '\'', ','])
             .to_ascii_lowercase();
+        // The value the parameter's description gives this row: a label
+        // of its host (`eu` of api.eu.example.com), or the row's word
+        // (`Europe` for `eu`).
+        let labels: Vec<String> = target
+            .split_once("://")
+            .map_or("", |(_, h)| h)
+            .split('.')
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let key = values
+            .iter()
+            .find(|v| labels.contains(v))
+            .or_else(|| values.iter().find(|v| word == **v))
+            .or_else(|| {
+                values
+                    .iter()
+                    .find(|v| v.len() >= 2 && word.starts_with(v.as_str()))
+            })
+            .cloned()
+            .unwrap_or(word);
         if key.is_empty() || map.iter().any(|(k, _)| *k == key) {
             continue;
         }

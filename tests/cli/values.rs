@@ -140,3 +140,23 @@ fn an_example_url_with_spaces_is_sent_encoded() {
         "https://directory.example/v1.0/groups?$filter=kind%20eq%20%27Team%27"
     );
 }
+
+#[test]
+fn a_region_row_in_words_is_matched_to_the_value_its_host_names() {
+    let spec = "connection:\n  parameters:\n    - {name: access_token, required: true, secret: true}\n    - {name: region, description: \"Workspace region: 'us' (default), 'eu' or 'au'.\"}\n";
+    let doc = "## Auth\n\n`Authorization: Bearer {access_token}`\n\n`GET https://api.chat.example/me`\n\n| Region | Base URL |\n|---|---|\n| US (default) | `https://api.chat.example` |\n| Europe | `https://api.eu.chat.example` |\n| Australia | `https://api.au.chat.example` |\n";
+    for (region, host) in [
+        ("eu", "api.eu.chat.example"),
+        ("au", "api.au.chat.example"),
+        ("us", "api.chat.example"),
+    ] {
+        assert_eq!(
+            would_send(
+                spec,
+                doc,
+                &format!(r#"{{"access_token": "tok-1", "region": "{region}"}}"#)
+            ),
+            format!("https://{host}/me")
+        );
+    }
+}
