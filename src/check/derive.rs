@@ -1077,9 +1077,18 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Opti
     if apidoc::plain_header(name) {
         return None;
     }
+    let value = map_credential(value, scope, lax)?;
+    // `xq_YOUR_KEY_HERE`: a sample key's own prefix glued to the
+    // placeholder is part of the key, not text sent before it.
+    let value = match template::placeholders(&value).as_slice() {
+        [(at, n)] if *at > 0 && at + n.len() + 2 == value.len() && !value[..*at].contains(' ') => {
+            format!("{{{n}}}")
+        }
+        _ => value,
+    };
     Some(Auth::Header {
         name: name.to_string(),
-        value: map_credential(value, scope, lax)?,
+        value,
     })
 }
 

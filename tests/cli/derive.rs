@@ -326,3 +326,18 @@ fn a_login_directory_id_never_replaces_a_fixed_api_host_label() {
         "https://dev.boards.example/{organization}/_apis/projects?api-version=7.1"
     );
 }
+
+#[test]
+fn a_sample_keys_prefix_is_part_of_the_key_not_sent_before_it() {
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: api_key, required: true, secret: true}\n",
+        "## Auth\n\n```\ncurl -H \"x-api-key: sk_YOUR_KEY_HERE\" https://api.trends.example/v1/me\n```\n",
+    );
+    assert_eq!(
+        c.auth,
+        check::Auth::Header {
+            name: "x-api-key".into(),
+            value: "{api_key}".into()
+        }
+    );
+}
