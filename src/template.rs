@@ -151,7 +151,10 @@ pub fn fill_url(
 pub fn whole_host<'v>(value: &'v str, after: &str) -> &'v str {
     let mut v = value.trim();
     for scheme in ["https://", "http://"] {
-        if v.len() > scheme.len() && v[..scheme.len()].eq_ignore_ascii_case(scheme) {
+        if v.len() > scheme.len()
+            && v.get(..scheme.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
+        {
             v = &v[scheme.len()..];
         }
     }
@@ -160,7 +163,8 @@ pub fn whole_host<'v>(value: &'v str, after: &str) -> &'v str {
     let suffix = after.split(['{', ':']).next().unwrap_or("");
     if suffix.starts_with('.')
         && v.len() > suffix.len()
-        && v[v.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        && v.get(v.len() - suffix.len()..)
+            .is_some_and(|t| t.eq_ignore_ascii_case(suffix))
     {
         v = &v[..v.len() - suffix.len()];
     }
@@ -416,6 +420,19 @@ mod fill_tests {
             fill_url("https://{url}/api/v1/me", &v).unwrap(),
             "https://acme.foundry.test/api/v1/me"
         );
+    }
+
+    #[test]
+    fn a_host_value_of_any_text_never_panics() {
+        for v in [
+            "U$ໂB¥$",
+            "¥",
+            "https://¥",
+            "ab¥.myshop.test",
+            "¥¥¥¥¥¥¥¥¥¥¥¥¥¥¥",
+        ] {
+            let _ = whole_host(v, ".myshop.test/x");
+        }
     }
 
     #[test]

@@ -567,8 +567,6 @@ fn region_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String
     if !template::placeholders(&origin).is_empty() {
         return None;
     }
-    let mut map: Vec<(String, String)> = Vec::new();
-    let mut default = None;
     // The values the description quotes: 'us' (default), 'eu', …
     let values: Vec<String> = region
         .description
@@ -580,6 +578,45 @@ fn region_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String
         .filter(|v| !v.is_empty() && v.len() <= 24 && !v.contains(' '))
         .map(str::to_ascii_lowercase)
         .collect();
+    let (mut map, mut default) = region_rows(doc, &values);
+    if map.len() < 2 || !map.iter().any(|(_, t)| t.eq_ignore_ascii_case(&origin)) {
+        return None;
+    }
+    // Keys the parameter's description names, when it names any.
+    let said = region
+        .description
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if map
+        .iter()
+        .filter(|(k, _)| said.contains(k.as_str()))
+        .count()
+        >= 2
+    {
+        map.retain(|(k, _)| said.contains(k.as_str()));
+    }
+    if let Some(d) = &region.default
+        && let Some((_, t)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(d))
+    {
+        default = Some(t.clone());
+    }
+    let default = default.or_else(|| Some(origin.clone()));
+    Some((
+        format!("{}_base_url", region.name),
+        Derivation {
+            from: region.name.clone(),
+            rule: DeriveRule::Map { map, default },
+        },
+    ))
+}
+
+/// The rows of the doc's tables that pair a label with a base URL, keyed
+/// by the value of `values` each row stands for; and the row marked as the
+/// default.
+fn region_rows(doc: &ApiDoc, values: &[String]) -> (Vec<(String, String)>, Option<String>) {
+    let mut map: Vec<(String, String)> = Vec::new();
+    let mut default = None;
     for l in doc
         .lines
         .iter()
@@ -639,36 +676,7 @@ fn region_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String
         }
         map.push((key, target));
     }
-    if map.len() < 2 || !map.iter().any(|(_, t)| t.eq_ignore_ascii_case(&origin)) {
-        return None;
-    }
-    // Keys the parameter's description names, when it names any.
-    let said = region
-        .description
-        .as_deref()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if map
-        .iter()
-        .filter(|(k, _)| said.contains(k.as_str()))
-        .count()
-        >= 2
-    {
-        map.retain(|(k, _)| said.contains(k.as_str()));
-    }
-    if let Some(d) = &region.default
-        && let Some((_, t)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(d))
-    {
-        default = Some(t.clone());
-    }
-    let default = default.or_else(|| Some(origin.clone()));
-    Some((
-        format!("{}_base_url", region.name),
-        Derivation {
-            from: region.name.clone(),
-            rule: DeriveRule::Map { map, default },
-        },
-    ))
+    (map, default)
 }
 
 /// An optional host label the doc says is the end of a key
