@@ -139,6 +139,8 @@ pub struct Run {
     done: watch::Sender<Option<Store>>,
     /// The auth check, run on Save before anything is written.
     verifier: Option<Verifier>,
+    /// What Save checks, in words (no secret), shown on the form.
+    check_shown: Option<String>,
 }
 
 impl Run {
@@ -171,12 +173,19 @@ impl Run {
             saved: Mutex::new(false),
             done,
             verifier: None,
+            check_shown: None,
         })
     }
 
     /// Runs `verifier` on Save: a negative verdict keeps the form open.
     pub fn with_verifier(mut self, verifier: Option<Verifier>) -> Run {
         self.verifier = verifier;
+        self
+    }
+
+    /// Shows on the form what Save checks (`GET https://…`, no secret).
+    pub fn with_check_shown(mut self, line: Option<String>) -> Run {
+        self.check_shown = line;
         self
     }
 
@@ -191,6 +200,7 @@ impl Run {
             csrf: &self.csrf,
             redirect_uri: &self.redirect_uri,
             warnings: &self.warnings,
+            checks: self.check_shown.as_deref(),
         }
     }
 }

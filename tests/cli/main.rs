@@ -26,6 +26,7 @@ mod secret_service;
 mod sources;
 mod spec_model;
 mod support;
+mod surface_attacks;
 mod terminal;
 mod validate;
 mod values;

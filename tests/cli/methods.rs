@@ -345,7 +345,7 @@ fn a_method_holding_its_token_endpoint_gets_the_client_credentials_grant() {
     )
     .api_doc(
         "records",
-        &format!("## Auth\n\nExchange the client's id and secret at the token URL, then\n\n`GET {}`\n", server.url("/v1/projects")),
+        &format!("## Auth\n\n**Base URL**: `{}`\n\nExchange the client's id and secret at the token URL, then\n\n`GET /v1/projects`\n", server.url("")),
     )
     .credentials(
         "records",
@@ -382,7 +382,7 @@ fn a_clients_private_key_signs_its_assertion_and_is_never_sent() {
     )
     .api_doc(
         "records",
-        &format!("## Auth\n\nThe client signs a JWT with its key for a token, then\n\n`GET {}`\n", server.url("/v1/projects")),
+        &format!("## Auth\n\n**Base URL**: `{}`\n\nThe client signs a JWT with its key for a token, then\n\n`GET /v1/projects`\n", server.url("")),
     )
     .credentials(
         "records",
