@@ -71,7 +71,7 @@ impl Pages {
             .map(|m| {
                 json!({
                     "name": m.name,
-                    "label": humanise(&m.name),
+                    "label": form.method_label(&m.name),
                     "description": m.description.as_deref().map(super::markdown::render),
                     "checked": Some(m.name.as_str()) == chosen,
                 })
@@ -93,6 +93,23 @@ impl Pages {
             .filter(|f| !f.parameter.required)
             .map(|f| field(f))
             .collect();
+        // A heading shows only with a method that has fields under it.
+        let section_methods = |required: bool| {
+            let under: Vec<&&Field> = visible
+                .iter()
+                .filter(|f| f.parameter.required == required)
+                .collect();
+            if under.iter().any(|f| f.methods.is_empty()) {
+                return String::new();
+            }
+            let mut names: Vec<&str> = Vec::new();
+            for m in under.iter().flat_map(|f| f.methods.iter()) {
+                if !names.contains(&m.as_str()) {
+                    names.push(m);
+                }
+            }
+            names.join(" ")
+        };
         let problems: Vec<_> = attempt
             .problems
             .iter()
@@ -115,8 +132,8 @@ impl Pages {
             "problems": problems,
             "methods": methods,
             "sections": [
-                {"heading": "Required", "fields": required},
-                {"heading": "Optional", "fields": optional},
+                {"heading": "Required", "fields": required, "methods": section_methods(true)},
+                {"heading": "Optional", "fields": optional, "methods": section_methods(false)},
             ],
             "oauth": oauth,
             "offer_save_anyway": attempt.offer_save_anyway,
@@ -190,7 +207,7 @@ fn field_view(form: &Form, f: &Field, attempt: &Attempt) -> serde_json::Value {
     } else {
         f.methods
             .iter()
-            .map(|m| humanise(m))
+            .map(|m| form.method_label(m))
             .collect::<Vec<_>>()
             .join(", ")
     };

@@ -352,8 +352,8 @@ fn choose_method<'f>(
         .methods
         .iter()
         .map(|m| match &m.description {
-            Some(d) => format!("{} — {d}", humanise(&m.name)),
-            None => humanise(&m.name),
+            Some(d) => format!("{} — {d}", form.method_label(&m.name)),
+            None => form.method_label(&m.name),
         })
         .collect();
     let default = stored

@@ -86,8 +86,12 @@ fn checks_in_words(file: &crate::check::AuthCheck, spec: &Spec) -> String {
                 Auth::Query { name, .. } => {
                     format!(" (the credential in the {name} query parameter)")
                 }
-                Auth::OAuth => {
-                    " (a token from the OAuth provider in an Authorization: Bearer header)".into()
+                Auth::OAuth { scheme } => format!(
+                    " (a token from the OAuth provider in an Authorization: {} header)",
+                    scheme.as_deref().unwrap_or("Bearer")
+                ),
+                Auth::Jwt { .. } | Auth::ClientAssertion { .. } => {
+                    " (a token for a JWT signed with the key, in an Authorization: Bearer header; the key is never sent)".into()
                 }
                 Auth::None => String::new(),
             };

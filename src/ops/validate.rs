@@ -222,6 +222,9 @@ fn prepare(
         Ok(file) => file,
         Err(why) => return decided(Verdict::BadCheck, why),
     };
+    if let Some(why) = probe::uncovered(&file, &spec, &credentials) {
+        return decided(Verdict::BadCheck, why);
+    }
     if let (Some(reason), true) = (&file.no_http, file.checks.is_empty()) {
         return decided(Verdict::Skipped, format!("no HTTP check: {reason}"));
     }
