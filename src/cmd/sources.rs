@@ -66,6 +66,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
         };
         if printer.is_json() {
             printer.json(&serde_json::json!({
+                "event": "source",
                 "source": name.as_str(),
                 "display_name": display,
                 "spec": state,

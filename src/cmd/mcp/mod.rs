@@ -6,6 +6,7 @@ mod answer;
 mod call;
 mod interactive;
 mod jobs;
+mod next;
 mod tools;
 
 use rmcp::ServiceExt;
