@@ -53,6 +53,11 @@ impl Redactor {
         for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
             self.push(&engine.encode(bytes));
         }
+        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+            for shift in 0..3 {
+                self.push(&encoded_inside(engine, bytes, shift));
+            }
+        }
     }
 
     fn push(&mut self, needle: &str) {
@@ -95,6 +100,21 @@ impl Redactor {
     pub fn is_empty(&self) -> bool {
         self.needles.is_empty()
     }
+}
+
+/// The base64 characters that `bytes` alone decide when they stand `shift`
+/// bytes into a larger encoded block (`Bearer <token>`, `user:secret`, a
+/// JSON credential): the characters whose six bits all come from `bytes`,
+/// whatever surrounds them. Masking them leaves at most a few bits of the
+/// secret at each end, never enough to decode it back.
+fn encoded_inside(engine: &base64::engine::GeneralPurpose, bytes: &[u8], shift: usize) -> String {
+    let mut block = vec![0u8; shift];
+    block.extend_from_slice(bytes);
+    block.extend_from_slice(&[0, 0]);
+    let encoded = engine.encode(&block);
+    let first = (8 * shift).div_ceil(6);
+    let end = 8 * (shift + bytes.len()) / 6;
+    encoded.get(first..end).unwrap_or_default().to_string()
 }
 
 /// Characters that can begin an escaped form of another character.
@@ -300,6 +320,73 @@ mod tests {
         assert!(!clean.contains(&basic), "{clean}");
         assert!(!clean.contains(&STANDARD.encode("s3cr3t/+value=")));
         assert_eq!(clean.matches(MASK).count(), 5, "{clean}");
+    }
+
+    #[test]
+    fn a_secret_inside_a_larger_encoded_block_is_removed_at_every_offset() {
+        let secret = "tok-3x4mpl3/value";
+        let mut r = Redactor::new();
+        r.add(secret);
+        for prefix in ["", "B", "Be", "Bearer ", "user:", "{\"key\":\""] {
+            for suffix in ["", ":", "\"}", "xyz"] {
+                let block = format!("{prefix}{secret}{suffix}");
+                for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+                    let encoded = engine.encode(&block);
+                    let clean = r.scrub(&format!("seen {encoded} end"));
+                    assert!(clean.contains(MASK), "{block:?} as {encoded}: {clean}");
+                    let rest = clean.replace(MASK, "");
+                    for token in rest.split_whitespace() {
+                        let decoded = STANDARD_NO_PAD
+                            .decode(token.trim_end_matches('='))
+                            .or_else(|_| URL_SAFE_NO_PAD.decode(token.trim_end_matches('=')))
+                            .unwrap_or_default();
+                        assert!(
+                            !String::from_utf8_lossy(&decoded).contains(secret),
+                            "{block:?}: {clean}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_secret_of_exactly_the_minimum_length_is_removed() {
+        let mut r = Redactor::new();
+        r.add("abcd");
+        assert_eq!(r.scrub("x abcd y"), "x *** y");
+        let mut shorter = Redactor::new();
+        shorter.add("abc");
+        assert!(shorter.is_empty());
+        assert_eq!(shorter.scrub("x abc y"), "x abc y");
+    }
+
+    #[test]
+    fn the_same_secret_added_twice_is_kept_once() {
+        let mut r = Redactor::new();
+        r.add("topsecret");
+        let once = r.needles.len();
+        r.add("topsecret");
+        r.add_basic("me", "topsecret");
+        let with_basic = r.needles.len();
+        r.add_basic("me", "topsecret");
+        assert!(once > 1);
+        assert_eq!(r.needles.len(), with_basic);
+        assert!(
+            r.needles.windows(2).all(|w| w[0].len() >= w[1].len()),
+            "longest first"
+        );
+    }
+
+    #[test]
+    fn a_basic_header_echoed_back_is_removed() {
+        let mut r = Redactor::new();
+        r.add_basic("me@example.com", "pw");
+        let header = STANDARD.encode("me@example.com:pw");
+        assert_eq!(
+            r.scrub(&format!("got Authorization: Basic {header}")),
+            "got Authorization: Basic ***"
+        );
     }
 
     #[test]
