@@ -244,7 +244,8 @@ impl fmt::Display for KeyringLookup {
             KeyringLookup::NoEntry(entry) => write!(f, "{entry} does not exist either"),
             KeyringLookup::Unreachable(reason) => write!(
                 f,
-                "the OS keyring could not be reached to look for its entry ({reason})"
+                "the OS keyring could not be reached to look for its entry ({})",
+                crate::store::unreachable_in_words(reason)
             ),
         }
     }

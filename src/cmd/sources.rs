@@ -2,10 +2,12 @@
 //! (spec, auth kind, API doc, auth check, and where its credentials are:
 //! the file, the OS keyring, or none).
 
+use crate::apidoc::ApiDoc;
+use crate::check::{self, Auth};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
 use crate::report::{Printer, eprint};
-use crate::spec;
+use crate::spec::{self, AuthKind};
 use crate::store::{KeyringEntry, KeyringError};
 use crate::workspace::Workspace;
 
@@ -46,7 +48,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
                         (e, _) => format!("invalid ({})", plural(e, "error")),
                     };
                     let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
-                    let auth = loaded.usable().map(|s| s.auth_kind().to_string());
+                    let auth = loaded.usable().map(|s| auth_shown(s, &paths));
                     (state, display, auth)
                 }
             }
@@ -110,10 +112,54 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
     }
     if let Keyring::Unreachable(reason) = keyring {
         eprint(&format!(
-            "note: the OS keyring could not be reached ({reason}); credentials kept there are not shown"
+            "note: the OS keyring could not be reached ({}); credentials kept there are not shown",
+            crate::store::unreachable_in_words(&reason)
         ));
     }
     Ok(Exit::Done)
+}
+
+/// How a source's credentials are sent, as the AUTH column says it: the
+/// spec's auth kind, made precise by the auth check (the one on disk, else
+/// the one `validate` would derive) for a key sent in a header or the query:
+/// `header x-api-token` rather than a guess from the parameter's name.
+fn auth_shown(spec: &spec::Spec, paths: &crate::workspace::SourcePaths) -> String {
+    let kind = spec.auth_kind();
+    if matches!(
+        kind,
+        AuthKind::OAuth(_) | AuthKind::Methods(_) | AuthKind::None
+    ) {
+        return kind.to_string();
+    }
+    let file = match check::load(&paths.auth_check, spec) {
+        Ok(loaded) => loaded.check,
+        Err(_) => {
+            let doc = paths
+                .api_doc
+                .as_deref()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .map(|text| ApiDoc::parse(&text));
+            let derived = check::derive(spec, doc.as_ref(), "API doc");
+            derived.todos.is_empty().then_some(derived.file)
+        }
+    };
+    let sent = file.as_ref().and_then(|f| match f.checks.as_slice() {
+        // A check still to be filled in says nothing yet.
+        [one] if one.url.contains("TODO") => None,
+        [one] => match &one.auth {
+            Auth::Header { name, .. }
+                if !name.eq_ignore_ascii_case("authorization") && !name.contains("TODO") =>
+            {
+                Some(format!("header {}", name.to_ascii_lowercase()))
+            }
+            Auth::Query { name, .. } => Some(format!("query {name}")),
+            Auth::Basic { .. } => Some("basic".to_string()),
+            Auth::Bearer(_) => Some("bearer".to_string()),
+            _ => None,
+        },
+        _ => None,
+    });
+    sent.unwrap_or_else(|| kind.to_string())
 }
 
 /// The keyring as seen so far: once it cannot be reached, it is not asked again.

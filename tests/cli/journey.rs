@@ -69,3 +69,64 @@ fn every_json_object_of_every_command_carries_an_event() {
     crate::support::assert_hidden(&stopped, wrong, None);
     crate::support::assert_hidden(&done, API_KEY, None);
 }
+
+/// Small things found on the path: `sources` says how a key is sent (the
+/// header, not a guess from its name), and a keyring that cannot be reached
+/// is one quiet line, not the platform's D-Bus error.
+#[test]
+fn sources_names_the_header_and_an_unreachable_keyring_is_one_quiet_line() {
+    let repo = Repo::new();
+    repo.spec(
+        "tokened",
+        "display_name: Tokened\nconnection:\n  parameters:\n    - {name: api_token, required: true, secret: true, description: The token.}\nexternal_options_allowlist: \"\"\n",
+    )
+    .check(
+        "tokened",
+        "checks:\n  - request:\n      url: https://api.tokened.test/v1/me\n      auth:\n        header: {name: X-Api-Token, value: \"{api_token}\"}\n",
+    );
+    repo.spec(
+        "derived",
+        "display_name: Derived\nconnection:\n  parameters:\n    - {name: api_token, required: true, secret: true, description: The token.}\nexternal_options_allowlist: \"\"\n",
+    )
+    .api_doc(
+        "derived",
+        "# Derived API\n\n## Authorization\n\n- **Chosen method**: API token in the `X-Derived-Token` header.\n\n```\ncurl -H \"X-Derived-Token: <api_token>\" https://api.derived.test/v2/me\n```\n",
+    );
+    let sources = repo.run(&["sources", "--json"]);
+    assert_eq!(sources.code, Some(0), "{}", sources.all());
+    let rows = json_lines(sources.stdout.as_bytes());
+    let auth = |name: &str| {
+        rows.iter()
+            .find(|r| r["source"] == name)
+            .map(|r| r["auth"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(auth("tokened"), "header x-api-token", "{rows:?}");
+    assert_eq!(auth("derived"), "header x-derived-token", "{rows:?}");
+    assert!(
+        !repo
+            .root()
+            .join("tests/unit/sources/derived/auth_check.yaml")
+            .exists(),
+        "sources wrote a check"
+    );
+
+    // The binary under test is pointed at a bus where nothing listens.
+    let table = repo.run(&["sources"]);
+    let notes: Vec<&str> = table.stderr.lines().collect();
+    assert_eq!(
+        notes,
+        [
+            "note: the OS keyring could not be reached (no Secret Service is running); credentials kept there are not shown"
+        ],
+        "{}",
+        table.stderr
+    );
+    let validate = repo.run(&["validate", "tokened"]);
+    assert_eq!(validate.code, Some(2), "{}", validate.all());
+    let all = validate.all();
+    assert!(all.contains("the OS keyring could not be reached"), "{all}");
+    for platform in ["DBus", "D-Bus", "socket", "/nonexistent"] {
+        assert!(!all.contains(platform), "{platform}: {all}");
+    }
+}
