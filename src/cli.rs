@@ -279,6 +279,10 @@ pub struct CollectArgs {
     /// when the person declines).
     #[arg(skip)]
     pub stop: Option<crate::collect::Stop>,
+    /// Who the form's pages speak to: a person at this terminal, one sent
+    /// by an assistant (MCP), or the demo's.
+    #[arg(skip)]
+    pub audience: crate::collect::page::Audience,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -106,7 +106,10 @@ pub fn run_checked(
                     stored,
                     warnings,
                 )
-                .map(|run| run.with_verifier(verifier))
+                .map(|run| {
+                    run.with_verifier(verifier)
+                        .with_audience(settings.audience.clone())
+                })
                 .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))
             })?
         }

@@ -3,6 +3,7 @@
 //! drafts the spec, Step 2 collects in the browser and Step 3 validates.
 
 use crate::cli::{AuthenticateArgs, CollectArgs, DemoArgs, Mode};
+use crate::collect::page::Audience;
 use crate::error::{Error, Exit};
 use crate::report::{Printer, Tone};
 use crate::sandbox::{self, Sandbox, Variant};
@@ -76,6 +77,13 @@ pub fn run(args: &DemoArgs, printer: &mut Printer) -> Result<Exit, Error> {
             port: args.port,
             no_open: args.no_open,
             json: args.json.clone(),
+            audience: Audience::Demo {
+                values: values
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                kept: args.keep,
+            },
             ..CollectArgs::default()
         },
         reuse: false,

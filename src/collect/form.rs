@@ -15,6 +15,8 @@ pub const OAUTH_TOKEN_URL: &str = "_oauth_token_url";
 pub const OAUTH_SCOPES: &str = "_oauth_scopes";
 /// Ticked to save although the client-credentials check failed.
 pub const OAUTH_SKIP_CHECK: &str = "_oauth_skip_check";
+/// The OAuth boxes a person may edit: shown again after any error.
+pub const OAUTH_EDITABLE: &[&str] = &[OAUTH_AUTHORIZATION_URL, OAUTH_TOKEN_URL, OAUTH_SCOPES];
 pub const RESERVED: &[&str] = &[
     CSRF,
     METHOD,
@@ -61,6 +63,8 @@ const SELECTORS: &[&str] = &[
 pub struct Problem {
     pub field: Option<String>,
     pub message: String,
+    /// Shown folded below the message: the technical words behind it.
+    pub detail: Option<String>,
 }
 
 impl Problem {
@@ -68,7 +72,13 @@ impl Problem {
         Problem {
             field: field.map(str::to_string),
             message: message.into(),
+            detail: None,
         }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Problem {
+        self.detail = Some(detail.into());
+        self
     }
 }
 

@@ -9,6 +9,7 @@ mod markdown;
 pub mod page;
 pub mod server;
 pub mod terminal;
+pub mod verdict;
 
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ pub enum Cancel {
     Interrupted,
     /// The person declined or dismissed the form where it was offered.
     Declined,
+    /// The person clicked Cancel in the form.
+    CancelledInForm,
     TimedOut(Duration),
     /// Standard input ended before this required value was given.
     InputEnded(String),
@@ -42,6 +45,7 @@ impl std::fmt::Display for Cancel {
         match self {
             Cancel::Interrupted => f.write_str("interrupted"),
             Cancel::Declined => f.write_str("declined"),
+            Cancel::CancelledInForm => f.write_str("the person clicked Cancel in the form"),
             Cancel::TimedOut(d) => write!(f, "timed out after {} s", d.as_secs()),
             Cancel::InputEnded(name) => write!(f, "input ended before `{name}` was given"),
         }
@@ -141,12 +145,14 @@ pub fn browser(
         }
         let spinner = printer.spinner("waiting for the form to be saved (Ctrl+C cancels)");
         let mut done = run.done_receiver();
+        let mut cancelled = run.cancel_receiver();
         let outcome = tokio::select! {
             saved = done.wait_for(Option::is_some) => match saved.ok().and_then(|p| p.clone()) {
                 Some(store) => Outcome::Saved(store),
                 None => Outcome::Cancelled(Cancel::Interrupted),
             },
             () = interrupts.recv() => Outcome::Cancelled(Cancel::Interrupted),
+            _ = cancelled.wait_for(|c| *c) => Outcome::Cancelled(Cancel::CancelledInForm),
             () = stopped(settings.stop.clone()) => Outcome::Cancelled(Cancel::Declined),
             () = sleep_or_forever(settings.timeout) => Outcome::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
         };

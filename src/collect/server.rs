@@ -16,7 +16,7 @@ use tokio::sync::{Mutex, watch};
 
 use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
-use super::page::{Attempt, Frame, Pages};
+use super::page::{Attempt, Checked, Frame, Pages};
 use crate::check::run::{Outcome as CheckOutcome, Verdict};
 use crate::credentials::Credentials;
 use crate::store::Store;
@@ -138,6 +138,14 @@ pub struct Run {
     /// Under `authenticate`: the auth check, run on Save before anything
     /// is written.
     verifier: Option<Verifier>,
+    /// Who started the form: how the pages speak of cancelling and of what
+    /// comes after Save.
+    pub audience: super::page::Audience,
+    /// Set when the person clicked Cancel in the form.
+    cancelled: watch::Sender<bool>,
+    /// What the last check on Save said, for the Saved page of a "Save
+    /// anyway" that follows it.
+    last_verdict: Mutex<Option<String>>,
 }
 
 /// Runs the auth check on credentials about to be saved.
@@ -177,6 +185,9 @@ impl Run {
             saved: Mutex::new(false),
             done,
             verifier: None,
+            audience: super::page::Audience::default(),
+            cancelled: watch::channel(false).0,
+            last_verdict: Mutex::new(None),
         })
     }
 
@@ -184,6 +195,17 @@ impl Run {
     pub fn with_verifier(mut self, verifier: Option<Verifier>) -> Run {
         self.verifier = verifier;
         self
+    }
+
+    /// Who the pages speak to (the terminal by default).
+    pub fn with_audience(mut self, audience: super::page::Audience) -> Run {
+        self.audience = audience;
+        self
+    }
+
+    /// Becomes true when the person cancels in the form.
+    pub fn cancel_receiver(&self) -> watch::Receiver<bool> {
+        self.cancelled.subscribe()
     }
 
     /// Resolves with the saved path once a Save succeeds.
@@ -197,6 +219,7 @@ impl Run {
             csrf: &self.csrf,
             redirect_uri: &self.redirect_uri,
             warnings: &self.warnings,
+            audience: &self.audience,
         }
     }
 }
@@ -213,6 +236,7 @@ pub fn app(run: Arc<Run>) -> Router {
     Router::new()
         .route("/", get(show_form))
         .route("/save", post(save))
+        .route("/cancel", post(cancel))
         .route("/oauth/start", post(oauth_start))
         .route("/oauth/status", get(oauth_status))
         .route("/oauth/callback", get(oauth_callback))
@@ -410,6 +434,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         .iter()
         .filter(|(n, _)| {
             n == form::METHOD
+                || form::OAUTH_EDITABLE.contains(&n.as_str())
                 || run
                     .form
                     .fields
@@ -435,6 +460,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     }
     let kept = kept.clone();
     let fallback = (!fallback.is_empty()).then_some(fallback);
+    let oauth_status = run.status.lock().await.clone();
     let retry = |problems: &[Problem], offer_skip_check: bool| {
         let attempt = Attempt {
             method: method_name,
@@ -443,6 +469,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
             stored: run.stored.as_ref(),
             kept: Some(&kept),
             offer_skip_check,
+            oauth_status: Some(&oauth_status),
         };
         page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
             run.pages.form(&run.form, &run.frame(), &attempt, nonce)
@@ -489,12 +516,20 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
                 None,
                 format!("the client-credentials grant failed, so nothing was saved: {why}"),
             );
+            *run.last_verdict.lock().await = Some(format!(
+                "Saved as you asked, but the client-credentials grant failed: {why}"
+            ));
             return retry(&[problem], true);
         }
     }
     let mut credentials = credentials;
     let mut verified = None;
     let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
+    let unverified = if anyway {
+        run.last_verdict.lock().await.clone()
+    } else {
+        None
+    };
     if let (Some(verify), false) = (&run.verifier, anyway) {
         let outcome = verify(credentials.clone()).await;
         crate::report::eprint(&format!(
@@ -511,7 +546,9 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
             credentials.insert("refresh_token", new.clone());
         }
         if outcome.verdict != Verdict::Ok {
-            return retry(&[Problem::new(None, verdict_problem(&outcome))], true);
+            let problem = super::verdict::problem(&outcome, &run.form, method);
+            *run.last_verdict.lock().await = Some(super::verdict::saved_anyway(&outcome));
+            return retry(&[problem], true);
         }
         verified = Some(outcome.reason.clone());
     }
@@ -525,31 +562,31 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     }
     *saved = true;
     let _ = run.done.send(Some(run.output.clone()));
+    let checked = match (&verified, &unverified) {
+        (Some(reason), _) => Checked::Passed(reason),
+        (None, Some(said)) => Checked::SavedAnyway(said),
+        (None, None) => Checked::NotRun,
+    };
     page(StatusCode::OK, |_| {
         run.pages
-            .done(&run.form.title, &run.shown_path, verified.as_deref())
+            .done(&run.form.title, &run.shown_path, checked, &run.audience)
     })
 }
 
-/// What the page says about a negative verdict of the check on Save.
-fn verdict_problem(outcome: &CheckOutcome) -> String {
-    let what = format!("{} — {}", outcome.verdict.as_str(), outcome.reason);
-    match outcome.verdict {
-        Verdict::Unreachable | Verdict::Timeout | Verdict::RateLimited | Verdict::ServerError => {
-            format!(
-                "The API could not give a verdict, so nothing was saved yet ({what}). Try Save again in a moment, or tick Save anyway."
-            )
-        }
-        Verdict::BadCheck | Verdict::MissingCredentials => format!(
-            "The auth check could not run ({what}): fix the auth check file, or tick Save anyway."
-        ),
-        Verdict::BadValue => {
-            format!("A value cannot be used as typed ({what}): correct it and Save again.")
-        }
-        _ => format!(
-            "The API did not accept these credentials, so nothing was saved yet ({what}). Correct a value and Save again, or tick Save anyway to keep them."
-        ),
+/// The person clicked Cancel: nothing is written and the run ends.
+async fn cancel(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+    if let Err(refusal) = posted(&run, &body) {
+        return message(&run, refusal.status(), "Not cancelled", &refusal.text());
     }
+    if *run.saved.lock().await {
+        let text = format!(
+            "The credentials were already saved to {}; this run of collect has finished.",
+            run.shown_path
+        );
+        return message(&run, StatusCode::CONFLICT, "Already saved", &text);
+    }
+    let _ = run.cancelled.send(true);
+    page(StatusCode::OK, |_| run.pages.cancelled(&run.audience))
 }
 
 fn json(status: StatusCode, value: serde_json::Value) -> Response {

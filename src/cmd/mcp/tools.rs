@@ -196,6 +196,7 @@ impl CollectParams {
             timeout: Some(self.timeout.unwrap_or(DEFAULT_COLLECT_TIMEOUT)),
             reauthorize: self.reauthorize,
             json: JsonArg { json: true },
+            audience: crate::collect::page::Audience::Assistant,
             ..CollectArgs::default()
         }
     }
