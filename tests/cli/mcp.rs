@@ -589,3 +589,44 @@ fn answers_name_the_next_tool_call_not_a_shell_command() {
     assert_eq!(session.structured("spec", 0)["next"]["tool"], "collect");
     session.assert_hidden(&[wrong]);
 }
+
+/// Under MCP there is no terminal for the person: the form says so in its
+/// own words and has a Cancel control, which ends the call as cancelled
+/// and completes the elicitation; nothing is written.
+#[test]
+fn the_elicited_form_speaks_to_the_person_and_its_cancel_declines() {
+    let repo = Repo::new();
+    repo.spec("acme", KEY_SPEC);
+    let session = Session::run(
+        &repo,
+        json!({
+            "on_elicit": {"do": "cancel_in_form"},
+            "steps": [{"call": "collect", "args": {"source": "acme", "port": 0}}]
+        }),
+    );
+    let collect = session.structured("collect", 0);
+    assert_eq!(collect["status"], "cancelled", "{collect}");
+    assert_eq!(collect["exit_code"], 1);
+    assert!(
+        collect["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("Cancel in the form")),
+        "{collect}"
+    );
+    assert_eq!(collect["next"]["tool"], "collect", "{collect}");
+    assert!(saved(&repo, "acme").is_none());
+    assert_eq!(session.report["browser"], json!(["Cancelled"]));
+    let page = session.report["pages"][0].as_str().unwrap_or_default();
+    assert!(page.contains("Cancel"), "{page}");
+    assert!(page.contains("assistant"), "{page}");
+    for terminal in ["Ctrl+C", "terminal"] {
+        assert!(!page.contains(terminal), "{terminal}: {page}");
+    }
+    let [elicitation] = session.elicitations().as_slice() else {
+        panic!("one elicitation: {}", session.report);
+    };
+    assert_eq!(
+        session.completed(),
+        [elicitation["elicitationId"].as_str().unwrap_or("")]
+    );
+}
