@@ -7,7 +7,8 @@
 use serde_json::{Value, json};
 
 use crate::apis::{API_KEY, Nginx};
-use crate::support::{Repo, json_lines};
+use crate::browser::Browser;
+use crate::support::{Repo, Running, json_lines, saved};
 
 const KEY_SPEC: &str = "display_name: Acme\nconnection:\n  parameters:\n    - name: api_key\n      required: true\n      secret: true\n      description: The API key.\nexternal_options_allowlist: \"\"\n";
 
@@ -129,4 +130,154 @@ fn sources_names_the_header_and_an_unreachable_keyring_is_one_quiet_line() {
     for platform in ["DBus", "D-Bus", "socket", "/nonexistent"] {
         assert!(!all.contains(platform), "{platform}: {all}");
     }
+}
+
+async fn finish(running: Running) -> (Option<i32>, String, String) {
+    tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join")
+}
+
+async fn js(browser: &Browser, script: &str) -> Value {
+    browser
+        .client
+        .execute(script, Vec::new())
+        .await
+        .expect("script")
+}
+
+/// Takes the page's screenshot at 1280 and at 390 px wide, as `name` and
+/// `name-phone`, and checks nothing scrolls sideways on the phone.
+async fn both_widths(browser: &Browser, name: &str) {
+    browser
+        .client
+        .set_window_size(1280, 1000)
+        .await
+        .expect("desktop");
+    browser.screenshot(name).await;
+    browser
+        .client
+        .set_window_size(390, 844)
+        .await
+        .expect("phone");
+    let fits = js(
+        browser,
+        "return document.documentElement.scrollWidth <= window.innerWidth",
+    )
+    .await;
+    assert_eq!(fits, json!(true), "{name}: horizontal scroll on a phone");
+    browser.screenshot(&format!("{name}-phone")).await;
+    browser
+        .client
+        .set_window_size(1280, 1000)
+        .await
+        .expect("desktop");
+}
+
+/// A rejected key on a phone: the verdict is a sentence with the check's
+/// words folded below, the typed key is still in its box and Show reveals
+/// it; "Save anyway" then ends on a page that says the check did not pass.
+#[tokio::test]
+async fn a_rejected_key_reads_as_a_sentence_keeps_what_was_typed_and_saving_anyway_says_so() {
+    let nginx = Nginx::start();
+    let repo = Repo::new();
+    repo.spec("acme", KEY_SPEC)
+        .check("acme", &key_check(&nginx));
+    let running = repo.start(&["authenticate", "acme", "--port", "0"]);
+    let browser = Browser::start().await;
+    browser
+        .client
+        .set_window_size(390, 844)
+        .await
+        .expect("phone");
+    browser.client.goto(&running.url).await.expect("form");
+    let typo = "key-secret-08l5";
+    browser.fill("api_key", typo).await;
+    browser.click("button#save").await;
+    let problem = browser.text("#problems li").await;
+    assert!(
+        problem.starts_with("The API refused the API key (HTTP 401)."),
+        "{problem}"
+    );
+    assert!(
+        !problem.contains("invalid_credentials"),
+        "jargon up front: {problem}"
+    );
+    // What was typed is still there, masked, and Show reveals it.
+    let input = browser
+        .client
+        .find(fantoccini::Locator::Id("api_key"))
+        .await
+        .expect("api_key");
+    assert_eq!(
+        input.prop("value").await.expect("value").as_deref(),
+        Some(typo)
+    );
+    assert_eq!(
+        input.attr("type").await.expect("type").as_deref(),
+        Some("password")
+    );
+    browser.click("button.reveal[data-for=api_key]").await;
+    assert_eq!(
+        input.attr("type").await.expect("type").as_deref(),
+        Some("text")
+    );
+    browser.click("#problems details summary").await;
+    let detail = browser.text("#problems details code").await;
+    assert!(
+        detail.starts_with("invalid_credentials: HTTP 401"),
+        "{detail}"
+    );
+    both_widths(&browser, "journey-rejected-key").await;
+    assert!(saved(&repo, "acme").is_none(), "saved a rejected key");
+
+    browser.click("input[name=_oauth_skip_check]").await;
+    browser.click("button#save").await;
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
+    let said = browser.text("#unverified").await;
+    assert!(
+        said.starts_with("Saved as you asked, but the check did not pass: HTTP 401"),
+        "{said}"
+    );
+    let body = browser.text("main").await;
+    assert!(!body.contains("Checked with the API"), "{body}");
+    both_widths(&browser, "journey-saved-anyway").await;
+    browser.close().await;
+    let (code, stdout, stderr) = finish(running).await;
+    assert_eq!(saved(&repo, "acme").expect("saved")["api_key"], typo);
+    assert!(!stdout.contains(typo) && !stderr.contains(typo));
+    assert_ne!(code, Some(0), "the credentials did not validate: {stdout}");
+}
+
+/// The demo's form shows the sandbox values to type, and its Saved page
+/// names no path that the end of the demo removes.
+#[tokio::test]
+async fn the_demo_page_shows_the_values_to_type_and_names_no_deleted_path() {
+    let home = Repo::new();
+    let mut running = home.spawn(&["demo", "--no-open", "--port", "0"], &[], None);
+    let demo = running.next_event("demo").expect("demo event");
+    let workspace = demo["workspace"].as_str().expect("workspace").to_string();
+    let url = running.next_event("listening").expect("listening")["url"]
+        .as_str()
+        .expect("url")
+        .to_string();
+    let browser = Browser::start().await;
+    browser.client.goto(&url).await.expect("form");
+    let values = browser.text("#sandbox-values").await;
+    assert!(values.contains("api_key"), "{values}");
+    assert!(values.contains("sandbox-key-4242"), "{values}");
+    let form = browser.text("main").await;
+    assert!(!form.contains(&workspace), "{form}");
+    both_widths(&browser, "journey-demo-form").await;
+    browser.fill("api_key", "sandbox-key-4242").await;
+    browser.click("button#save").await;
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
+    let page = browser.text("main").await;
+    assert!(!page.contains(&workspace), "{page}");
+    assert!(page.contains("removed when the demo ends"), "{page}");
+    assert!(page.contains("Checked with the API"), "{page}");
+    both_widths(&browser, "journey-demo-saved").await;
+    browser.close().await;
+    let (code, stdout, stderr) = finish(running).await;
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
 }
