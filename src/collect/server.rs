@@ -17,7 +17,8 @@ use tokio::sync::{Mutex, watch};
 use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
 use super::page::{Attempt, Checked, Frame, Pages};
-use crate::check::run::{Outcome as CheckOutcome, Verdict};
+use super::save::{self, Saved};
+use super::verifier::Verifier;
 use crate::credentials::Credentials;
 use crate::store::Store;
 
@@ -135,8 +136,7 @@ pub struct Run {
     authorized_client: Mutex<Option<String>>,
     saved: Mutex<bool>,
     done: watch::Sender<Option<Store>>,
-    /// Under `authenticate`: the auth check, run on Save before anything
-    /// is written.
+    /// The auth check, run on Save before anything is written.
     verifier: Option<Verifier>,
     /// Who started the form: how the pages speak of cancelling and of what
     /// comes after Save.
@@ -147,13 +147,6 @@ pub struct Run {
     /// anyway" that follows it.
     last_verdict: Mutex<Option<String>>,
 }
-
-/// Runs the auth check on credentials about to be saved.
-pub type Verifier = Arc<
-    dyn Fn(Credentials) -> std::pin::Pin<Box<dyn std::future::Future<Output = CheckOutcome> + Send>>
-        + Send
-        + Sync,
->;
 
 impl Run {
     #[allow(clippy::too_many_arguments)]
@@ -522,44 +515,28 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
             return retry(&[problem], true);
         }
     }
-    let mut credentials = credentials;
-    let mut verified = None;
     let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
     let unverified = if anyway {
         run.last_verdict.lock().await.clone()
     } else {
         None
     };
-    if let (Some(verify), false) = (&run.verifier, anyway) {
-        let outcome = verify(credentials.clone()).await;
-        crate::report::eprint(&format!(
-            "{} check on Save: {} — {}",
-            if outcome.verdict == Verdict::Ok {
-                "✓"
-            } else {
-                "✗"
-            },
-            outcome.verdict.as_str(),
-            outcome.reason
-        ));
-        if let Some(new) = &outcome.rotated_refresh_token {
-            credentials.insert("refresh_token", new.clone());
-        }
-        if outcome.verdict != Verdict::Ok {
-            let problem = super::verdict::problem(&outcome, &run.form, method);
-            *run.last_verdict.lock().await = Some(super::verdict::saved_anyway(&outcome));
+    let verified = match save::save(&run.output, run.verifier.as_ref(), credentials, anyway).await {
+        Ok(Saved::Written(checked)) => checked.map(|c| c.sentence),
+        Ok(Saved::Refused(result)) => {
+            *run.last_verdict.lock().await = Some(result.saved_anyway.clone());
+            let problem = Problem::new(None, result.sentence).with_detail(result.detail);
             return retry(&[problem], true);
         }
-        verified = Some(outcome.reason.clone());
-    }
-    if let Err(err) = run.output.save(&credentials) {
-        return message(
-            &run,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Not saved",
-            &err.to_string(),
-        );
-    }
+        Err(err) => {
+            return message(
+                &run,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Not saved",
+                &err.to_string(),
+            );
+        }
+    };
     *saved = true;
     let _ = run.done.send(Some(run.output.clone()));
     let checked = match (&verified, &unverified) {

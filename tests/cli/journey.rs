@@ -196,7 +196,7 @@ async fn a_rejected_key_reads_as_a_sentence_keeps_what_was_typed_and_saving_anyw
     browser.click("button#save").await;
     let problem = browser.text("#problems li").await;
     assert!(
-        problem.starts_with("The API refused the API key (HTTP 401)."),
+        problem.starts_with("The API refused the API key (HTTP 401): check it for a typo"),
         "{problem}"
     );
     assert!(
@@ -225,7 +225,7 @@ async fn a_rejected_key_reads_as_a_sentence_keeps_what_was_typed_and_saving_anyw
     browser.click("#problems details summary").await;
     let detail = browser.text("#problems details code").await;
     assert!(
-        detail.starts_with("invalid_credentials: HTTP 401"),
+        detail.starts_with("invalid_credentials — HTTP 401"),
         "{detail}"
     );
     both_widths(&browser, "journey-rejected-key").await;

@@ -227,7 +227,7 @@ async fn under_authenticate_a_rejected_password_is_shown_on_the_page_and_a_corre
     browser.click("button#save").await;
     let problem = browser.text("#problems li").await;
     assert!(
-        problem.starts_with("The API refused the API token (HTTP 401)."),
+        problem.starts_with("The API refused the API token (HTTP 401): check it for a typo"),
         "{problem}"
     );
     let detail = browser.text("#problems details code").await;
@@ -235,7 +235,7 @@ async fn under_authenticate_a_rejected_password_is_shown_on_the_page_and_a_corre
     browser.click("#problems details summary").await;
     let detail = browser.text("#problems details code").await;
     assert!(
-        detail.starts_with("invalid_credentials: HTTP 401"),
+        detail.starts_with("invalid_credentials — HTTP 401"),
         "{detail}"
     );
     assert!(
