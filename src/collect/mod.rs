@@ -67,6 +67,16 @@ pub struct BrowserSettings {
     pub timeout: Option<Duration>,
     /// Ends the run as [`Cancel::Declined`] when signalled.
     pub stop: Option<Stop>,
+    /// Reported right after `listening`, which is always the first thing
+    /// an agent reads: warnings (a file git would commit) and notes.
+    pub after_listening: Vec<Said>,
+}
+
+/// A warning or a note, said once the form listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    Warning(String),
+    Note(String),
 }
 
 /// A signal that ends a browser collect early, as declined. Made with
@@ -124,6 +134,12 @@ pub fn browser(
         let run = std::sync::Arc::new(make_run(port)?);
         let url = format!("http://localhost:{port}");
         printer.event(&Event::Listening { url: &url, port })?;
+        for said in &settings.after_listening {
+            printer.event(&match said {
+                Said::Warning(text) => Event::Warning(text),
+                Said::Note(text) => Event::Note(text),
+            })?;
+        }
         if let Some(requested) = listening.moved_from {
             let oauth_user = run.form.methods.iter().map(Some).chain([None]).any(|m| {
                 run.form.oauth(m).is_some_and(|o| o.flow().is_user())

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::cli::{CollectArgs, Mode};
 use crate::collect::page::Pages;
 use crate::collect::server::Run;
-use crate::collect::{self, BrowserSettings, Form, Outcome, Stop, Verifier, terminal};
+use crate::collect::{self, BrowserSettings, Form, Outcome, Said, Stop, Verifier, terminal};
 use crate::credentials::{Credentials, git_exposure};
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer, shown};
@@ -67,6 +67,7 @@ pub fn prepare(
 ) -> Result<Prepared, Error> {
     let spec = spec::load_usable(paths, printer.color())?;
     let output = output(workspace, paths, settings)?;
+    let mut unreadable = None;
     let stored = match output.held().map_err(StoreError::Keyring)? {
         Held::Readable(mut c) => {
             if settings.reauthorize {
@@ -76,11 +77,11 @@ pub fn prepare(
         }
         Held::Nothing => None,
         Held::Unreadable(why) => {
-            printer.event(&Event::Warning(&format!("{why}; it will be replaced")))?;
+            unreadable = Some(format!("{why}; it will be replaced"));
             None
         }
     };
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = unreadable.into_iter().collect();
     let shown_output = match &output {
         Store::File(path) => {
             let shown_path = shown(path);
@@ -121,13 +122,13 @@ pub fn ask(
     verifier: Option<Verifier>,
     printer: &mut Printer,
 ) -> Result<Outcome, Error> {
-    for warning in &prepared.warnings {
-        printer.event(&Event::Warning(warning))?;
-    }
     let form = Form::new(&prepared.spec, &prepared.source);
     match settings.mode {
         Mode::Browser => browser(prepared, form, settings, stop, verifier, printer),
         Mode::Cli => {
+            for warning in &prepared.warnings {
+                printer.event(&Event::Warning(warning))?;
+            }
             let terminal = terminal::Settings {
                 port: settings.port,
                 open: !settings.no_open && !settings.no_browser && display_available(),
@@ -158,16 +159,23 @@ fn browser(
     printer: &mut Printer,
 ) -> Result<Outcome, Error> {
     let open = !settings.no_open && display_available();
+    // `listening` comes first: the rest is said right after it.
+    let mut after_listening: Vec<Said> = prepared
+        .warnings
+        .iter()
+        .map(|w| Said::Warning(w.clone()))
+        .collect();
     if !settings.no_open && !open {
-        printer.event(&Event::Note(
-            "no display found; open the URL below in a browser",
-        ))?;
+        after_listening.push(Said::Note(
+            "no display found; open the URL above in a browser".to_string(),
+        ));
     }
     let browser = BrowserSettings {
         port: settings.port,
         open,
         timeout: settings.timeout.map(Duration::from_secs),
         stop,
+        after_listening,
     };
     let Prepared {
         output,

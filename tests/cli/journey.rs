@@ -71,6 +71,57 @@ fn every_json_object_of_every_command_carries_an_event() {
     crate::support::assert_hidden(&done, API_KEY, None);
 }
 
+/// What an agent reads from `collect --json` in a git repository that does
+/// not ignore the credentials file: `listening` first, the warning after.
+#[test]
+fn listening_is_the_first_line_and_the_git_warning_follows() {
+    let repo = Repo::new();
+    repo.spec("acme", KEY_SPEC);
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(repo.root())
+        .status()
+        .expect("git init");
+    assert!(init.success());
+    for args in [
+        &[
+            "collect",
+            "acme",
+            "--json",
+            "--no-open",
+            "--port",
+            "0",
+            "--timeout",
+            "1",
+        ][..],
+        // Without --no-open and without a display: the note comes after too.
+        &["collect", "acme", "--json", "--port", "0", "--timeout", "1"],
+    ] {
+        let output = repo
+            .cmd()
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("BROWSER")
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let lines = events(&stdout);
+        assert_eq!(lines[0]["event"], "listening", "{args:?}: {stdout}");
+        assert!(
+            lines.iter().any(|l| l["event"] == "warning"
+                && l["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("is not ignored"))),
+            "{stdout}"
+        );
+        assert_eq!(
+            lines.last().map(|l| l["event"].clone()),
+            Some(json!("cancelled"))
+        );
+    }
+}
+
 /// Small things found on the path: `sources` says how a key is sent (the
 /// header, not a guess from its name), and a keyring that cannot be reached
 /// is one quiet line, not the platform's D-Bus error.
