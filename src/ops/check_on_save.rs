@@ -131,7 +131,7 @@ fn credential_words(spec: &Spec, credentials: &Credentials) -> String {
                 .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()))
                 .any(|p| p.name == **name && (p.secret || p.looks_secret()))
         })
-        .map(|name| humanise(name))
+        .map(humanise)
         .collect();
     match secrets.as_slice() {
         [one] => format!("the {}", lowercase_first(one)),
