@@ -20,7 +20,7 @@ use crate::report::{Event, Printer};
 use crate::store::Store;
 
 pub use form::Form;
-pub use verifier::{CheckResult, Verifier};
+pub use verifier::{CheckResult, OAuthEdits, Verifier};
 
 /// How a collect ended when it did not fail.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
 use super::page::{Attempt, Checked, Frame, Pages};
 use super::save::{self, Saved};
-use super::verifier::Verifier;
+use super::verifier::{OAuthEdits, Verifier};
 use crate::credentials::Credentials;
 use crate::store::Store;
 
@@ -436,23 +436,7 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         })
         .cloned()
         .collect();
-    // Typed secrets are kept for this run: a later submission that leaves
-    // them empty keeps what was typed (then what was stored).
-    let mut kept = run.kept.lock().await;
-    for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
-        if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
-            let v = field.clean(v);
-            if !v.is_empty() {
-                kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
-            }
-        }
-    }
-    let mut fallback = run.stored.clone().unwrap_or_default();
-    for (name, value) in kept.iter() {
-        fallback.insert(name, value.clone());
-    }
-    let kept = kept.clone();
-    let fallback = (!fallback.is_empty()).then_some(fallback);
+    let (kept, fallback) = remember(&run, &pairs).await;
     let oauth_status = run.status.lock().await.clone();
     let retry = |problems: &[Problem], offer_skip_check: bool| {
         let attempt = Attempt {
@@ -491,37 +475,37 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
             return retry(&[problem], false);
         }
     }
-    let m2m = run
+    let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
+    // Every action uses the same values: the OAuth boxes as edited, the
+    // secrets typed or kept in this run, then the stored ones.
+    let resolved = run
         .form
         .oauth(method)
-        .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
-    if m2m && value(&pairs, form::OAUTH_SKIP_CHECK) != Some("on") {
-        let checked = match flow::resolve(&run.form, method, &pairs, run.stored.as_ref()) {
-            Ok(resolved) => resolved
-                .check_client_credentials()
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Err(why) => Err(why),
-        };
-        if let Err(why) = checked {
-            let problem = Problem::new(
-                None,
-                format!("the client-credentials grant failed, so nothing was saved: {why}"),
-            );
-            *run.last_verdict.lock().await = Some(format!(
-                "Saved as you asked, but the client-credentials grant failed: {why}"
-            ));
-            return retry(&[problem], true);
-        }
+        .and_then(|_| flow::resolve(&run.form, method, &pairs, fallback.as_ref()).ok());
+    if !anyway
+        && let Some(problem) =
+            client_credentials_problem(&run, method, &pairs, fallback.as_ref()).await
+    {
+        return retry(&[problem], true);
     }
-    let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
+    let edits = OAuthEdits {
+        token_url: resolved.as_ref().map(|r| r.app.token_url.clone()),
+        scopes: resolved.as_ref().map(|r| r.scopes.clone()),
+    };
     let unverified = if anyway {
         run.last_verdict.lock().await.clone()
     } else {
         None
     };
-    let verified = match save::save(&run.output, run.verifier.as_ref(), credentials, anyway).await {
+    let verified = match save::save(
+        &run.output,
+        run.verifier.as_ref(),
+        credentials,
+        &edits,
+        anyway,
+    )
+    .await
+    {
         Ok(Saved::Written(checked)) => checked.map(|c| c.sentence),
         Ok(Saved::Refused(result)) => {
             *run.last_verdict.lock().await = Some(result.saved_anyway.clone());
@@ -548,6 +532,59 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         run.pages
             .done(&run.form.title, &run.shown_path, checked, &run.audience)
     })
+}
+
+/// Keeps the secrets typed in `pairs` for this run (a later submission or
+/// Authorize that leaves a box empty uses what was typed, then what was
+/// stored); returns them, and the stored values overlaid with them.
+async fn remember(run: &Run, pairs: &[(String, String)]) -> (Credentials, Option<Credentials>) {
+    let mut kept = run.kept.lock().await;
+    for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
+        if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
+            let v = field.clean(v);
+            if !v.is_empty() {
+                kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
+            }
+        }
+    }
+    let mut fallback = run.stored.clone().unwrap_or_default();
+    for (name, value) in kept.iter() {
+        fallback.insert(name, value.clone());
+    }
+    (kept.clone(), (!fallback.is_empty()).then_some(fallback))
+}
+
+/// For an m2m flow, the client-credentials grant tried before saving: the
+/// problem to show when it fails (and what a later "Save anyway" says).
+async fn client_credentials_problem(
+    run: &Run,
+    method: Option<&crate::spec::AuthMethod>,
+    pairs: &[(String, String)],
+    known: Option<&Credentials>,
+) -> Option<Problem> {
+    let m2m = run
+        .form
+        .oauth(method)
+        .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
+    if !m2m {
+        return None;
+    }
+    let checked = match flow::resolve(&run.form, method, pairs, known) {
+        Ok(resolved) => resolved
+            .check_client_credentials()
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Err(why) => Err(why),
+    };
+    let why = checked.err()?;
+    *run.last_verdict.lock().await = Some(format!(
+        "Saved as you asked, but the client-credentials grant failed: {why}"
+    ));
+    Some(Problem::new(
+        None,
+        format!("the client-credentials grant failed, so nothing was saved: {why}"),
+    ))
 }
 
 /// The person clicked Cancel: nothing is written and the run ends.
@@ -592,7 +629,8 @@ async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Re
         Ok(m) => m,
         Err(problem) => return refuse(problem.message),
     };
-    let resolved = match flow::resolve(&run.form, method, &pairs, run.stored.as_ref()) {
+    let (_, known) = remember(&run, &pairs).await;
+    let resolved = match flow::resolve(&run.form, method, &pairs, known.as_ref()) {
         Ok(r) if r.flow.is_user() => r,
         Ok(_) => return refuse("this method uses the client-credentials grant; just Save".into()),
         Err(why) => return refuse(why),

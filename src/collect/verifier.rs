@@ -29,6 +29,17 @@ pub struct CheckResult {
     pub rotated_refresh_token: Option<Secret>,
 }
 
+/// The OAuth token URL and scopes the person edited on the form (filled),
+/// so that the check on Save uses what the token grant used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OAuthEdits {
+    pub token_url: Option<String>,
+    pub scopes: Option<Vec<String>>,
+}
+
 /// Runs the check on credentials about to be saved.
-pub type Verifier =
-    Arc<dyn Fn(Credentials) -> Pin<Box<dyn Future<Output = CheckResult> + Send>> + Send + Sync>;
+pub type Verifier = Arc<
+    dyn Fn(Credentials, OAuthEdits) -> Pin<Box<dyn Future<Output = CheckResult> + Send>>
+        + Send
+        + Sync,
+>;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::check::file;
 use crate::check::probe::{self, DEFAULT_TIMEOUT, Outcome, Request, Verdict};
 use crate::collect::form::humanise;
-use crate::collect::{CheckResult, Verifier};
+use crate::collect::{CheckResult, OAuthEdits, Verifier};
 use crate::credentials::Credentials;
 use crate::spec::Spec;
 use crate::workspace::SourcePaths;
@@ -19,30 +19,56 @@ pub fn verifier(paths: &SourcePaths, spec: &Spec) -> Option<Verifier> {
     let check_file = file::for_save(paths, spec)?;
     let http = probe::http_client(DEFAULT_TIMEOUT).ok()?;
     let spec = spec.clone();
-    Some(Arc::new(move |credentials: Credentials| {
-        let (check_file, spec, http) = (check_file.clone(), spec.clone(), http.clone());
-        Box::pin(async move {
-            let outcome = match probe::choose(&check_file, &spec, &credentials) {
-                Ok(check) => {
-                    Request {
-                        http: &http,
-                        file: &check_file,
-                        check,
-                        spec: &spec,
-                        credentials: &credentials,
-                        timeout: DEFAULT_TIMEOUT,
+    Some(Arc::new(
+        move |credentials: Credentials, edits: OAuthEdits| {
+            let (check_file, http) = (check_file.clone(), http.clone());
+            let spec = edited(&spec, &edits);
+            Box::pin(async move {
+                let outcome = match probe::choose(&check_file, &spec, &credentials) {
+                    Ok(check) => {
+                        Request {
+                            http: &http,
+                            file: &check_file,
+                            check,
+                            spec: &spec,
+                            credentials: &credentials,
+                            timeout: DEFAULT_TIMEOUT,
+                        }
+                        .send()
+                        .await
                     }
-                    .send()
-                    .await
-                }
-                Err(missing) => Outcome::new(
-                    Verdict::MissingCredentials,
-                    format!("the check needs {}", missing.join(", ")),
-                ),
-            };
-            result(outcome, &spec, &credentials)
-        })
-    }))
+                    Err(missing) => Outcome::new(
+                        Verdict::MissingCredentials,
+                        format!("the check needs {}", missing.join(", ")),
+                    ),
+                };
+                result(outcome, &spec, &credentials)
+            })
+        },
+    ))
+}
+
+/// The spec with the OAuth token URL and scopes the person edited on the
+/// form: the check's token request then goes where the form's grant went.
+fn edited(spec: &Spec, edits: &OAuthEdits) -> Spec {
+    let mut spec = spec.clone();
+    let blocks = spec.oauth.iter_mut().chain(
+        spec.auth_methods
+            .iter_mut()
+            .filter_map(|m| m.oauth.as_mut()),
+    );
+    for block in blocks {
+        if let Some(url) = &edits.token_url {
+            block.token_url = Some(crate::spec::Located {
+                value: url.clone(),
+                span: crate::source::Span::default(),
+            });
+        }
+        if let Some(scopes) = &edits.scopes {
+            block.scopes = scopes.clone();
+        }
+    }
+    spec
 }
 
 /// The outcome of the check, as collect needs it.
@@ -241,7 +267,7 @@ mod tests {
         let c = credentials(&[("api_key", "k")]);
         let o = Outcome::new(
             Verdict::Unreachable,
-            "the host acme-typo.example.com does not exist (DNS): `subdomain` is probably wrong; nothing was sent",
+            "the host acme-typo.example.com does not exist (its name does not resolve): the value of `subdomain` is probably wrong; nothing was sent (its address could not be looked up)",
         );
         let r = result(o, &s, &c);
         assert!(
