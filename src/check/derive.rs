@@ -32,13 +32,18 @@ const IDENTITY: &[&str] = &[
 ];
 
 pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
-    let derived = derive_requests(spec, doc, doc_name);
-    if derived.todos.is_empty() {
-        return derived;
-    }
-    // What no HTTP request can prove is said so, not left as a TODO.
-    match no_http_reason(spec) {
-        Some(reason) => Derived {
+    // What no HTTP request can prove is said so every time, never guessed
+    // at; a spec that also runs an OAuth grant has a request to make.
+    let reason = no_http_reason(spec);
+    let oauth = spec.oauth.is_some() || spec.auth_methods.iter().any(|m| m.oauth.is_some());
+    let derived = match reason {
+        Some(_) if !oauth => None,
+        _ => Some(derive_requests(spec, doc, doc_name)),
+    };
+    match (derived, reason) {
+        (Some(d), Some(_)) if d.todos.is_empty() => d,
+        (Some(d), None) => d,
+        (_, Some(reason)) => Derived {
             file: AuthCheck {
                 no_http: Some(reason),
                 ..AuthCheck::default()
@@ -46,12 +51,13 @@ pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
             origins: Vec::new(),
             todos: Vec::new(),
         },
-        None => derived,
+        (None, None) => derive_requests(spec, doc, doc_name),
     }
 }
 
 /// Why a spec's credentials cannot be proven by one HTTP request: a
-/// database reached by a driver, or a service account's signed JWT.
+/// database or file server reached by a driver, a service account's JSON
+/// key that signs a JWT, or requests signed with an access key pair.
 fn no_http_reason(spec: &Spec) -> Option<String> {
     let names: Vec<String> = spec
         .parameters
@@ -71,15 +77,27 @@ fn no_http_reason(spec: &Spec) -> Option<String> {
     let driver = (has("host") || has("hostname") || has("server"))
         && (has("port") || has("database") || has("dbname"))
         && any(&|n| n == "password" || n == "user" || n == "username");
-    if uri || driver {
+    // A warehouse account or a file server signed into with a user and a
+    // password or a private key, with no URL or token to send.
+    let login = (has("host") || has("hostname") || has("account"))
+        && (has("user") || has("username"))
+        && any(&|n| n == "password" || n.contains("private_key") || n.contains("ssh_key"))
+        && !any(&|n| n.contains("url") || n.contains("token") || n == "api_key");
+    if uri || driver || login {
         return Some("a database reached by a driver, not an HTTP API: test the connection with the connector itself".into());
     }
     let service_account = any(&|n| {
-        n.contains("service_account") || n.contains("credentials_json") || n.ends_with("_json")
+        n.contains("credentials_json")
+            || n.ends_with("_json")
+            || n == "service_account_key"
+            || n == "service_account_key_file"
     }) || (any(&|n| n.contains("private_key"))
         && any(&|n| n.contains("email") || n == "client_id"));
     if service_account {
         return Some("a service account signs a JWT for its token: no single request with the stored values proves them; test with the connector itself".into());
+    }
+    if any(&|n| n.ends_with("secret_access_key")) {
+        return Some("requests are signed with an access key pair (AWS Signature Version 4), which auth_check.yaml cannot express: test with the connector itself".into());
     }
     None
 }

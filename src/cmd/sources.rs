@@ -9,7 +9,7 @@ use crate::error::{Error, Exit};
 use crate::report::{Printer, eprint, plural};
 use crate::spec::{self, AuthKind};
 use crate::store::{Held, KeyringEntry, KeyringError, Store};
-use crate::workspace::Workspace;
+use crate::workspace::{SourcePaths, Workspace};
 
 use super::shown;
 
@@ -26,28 +26,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
     let mut keyring = Keyring::Reachable;
     for name in names {
         let paths = workspace.paths(&name);
-        let (state, display, auth) = if !paths.spec.is_file() {
-            ("missing".to_string(), None, None)
-        } else {
-            match spec::load(&paths.spec) {
-                Err(_) => ("unreadable".to_string(), None, None),
-                Ok(loaded) => {
-                    let auth = loaded.usable().map(|s| auth_shown(s, &paths));
-                    let loaded = loaded.linted();
-                    let counts = (
-                        loaded.count(Severity::Error),
-                        loaded.count(Severity::Warning),
-                    );
-                    let state = match counts {
-                        (0, 0) => "ok".to_string(),
-                        (0, w) => format!("ok ({})", plural(w, "warning")),
-                        (e, _) => format!("invalid ({})", plural(e, "error")),
-                    };
-                    let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
-                    (state, display, auth)
-                }
-            }
-        };
+        let (state, display, auth) = spec_state(&paths);
         let has = |p: &std::path::Path| p.is_file();
         // A derived check still holding a TODO value is not ready to run.
         let check_todo = std::fs::read_to_string(&paths.auth_check).is_ok_and(|t| {
@@ -117,11 +96,35 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
     Ok(Exit::Done)
 }
 
+/// The spec's state (`ok`, `ok (N warnings)`, `invalid (N errors)`,
+/// `missing`, `unreadable`), its display name, and its auth kind.
+fn spec_state(paths: &SourcePaths) -> (String, Option<String>, Option<String>) {
+    if !paths.spec.is_file() {
+        return ("missing".to_string(), None, None);
+    }
+    let Ok(loaded) = spec::load(&paths.spec) else {
+        return ("unreadable".to_string(), None, None);
+    };
+    let auth = loaded.usable().map(|s| auth_shown(s, paths));
+    let loaded = loaded.linted();
+    let counts = (
+        loaded.count(Severity::Error),
+        loaded.count(Severity::Warning),
+    );
+    let state = match counts {
+        (0, 0) => "ok".to_string(),
+        (0, w) => format!("ok ({})", plural(w, "warning")),
+        (e, _) => format!("invalid ({})", plural(e, "error")),
+    };
+    let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
+    (state, display, auth)
+}
+
 /// How a source's credentials are sent, as the AUTH column says it: the
 /// spec's auth kind, made precise by the auth check (the one on disk, else
 /// the one `validate` would derive) for a key sent in a header or the query:
 /// `header x-api-token` rather than a guess from the parameter's name.
-fn auth_shown(spec: &spec::Spec, paths: &crate::workspace::SourcePaths) -> String {
+fn auth_shown(spec: &spec::Spec, paths: &SourcePaths) -> String {
     let kind = spec.auth_kind();
     if matches!(
         kind,

@@ -20,6 +20,7 @@ use super::page::{Attempt, Checked, Frame, Pages};
 use super::save::{self, Saved};
 use super::verifier::{OAuthEdits, Verifier};
 use crate::credentials::Credentials;
+use crate::spec::AuthMethod;
 use crate::store::Store;
 
 /// The port tried first; the next ones are tried when it is busy.
@@ -419,106 +420,37 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         );
         return message(&run, StatusCode::CONFLICT, "Already saved", &text);
     }
-    let method_name = pairs
-        .iter()
-        .find(|(n, _)| n == form::METHOD)
-        .map(|(_, v)| v.as_str());
-    let typed: Vec<(String, String)> = pairs
-        .iter()
-        .filter(|(n, _)| {
-            n == form::METHOD
-                || form::OAUTH_EDITABLE.contains(&n.as_str())
-                || run
-                    .form
-                    .fields
-                    .iter()
-                    .any(|f| f.parameter.name == *n && !f.parameter.secret)
-        })
-        .cloned()
-        .collect();
-    let (kept, fallback) = remember(&run, &pairs).await;
-    let oauth_status = run.status.lock().await.clone();
-    let retry = |problems: &[Problem], offer_skip_check: bool| {
-        let attempt = Attempt {
-            method: method_name,
-            typed: &typed,
-            problems,
-            stored: run.stored.as_ref(),
-            kept: Some(&kept),
-            offer_skip_check,
-            oauth_status: Some(&oauth_status),
-        };
-        page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
-            run.pages.form(&run.form, &run.frame(), &attempt, nonce)
-        })
-    };
-    let method = match run.form.choose(method_name) {
-        Ok(m) => m,
-        Err(problem) => return retry(&[problem], false),
-    };
-    let from_flow = run.from_flow.lock().await.clone();
-    let credentials = match run
-        .form
-        .check(method, &pairs, fallback.as_ref(), &from_flow)
-    {
-        Ok(c) => c,
-        Err(problems) => return retry(&problems, false),
-    };
-    if from_flow.contains("refresh_token") {
-        let authorized = run.authorized_client.lock().await.clone();
-        let typed_client = credentials.get("client_id").map(|c| c.expose().to_string());
-        if authorized.is_some() && typed_client != authorized {
-            let problem = Problem::new(
-                Some("client_id"),
-                "changed after authorizing: the refresh token belongs to the earlier client; click Authorize again",
-            );
-            return retry(&[problem], false);
+    let submission = Submission::read(&run, pairs).await;
+    let credentials = match submission.credentials(&run).await {
+        Ok(credentials) => credentials,
+        Err((problems, offer_anyway)) => {
+            return submission.retry(&run, &problems, offer_anyway).await;
         }
-    }
-    let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
-    // Every action uses the same values: the OAuth boxes as edited, the
-    // secrets typed or kept in this run, then the stored ones.
-    let resolved = run
-        .form
-        .oauth(method)
-        .and_then(|_| flow::resolve(&run.form, method, &pairs, fallback.as_ref()).ok());
-    if !anyway
-        && let Some(problem) =
-            client_credentials_problem(&run, method, &pairs, fallback.as_ref()).await
-    {
-        return retry(&[problem], true);
-    }
-    let edits = OAuthEdits {
-        token_url: resolved.as_ref().map(|r| r.app.token_url.clone()),
-        scopes: resolved.as_ref().map(|r| r.scopes.clone()),
     };
+    let anyway = value(&submission.pairs, form::OAUTH_SKIP_CHECK) == Some("on");
     let unverified = if anyway {
         run.last_verdict.lock().await.clone()
     } else {
         None
     };
-    let verified = match save::save(
+    let edits = submission.oauth_edits(&run);
+    let saved_now = save::save(
         &run.output,
         run.verifier.as_ref(),
         credentials,
         &edits,
         anyway,
-    )
-    .await
-    {
+    );
+    let verified = match saved_now.await {
         Ok(Saved::Written(checked)) => checked.map(|c| c.sentence),
         Ok(Saved::Refused(result)) => {
             *run.last_verdict.lock().await = Some(result.saved_anyway.clone());
             let problem = Problem::new(None, result.sentence).with_detail(result.detail);
-            return retry(&[problem], true);
+            return submission.retry(&run, &[problem], true).await;
         }
         Err(err) => {
-            return message(
-                &run,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Not saved",
-                &err.to_string(),
-            );
+            let text = err.to_string();
+            return message(&run, StatusCode::INTERNAL_SERVER_ERROR, "Not saved", &text);
         }
     };
     *saved = true;
@@ -532,6 +464,22 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         run.pages
             .done(&run.form.title, &run.shown_path, checked, &run.audience)
     })
+}
+
+/// The person clicked Cancel: nothing is written and the run ends.
+async fn cancel(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+    if let Err(refusal) = posted(&run, &body) {
+        return message(&run, refusal.status(), "Not cancelled", &refusal.text());
+    }
+    if *run.saved.lock().await {
+        let text = format!(
+            "The credentials were already saved to {}; this run of collect has finished.",
+            run.shown_path
+        );
+        return message(&run, StatusCode::CONFLICT, "Already saved", &text);
+    }
+    let _ = run.cancelled.send(true);
+    page(StatusCode::OK, |_| run.pages.cancelled(&run.audience))
 }
 
 /// Keeps the secrets typed in `pairs` for this run (a later submission or
@@ -554,53 +502,146 @@ async fn remember(run: &Run, pairs: &[(String, String)]) -> (Credentials, Option
     (kept.clone(), (!fallback.is_empty()).then_some(fallback))
 }
 
-/// For an m2m flow, the client-credentials grant tried before saving: the
-/// problem to show when it fails (and what a later "Save anyway" says).
-async fn client_credentials_problem(
-    run: &Run,
-    method: Option<&crate::spec::AuthMethod>,
-    pairs: &[(String, String)],
-    known: Option<&Credentials>,
-) -> Option<Problem> {
-    let m2m = run
-        .form
-        .oauth(method)
-        .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
-    if !m2m {
-        return None;
-    }
-    let checked = match flow::resolve(&run.form, method, pairs, known) {
-        Ok(resolved) => resolved
-            .check_client_credentials()
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        Err(why) => Err(why),
-    };
-    let why = checked.err()?;
-    *run.last_verdict.lock().await = Some(format!(
-        "Saved as you asked, but the client-credentials grant failed: {why}"
-    ));
-    Some(Problem::new(
-        None,
-        format!("the client-credentials grant failed, so nothing was saved: {why}"),
-    ))
+/// One submission of the form, with the secrets this run has kept.
+struct Submission {
+    pairs: Vec<(String, String)>,
+    /// The non-secret values as typed, to show again on a re-rendered form.
+    typed: Vec<(String, String)>,
+    /// Secrets typed in this run (this submission included).
+    kept: Credentials,
+    /// What an empty secret field keeps: typed in this run, else stored.
+    fallback: Option<Credentials>,
 }
 
-/// The person clicked Cancel: nothing is written and the run ends.
-async fn cancel(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
-    if let Err(refusal) = posted(&run, &body) {
-        return message(&run, refusal.status(), "Not cancelled", &refusal.text());
+/// What stops a save: the problems to show, and whether "Save anyway" is offered.
+type NotSaved = (Vec<Problem>, bool);
+
+impl Submission {
+    /// Reads `pairs`; typed secrets are kept for this run, so a later
+    /// submission that leaves them empty keeps what was typed (then what
+    /// was stored).
+    async fn read(run: &Run, pairs: Vec<(String, String)>) -> Submission {
+        let typed: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(n, _)| {
+                n == form::METHOD
+                    || form::OAUTH_EDITABLE.contains(&n.as_str())
+                    || run
+                        .form
+                        .fields
+                        .iter()
+                        .any(|f| f.parameter.name == *n && !f.parameter.secret)
+            })
+            .cloned()
+            .collect();
+        let (kept, fallback) = remember(run, &pairs).await;
+        Submission {
+            pairs,
+            typed,
+            kept,
+            fallback,
+        }
     }
-    if *run.saved.lock().await {
-        let text = format!(
-            "The credentials were already saved to {}; this run of collect has finished.",
-            run.shown_path
+
+    fn method_name(&self) -> Option<&str> {
+        value(&self.pairs, form::METHOD)
+    }
+
+    /// The form again, with what was typed (the OAuth boxes as edited),
+    /// where the authorization stands, and what stopped the save.
+    async fn retry(&self, run: &Run, problems: &[Problem], offer_skip_check: bool) -> Response {
+        let status = run.status.lock().await.clone();
+        let attempt = Attempt {
+            method: self.method_name(),
+            typed: &self.typed,
+            problems,
+            stored: run.stored.as_ref(),
+            kept: Some(&self.kept),
+            offer_skip_check,
+            oauth_status: Some(&status),
+        };
+        page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
+            run.pages.form(&run.form, &run.frame(), &attempt, nonce)
+        })
+    }
+
+    /// The credentials to save: the chosen method's values checked, merged
+    /// with kept secrets and the flow's refresh token, the client unchanged
+    /// since authorizing, and an m2m grant that works.
+    async fn credentials(&self, run: &Run) -> Result<Credentials, NotSaved> {
+        let method = run
+            .form
+            .choose(self.method_name())
+            .map_err(|problem| (vec![problem], false))?;
+        let from_flow = run.from_flow.lock().await.clone();
+        let credentials = run
+            .form
+            .check(method, &self.pairs, self.fallback.as_ref(), &from_flow)
+            .map_err(|problems| (problems, false))?;
+        if from_flow.contains("refresh_token") {
+            let authorized = run.authorized_client.lock().await.clone();
+            let typed_client = credentials.get("client_id").map(|c| c.expose().to_string());
+            if authorized.is_some() && typed_client != authorized {
+                let problem = Problem::new(
+                    Some("client_id"),
+                    "changed after authorizing: the refresh token belongs to the earlier client; click Authorize again",
+                );
+                return Err((vec![problem], false));
+            }
+        }
+        self.m2m_grant(run, method).await?;
+        Ok(credentials)
+    }
+
+    /// Under the client-credentials grant, tries it before saving (unless
+    /// the person chose to save anyway).
+    async fn m2m_grant(&self, run: &Run, method: Option<&AuthMethod>) -> Result<(), NotSaved> {
+        let m2m = run
+            .form
+            .oauth(method)
+            .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
+        if !m2m || value(&self.pairs, form::OAUTH_SKIP_CHECK) == Some("on") {
+            return Ok(());
+        }
+        let checked = match flow::resolve(&run.form, method, &self.pairs, self.fallback.as_ref()) {
+            Ok(resolved) => resolved
+                .check_client_credentials()
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Err(why) => Err(why),
+        };
+        let Err(why) = checked else {
+            return Ok(());
+        };
+        *run.last_verdict.lock().await = Some(format!(
+            "Saved as you asked, but the client-credentials grant failed: {why}"
+        ));
+        let problem = Problem::new(
+            None,
+            format!("the client-credentials grant failed, so nothing was saved: {why}"),
         );
-        return message(&run, StatusCode::CONFLICT, "Already saved", &text);
+        Err((vec![problem], true))
     }
-    let _ = run.cancelled.send(true);
-    page(StatusCode::OK, |_| run.pages.cancelled(&run.audience))
+
+    /// The OAuth token URL and scopes as every action of this submission
+    /// uses them (edited on the form, placeholders filled), for the check
+    /// on Save.
+    fn oauth_edits(&self, run: &Run) -> OAuthEdits {
+        let Ok(method) = run.form.choose(self.method_name()) else {
+            return OAuthEdits::default();
+        };
+        if run.form.oauth(method).is_none() {
+            return OAuthEdits::default();
+        }
+        match flow::resolve(&run.form, method, &self.pairs, self.fallback.as_ref()) {
+            Ok(resolved) => OAuthEdits {
+                token_url: Some(resolved.app.token_url),
+                scopes: Some(resolved.scopes),
+            },
+            Err(_) => OAuthEdits::default(),
+        }
+    }
 }
 
 fn json(status: StatusCode, value: serde_json::Value) -> Response {

@@ -11,6 +11,7 @@ mod demo;
 mod derive;
 mod draft;
 mod faults;
+mod house;
 mod journey;
 mod keyring;
 mod lint;

@@ -9,6 +9,8 @@ mod jobs;
 mod next;
 mod tools;
 
+pub use tools::TOOLS;
+
 use rmcp::ServiceExt;
 
 use crate::error::{Error, Exit};

@@ -20,6 +20,19 @@ use crate::cli::{CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecAr
 use crate::ops::authenticate::AuthenticateOptions;
 use crate::workspace::{SourceName, Workspace};
 
+/// The tools this server offers, in the order a session uses them: the one
+/// list the server is checked against, and that the tests hold the README
+/// and the agent skill to.
+pub const TOOLS: &[&str] = &[
+    "sources",
+    "lint",
+    "spec",
+    "collect",
+    "validate",
+    "authenticate",
+    "collect_status",
+];
+
 const SOURCES: &str = "List the sources (connectors) of the repository and where each stands: \
 spec (`ok`, `ok (N warnings)`, `invalid (N errors)`, `missing`), auth kind, API doc, auth check \
 (`auth_check_todo` true: it needs filling in before validate), and whether credentials are saved. \
@@ -386,5 +399,23 @@ impl ServerHandler for Server {
     /// client, which later revisions no longer allow.
     fn supported_protocol_versions(&self) -> std::borrow::Cow<'static, [ProtocolVersion]> {
         std::borrow::Cow::Borrowed(ProtocolVersion::known_up_to(&ProtocolVersion::V_2025_11_25))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_offers_exactly_the_listed_tools() {
+        let mut offered: Vec<String> = Server::tool_router()
+            .list_all()
+            .into_iter()
+            .map(|tool| tool.name.to_string())
+            .collect();
+        offered.sort();
+        let mut listed: Vec<&str> = TOOLS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(offered, listed);
     }
 }
