@@ -39,7 +39,7 @@ const GLOBAL: &str = "Global options";
 
 /// Offers the workspace's source names when a source is being completed.
 fn source_names() -> ArgValueCandidates {
-    ArgValueCandidates::new(crate::cmd::completions::sources)
+    ArgValueCandidates::new(crate::complete::sources)
 }
 
 /// `--version`: the package version and, when the build knew it, the git
@@ -215,7 +215,7 @@ pub struct SpecArgs {
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Source names or spec files (a path, or a name ending in .yaml); none: every source
-    #[arg(value_name = "SOURCE|FILE", add = ArgValueCompleter::new(crate::cmd::completions::sources_or_files))]
+    #[arg(value_name = "SOURCE|FILE", add = ArgValueCompleter::new(crate::complete::sources_or_files))]
     pub targets: Vec<String>,
     #[command(flatten)]
     pub json: JsonArg,

@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 mod cmd;
 pub mod collect;
+pub mod complete;
 pub mod credentials;
 pub mod diagnostic;
 pub mod draft;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::apis::{API_KEY, Nginx};
 use crate::browser::Browser;
-use crate::support::{Repo, Running, json_lines, saved};
+use crate::support::{Repo, Running, json_lines};
 
 const KEY_SPEC: &str = "display_name: Acme\nconnection:\n  parameters:\n    - name: api_key\n      required: true\n      secret: true\n      description: The API key.\nexternal_options_allowlist: \"\"\n";
 
@@ -280,7 +280,7 @@ async fn a_rejected_key_reads_as_a_sentence_keeps_what_was_typed_and_saving_anyw
         "{detail}"
     );
     both_widths(&browser, "journey-rejected-key").await;
-    assert!(saved(&repo, "acme").is_none(), "saved a rejected key");
+    assert!(repo.saved("acme").is_none(), "saved a rejected key");
 
     browser.click("input[name=_oauth_skip_check]").await;
     browser.click("button#save").await;
@@ -295,7 +295,7 @@ async fn a_rejected_key_reads_as_a_sentence_keeps_what_was_typed_and_saving_anyw
     both_widths(&browser, "journey-saved-anyway").await;
     browser.close().await;
     let (code, stdout, stderr) = finish(running).await;
-    assert_eq!(saved(&repo, "acme").expect("saved")["api_key"], typo);
+    assert_eq!(repo.saved("acme").expect("saved")["api_key"], typo);
     assert!(!stdout.contains(typo) && !stderr.contains(typo));
     assert_ne!(code, Some(0), "the credentials did not validate: {stdout}");
 }

@@ -601,7 +601,7 @@ fn the_elicited_form_speaks_to_the_person_and_its_cancel_declines() {
         "{collect}"
     );
     assert_eq!(collect["next"]["tool"], "collect", "{collect}");
-    assert!(saved(&repo, "acme").is_none());
+    assert!(repo.saved("acme").is_none());
     assert_eq!(session.report["browser"], json!(["Cancelled"]));
     let page = session.report["pages"][0].as_str().unwrap_or_default();
     assert!(page.contains("Cancel"), "{page}");
