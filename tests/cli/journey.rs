@@ -332,3 +332,69 @@ async fn the_demo_page_shows_the_values_to_type_and_names_no_deleted_path() {
     let (code, stdout, stderr) = finish(running).await;
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
 }
+
+/// Verdicts name the URL the check went to, filled; a typed `base_url`
+/// wins over the host a check names; a host that does not resolve is named
+/// with the value that is probably wrong.
+#[test]
+fn verdicts_name_the_filled_url_use_the_typed_base_and_name_a_host_that_does_not_exist() {
+    let nginx = Nginx::start();
+    let repo = Repo::new();
+    let spec = "display_name: Acme\nconnection:\n  parameters:\n    - {name: company_domain, required: true, description: Your company's domain.}\n    - {name: api_key, required: true, secret: true, description: The key.}\n    - {name: base_url, description: Another base URL.}\nexternal_options_allowlist: \"\"\n";
+    // A check on `{base_url}` with a default: the verdict shows it filled.
+    repo.spec("based", spec).check(
+        "based",
+        &format!(
+            "checks:\n  - request:\n      url: \"{{base_url}}/apikey/me\"\n      auth:\n        header: {{name: X-Api-Key, value: \"{{api_key}}\"}}\ndefaults:\n  base_url: {}\n",
+            nginx.url("")
+        ),
+    );
+    repo.credentials(
+        "based",
+        &json!({"company_domain": "acme", "api_key": API_KEY}).to_string(),
+    );
+    let based = repo.run(&["validate", "based", "--json"]);
+    let verdict = &events(&based.stdout)[0];
+    assert_eq!(verdict["outcome"], "ok", "{}", based.all());
+    assert_eq!(
+        verdict["reason"],
+        format!("HTTP 200 from GET {}", nginx.url("/apikey/me"))
+    );
+
+    // A check built on the company's host: a typed base_url wins.
+    let hosted = "checks:\n  - request:\n      url: \"https://{company_domain}.invalid/apikey/me\"\n      auth:\n        header: {name: X-Api-Key, value: \"{api_key}\"}\n";
+    repo.spec("hosted", spec).check("hosted", hosted);
+    repo.credentials(
+        "hosted",
+        &json!({"company_domain": "acme", "api_key": API_KEY, "base_url": nginx.url("")})
+            .to_string(),
+    );
+    let typed = repo.run(&["validate", "hosted", "--json"]);
+    let verdict = &events(&typed.stdout)[0];
+    assert_eq!(verdict["outcome"], "ok", "{}", typed.all());
+    assert!(
+        verdict["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains(&nginx.url("/apikey/me"))),
+        "{verdict}"
+    );
+
+    // Without it, the company's host does not resolve: named, with the value.
+    repo.credentials(
+        "hosted",
+        &json!({"company_domain": "acme-typo", "api_key": API_KEY}).to_string(),
+    );
+    let missing = repo.run(&["validate", "hosted", "--json"]);
+    let verdict = &events(&missing.stdout)[0];
+    assert_eq!(verdict["outcome"], "unreachable", "{}", missing.all());
+    let reason = verdict["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("acme-typo.invalid"), "{reason}");
+    assert!(
+        reason.contains("the value of `company_domain` is probably wrong"),
+        "{reason}"
+    );
+    assert!(!reason.contains("in a moment"), "{reason}");
+    for run in [&based, &typed, &missing] {
+        crate::support::assert_hidden(run, API_KEY, None);
+    }
+}
