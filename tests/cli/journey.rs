@@ -398,3 +398,113 @@ fn verdicts_name_the_filled_url_use_the_typed_base_and_name_a_host_that_does_not
         crate::support::assert_hidden(run, API_KEY, None);
     }
 }
+
+/// Opens the authorization popup from the form, allows at the demo's
+/// sandbox, and comes back to the form.
+async fn authorize_at_the_sandbox(browser: &Browser) {
+    use std::time::Duration;
+    let client = &browser.client;
+    let main = client.window().await.expect("window");
+    browser.click("button.authorize").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let popup = loop {
+        if let Some(w) = client
+            .windows()
+            .await
+            .expect("windows")
+            .into_iter()
+            .find(|w| *w != main)
+        {
+            break w;
+        }
+        assert!(std::time::Instant::now() < deadline, "no popup");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    client.switch_to_window(popup).await.expect("popup");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Id("allow"))
+        .await
+        .expect("consent page");
+    browser.click("#allow").await;
+    browser.text("h1").await;
+    client.close_window().await.expect("close");
+    client.switch_to_window(main).await.expect("main");
+}
+
+/// `demo --oauth` as a new user lives it: Save first (the obvious button),
+/// then Authorize with the secret box as the re-rendered page leaves it;
+/// the kept secret is what Authorize sends, and "Authorized" survives a
+/// failed Save.
+#[tokio::test]
+async fn oauth_after_an_error_uses_the_kept_secret_and_keeps_its_status() {
+    let home = Repo::new();
+    let mut running = home.spawn(&["demo", "--oauth", "--no-open", "--port", "0"], &[], None);
+    let demo = running.next_event("demo").expect("demo event");
+    let (id, secret) = (
+        demo["values"]["client_id"]
+            .as_str()
+            .expect("id")
+            .to_string(),
+        demo["values"]["client_secret"]
+            .as_str()
+            .expect("secret")
+            .to_string(),
+    );
+    let url = running.next_event("listening").expect("listening")["url"]
+        .as_str()
+        .expect("url")
+        .to_string();
+    let browser = Browser::start().await;
+    browser.client.goto(&url).await.expect("form");
+    browser.fill("client_id", &id).await;
+    browser.fill("client_secret", &secret).await;
+    // Sent as a browser without the page's script would: the server's page.
+    js(
+        &browser,
+        "document.getElementById('credentials').submit(); return 1",
+    )
+    .await;
+    browser
+        .text_becomes("#problems strong", "Not saved yet.")
+        .await;
+    let secret_box = browser
+        .client
+        .find(fantoccini::Locator::Id("client_secret"))
+        .await
+        .expect("secret box");
+    assert_eq!(
+        secret_box.prop("value").await.expect("value").as_deref(),
+        Some("")
+    );
+    both_widths(&browser, "journey-oauth-save-first").await;
+    authorize_at_the_sandbox(&browser).await;
+    let status = browser.text(".status.ok").await;
+    assert!(status.starts_with("Authorized"), "{status}");
+
+    // A failed Save (the client ID emptied) keeps the status on the page.
+    browser.fill("client_id", "").await;
+    js(
+        &browser,
+        "document.getElementById('credentials').submit(); return 1",
+    )
+    .await;
+    browser
+        .text_becomes("#problems strong", "Not saved yet.")
+        .await;
+    let status = browser.text(".status.ok").await;
+    assert!(
+        status.starts_with("Authorized"),
+        "after a failed Save: {status}"
+    );
+    both_widths(&browser, "journey-oauth-authorized-after-error").await;
+    browser.fill("client_id", &id).await;
+    browser.click("button#save").await;
+    assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
+    browser.close().await;
+    let (code, stdout, stderr) = finish(running).await;
+    // Authorized with the kept secret, saved, validated.
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains(r#""event":"authenticated""#), "{stdout}");
+}
