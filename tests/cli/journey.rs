@@ -508,3 +508,112 @@ async fn oauth_after_an_error_uses_the_kept_secret_and_keeps_its_status() {
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains(r#""event":"authenticated""#), "{stdout}");
 }
+
+/// Plain `collect` with a complete auth check: a wrong key typed over
+/// credentials that validated is refused on Save, the file stays as it was.
+#[tokio::test]
+async fn collect_checks_on_save_and_never_replaces_credentials_that_worked() {
+    use crate::support::{csrf, page, post};
+    let nginx = Nginx::start();
+    let repo = Repo::new();
+    repo.spec("acme", KEY_SPEC)
+        .check("acme", &key_check(&nginx))
+        .credentials("acme", &json!({"api_key": API_KEY}).to_string());
+    let running = repo.start(&["collect", "acme", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let wrong = "wrong-key-secret-2718";
+    let (status, html) = post(&running, "/save", &[("_csrf", &token), ("api_key", wrong)]).await;
+    assert_eq!(status.as_u16(), 422, "{html}");
+    assert!(
+        html.contains("The API refused the API key (HTTP 401)"),
+        "{html}"
+    );
+    assert!(html.contains("Save anyway"), "{html}");
+    assert!(!html.contains(wrong));
+    assert_eq!(repo.saved("acme").expect("kept")["api_key"], API_KEY);
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[("_csrf", &token), ("api_key", API_KEY)],
+    )
+    .await;
+    assert_eq!(status.as_u16(), 200, "{html}");
+    assert!(html.contains("Checked with the API"), "{html}");
+    let (code, _, stderr) = finish(running).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains(wrong));
+}
+
+/// A resource that answers 200 with `{"sub": "machine"}` to any bearer
+/// token, on loopback.
+async fn any_bearer_resource() -> u16 {
+    use axum::routing::get;
+    let app = axum::Router::new().route(
+        "/me",
+        get(|headers: axum::http::HeaderMap| async move {
+            let bearer = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("Bearer "));
+            if bearer {
+                (axum::http::StatusCode::OK, r#"{"sub":"machine"}"#)
+            } else {
+                (
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    r#"{"error":"no token"}"#,
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    port
+}
+
+/// The token URL and scopes edited on the form are used by the grant and
+/// by the check on Save alike, and shown again after an error.
+#[tokio::test]
+async fn oauth_box_edits_are_used_by_every_action_and_shown_again() {
+    use crate::provider::{Provider, free_port, m2m_spec};
+    use crate::support::{csrf, page, post};
+    let resource = any_bearer_resource().await;
+    let provider = Provider::start(free_port(), "http://localhost:1/cb", 0);
+    let repo = Repo::new();
+    // The spec's token URL goes nowhere; the person types the right one.
+    repo.spec("m2m", &m2m_spec(free_port())).check(
+        "m2m",
+        &format!(
+            "checks:\n  - request:\n      url: http://127.0.0.1:{resource}/me\n      auth: {{oauth: {{}}}}\n    expect:\n      identity: /sub\n"
+        ),
+    );
+    let running = repo.start(&["collect", "m2m", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let token_url = provider.url("/token");
+    let wrong = [
+        ("_csrf", token.as_str()),
+        ("client_id", "machine"),
+        ("client_secret", "wrong-secret-1414"),
+        ("_oauth_token_url", token_url.as_str()),
+        ("_oauth_scopes", "read"),
+    ];
+    let (status, html) = post(&running, "/save", &wrong).await;
+    assert_eq!(status.as_u16(), 422, "{html}");
+    assert!(html.contains("invalid_client"), "{html}");
+    assert!(
+        html.contains(&format!("value=\"{}\"", token_url.replace('/', "&#x2f;")))
+            || html.contains(&format!("value=\"{token_url}\"")),
+        "the edited token URL is not shown again: {html}"
+    );
+    let mut right = wrong.to_vec();
+    right[2] = ("client_secret", "machine-secret");
+    let (status, html) = post(&running, "/save", &right).await;
+    assert_eq!(status.as_u16(), 200, "{html}");
+    assert!(html.contains("Checked with the API"), "{html}");
+    assert!(html.contains("machine"), "{html}");
+    let (code, _, stderr) = finish(running).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("check on Save: ok"), "{stderr}");
+}
