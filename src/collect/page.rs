@@ -23,6 +23,8 @@ pub struct Frame<'a> {
     pub redirect_uri: &'a str,
     pub warnings: &'a [String],
     pub audience: &'a Audience,
+    /// What Save sends to check the credentials (under `authenticate`).
+    pub checks: Option<&'a str>,
 }
 
 /// Who started the form, which decides how the pages speak of what comes
@@ -156,6 +158,7 @@ impl Pages {
             "csrf": frame.csrf,
             "nonce": nonce,
             "warnings": frame.warnings,
+            "checks": frame.checks,
             "problems": problems,
             "methods": methods,
             "sections": [

@@ -147,6 +147,8 @@ pub struct Run {
     /// What the last check on Save said, for the Saved page of a "Save
     /// anyway" that follows it.
     last_verdict: Mutex<Option<String>>,
+    /// What Save checks, in words (no secret), shown on the form.
+    check_shown: Option<String>,
 }
 
 impl Run {
@@ -182,6 +184,7 @@ impl Run {
             audience: super::page::Audience::default(),
             cancelled: watch::channel(false).0,
             last_verdict: Mutex::new(None),
+            check_shown: None,
         })
     }
 
@@ -202,6 +205,12 @@ impl Run {
         self.cancelled.subscribe()
     }
 
+    /// Shows on the form what Save checks (`GET https://…`, no secret).
+    pub fn with_check_shown(mut self, line: Option<String>) -> Run {
+        self.check_shown = line;
+        self
+    }
+
     /// Resolves with the saved path once a Save succeeds.
     pub fn done_receiver(&self) -> watch::Receiver<Option<Store>> {
         self.done.subscribe()
@@ -214,6 +223,7 @@ impl Run {
             redirect_uri: &self.redirect_uri,
             warnings: &self.warnings,
             audience: &self.audience,
+            checks: self.check_shown.as_deref(),
         }
     }
 }

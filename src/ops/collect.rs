@@ -27,6 +27,8 @@ pub struct Prepared {
     pub shown_output: String,
     pub stored: Option<Credentials>,
     pub warnings: Vec<String>,
+    /// What Save checks, in words (no secret), when a check runs on Save.
+    pub check_shown: Option<String>,
 }
 
 /// `collect <source>`: the check on Save runs whenever a complete auth
@@ -41,9 +43,30 @@ pub fn run(
 ) -> Result<Exit, Error> {
     let paths = workspace.source(source)?;
     let prepared = prepare(workspace, &paths, settings, printer)?;
+    let mut prepared = prepared;
     let verifier = check_on_save::verifier(&paths, &prepared.spec);
+    prepared.check_shown = verifier
+        .as_ref()
+        .and_then(|_| check_on_save::sends(&paths, &prepared.spec));
+    let shown_spec = prepared.check_shown.as_ref().map(|_| prepared.spec.clone());
     let outcome = ask(prepared, settings, stop, verifier, printer)?;
-    ended(&outcome, printer)
+    let exit = ended(&outcome, printer)?;
+    if exit == Exit::Done {
+        keep_shown_check(&paths, shown_spec.as_ref());
+    }
+    Ok(exit)
+}
+
+/// After a Save that ran the check the form showed (`spec` given), that
+/// check is no longer fresh: it is written as the source's auth check (when
+/// there is none yet) for validate to send and the person to keep.
+pub fn keep_shown_check(paths: &SourcePaths, spec: Option<&Spec>) {
+    if let Some(spec) = spec
+        && !paths.auth_check.is_file()
+        && let Err(why) = crate::check::file::derive_and_write(paths, spec, None)
+    {
+        crate::report::eprint(&format!("note: {why}"));
+    }
 }
 
 /// Where `--store` and `--output` say the credentials go.
@@ -111,6 +134,7 @@ pub fn prepare(
         shown_output,
         stored,
         warnings,
+        check_shown: None,
     })
 }
 
@@ -128,6 +152,9 @@ pub fn ask(
         Mode::Cli => {
             for warning in &prepared.warnings {
                 printer.event(&Event::Warning(warning))?;
+            }
+            if let Some(line) = &prepared.check_shown {
+                printer.event(&Event::Note(&format!("Save checks {line}")))?;
             }
             let terminal = terminal::Settings {
                 port: settings.port,
@@ -182,6 +209,7 @@ fn browser(
         shown_output,
         stored,
         warnings,
+        check_shown,
         ..
     } = prepared;
     collect::browser(&browser, printer, |port| {
@@ -189,6 +217,7 @@ fn browser(
         Run::new(form, pages, port, output, shown_output, stored, warnings)
             .map(|run| {
                 run.with_verifier(verifier)
+                    .with_check_shown(check_shown)
                     .with_audience(settings.audience.clone())
             })
             .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))

@@ -37,7 +37,7 @@ pub fn write_draft(
     if written {
         if path.is_file() {
             let backup = path.with_extension("yaml.bak");
-            std::fs::copy(path, &backup)?;
+            atomic::backup(path, &backup)?;
             eprint(&format!(
                 "note: the previous spec is kept as {}",
                 shown(&backup)

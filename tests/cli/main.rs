@@ -25,5 +25,6 @@ mod secret_service;
 mod sources;
 mod spec_model;
 mod support;
+mod surface_attacks;
 mod terminal;
 mod validate;

@@ -283,6 +283,8 @@ fn spec_collect_by_url_elicitation_and_validate_in_one_session() {
     let id = elicitation["elicitationId"].as_str().expect("id");
     assert_eq!(session.completed(), [id]);
 
+    // The form said what Save checks, and Save sent it: the check is
+    // written, and validate sends it at once.
     let validate = session.structured("validate", 0);
     assert_eq!(validate["outcome"], "ok", "{validate}");
     assert_eq!(validate["exit_code"], 0);

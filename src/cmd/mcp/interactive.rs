@@ -62,6 +62,8 @@ impl Interactive {
 struct Ending {
     source: String,
     output: PathBuf,
+    /// `output` was the model's choice, not the default.
+    chosen: bool,
     url: Option<String>,
 }
 
@@ -105,6 +107,7 @@ pub async fn run(
         .clone()
         .unwrap_or_else(|| workspace.paths(&source).credentials);
     let output = std::path::absolute(&output).unwrap_or(output);
+    let chosen = settings.output.is_some();
     if !jobs.start(&name) {
         return already_open(jobs, &name);
     }
@@ -119,6 +122,7 @@ pub async fn run(
     let mut ending = Ending {
         source: name.clone(),
         output,
+        chosen,
         url: None,
     };
 
@@ -199,11 +203,18 @@ impl OpenForm<'_> {
                 return answer::pending(name, url, &format!("failed: no randomness: {e}"), timeout);
             }
         };
+        // The default path is this server's own words; a path the model
+        // chose is left out (it is in the answer), so no text of the
+        // model's reaches the dialog the person reads as the server's.
+        let saved_to = if ending.chosen {
+            "a private file in this workspace".to_string()
+        } else {
+            crate::report::printable(&ending.output.display().to_string())
+        };
         let message = format!(
             "connector-auth needs the credentials of the `{name}` source. Open the local form to \
              enter them: they go from your browser to connector-auth on this machine only, never \
-             through the assistant, and are saved to {}.",
-            ending.output.display()
+             through the assistant, and are saved to {saved_to}."
         );
         eprint(&format!(
             "collect {name}: asking the client to open {url} (URL elicitation {id})"
