@@ -121,6 +121,7 @@ impl Finding {
     /// The finding for programs: one flat JSON object.
     pub fn to_json(&self, source: &Source) -> serde_json::Value {
         serde_json::json!({
+            "event": "finding",
             "file": source.path().display().to_string(),
             "line": self.span.line,
             "column": self.span.column,

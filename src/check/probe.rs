@@ -302,6 +302,73 @@ impl Request<'_> {
         r
     }
 
+    /// A `base_url` the person gave wins over the address a check's URL
+    /// names without it (a fixed host, or one built from another value such
+    /// as `https://{company_domain}.x.com`): the request goes to their base
+    /// URL, with the check's path under it.
+    fn on_typed_base(&self, filled: String) -> String {
+        let declared = self
+            .spec
+            .parameters
+            .iter()
+            .chain(
+                self.spec
+                    .auth_methods
+                    .iter()
+                    .flat_map(|m| m.parameters.iter()),
+            )
+            .any(|p| p.name == BASE_URL);
+        let typed = self
+            .credentials
+            .get(BASE_URL)
+            .map(|v| v.expose().trim().to_string())
+            .filter(|v| !v.is_empty());
+        let (true, Some(typed)) = (declared && !self.check.url.contains("{base_url}"), typed)
+        else {
+            return filled;
+        };
+        let (Ok(mut base), Ok(check)) = (url::Url::parse(&typed), url::Url::parse(&filled)) else {
+            return filled;
+        };
+        let prefix = base.path().trim_end_matches('/').to_string();
+        let path = check.path();
+        let rest = path
+            .strip_prefix(prefix.as_str())
+            .filter(|r| r.is_empty() || r.starts_with('/'))
+            .unwrap_or(path);
+        base.set_path(&format!("{prefix}{rest}"));
+        base.set_query(check.query());
+        base.to_string()
+    }
+
+    /// The parameters whose values make up the host the check goes to: a
+    /// name that does not resolve is probably one of them typed wrong.
+    fn host_parameters(&self) -> Vec<String> {
+        let typed_base = self
+            .credentials
+            .get(BASE_URL)
+            .is_some_and(|v| !v.is_empty());
+        if typed_base && !self.check.url.contains("{base_url}") {
+            return vec![BASE_URL.to_string()];
+        }
+        let after_scheme = self
+            .check
+            .url
+            .split_once("://")
+            .map_or(self.check.url.as_str(), |(_, rest)| rest);
+        let origin = if self.check.url.starts_with('{') {
+            // `{base_url}/v2/me`: the whole origin is one value.
+            self.check.url.split('/').next().unwrap_or_default()
+        } else {
+            after_scheme.split('/').next().unwrap_or_default()
+        };
+        origin
+            .split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
+            .collect()
+    }
+
     /// The URL, headers and credentials as they would be sent.
     fn build(&self, r: &mut Redactor) -> Result<(url::Url, Vec<(String, String)>), Unsendable> {
         let fill_err = Unsendable::from;
@@ -312,6 +379,7 @@ impl Request<'_> {
             ));
         }
         let url = template::fill_url(&self.check.url, |n| self.value(n)).map_err(fill_err)?;
+        let url = self.on_typed_base(url);
         let mut url = oauth::check_url("the check's URL", &url)
             .map_err(|e| Unsendable(Verdict::BadCheck, e.to_string()))?;
         let mut headers = Vec::new();
@@ -475,7 +543,9 @@ impl Request<'_> {
             }
             let response = match request.send().await {
                 Ok(response) => response,
-                Err(e) => break network_outcome(&e, &url, self.timeout, &r),
+                Err(e) => {
+                    break network_outcome(&e, &url, self.timeout, &self.host_parameters(), &r);
+                }
             };
             let status = response.status().as_u16();
             if status == 429
@@ -825,7 +895,16 @@ async fn read_body(mut response: reqwest::Response) -> Vec<u8> {
     body
 }
 
-fn network_outcome(e: &reqwest::Error, url: &url::Url, timeout: Duration, r: &Redactor) -> Outcome {
+/// The parameter a check's URL takes its whole base from, when given.
+const BASE_URL: &str = "base_url";
+
+fn network_outcome(
+    e: &reqwest::Error,
+    url: &url::Url,
+    timeout: Duration,
+    host_parameters: &[String],
+    r: &Redactor,
+) -> Outcome {
     let host = url.host_str().unwrap_or("the host");
     if e.is_timeout() {
         return Outcome::new(
@@ -834,10 +913,49 @@ fn network_outcome(e: &reqwest::Error, url: &url::Url, timeout: Duration, r: &Re
         );
     }
     let reason = oauth::cause(e);
+    if reason.starts_with("its address could not be looked up") {
+        // A name that does not resolve: almost always a value typed wrong.
+        let suspect = match host_parameters {
+            [] => "the URL of the auth check is probably wrong".to_string(),
+            [one] => format!("the value of `{one}` is probably wrong"),
+            many => format!(
+                "one of {} is probably wrong",
+                many.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        return Outcome::new(
+            Verdict::Unreachable,
+            r.scrub(&format!(
+                "the host {host} does not exist (its name does not resolve): {suspect}; nothing was sent ({reason})"
+            )),
+        );
+    }
     Outcome::new(
         Verdict::Unreachable,
         r.scrub(&format!("cannot reach {host}: {reason}")),
     )
+}
+
+/// The URL a check went to, for people: filled, with a key sent in the
+/// query left out and any secret scrubbed.
+fn shown_url(check: &Check, url: &url::Url, r: &Redactor) -> String {
+    let mut shown = url.clone();
+    if let Auth::Query { name, .. } = &check.auth {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != name)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            shown.set_query(None);
+        } else {
+            shown.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    r.scrub(shown.as_str())
 }
 
 fn token_outcome(e: OAuthError, r: &Redactor) -> Outcome {
@@ -921,15 +1039,14 @@ fn classify(
     url: &url::Url,
     r: &Redactor,
 ) -> Outcome {
-    let path = url.path();
-    let what = format!("{} {}", check.method, path);
+    let what = format!("{} {}", check.method, shown_url(check, url, r));
     let accepted = if check.expect.status.is_empty() {
         (200..300).contains(&status)
     } else {
         check.expect.status.contains(&status)
     };
     let mut outcome = if accepted {
-        expect_body(check, status, body, r)
+        expect_body(check, status, body, &what, r)
     } else {
         let (verdict, why) = match status {
             401 => (
@@ -973,7 +1090,7 @@ fn classify(
 }
 
 /// A good status: now the body must have what the check expects.
-fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome {
+fn expect_body(check: &Check, status: u16, body: &[u8], what: &str, r: &Redactor) -> Outcome {
     let expect = &check.expect;
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let pointer = |p: &str| json.as_ref().and_then(|j| j.pointer(p)).cloned();
@@ -1005,14 +1122,7 @@ fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome
             );
         }
     }
-    let mut outcome = Outcome::new(
-        Verdict::Ok,
-        format!(
-            "HTTP {status} from {} {}",
-            check.method,
-            r.scrub(&check.url)
-        ),
-    );
+    let mut outcome = Outcome::new(Verdict::Ok, format!("HTTP {status} from {what}"));
     if let Some(p) = &expect.identity {
         match pointer(p) {
             Some(v) if !v.is_null() => {

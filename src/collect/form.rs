@@ -17,6 +17,8 @@ pub const OAUTH_TOKEN_URL: &str = "_oauth_token_url";
 pub const OAUTH_SCOPES: &str = "_oauth_scopes";
 /// Ticked to save although the client-credentials check failed.
 pub const SAVE_ANYWAY: &str = "_save_anyway";
+/// The OAuth boxes a person may edit: shown again after any error.
+pub const OAUTH_EDITABLE: &[&str] = &[OAUTH_AUTHORIZATION_URL, OAUTH_TOKEN_URL, OAUTH_SCOPES];
 pub const RESERVED: &[&str] = &[
     CSRF,
     METHOD,
@@ -67,6 +69,8 @@ const SELECTORS: &[&str] = &[
 pub struct Problem {
     pub field: Option<String>,
     pub message: String,
+    /// Shown folded below the message: the technical words behind it.
+    pub detail: Option<String>,
 }
 
 impl Problem {
@@ -74,7 +78,13 @@ impl Problem {
         Problem {
             field: field.map(str::to_string),
             message: message.into(),
+            detail: None,
         }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Problem {
+        self.detail = Some(detail.into());
+        self
     }
 }
 

@@ -18,9 +18,9 @@ use tokio::sync::{Mutex, watch};
 
 use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
-use super::page::{Attempt, Frame, Pages};
+use super::page::{Attempt, Checked, Frame, Pages};
 use super::save::{self, Saved};
-use super::verifier::Verifier;
+use super::verifier::{OAuthEdits, Verifier};
 use crate::credentials::Credentials;
 use crate::spec::AuthMethod;
 use crate::store::Store;
@@ -141,6 +141,14 @@ pub struct FormState {
     done: watch::Sender<Option<Store>>,
     /// The auth check, run on Save before anything is written.
     verifier: Option<Verifier>,
+    /// Who started the form: how the pages speak of cancelling and of what
+    /// comes after Save.
+    pub audience: super::page::Audience,
+    /// Set when the person clicked Cancel in the form.
+    cancelled: watch::Sender<bool>,
+    /// What the last check on Save said, for the Saved page of a "Save
+    /// anyway" that follows it.
+    last_verdict: Mutex<Option<String>>,
     /// What Save checks, in words (no secret), shown on the form.
     check_shown: Option<String>,
 }
@@ -175,6 +183,9 @@ impl FormState {
             saved: Mutex::new(false),
             done,
             verifier: None,
+            audience: super::page::Audience::default(),
+            cancelled: watch::channel(false).0,
+            last_verdict: Mutex::new(None),
             check_shown: None,
         })
     }
@@ -183,6 +194,17 @@ impl FormState {
     pub fn with_verifier(mut self, verifier: Option<Verifier>) -> FormState {
         self.verifier = verifier;
         self
+    }
+
+    /// Who the pages speak to (the terminal by default).
+    pub fn with_audience(mut self, audience: super::page::Audience) -> FormState {
+        self.audience = audience;
+        self
+    }
+
+    /// Becomes true when the person cancels in the form.
+    pub fn cancel_receiver(&self) -> watch::Receiver<bool> {
+        self.cancelled.subscribe()
     }
 
     /// Shows on the form what Save checks (`GET https://…`, no secret).
@@ -202,6 +224,7 @@ impl FormState {
             csrf: &self.csrf,
             redirect_uri: &self.redirect_uri,
             warnings: &self.warnings,
+            audience: &self.audience,
             checks: self.check_shown.as_deref(),
         }
     }
@@ -219,6 +242,7 @@ pub fn app(run: Arc<FormState>) -> Router {
     Router::new()
         .route("/", get(show_form))
         .route("/save", post(save))
+        .route("/cancel", post(cancel))
         .route("/oauth/start", post(oauth_start))
         .route("/oauth/status", get(oauth_status))
         .route("/oauth/callback", get(oauth_callback))
@@ -411,14 +435,30 @@ async fn save(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Res
     let submission = Submission::read(&run, pairs).await;
     let credentials = match submission.credentials(&run).await {
         Ok(credentials) => credentials,
-        Err((problems, offer_anyway)) => return submission.retry(&run, &problems, offer_anyway),
+        Err((problems, offer_anyway)) => {
+            return submission.retry(&run, &problems, offer_anyway).await;
+        }
     };
     let anyway = value(&submission.pairs, form::SAVE_ANYWAY) == Some("on");
-    let verified = match save::save(&run.output, run.verifier.as_ref(), credentials, anyway).await {
+    let unverified = if anyway {
+        run.last_verdict.lock().await.clone()
+    } else {
+        None
+    };
+    let edits = submission.oauth_edits(&run);
+    let saved_now = save::save(
+        &run.output,
+        run.verifier.as_ref(),
+        credentials,
+        &edits,
+        anyway,
+    );
+    let verified = match saved_now.await {
         Ok(Saved::Written(checked)) => checked.map(|c| c.sentence),
         Ok(Saved::Refused(result)) => {
-            let problem = Problem::new(None, result.sentence);
-            return submission.retry(&run, &[problem], true);
+            *run.last_verdict.lock().await = Some(result.saved_anyway.clone());
+            let problem = Problem::new(None, result.sentence).with_detail(result.detail);
+            return submission.retry(&run, &[problem], true).await;
         }
         Err(err) => {
             let text = err.to_string();
@@ -427,10 +467,54 @@ async fn save(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Res
     };
     *saved = true;
     let _ = run.done.send(Some(run.output.clone()));
+    let checked = match (&verified, &unverified) {
+        (Some(reason), _) => Checked::Passed(reason),
+        (None, Some(said)) => Checked::SavedAnyway(said),
+        (None, None) => Checked::NotRun,
+    };
     page(StatusCode::OK, |_| {
         run.pages
-            .done(&run.form.title, &run.shown_path, verified.as_deref())
+            .done(&run.form.title, &run.shown_path, checked, &run.audience)
     })
+}
+
+/// The person clicked Cancel: nothing is written and the run ends.
+async fn cancel(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Response {
+    if let Err(refusal) = posted(&run, &body) {
+        return message(&run, refusal.status(), "Not cancelled", &refusal.text());
+    }
+    if *run.saved.lock().await {
+        let text = format!(
+            "The credentials were already saved to {}; this run of collect has finished.",
+            run.shown_path
+        );
+        return message(&run, StatusCode::CONFLICT, "Already saved", &text);
+    }
+    let _ = run.cancelled.send(true);
+    page(StatusCode::OK, |_| run.pages.cancelled(&run.audience))
+}
+
+/// Keeps the secrets typed in `pairs` for this run (a later submission or
+/// Authorize that leaves a box empty uses what was typed, then what was
+/// stored); returns them, and the stored values overlaid with them.
+async fn remember(
+    run: &FormState,
+    pairs: &[(String, String)],
+) -> (Credentials, Option<Credentials>) {
+    let mut kept = run.kept.lock().await;
+    for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
+        if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
+            let v = field.clean(v);
+            if !v.is_empty() {
+                kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
+            }
+        }
+    }
+    let mut fallback = run.stored.clone().unwrap_or_default();
+    for (name, value) in kept.iter() {
+        fallback.insert(name, value.clone());
+    }
+    (kept.clone(), (!fallback.is_empty()).then_some(fallback))
 }
 
 /// One submission of the form, with the secrets this run has kept.
@@ -456,6 +540,7 @@ impl Submission {
             .iter()
             .filter(|(n, _)| {
                 n == form::METHOD
+                    || form::OAUTH_EDITABLE.contains(&n.as_str())
                     || run
                         .form
                         .fields
@@ -464,24 +549,12 @@ impl Submission {
             })
             .cloned()
             .collect();
-        let mut kept = run.kept.lock().await;
-        for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
-            if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
-                let v = field.clean(v);
-                if !v.is_empty() {
-                    kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
-                }
-            }
-        }
-        let mut fallback = run.stored.clone().unwrap_or_default();
-        for (name, value) in kept.iter() {
-            fallback.insert(name, value.clone());
-        }
+        let (kept, fallback) = remember(run, &pairs).await;
         Submission {
             pairs,
             typed,
-            kept: kept.clone(),
-            fallback: (!fallback.is_empty()).then_some(fallback),
+            kept,
+            fallback,
         }
     }
 
@@ -489,8 +562,15 @@ impl Submission {
         value(&self.pairs, form::METHOD)
     }
 
-    /// The form again, with what was typed and what stopped the save.
-    fn retry(&self, run: &FormState, problems: &[Problem], offer_save_anyway: bool) -> Response {
+    /// The form again, with what was typed (the OAuth boxes as edited),
+    /// where the authorization stands, and what stopped the save.
+    async fn retry(
+        &self,
+        run: &FormState,
+        problems: &[Problem],
+        offer_save_anyway: bool,
+    ) -> Response {
+        let status = run.status.lock().await.clone();
         let attempt = Attempt {
             method: self.method_name(),
             typed: &self.typed,
@@ -498,6 +578,7 @@ impl Submission {
             stored: run.stored.as_ref(),
             kept: Some(&self.kept),
             offer_save_anyway,
+            oauth_status: Some(&status),
         };
         page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
             run.pages.form(&run.form, &run.frame(), &attempt, nonce)
@@ -546,7 +627,7 @@ impl Submission {
         if !m2m || value(&self.pairs, form::SAVE_ANYWAY) == Some("on") {
             return Ok(());
         }
-        let checked = match flow::resolve(&run.form, method, &self.pairs, run.stored.as_ref()) {
+        let checked = match flow::resolve(&run.form, method, &self.pairs, self.fallback.as_ref()) {
             Ok(resolved) => resolved
                 .check_client_credentials()
                 .await
@@ -554,13 +635,36 @@ impl Submission {
                 .map_err(|e| e.to_string()),
             Err(why) => Err(why),
         };
-        checked.map_err(|why| {
-            let problem = Problem::new(
-                None,
-                format!("the client-credentials grant failed, so nothing was saved: {why}"),
-            );
-            (vec![problem], true)
-        })
+        let Err(why) = checked else {
+            return Ok(());
+        };
+        *run.last_verdict.lock().await = Some(format!(
+            "Saved as you asked, but the client-credentials grant failed: {why}"
+        ));
+        let problem = Problem::new(
+            None,
+            format!("the client-credentials grant failed, so nothing was saved: {why}"),
+        );
+        Err((vec![problem], true))
+    }
+
+    /// The OAuth token URL and scopes as every action of this submission
+    /// uses them (edited on the form, placeholders filled), for the check
+    /// on Save.
+    fn oauth_edits(&self, run: &FormState) -> OAuthEdits {
+        let Ok(method) = run.form.choose(self.method_name()) else {
+            return OAuthEdits::default();
+        };
+        if run.form.oauth(method).is_none() {
+            return OAuthEdits::default();
+        }
+        match flow::resolve(&run.form, method, &self.pairs, self.fallback.as_ref()) {
+            Ok(resolved) => OAuthEdits {
+                token_url: Some(resolved.app.token_url),
+                scopes: Some(resolved.scopes),
+            },
+            Err(_) => OAuthEdits::default(),
+        }
     }
 }
 
@@ -590,7 +694,8 @@ async fn oauth_start(State(run): State<Arc<FormState>>, body: axum::body::Bytes)
         Ok(m) => m,
         Err(problem) => return refuse(problem.message),
     };
-    let resolved = match flow::resolve(&run.form, method, &pairs, run.stored.as_ref()) {
+    let (_, known) = remember(&run, &pairs).await;
+    let resolved = match flow::resolve(&run.form, method, &pairs, known.as_ref()) {
         Ok(r) if r.flow.is_user() => r,
         Ok(_) => return refuse("this method uses the client-credentials grant; just Save".into()),
         Err(why) => return refuse(why),

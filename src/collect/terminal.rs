@@ -14,7 +14,7 @@ use std::time::Duration;
 use super::flow::{self, Resolved};
 use super::form::{Field, Form, humanise, normalise};
 use super::save::{self, Saved};
-use super::verifier::Verifier;
+use super::verifier::{OAuthEdits, Verifier};
 use super::{Cancel, Collected};
 use crate::credentials::Credentials;
 use crate::error::Error;
@@ -140,13 +140,20 @@ fn save_checked(
     answers: &mut Answers,
 ) -> Result<Collected, Error> {
     let runtime = runtime()?;
-    let saved = runtime.block_on(save::save(output, verifier, credentials.clone(), false))?;
+    let edits = OAuthEdits::default();
+    let saved = runtime.block_on(save::save(
+        output,
+        verifier,
+        credentials.clone(),
+        &edits,
+        false,
+    ))?;
     if let Saved::Refused(result) = saved {
         say(&result.sentence);
         if !confirm(answers, "Save these credentials anyway? [y/N]")? {
             return Ok(Collected::Cancelled(Cancel::NotAccepted));
         }
-        runtime.block_on(save::save(output, verifier, credentials, true))?;
+        runtime.block_on(save::save(output, verifier, credentials, &edits, true))?;
     }
     Ok(Collected::Saved(output.clone()))
 }

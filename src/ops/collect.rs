@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::cli::{CollectArgs, Mode};
 use crate::collect::page::Pages;
 use crate::collect::server::FormState;
-use crate::collect::{self, BrowserSettings, Collected, Form, Stop, Verifier, terminal};
+use crate::collect::{self, BrowserSettings, Collected, Form, Said, Stop, Verifier, terminal};
 use crate::credentials::{Credentials, git_exposure};
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer, shown};
@@ -92,6 +92,7 @@ pub fn prepare(
 ) -> Result<Prepared, Error> {
     let spec = spec::load_usable(paths, printer.color())?;
     let output = output(workspace, paths, settings)?;
+    let mut unreadable = None;
     let stored = match output.held().map_err(StoreError::Keyring)? {
         Held::Readable(mut c) => {
             if settings.reauthorize {
@@ -101,11 +102,11 @@ pub fn prepare(
         }
         Held::Nothing => None,
         Held::Unreadable(why) => {
-            printer.event(&Event::Warning(&format!("{why}; it will be replaced")))?;
+            unreadable = Some(format!("{why}; it will be replaced"));
             None
         }
     };
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = unreadable.into_iter().collect();
     let shown_output = match &output {
         Store::File(path) => {
             let shown_path = shown(path);
@@ -147,13 +148,13 @@ pub fn ask(
     verifier: Option<Verifier>,
     printer: &mut Printer,
 ) -> Result<Collected, Error> {
-    for warning in &prepared.warnings {
-        printer.event(&Event::Warning(warning))?;
-    }
     let form = Form::new(&prepared.spec, &prepared.source);
     match settings.mode {
         Mode::Browser => browser(prepared, form, settings, stop, verifier, printer),
         Mode::Cli => {
+            for warning in &prepared.warnings {
+                printer.event(&Event::Warning(warning))?;
+            }
             if let Some(line) = &prepared.check_shown {
                 printer.event(&Event::Note(&format!("Save checks {line}")))?;
             }
@@ -187,16 +188,23 @@ fn browser(
     printer: &mut Printer,
 ) -> Result<Collected, Error> {
     let open = !settings.no_open && display_available();
+    // `listening` comes first: the rest is said right after it.
+    let mut after_listening: Vec<Said> = prepared
+        .warnings
+        .iter()
+        .map(|w| Said::Warning(w.clone()))
+        .collect();
     if !settings.no_open && !open {
-        printer.event(&Event::Note(
-            "no display found; open the URL below in a browser",
-        ))?;
+        after_listening.push(Said::Note(
+            "no display found; open the URL above in a browser".to_string(),
+        ));
     }
     let browser = BrowserSettings {
         port: settings.port,
         open,
         timeout: settings.timeout.map(Duration::from_secs),
         stop,
+        after_listening,
     };
     let Prepared {
         output,
@@ -209,7 +217,11 @@ fn browser(
     collect::browser(&browser, printer, |port| {
         let pages = Pages::new().map_err(|e| Error::Internal(e.to_string()))?;
         FormState::new(form, pages, port, output, shown_output, stored, warnings)
-            .map(|run| run.with_verifier(verifier).with_check_shown(check_shown))
+            .map(|run| {
+                run.with_verifier(verifier)
+                    .with_check_shown(check_shown)
+                    .with_audience(settings.audience.clone())
+            })
             .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))
     })
 }

@@ -392,6 +392,7 @@ fn report(outcomes: &[(SourceName, Outcome)], printer: &mut Printer) -> Result<(
     if printer.is_json() {
         for (name, o) in outcomes {
             printer.json(&serde_json::json!({
+                "event": "verdict",
                 "source": name.as_str(),
                 "auth_method": o.auth_method,
                 "outcome": o.verdict,
@@ -479,6 +480,7 @@ fn dry_run(
                 exits.push(Exit::Done);
                 if printer.is_json() {
                     printer.json(&serde_json::json!({
+                        "event": "request",
                         "source": name.as_str(),
                         "dry_run": true,
                         "auth_method": p.auth_method,
@@ -501,7 +503,7 @@ fn dry_run(
                 exits.push(o.verdict.exit());
                 if printer.is_json() {
                     printer.json(&serde_json::json!({
-                        "source": name.as_str(), "dry_run": true, "outcome": o.verdict, "reason": o.reason,
+                        "event": "verdict", "source": name.as_str(), "dry_run": true, "outcome": o.verdict, "reason": o.reason,
                     }))?;
                 } else {
                     printer.line(&format!("{name}: {} — {}", o.verdict.as_str(), o.reason))?;

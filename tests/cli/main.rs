@@ -13,6 +13,7 @@ mod draft;
 mod faults;
 mod form_words;
 mod house;
+mod journey;
 mod keyring;
 mod lint;
 mod mcp;

@@ -7,6 +7,7 @@
 mod call;
 mod interactive;
 mod jobs;
+mod next;
 mod paths;
 mod reply;
 mod tools;
