@@ -159,82 +159,68 @@ impl Stub {
         let log = seen.clone();
         let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let target = redirect_to.to_string();
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                let record = move |headers: &HeaderMap, path: &str| {
-                    let auth = headers
-                        .get("authorization")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("-")
-                        .to_string();
-                    if let Ok(mut l) = log.lock() {
-                        l.push(format!("{path} {auth}"));
-                    }
-                };
-                let r1 = record.clone();
-                let r2 = record.clone();
-                let app = axum::Router::new()
-                    .route(
-                        "/ratelimited",
-                        get(move |headers: HeaderMap| {
-                            let hits = hits.clone();
-                            r1(&headers, "/ratelimited");
-                            async move {
-                                if hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
-                                    (
-                                        StatusCode::TOO_MANY_REQUESTS,
-                                        [(header::RETRY_AFTER, "1")],
-                                        "{}",
-                                    )
-                                        .into_response()
-                                } else {
-                                    (StatusCode::OK, r#"{"id": 7}"#).into_response()
-                                }
-                            }
-                        }),
-                    )
-                    .route(
-                        "/slow",
-                        get(|| async {
-                            tokio::time::sleep(Duration::from_secs(5)).await;
-                            "{}"
-                        }),
-                    )
-                    .route(
-                        "/broken",
-                        get(|| async { (StatusCode::SERVICE_UNAVAILABLE, "upstream down") }),
-                    )
-                    .route(
-                        "/redirect",
-                        get(move |headers: HeaderMap| {
-                            r2(&headers, "/redirect");
-                            let target = target.clone();
-                            async move {
-                                (StatusCode::FOUND, [(header::LOCATION, target)], "")
-                                    .into_response()
-                            }
-                        }),
-                    )
-                    .route(
-                        "/landing",
-                        get(move |headers: HeaderMap| {
-                            record(&headers, "/landing");
-                            async { "{}" }
-                        }),
-                    );
-                if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
-                    let _ = axum::serve(listener, app).await;
+        let port = crate::support::serve(move || {
+            let record = move |headers: &HeaderMap, path: &str| {
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+                    .to_string();
+                if let Ok(mut l) = log.lock() {
+                    l.push(format!("{path} {auth}"));
                 }
-            });
+            };
+            let r1 = record.clone();
+            let r2 = record.clone();
+            let app = axum::Router::new()
+                .route(
+                    "/ratelimited",
+                    get(move |headers: HeaderMap| {
+                        let hits = hits.clone();
+                        r1(&headers, "/ratelimited");
+                        async move {
+                            if hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                                (
+                                    StatusCode::TOO_MANY_REQUESTS,
+                                    [(header::RETRY_AFTER, "1")],
+                                    "{}",
+                                )
+                                    .into_response()
+                            } else {
+                                (StatusCode::OK, r#"{"id": 7}"#).into_response()
+                            }
+                        }
+                    }),
+                )
+                .route(
+                    "/slow",
+                    get(|| async {
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        "{}"
+                    }),
+                )
+                .route(
+                    "/broken",
+                    get(|| async { (StatusCode::SERVICE_UNAVAILABLE, "upstream down") }),
+                )
+                .route(
+                    "/redirect",
+                    get(move |headers: HeaderMap| {
+                        r2(&headers, "/redirect");
+                        let target = target.clone();
+                        async move {
+                            (StatusCode::FOUND, [(header::LOCATION, target)], "").into_response()
+                        }
+                    }),
+                )
+                .route(
+                    "/landing",
+                    get(move |headers: HeaderMap| {
+                        record(&headers, "/landing");
+                        async { "{}" }
+                    }),
+                );
+            app
         });
         Stub { port, seen }
     }

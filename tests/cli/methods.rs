@@ -52,67 +52,54 @@ impl TokenServer {
         let log = seen.clone();
         let log2 = seen.clone();
         let account = account.to_string();
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        let audience = format!("http://127.0.0.1:{port}/token");
-        std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                let app = axum::Router::new()
-                    .route(
-                        "/token",
-                        post(move |body: String| {
-                            let verdict = verify(&body, &trusted, &account, &audience);
-                            if let Ok(mut l) = log.lock() {
-                                l.push(format!("POST /token {body}"));
-                            }
-                            async move {
-                                match verdict {
-                                    Ok(()) => (
-                                        StatusCode::OK,
-                                        format!(r#"{{"access_token":"{ISSUED}","token_type":"Bearer","expires_in":3600}}"#),
-                                    )
-                                        .into_response(),
-                                    Err(why) => (
-                                        StatusCode::BAD_REQUEST,
-                                        format!(r#"{{"error":"invalid_grant","error_description":"{why}"}}"#),
-                                    )
-                                        .into_response(),
-                                }
-                            }
-                        }),
-                    )
-                    .route(
-                        "/v1/projects",
-                        get(move |headers: HeaderMap| {
-                            let auth = headers
-                                .get("authorization")
-                                .and_then(|v| v.to_str().ok())
-                                .unwrap_or("-")
-                                .to_string();
-                            if let Ok(mut l) = log2.lock() {
-                                l.push(format!("GET /v1/projects {auth}"));
-                            }
-                            async move {
-                                if auth == format!("Bearer {ISSUED}") {
-                                    (StatusCode::OK, r#"{"projects":[{"id":"p-1"}]}"#)
-                                        .into_response()
-                                } else {
-                                    (StatusCode::UNAUTHORIZED, "{}").into_response()
-                                }
-                            }
-                        }),
-                    );
-                if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
-                    let _ = axum::serve(listener, app).await;
-                }
-            });
+        let port = crate::support::serve_port(move |port| {
+            let audience = format!("http://127.0.0.1:{port}/token");
+            let app = axum::Router::new()
+            .route(
+                "/token",
+                post(move |body: String| {
+                    let verdict = verify(&body, &trusted, &account, &audience);
+                    if let Ok(mut l) = log.lock() {
+                        l.push(format!("POST /token {body}"));
+                    }
+                    async move {
+                        match verdict {
+                            Ok(()) => (
+                                StatusCode::OK,
+                                format!(r#"{{"access_token":"{ISSUED}","token_type":"Bearer","expires_in":3600}}"#),
+                            )
+                                .into_response(),
+                            Err(why) => (
+                                StatusCode::BAD_REQUEST,
+                                format!(r#"{{"error":"invalid_grant","error_description":"{why}"}}"#),
+                            )
+                                .into_response(),
+                        }
+                    }
+                }),
+            )
+            .route(
+                "/v1/projects",
+                get(move |headers: HeaderMap| {
+                    let auth = headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-")
+                        .to_string();
+                    if let Ok(mut l) = log2.lock() {
+                        l.push(format!("GET /v1/projects {auth}"));
+                    }
+                    async move {
+                        if auth == format!("Bearer {ISSUED}") {
+                            (StatusCode::OK, r#"{"projects":[{"id":"p-1"}]}"#)
+                                .into_response()
+                        } else {
+                            (StatusCode::UNAUTHORIZED, "{}").into_response()
+                        }
+                    }
+                }),
+            );
+            app
         });
         TokenServer { port, seen }
     }

@@ -397,6 +397,11 @@ pub fn mode(path: &Path) -> u32 {
 /// Serves the router `app` makes on 127.0.0.1 (a free port, returned) from
 /// a thread of its own, for as long as the test runs.
 pub fn serve(app: impl FnOnce() -> axum::Router + Send + 'static) -> u16 {
+    serve_port(move |_| app())
+}
+
+/// [`serve`], for a router that needs to know its own port.
+pub fn serve_port(app: impl FnOnce(u16) -> axum::Router + Send + 'static) -> u16 {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
     let port = listener.local_addr().expect("addr").port();
     listener.set_nonblocking(true).expect("nonblocking");
@@ -409,7 +414,7 @@ pub fn serve(app: impl FnOnce() -> axum::Router + Send + 'static) -> u16 {
         };
         rt.block_on(async move {
             if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
-                let _ = axum::serve(l, app()).await;
+                let _ = axum::serve(l, app(port)).await;
             }
         });
     });

@@ -33,34 +33,21 @@ impl Api {
     fn start(answer: fn(&str) -> (StatusCode, String)) -> Api {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                let app = axum::Router::new().fallback(
-                    move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
-                        let log = log.clone();
-                        async move {
-                            if let Ok(mut l) = log.lock() {
-                                l.push((format!("{method} {}", uri.path()), headers));
-                            }
-                            let (status, body) = answer(uri.path());
-                            let json = [(header::CONTENT_TYPE, "application/json")];
-                            (status, json, body).into_response()
+        let port = crate::support::serve(move || {
+            let app = axum::Router::new().fallback(
+                move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
+                    let log = log.clone();
+                    async move {
+                        if let Ok(mut l) = log.lock() {
+                            l.push((format!("{method} {}", uri.path()), headers));
                         }
-                    },
-                );
-                if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
-                    let _ = axum::serve(l, app).await;
-                }
-            });
+                        let (status, body) = answer(uri.path());
+                        let json = [(header::CONTENT_TYPE, "application/json")];
+                        (status, json, body).into_response()
+                    }
+                },
+            );
+            app
         });
         Api { port, seen }
     }
