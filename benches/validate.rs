@@ -63,25 +63,17 @@ fn serve_slowly() -> u16 {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
     let port = listener.local_addr().expect("addr").port();
     listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        runtime.block_on(async move {
-            let app = axum::Router::new().route(
-                "/me",
-                axum::routing::get(|| async {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    r#"{"id": 1}"#
-                }),
-            );
-            if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
-                let _ = axum::serve(listener, app).await;
-            }
-        });
+    connector_auth::loopback::spawn_on_runtime(move || async move {
+        let app = axum::Router::new().route(
+            "/me",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                r#"{"id": 1}"#
+            }),
+        );
+        if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
+            let _ = axum::serve(listener, app).await;
+        }
     });
     port
 }

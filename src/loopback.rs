@@ -75,6 +75,23 @@ pub async fn serve(listener: TcpListener, app: axum::Router, mut stop: watch::Re
     while connections.join_next().await.is_some() {}
 }
 
+/// Runs the future `work` makes on a single-threaded runtime in a thread of
+/// its own (a server that keeps answering while its caller blocks); the
+/// thread ends at once when no runtime can be built.
+pub fn spawn_on_runtime<F>(work: impl FnOnce() -> F + Send + 'static) -> std::thread::JoinHandle<()>
+where
+    F: std::future::Future<Output = ()>,
+{
+    std::thread::spawn(move || {
+        if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            runtime.block_on(work());
+        }
+    })
+}
+
 /// Resolves once `stop` turns true (or its sender is gone).
 async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;

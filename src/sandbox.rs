@@ -61,28 +61,20 @@ impl Sandbox {
             variant,
             grants: Arc::new(Mutex::new(Grants::default())),
         };
-        let thread = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                let app = Router::new()
-                    .route("/v1/me", get(me))
-                    .route("/oauth/authorize", get(consent))
-                    .route("/oauth/decide", post(decide))
-                    .route("/oauth/token", post(token))
-                    .with_state(shared);
-                if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
-                    let _ = axum::serve(listener, app)
-                        .with_graceful_shutdown(async {
-                            let _ = stopped.await;
-                        })
-                        .await;
-                }
-            });
+        let thread = crate::loopback::spawn_on_runtime(move || async move {
+            let app = Router::new()
+                .route("/v1/me", get(me))
+                .route("/oauth/authorize", get(consent))
+                .route("/oauth/decide", post(decide))
+                .route("/oauth/token", post(token))
+                .with_state(shared);
+            if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await;
+            }
         });
         Ok(Sandbox {
             port,

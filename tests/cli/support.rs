@@ -405,18 +405,10 @@ pub fn serve_port(app: impl FnOnce(u16) -> axum::Router + Send + 'static) -> u16
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
     let port = listener.local_addr().expect("addr").port();
     listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        rt.block_on(async move {
-            if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
-                let _ = axum::serve(l, app(port)).await;
-            }
-        });
+    connector_auth::loopback::spawn_on_runtime(move || async move {
+        if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
+            let _ = axum::serve(l, app(port)).await;
+        }
     });
     port
 }
