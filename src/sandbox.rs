@@ -165,19 +165,9 @@ fn escape(text: &str) -> String {
 }
 
 async fn consent(axum::extract::RawQuery(query): axum::extract::RawQuery) -> Response {
-    let pairs: Vec<(String, String)> = query
-        .as_deref()
-        .and_then(|q| serde_urlencoded::from_str(q).ok())
-        .unwrap_or_default();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
+    let get = form_fields(query.as_deref().unwrap_or_default());
     if get("client_id") != CLIENT_ID
-        || !loopback_callback(get("redirect_uri"))
+        || !loopback_callback(&get("redirect_uri"))
         || get("response_type") != "code"
     {
         return (StatusCode::BAD_REQUEST, "unknown client or redirect URI").into_response();
@@ -187,7 +177,7 @@ async fn consent(axum::extract::RawQuery(query): axum::extract::RawQuery) -> Res
         .map(|k| {
             format!(
                 r#"<input type="hidden" name="{k}" value="{}">"#,
-                escape(get(k))
+                escape(&get(k))
             )
         })
         .collect();
@@ -202,15 +192,20 @@ async fn consent(axum::extract::RawQuery(query): axum::extract::RawQuery) -> Res
     .into_response()
 }
 
-async fn decide(State(shared): State<Shared>, body: String) -> Response {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let get = |k: &str| {
+/// The fields of a URL-encoded form body, read by name ("" when absent).
+fn form_fields(body: &str) -> impl Fn(&str) -> String {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap_or_default();
+    move |k| {
         pairs
             .iter()
             .find(|(n, _)| n == k)
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
-    };
+    }
+}
+
+async fn decide(State(shared): State<Shared>, body: String) -> Response {
+    let get = form_fields(&body);
     let redirect = get("redirect_uri");
     let Ok(mut target) = url::Url::parse(&redirect).map_err(|_| ()).and_then(|u| {
         if loopback_callback(&redirect) {
@@ -242,14 +237,7 @@ async fn decide(State(shared): State<Shared>, body: String) -> Response {
 }
 
 async fn token(State(shared): State<Shared>, headers: HeaderMap, body: String) -> Response {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = form_fields(&body);
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
