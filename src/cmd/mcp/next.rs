@@ -147,18 +147,9 @@ mod tests {
             after_stop("acme", 3, 1, Some("invalid_credentials")),
             after_stop("acme", 3, 3, Some("unreachable")),
         ];
-        let tools = [
-            "sources",
-            "lint",
-            "spec",
-            "collect",
-            "validate",
-            "authenticate",
-            "collect_status",
-        ];
         for next in &all {
             let tool = next["tool"].as_str().unwrap_or_default();
-            assert!(tools.contains(&tool), "{next}");
+            assert!(crate::cmd::mcp::TOOLS.contains(&tool), "{next}");
             assert_eq!(next["arguments"]["source"], "acme", "{next}");
             assert!(!next.to_string().contains("connector-auth"), "{next}");
         }

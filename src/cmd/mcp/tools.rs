@@ -140,20 +140,9 @@ pub struct CollectParams {
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(crate = "rmcp::schemars")]
 pub struct AuthenticateParams {
-    /// Source name, e.g. `zendesk`.
-    pub source: String,
-    /// Port of the local form (default 9876, the next free one when busy; 0: any free port).
-    pub port: Option<u16>,
-    /// Where to save the credentials, inside the workspace (relative to its root; an existing file must be a credentials JSON object). Default: the source's dev_config.json.
-    pub output: Option<String>,
-    /// Seconds the form stays open before giving up (default 600).
-    pub timeout: Option<u64>,
-    /// Run the OAuth authorization again even when a refresh token is stored.
-    #[serde(default)]
-    pub reauthorize: bool,
-    /// Also open the form in a browser on this machine.
-    #[serde(default)]
-    pub open: bool,
+    /// Every argument of `collect`, the same names and meanings.
+    #[serde(flatten)]
+    pub collect: CollectParams,
     /// Collect again even when credentials are saved.
     #[serde(default)]
     pub recollect: bool,
@@ -363,23 +352,15 @@ impl Server {
         Parameters(params): Parameters<AuthenticateParams>,
         context: RequestContext<RoleServer>,
     ) -> CallToolResult {
-        let source = match source_name(&params.source) {
+        let source = match source_name(&params.collect.source) {
             Ok(s) => s,
             Err(refused) => return refused.into_result(),
         };
-        let collect = CollectParams {
-            source: params.source.clone(),
-            port: params.port,
-            output: params.output.clone(),
-            timeout: params.timeout,
-            reauthorize: params.reauthorize,
-            open: params.open,
-        };
-        let output = match self.output(params.output.as_deref()) {
+        let output = match self.output(params.collect.output.as_deref()) {
             Ok(output) => output,
             Err(refused) => return refused.into_result(),
         };
-        let mut collect = collect.args();
+        let mut collect = params.collect.args();
         collect.output = output;
         let options = AuthenticateOptions {
             source,
