@@ -122,7 +122,7 @@ fn collect_into_the_keyring_writes_no_file_and_validate_reads_the_entry() {
 
     let checked = run(&repo, &env, &["validate", "zendesk"], "");
     assert_eq!(checked.code, Some(0), "{}", checked.all());
-    assert!(checked.stdout.contains("zendesk: ok"), "{}", checked.stdout);
+    crate::support::assert_contains(&checked.stdout, "zendesk: ok");
     assert_hidden(&checked, apis::BASIC_PASSWORD, Some(apis::BASIC_USER));
 
     let listed = run(&repo, &env, &["sources"], "");
@@ -226,7 +226,7 @@ fn authenticate_stores_in_the_keyring_and_validates_the_entry() {
         &format!("{EMAIL}\n{}\n", apis::BASIC_PASSWORD),
     );
     assert_eq!(r.code, Some(0), "{}", r.all());
-    assert!(r.stdout.contains("zendesk: ok"), "{}", r.stdout);
+    crate::support::assert_contains(&r.stdout, "zendesk: ok");
     assert!(
         r.all().contains("is read before the keyring entry"),
         "{}",
@@ -461,19 +461,11 @@ fn forget_removes_the_file_and_the_entry_and_says_which() {
 
     let gone = run(&repo, &env, &["exec", "zendesk", "--", "true"], "");
     assert_eq!(gone.code, Some(2));
-    assert!(
-        gone.stderr.contains("does not exist either"),
-        "{}",
-        gone.stderr
-    );
+    crate::support::assert_contains(&gone.stderr, "does not exist either");
 
     let again = run(&repo, &env, &["forget", "zendesk"], "");
     assert_eq!(again.code, Some(0));
-    assert!(
-        again.stdout.contains("nothing to remove for zendesk"),
-        "{}",
-        again.stdout
-    );
+    crate::support::assert_contains(&again.stdout, "nothing to remove for zendesk");
 }
 
 #[test]
@@ -520,7 +512,7 @@ fn a_locked_keyring_cannot_be_reached_and_nothing_is_written() {
     let before = files(repo.root());
     let r = collect(&repo, &env, &format!("{EMAIL}\n{SECOND}\n"));
     assert_eq!(r.code, Some(2), "{}", r.all());
-    assert!(r.stderr.contains("could not be reached"), "{}", r.stderr);
+    crate::support::assert_contains(&r.stderr, "could not be reached");
     let v = run(&repo, &env, &["validate", "zendesk"], "");
     assert_eq!(v.code, Some(2), "{}", v.all());
     assert!(
@@ -542,12 +534,8 @@ fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
 
     let r = collect(&repo, &none, &format!("{EMAIL}\n{FIRST}\n"));
     assert_eq!(r.code, Some(2), "{}", r.all());
-    assert!(
-        r.stderr.contains("the OS keyring could not be reached"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("--store file"), "{}", r.stderr);
+    crate::support::assert_contains(&r.stderr, "the OS keyring could not be reached");
+    crate::support::assert_contains(&r.stderr, "--store file");
     assert!(!r.all().contains("saved"), "{}", r.all());
     assert_hidden(&r, FIRST, None);
 
@@ -565,7 +553,7 @@ fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
         "",
     );
     assert_eq!(browser.code, Some(2), "{}", browser.all());
-    assert!(!browser.stdout.contains("listening"), "{}", browser.stdout);
+    crate::support::assert_lacks(&browser.stdout, "listening");
     assert_eq!(files(repo.root()), before, "something was written");
 
     let both = run(
@@ -598,11 +586,7 @@ fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
         "",
     );
     assert_eq!(a.code, Some(2), "{}", a.all());
-    assert!(
-        a.stderr.contains("the OS keyring could not be reached"),
-        "{}",
-        a.stderr
-    );
+    crate::support::assert_contains(&a.stderr, "the OS keyring could not be reached");
     assert_eq!(
         files(fresh.root()),
         fresh_before,
@@ -622,7 +606,7 @@ fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
     );
     let e = run(&repo, &none, &["exec", "zendesk", "--", "true"], "");
     assert_eq!(e.code, Some(2));
-    assert!(e.stderr.contains("could not be reached"), "{}", e.stderr);
+    crate::support::assert_contains(&e.stderr, "could not be reached");
 
     // With a file, the keyring is never needed.
     repo.credentials(
@@ -640,5 +624,5 @@ fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
         f.stdout
             .contains("removed tests/unit/sources/zendesk/configs/dev_config.json")
     );
-    assert!(f.stderr.contains("could not be reached"), "{}", f.stderr);
+    crate::support::assert_contains(&f.stderr, "could not be reached");
 }

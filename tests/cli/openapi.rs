@@ -37,16 +37,12 @@ fn header_key_server_variables_and_refs() {
     let repo = Repo::new();
     let run = drafted(&repo, "header_key.yaml");
     assert!(run.stdout.contains("display_name: Acme Helpdesk"));
-    assert!(run.stdout.contains("- name: acme_key"), "{}", run.stdout);
+    crate::support::assert_contains(&run.stdout, "- name: acme_key");
     assert!(run.stdout.contains("- name: subdomain"));
     assert!(run.stdout.contains("Default: `demo`"));
     assert!(run.stdout.contains("One of: v1, v2"));
     assert!(!run.stdout.contains("auth_methods"));
-    assert!(
-        run.stderr.contains("#/components/x-schemes/key"),
-        "{}",
-        run.stderr
-    );
+    crate::support::assert_contains(&run.stderr, "#/components/x-schemes/key");
     assert!(run.stderr.contains("#/servers/0/variables/subdomain"));
     let check = derived(&repo, "header_key.yaml");
     assert!(
@@ -68,7 +64,7 @@ fn several_schemes_globally_required_first() {
     let basic = run.stdout.find("name: basic_auth").expect("basic method");
     assert!(bearer < query && query < basic, "{}", run.stdout);
     assert!(!run.stdout.contains("hmac"));
-    assert!(run.stderr.contains("not offered: `hmac`"), "{}", run.stderr);
+    crate::support::assert_contains(&run.stderr, "not offered: `hmac`");
     let check = derived(&repo, "several.json");
     assert!(check.contains(r#"bearer: "{token}""#));
     assert!(check.contains(r#"query: {name: "api_key", value: "{api_key}"}"#));
@@ -87,14 +83,10 @@ fn oauth_client_credentials_and_authorization_code() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("scopes: \"reports.read\""),
-        "{}",
-        run.stdout
-    );
+    crate::support::assert_contains(&run.stdout, "scopes: \"reports.read\"");
     assert!(run.stdout.contains("flow: u2m"));
     assert!(run.stdout.contains("pkce: true"));
-    assert!(run.stderr.contains("all 2 are requested"), "{}", run.stderr);
+    crate::support::assert_contains(&run.stderr, "all 2 are requested");
     assert!(
         run.stderr
             .contains("external references were not fetched: other.yaml")
@@ -136,7 +128,7 @@ fn swagger_two() {
 fn keys_one_requirement_sends_together() {
     let repo = Repo::new();
     let run = drafted(&repo, "together.json");
-    assert!(!run.stdout.contains("auth_methods"), "{}", run.stdout);
+    crate::support::assert_lacks(&run.stdout, "auth_methods");
     assert!(run.stdout.contains("- name: app_secret_token"));
     assert!(run.stdout.contains("- name: grant_token"));
     assert!(run.stdout.contains("- name: account_id"));
@@ -161,11 +153,7 @@ fn implicit_flow_is_not_offered_and_says_so() {
     let run = drafted(&repo, "implicit.json");
     assert!(run.stdout.contains("- name: token_url"));
     assert!(run.stdout.contains("scopes: \"read_inbox\""));
-    assert!(
-        run.stderr.contains("only the implicit flow"),
-        "{}",
-        run.stderr
-    );
+    crate::support::assert_contains(&run.stderr, "only the implicit flow");
 }
 
 #[test]
@@ -243,7 +231,7 @@ fn fetched_over_loopback_http_only() {
         "--print",
     ]);
     assert_eq!(plain.code, Some(2));
-    assert!(plain.stderr.contains("only https"), "{}", plain.stderr);
+    crate::support::assert_contains(&plain.stderr, "only https");
 }
 
 #[test]

@@ -450,3 +450,15 @@ pub async fn post(
     let status = response.status();
     (status, response.text().await.expect("body"))
 }
+
+/// Asserts that `text` holds `needle`, showing the whole text when not.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{text}");
+}
+
+/// Asserts that `text` does not hold `needle`, showing the whole text when it does.
+#[track_caller]
+pub fn assert_lacks(text: &str, needle: &str) {
+    assert!(!text.contains(needle), "{text}");
+}

@@ -52,8 +52,8 @@ fn basic_credentials_that_work_are_ok_with_the_identity() {
     );
     let run = validate(&repo, &["zendesk"]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("zendesk: ok"), "{}", run.stdout);
-    assert!(run.stdout.contains("as agent@acme.test"), "{}", run.stdout);
+    crate::support::assert_contains(&run.stdout, "zendesk: ok");
+    crate::support::assert_contains(&run.stdout, "as agent@acme.test");
     assert_hidden(&run, apis::BASIC_PASSWORD, Some(apis::BASIC_USER));
     let (json, _) = outcome(&repo, "zendesk", &[]);
     assert_eq!(json["outcome"], "ok");
@@ -220,7 +220,7 @@ fn an_api_that_echoes_the_credentials_leaks_nothing() {
     assert_hidden(&run, secret, Some("visible-user"));
     let human = validate(&repo, &["echo_basic", "echo_header", "echo_query"]);
     assert_hidden(&human, secret, Some("visible-user"));
-    assert!(run.stdout.contains("***"), "{}", run.stdout);
+    crate::support::assert_contains(&run.stdout, "***");
 }
 
 #[test]
@@ -434,7 +434,7 @@ fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
     // Only skipped sources: nothing written at all.
     std::fs::remove_dir_all(repo.root().join(format!("{TESTS}/good"))).expect("rm");
     let run = validate(&repo, &["--all"]);
-    assert!(run.stdout.contains("skipped"), "{}", run.stdout);
+    crate::support::assert_contains(&run.stdout, "skipped");
     assert!(!repo.check_path("fresh").exists());
 }
 
@@ -487,11 +487,7 @@ fn dry_run_shows_the_request_masked_and_sends_nothing() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("Authorization: Basic ***"),
-        "{}",
-        run.stdout
-    );
+    crate::support::assert_contains(&run.stdout, "Authorization: Basic ***");
     assert_hidden(&run, "dry-secret-4444", Some("agent@acme.test"));
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert!(
@@ -559,17 +555,9 @@ fn a_broken_auth_check_is_an_input_error_with_positions() {
     );
     let run = validate(&repo, &["zendesk"]);
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("check-unknown-placeholder"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("check-insecure-url"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("auth_check.yaml:3:12"),
-        "{}",
-        run.stderr
-    );
+    crate::support::assert_contains(&run.stderr, "check-unknown-placeholder");
+    crate::support::assert_contains(&run.stderr, "check-insecure-url");
+    crate::support::assert_contains(&run.stderr, "auth_check.yaml:3:12");
 }
 
 #[test]
@@ -648,8 +636,8 @@ fn a_check_that_cannot_be_derived_is_written_with_todos_and_stops() {
         .api_doc("vague", "# Vague API\n\nSee the README.\n");
     let run = validate(&repo, &["vague", "--dry-run"]);
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("fill in the TODO"), "{}", run.stderr);
-    assert!(run.stderr.contains("check-todo"), "{}", run.stderr);
+    crate::support::assert_contains(&run.stderr, "fill in the TODO");
+    crate::support::assert_contains(&run.stderr, "check-todo");
     let written = repo.check_text("vague");
     assert!(written.contains("TODO"));
 }
