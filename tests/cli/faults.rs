@@ -9,7 +9,7 @@ use connector_auth::oauth::{self, App, OAuthError};
 use connector_auth::redact::Redactor;
 use connector_auth::secret::Secret;
 
-use crate::support::{Repo, TESTS, csrf, fixture_spec, form_body};
+use crate::support::{Repo, TESTS, csrf, fixture_spec, page, post};
 
 /// A server answering each path with a fixed, hostile answer.
 fn hostile() -> u16 {
@@ -159,31 +159,14 @@ async fn a_save_that_cannot_be_written_is_reported_and_leaves_nothing_behind() {
         "-o",
         "out/dev_config.json",
     ]);
-    let client = reqwest::Client::new();
-    let page = client
-        .get(&running.url)
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let response = client
-        .post(format!("{}/save", running.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("origin", &running.url)
-        .body(form_body(&[
-            ("_csrf", &csrf(&page)),
-            ("token", "ghp_unwritable_1111"),
-        ]))
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(
-        response.status(),
-        reqwest::StatusCode::INTERNAL_SERVER_ERROR
-    );
-    let html = response.text().await.expect("body");
+    let page = page(&running).await;
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[("_csrf", &csrf(&page)), ("token", "ghp_unwritable_1111")],
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::INTERNAL_SERVER_ERROR);
     assert!(html.contains("cannot save credentials to"), "{html}");
     assert!(!html.contains("ghp_unwritable_1111"));
     let leftovers: Vec<_> = std::fs::read_dir(&target)
@@ -231,27 +214,14 @@ async fn clients_hanging_up_and_a_flood_of_garbage_do_not_stop_the_real_save() {
     if let Ok(mut f) = std::fs::File::open(format!("/proc/{}/status", running.pid())) {
         let _ = f.read_to_string(&mut peak);
     }
-    let client = reqwest::Client::new();
-    let page = client
-        .get(&running.url)
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let response = client
-        .post(format!("{}/save", running.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("origin", &running.url)
-        .body(form_body(&[
-            ("_csrf", &csrf(&page)),
-            ("token", "ghp_after_flood"),
-        ]))
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let page = page(&running).await;
+    let (status, _) = post(
+        &running,
+        "/save",
+        &[("_csrf", &csrf(&page)), ("token", "ghp_after_flood")],
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
     let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
         .await
         .expect("join");

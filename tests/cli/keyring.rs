@@ -12,7 +12,7 @@ use std::process::Stdio;
 
 use crate::apis::{self, Nginx};
 use crate::secret_service::SecretService;
-use crate::support::{NO_BUS, Repo, Run, assert_hidden, assert_no_panic, json_lines};
+use crate::support::{NO_BUS, Repo, Run, assert_hidden, json_lines};
 
 const SPEC: &str = "display_name: Basic API\nconnection:\n  parameters:\n    - {name: email, required: true, description: Agent email.}\n    - {name: api_token, required: true, secret: true, description: API token.}\nexternal_options_allowlist: \"\"\n";
 const EMAIL: &str = "agent@acme.test";
@@ -42,12 +42,7 @@ fn run(repo: &Repo, env: &[(String, String)], args: &[&str], stdin: &str) -> Run
         .write_stdin(stdin)
         .output()
         .expect("run");
-    assert_no_panic(&output.stderr);
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::of(output)
 }
 
 /// `collect zendesk --mode cli --store keyring` with piped answers.

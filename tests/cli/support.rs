@@ -108,13 +108,7 @@ impl Repo {
 
     /// Runs the binary to the end with `args`.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = self.cmd().args(args).output().expect("run");
-        assert_no_panic(&output.stderr);
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        Run::of(self.cmd().args(args).output().expect("run"))
     }
 
     /// The binary, run from the root, without colour.
@@ -141,6 +135,16 @@ pub struct Run {
 }
 
 impl Run {
+    /// The finished run `output` was, after checking the binary did not panic.
+    pub fn of(output: std::process::Output) -> Run {
+        assert_no_panic(&output.stderr);
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     /// stdout and stderr together, for searching.
     pub fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)

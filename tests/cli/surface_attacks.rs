@@ -781,12 +781,7 @@ fn keyring_run(root: &Path, keyring: &SecretService, args: &[&str], stdin: &str)
         .write_stdin(stdin)
         .output()
         .expect("run");
-    assert_no_panic(&output.stderr);
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::of(output)
 }
 
 /// What `exec` hands to a command, or `None` when it finds nothing.
