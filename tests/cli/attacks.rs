@@ -192,6 +192,20 @@ fn assert_no_token(run: &Run, tokens: &[&str]) {
     }
 }
 
+/// A repo whose source `odd` gets its m2m token from the hostile API's
+/// `/token/<shape>` answer.
+fn odd_grant(api: &Hostile, shape: &str) -> Repo {
+    let repo = Repo::new();
+    source(
+        &repo,
+        "odd",
+        &m2m_spec(&api.url(&format!("/token/{shape}"))),
+        &oauth_check(&api.url("/api/me")),
+        Some(&m2m_credentials()),
+    );
+    repo
+}
+
 #[test]
 fn good_grants_in_every_odd_shape_are_accepted_and_never_shown() {
     let api = Hostile::start();
@@ -201,14 +215,7 @@ fn good_grants_in_every_odd_shape_are_accepted_and_never_shown() {
         ("upper", TOKENS[2]),
         ("form", TOKENS[3]),
     ] {
-        let repo = Repo::new();
-        source(
-            &repo,
-            "odd",
-            &m2m_spec(&api.url(&format!("/token/{shape}"))),
-            &oauth_check(&api.url("/api/me")),
-            Some(&m2m_credentials()),
-        );
+        let repo = odd_grant(&api, shape);
         let run = validate(&repo, &["odd"]);
         assert_eq!(run.code, Some(0), "{shape}: {}", run.all());
         assert!(run.stdout.contains("ok"), "{shape}: {}", run.stdout);
@@ -224,14 +231,7 @@ fn unreadable_token_answers_are_described_with_tokens_masked() {
         ("html-leak", ["AT-html-5555", "RT-html-5555"]),
         ("nested-leak", ["AT-nested-6666", "RT-nested-6666"]),
     ] {
-        let repo = Repo::new();
-        source(
-            &repo,
-            "odd",
-            &m2m_spec(&api.url(&format!("/token/{shape}"))),
-            &oauth_check(&api.url("/api/me")),
-            Some(&m2m_credentials()),
-        );
+        let repo = odd_grant(&api, shape);
         let run = validate(&repo, &["odd", "--json"]);
         let verdict = &json_lines(run.stdout.as_bytes())[0];
         assert_eq!(verdict["outcome"], "unexpected_response", "{verdict}");

@@ -130,13 +130,9 @@ fn an_api_answering_a_huge_body_gets_a_short_reason() {
             &format!("checks:\n  - request:\n      url: http://127.0.0.1:{port}/huge-api\n      auth: {{bearer: \"{{token}}\"}}\n"),
         )
         .credentials("big", r#"{"token": "tok-huge-1234"}"#);
-    let output = repo
-        .cmd()
-        .args(["validate", "big", "--json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let row = &crate::support::json_lines(&output.stdout)[0];
+    let run = crate::support::validate(&repo, &["big", "--json"]);
+    assert_eq!(run.code, Some(1));
+    let row = &crate::support::json_lines(run.stdout.as_bytes())[0];
     assert_eq!(row["outcome"], "invalid_credentials");
     assert!(
         row["reason"].as_str().is_some_and(|r| r.len() < 400),

@@ -164,12 +164,8 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
             provider.url("/me")
         ),
     );
-    let output = repo
-        .cmd()
-        .args(["validate", "sandbox", "--json"])
-        .output()
-        .expect("validate");
-    let row = &crate::support::json_lines(&output.stdout)[0];
+    let run = crate::support::validate(&repo, &["sandbox", "--json"]);
+    let row = &crate::support::json_lines(run.stdout.as_bytes())[0];
     assert_eq!(row["outcome"], "ok", "{row}");
     assert_eq!(row["identity"], "alice");
     if secret.is_none() {
@@ -178,7 +174,7 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
         assert!(row["warnings"].to_string().contains("rotated"), "{row}");
         let now = repo.saved("sandbox").expect("credentials")["refresh_token"].clone();
         assert_ne!(now.as_str(), Some(refresh.as_str()));
-        assert!(!String::from_utf8_lossy(&output.stdout).contains(now.as_str().unwrap_or("-")));
+        assert!(!run.stdout.contains(now.as_str().unwrap_or("-")));
     }
     // The refresh token works: a refresh grant at the same provider.
     let app = connector_auth::oauth::App {
@@ -204,13 +200,9 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
     let mut file = repo.saved("sandbox").expect("credentials");
     file["refresh_token"] = serde_json::json!("revoked-or-expired-0000");
     repo.credentials("sandbox", &file.to_string());
-    let output = repo
-        .cmd()
-        .args(["validate", "sandbox", "--json"])
-        .output()
-        .expect("validate");
-    assert_eq!(output.status.code(), Some(1));
-    let row = &crate::support::json_lines(&output.stdout)[0];
+    let run = crate::support::validate(&repo, &["sandbox", "--json"]);
+    assert_eq!(run.code, Some(1));
+    let row = &crate::support::json_lines(run.stdout.as_bytes())[0];
     assert_eq!(row["outcome"], "invalid_credentials", "{row}");
     let reason = row["reason"].as_str().unwrap_or_default();
     assert!(

@@ -784,17 +784,20 @@ fn keyring_run(root: &Path, keyring: &SecretService, args: &[&str], stdin: &str)
     Run::of(output)
 }
 
+/// `exec` for acme with a command that prints the credentials it is handed.
+const HAND_OVER: [&str; 6] = [
+    "exec",
+    "acme",
+    "--",
+    "sh",
+    "-c",
+    "printf '%s' \"$CONNECTOR_TEST_CONFIG_JSON\"",
+];
+
 /// What `exec` hands to a command, or `None` when it finds nothing.
 fn handed(root: &Path, keyring: &SecretService, extra: &[&str]) -> Option<Value> {
     let mut args: Vec<&str> = extra.to_vec();
-    args.extend([
-        "exec",
-        "acme",
-        "--",
-        "sh",
-        "-c",
-        "printf '%s' \"$CONNECTOR_TEST_CONFIG_JSON\"",
-    ]);
+    args.extend(HAND_OVER);
     let run = keyring_run(root, keyring, &args, "");
     (run.code == Some(0)).then(|| serde_json::from_str(&run.stdout).expect("json"))
 }
@@ -841,19 +844,11 @@ fn keyring_accounts_never_collide_and_old_names_are_read_once() {
     workspace_at(&d, "sub");
     workspace_at(&legacy_root, SOURCES);
     store(&d, &keyring, &["--sources-dir", "sub"], "key-of-old-3333");
-    let args = [
-        "exec",
-        "acme",
-        "--",
-        "sh",
-        "-c",
-        "printf '%s' \"$CONNECTOR_TEST_CONFIG_JSON\"",
-    ];
-    let first = keyring_run(&legacy_root, &keyring, &args, "");
+    let first = keyring_run(&legacy_root, &keyring, &HAND_OVER, "");
     crate::support::assert_contains(&first.stderr, "account name of earlier versions");
     assert!(first.stdout.contains("key-of-old-3333"), "{}", first.stderr);
     assert!(!first.stderr.contains("key-of-old-3333"));
-    let second = keyring_run(&legacy_root, &keyring, &args, "");
+    let second = keyring_run(&legacy_root, &keyring, &HAND_OVER, "");
     assert!(
         second.stdout.contains("key-of-old-3333"),
         "{}",
