@@ -9,7 +9,7 @@ use connector_auth::oauth::{self, App, OAuthError};
 use connector_auth::redact::Redactor;
 use connector_auth::secret::Secret;
 
-use crate::support::{Repo, TESTS, csrf, fixture_spec, page, post};
+use crate::support::{Repo, Running, TESTS, csrf, fixture_spec, page, post};
 
 /// A server answering each path with a fixed, hostile answer.
 fn hostile() -> u16 {
@@ -140,6 +140,17 @@ fn an_api_answering_a_huge_body_gets_a_short_reason() {
     );
 }
 
+/// Saves the form of a running `collect` with `token`, as its page would.
+async fn save_token(running: &Running, token: &str) -> (reqwest::StatusCode, String) {
+    let page = page(running).await;
+    post(
+        running,
+        "/save",
+        &[("_csrf", &csrf(&page)), ("token", token)],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_save_that_cannot_be_written_is_reported_and_leaves_nothing_behind() {
     let repo = Repo::new();
@@ -155,13 +166,7 @@ async fn a_save_that_cannot_be_written_is_reported_and_leaves_nothing_behind() {
         "-o",
         "out/dev_config.json",
     ]);
-    let page = page(&running).await;
-    let (status, html) = post(
-        &running,
-        "/save",
-        &[("_csrf", &csrf(&page)), ("token", "ghp_unwritable_1111")],
-    )
-    .await;
+    let (status, html) = save_token(&running, "ghp_unwritable_1111").await;
     assert_eq!(status, reqwest::StatusCode::INTERNAL_SERVER_ERROR);
     assert!(html.contains("cannot save credentials to"), "{html}");
     assert!(!html.contains("ghp_unwritable_1111"));
@@ -210,13 +215,7 @@ async fn clients_hanging_up_and_a_flood_of_garbage_do_not_stop_the_real_save() {
     if let Ok(mut f) = std::fs::File::open(format!("/proc/{}/status", running.pid())) {
         let _ = f.read_to_string(&mut peak);
     }
-    let page = page(&running).await;
-    let (status, _) = post(
-        &running,
-        "/save",
-        &[("_csrf", &csrf(&page)), ("token", "ghp_after_flood")],
-    )
-    .await;
+    let (status, _) = save_token(&running, "ghp_after_flood").await;
     assert_eq!(status, reqwest::StatusCode::OK);
     let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
         .await

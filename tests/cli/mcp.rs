@@ -14,17 +14,6 @@ use crate::browser::output_dir;
 use crate::provider::{Provider, free_port, u2m_spec};
 use crate::support::{Repo, mode};
 
-/// The venv's Python, with the pinned SDK.
-fn python() -> PathBuf {
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/.venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: create it with the pinned SDK (bash .ci/run does: python3 -m venv tests/mcp/.venv && tests/mcp/.venv/bin/pip install -r tests/mcp/requirements.txt)",
-        python.display()
-    );
-    python
-}
-
 /// One MCP session: what the client reported, and every byte that passed.
 struct Session {
     report: Value,
@@ -38,7 +27,7 @@ impl Session {
         let dir = tempfile::tempdir().expect("transcript dir");
         let prefix = dir.path().join("session");
         let client = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py");
-        let output = std::process::Command::new(python())
+        let output = std::process::Command::new(crate::support::python())
             .arg(client)
             .arg(plan.to_string())
             .arg("--binary")
@@ -313,11 +302,7 @@ fn a_declined_elicitation_closes_the_form_and_writes_nothing() {
     let collect = session.structured("collect", 0);
     assert_eq!(collect["status"], "cancelled", "{collect}");
     assert_eq!(collect["exit_code"], 1);
-    assert!(
-        collect["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("declined"))
-    );
+    crate::support::assert_contains(collect["reason"].as_str().unwrap_or_default(), "declined");
     assert!(repo.saved("acme").is_none());
     assert_eq!(session.completed().len(), 1);
     assert_eq!(

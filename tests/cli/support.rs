@@ -466,3 +466,15 @@ pub fn assert_contains(text: &str, needle: &str) {
 pub fn assert_lacks(text: &str, needle: &str) {
     assert!(!text.contains(needle), "{text}");
 }
+
+/// The Python of tests/mcp/.venv, with the pinned MCP SDK and PyYAML (a
+/// YAML 1.1 reader).
+pub fn python() -> PathBuf {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/.venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: create it with the pinned SDK (bash .ci/run does: python3 -m venv tests/mcp/.venv && tests/mcp/.venv/bin/pip install -r tests/mcp/requirements.txt)",
+        python.display()
+    );
+    python
+}

@@ -195,20 +195,9 @@ impl Drop for Mcp {
     }
 }
 
-/// The venv's Python, which has PyYAML (a YAML 1.1 reader).
-fn python() -> PathBuf {
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/.venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: bash .ci/run creates it (python3 -m venv tests/mcp/.venv && tests/mcp/.venv/bin/pip install -r tests/mcp/requirements.txt)",
-        python.display()
-    );
-    python
-}
-
 /// A YAML file as PyYAML (YAML 1.1) reads it, as JSON.
 fn yaml_1_1(path: &Path) -> Value {
-    let out = std::process::Command::new(python())
+    let out = std::process::Command::new(crate::support::python())
         .args([
             "-c",
             "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1], encoding='utf-8'))))",

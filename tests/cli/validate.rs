@@ -94,10 +94,9 @@ fn a_wrong_path_is_not_found() {
     let (json, run) = outcome(&repo, "zendesk", &[]);
     assert_eq!(run.code, Some(1));
     assert_eq!(json["outcome"], "not_found");
-    assert!(
-        json["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("check the subdomain, base URL or path"))
+    crate::support::assert_contains(
+        json["reason"].as_str().unwrap_or_default(),
+        "check the subdomain, base URL or path",
     );
 }
 
@@ -331,11 +330,7 @@ fn slow_broken_and_unreachable_apis_reach_no_verdict() {
     assert_eq!(run.code, Some(3), "{}", run.stdout);
     let rows = json_lines(run.stdout.as_bytes());
     assert_eq!(rows[0]["outcome"], "timeout");
-    assert!(
-        rows[0]["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("within 1 s"))
-    );
+    crate::support::assert_contains(rows[0]["reason"].as_str().unwrap_or_default(), "within 1 s");
     assert_eq!(rows[1]["outcome"], "server_error");
     assert_eq!(rows[1]["status"], 503);
     assert_eq!(rows[2]["outcome"], "unreachable");
@@ -362,10 +357,9 @@ fn credentials_never_follow_a_redirect_to_another_host() {
     let (json, run) = outcome(&repo, "moved", &[]);
     assert_eq!(json["outcome"], "unexpected_response", "{json}");
     assert_eq!(json["status"], 302);
-    assert!(
-        json["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("were not sent there"))
+    crate::support::assert_contains(
+        json["reason"].as_str().unwrap_or_default(),
+        "were not sent there",
     );
     assert!(
         probe.seen.lock().expect("log").is_empty(),
@@ -593,10 +587,9 @@ fn m2m_gets_a_token_by_client_credentials_and_warns_about_missing_scopes() {
     );
     let (json, run) = outcome(&repo, "m2m", &[]);
     assert_eq!(json["outcome"], "invalid_credentials", "{json}");
-    assert!(
-        json["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("invalid_client"))
+    crate::support::assert_contains(
+        json["reason"].as_str().unwrap_or_default(),
+        "invalid_client",
     );
     assert_hidden(&run, "wrong-m2m-secret-6666", Some("machine"));
 }

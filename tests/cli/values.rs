@@ -28,26 +28,26 @@ const REGION_DOC: &str = "## Authorization\n\n```\ncurl -H \"X-Metrics-Key: {api
 
 #[test]
 fn a_region_picks_its_host_from_the_docs_table() {
-    assert_eq!(
-        would_send(
-            REGION_SPEC,
-            REGION_DOC,
-            r#"{"api_key": "k-1", "data_region": "eu"}"#
+    for (credentials, sent) in [
+        (
+            r#"{"api_key": "k-1", "data_region": "eu"}"#,
+            "https://analytics.eu.metrics.example/api/2/projects",
         ),
-        "https://analytics.eu.metrics.example/api/2/projects"
-    );
-    assert_eq!(
-        would_send(
-            REGION_SPEC,
-            REGION_DOC,
-            r#"{"api_key": "k-1", "data_region": "standard"}"#
+        (
+            r#"{"api_key": "k-1", "data_region": "standard"}"#,
+            "https://metrics.example/api/2/projects",
         ),
-        "https://metrics.example/api/2/projects"
-    );
-    assert_eq!(
-        would_send(REGION_SPEC, REGION_DOC, r#"{"api_key": "k-1"}"#),
-        "https://metrics.example/api/2/projects"
-    );
+        (
+            r#"{"api_key": "k-1"}"#,
+            "https://metrics.example/api/2/projects",
+        ),
+    ] {
+        assert_eq!(
+            would_send(REGION_SPEC, REGION_DOC, credentials),
+            sent,
+            "{credentials}"
+        );
+    }
 }
 
 #[test]
