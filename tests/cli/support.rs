@@ -478,3 +478,15 @@ pub fn python() -> PathBuf {
     );
     python
 }
+
+/// Asserts that the `reason` of a JSON verdict holds `needle`, showing the
+/// whole verdict when not.
+#[track_caller]
+pub fn assert_reason(verdict: &serde_json::Value, needle: &str) {
+    assert!(
+        verdict["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains(needle)),
+        "{verdict}"
+    );
+}
