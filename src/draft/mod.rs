@@ -150,7 +150,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     let mut found = Found::default();
 
     // 1. What the doc lists is authoritative.
-    add_listed(doc, &lists, recognised.is_some(), &mut found);
+    add_listed(doc, &lists, recognised.is_some(), &mut found, &mut review);
     // A list is authoritative; "the connector stores `client_id`…" alone
     // speaks only for the OAuth app.
     let listed_any = lists
@@ -207,10 +207,28 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
 }
 
 /// Step 1 of a draft: every parameter the doc lists.
-fn add_listed(doc: &ApiDoc, lists: &listed::Lists, oauth: bool, found: &mut Found) {
+fn add_listed(
+    doc: &ApiDoc,
+    lists: &listed::Lists,
+    oauth: bool,
+    found: &mut Found,
+    review: &mut Vec<String>,
+) {
     for l in &lists.params {
         if !oauth && from_boilerplate(doc, l) {
             continue;
+        }
+        if l.required.is_none() && found.get(&l.name).is_none() {
+            review.push(format!(
+                "`{}` (line {}): the doc does not say whether it is required; drafted as {} from its name",
+                l.name,
+                l.line,
+                if l.default.is_none() && likely_required(&l.name) {
+                    "required"
+                } else {
+                    "optional"
+                }
+            ));
         }
         let secret = l.secret.unwrap_or(false) || credential_like(&l.name);
         let required = l
@@ -485,7 +503,7 @@ fn assemble(
     several: bool,
     found: Found,
     oauth: Option<Option<OAuth>>,
-    review: Vec<String>,
+    mut review: Vec<String>,
 ) -> Draft {
     let mut notes = Vec::new();
     let mut params = found.params;
@@ -522,6 +540,11 @@ fn assemble(
         Vec::new()
     };
     if methods.len() >= 2 {
+        let names: Vec<&str> = methods.iter().map(|(n, _)| n.as_str()).collect();
+        review.push(format!(
+            "auth methods {} were grouped from the doc's sections and Required cells: check which parameters each holds",
+            names.join(", ")
+        ));
         let mut claimed: Vec<String> = Vec::new();
         for (name, members) in &methods {
             let parameters = params
