@@ -35,6 +35,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+pub use crate::cmd::MCP_TOOLS;
 use crate::error::{Error, Exit};
 
 /// Parses `args` (program name first), runs the command, and returns the
