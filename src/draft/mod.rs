@@ -309,7 +309,12 @@ fn add_used(
     usage::base_url(chosen, doc, &mut used);
     for u in used {
         // `$QBO_ACCESS_TOKEN` in a request is the issued token too.
-        let issued = runs_grant && ISSUED.iter().any(|i| u.name.ends_with(i));
+        // A personal access token is typed by a person, never issued.
+        let issued = runs_grant
+            && !u.name.starts_with("personal")
+            && ISSUED
+                .iter()
+                .any(|i| u.name == *i || u.name.ends_with(&format!("_{i}")));
         if issued || u.name == "refresh_token" && oauth {
             continue;
         }
