@@ -3,6 +3,8 @@
 //! lines, each with the line it came from. Placeholders are written the
 //! spec's way (`{name}`) whatever the doc used (`<your-domain>`, `{{x}}`,
 //! `YOUR_API_KEY`, `$TOKEN`).
+//!
+//! A reader (see docs/architecture.md): it says what a document says and imports no step.
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
@@ -377,7 +379,7 @@ fn request_line(text: &str) -> Option<Example> {
     if !matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD") {
         return None;
     }
-    let target = rest.split_whitespace().next()?.trim_matches('`');
+    let target = query_with_spaces(rest.trim_start()).trim_matches('`');
     if !(target.starts_with('/')
         || target.contains("://")
         || target.starts_with('{')
@@ -390,6 +392,39 @@ fn request_line(text: &str) -> Option<Example> {
         target: normalise_placeholders(target),
         ..Example::default()
     })
+}
+
+/// The target at the start of `rest`: its first word, or, when that word
+/// opens a query whose quoted value holds spaces (`$filter=name eq 'Team'`),
+/// up to where the quote closes.
+fn query_with_spaces(rest: &str) -> &str {
+    let first = rest.split_whitespace().next().unwrap_or("");
+    let Some(q) = first.find('?') else {
+        return first;
+    };
+    let mut end = first.len();
+    let quotes = |t: &str| t[q..].matches('\'').count();
+    while quotes(&rest[..end]) % 2 == 1 {
+        let after = &rest[end..];
+        let Some(word) = after.split_whitespace().next() else {
+            return first;
+        };
+        let Some(at) = after.find(word) else {
+            return first;
+        };
+        end += at + word.len();
+    }
+    // `eq 'Team'` after a complete value: an OData comparison, kept whole.
+    let mut words = rest[end..].split_whitespace();
+    if let (Some(op), Some(value)) = (words.next(), words.next())
+        && ["eq", "ne", "gt", "ge", "lt", "le"].contains(&op)
+        && value.starts_with('\'')
+        && value.trim_end_matches(['`', ')', '.', ',']).ends_with('\'')
+    {
+        let at = rest[end..].find(value).unwrap_or(0);
+        end += at + value.trim_end_matches(['`', ')', '.', ',']).len();
+    }
+    &rest[..end]
 }
 
 /// Splits a shell command line into words, honouring quotes.
@@ -432,6 +467,10 @@ fn curl(command: &str) -> Option<Example> {
         ..Example::default()
     };
     let mut explicit_method = false;
+    // `--negotiate -u :` is Kerberos (SPNEGO): the `-u` is no Basic account.
+    let negotiate = words
+        .iter()
+        .any(|w| matches!(w.as_str(), "--negotiate" | "--ntlm" | "--delegation"));
     let mut iter = words.iter().skip(1).peekable();
     while let Some(word) = iter.next() {
         match word.as_str() {
@@ -451,7 +490,7 @@ fn curl(command: &str) -> Option<Example> {
                 }
             }
             "-u" | "--user" => {
-                if let Some(u) = iter.next() {
+                if let Some(u) = iter.next().filter(|_| !negotiate) {
                     let (user, pass) = u.split_once(':').unwrap_or((u, ""));
                     example.basic =
                         Some((normalise_placeholders(user), normalise_placeholders(pass)));
@@ -885,6 +924,35 @@ fn by_synonym<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_value_with_spaces_is_one_target() {
+        let ex = request_line("GET https://api.test/v1/groups?$filter=kind eq 'Team' lists teams")
+            .map(|e| e.target);
+        assert_eq!(
+            ex.as_deref(),
+            Some("https://api.test/v1/groups?$filter=kind eq 'Team'")
+        );
+        let ex = request_line("GET https://api.test/v1/items?q='red shoes'&top=5 (search)")
+            .map(|e| e.target);
+        assert_eq!(
+            ex.as_deref(),
+            Some("https://api.test/v1/items?q='red shoes'&top=5")
+        );
+        let ex = request_line("GET /v1/me returns you").map(|e| e.target);
+        assert_eq!(ex.as_deref(), Some("/v1/me"));
+    }
+
+    #[test]
+    fn a_kerberos_curl_is_no_basic_example() {
+        let ex = curl("curl --negotiate -u : https://hadoop.test:9871/webhdfs/v1/?op=LISTSTATUS");
+        assert_eq!(ex.map(|e| e.basic), Some(None));
+        let ex = curl("curl -u alice:pw https://h.test/me");
+        assert_eq!(
+            ex.and_then(|e| e.basic),
+            Some(("alice".to_string(), "pw".to_string()))
+        );
+    }
 
     #[test]
     fn placeholders_are_written_the_spec_way() {

@@ -1,6 +1,8 @@
 //! Writing a file so that it is either wholly there or not changed at all:
 //! a temp file in the same folder, flushed to disk, then renamed over the
 //! target (a symlink at the target is replaced, never followed).
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,12 @@
 //! The command line as plain data (clap derive): commands, flags, help texts
 //! and examples. Checking and acting on it happens in `cmd`.
+//!
+//! The command layer's arguments (see docs/architecture.md); operations take their own options.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::{ArgValueCandidates, ArgValueCompleter};
 
 use crate::report::ColorWhen;
 use crate::workspace::SourceName;
@@ -32,6 +35,15 @@ Examples:
 Exit codes: 0 done · 1 negative verdict (lint errors, credentials rejected,
 cancelled) · 2 usage or input error · 3 no verdict (network, timeout)";
 
+/// The heading of the options every command takes, shown after a
+/// command's own.
+const GLOBAL: &str = "Global options";
+
+/// Offers the workspace's source names when a source is being completed.
+fn source_names() -> ArgValueCandidates {
+    ArgValueCandidates::new(crate::complete::sources)
+}
+
 /// `--version`: the package version and, when the build knew it, the git
 /// commit it was built from, e.g. `0.1.0 (abc1234)` (set by `build.rs`).
 const VERSION: &str = env!("CONNECTOR_AUTH_VERSION");
@@ -52,7 +64,7 @@ pub struct Cli {
     pub workspace: WorkspaceArgs,
 
     /// When to use colour in output
-    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN", help_heading = GLOBAL)]
     pub color: ColorWhen,
 
     #[command(subcommand)]
@@ -64,16 +76,16 @@ pub struct Cli {
 pub struct WorkspaceArgs {
     /// Repository root [default: nearest folder up with pyproject.toml or .git,
     /// else the current folder]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", help_heading = GLOBAL)]
     pub root: Option<PathBuf>,
 
     /// Folder of the sources, relative to the root
     /// [default: src/databricks/labs/community_connector/sources]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", help_heading = GLOBAL)]
     pub sources_dir: Option<PathBuf>,
 
     /// Folder of the source tests, relative to the root [default: tests/unit/sources]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", help_heading = GLOBAL)]
     pub tests_dir: Option<PathBuf>,
 }
 
@@ -187,6 +199,7 @@ pub struct JsonArg {
 #[derive(Debug, Args)]
 pub struct SpecArgs {
     /// Source name, e.g. zendesk
+    #[arg(add = source_names())]
     pub source: SourceName,
     /// Redraft even when a spec exists (the old file is kept as .bak)
     #[arg(long)]
@@ -204,7 +217,7 @@ pub struct SpecArgs {
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Source names or spec files (a path, or a name ending in .yaml); none: every source
-    #[arg(value_name = "SOURCE|FILE")]
+    #[arg(value_name = "SOURCE|FILE", add = ArgValueCompleter::new(crate::complete::sources_or_files))]
     pub targets: Vec<String>,
     #[command(flatten)]
     pub json: JsonArg,
@@ -227,7 +240,7 @@ pub struct CollectArgs {
     /// Browser form or terminal prompts
     #[arg(long, value_enum, default_value_t)]
     pub mode: Mode,
-    /// Port of the local form; when 9876 is busy the next free one is used
+    /// Port of the local form [default: 9876, or the next free one when it is busy]
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
     /// Where to save the credentials [default: the source's dev_config.json]
@@ -240,6 +253,7 @@ pub struct CollectArgs {
     #[arg(long)]
     pub no_open: bool,
     /// Give up after this many seconds (exit 1, nothing written)
+    /// [default: none: the form waits until it is saved or cancelled]
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
     /// Run the OAuth authorization again even when a refresh token is stored
@@ -255,11 +269,16 @@ pub struct CollectArgs {
     pub device: bool,
     #[command(flatten)]
     pub json: JsonArg,
+    /// Who the form's pages speak to: a person at this terminal, one sent
+    /// by an assistant (MCP), or the demo's.
+    #[arg(skip)]
+    pub audience: crate::collect::page::Audience,
 }
 
 #[derive(Debug, Args, Clone)]
 pub struct AuthenticateArgs {
     /// Source name, e.g. zendesk
+    #[arg(add = source_names())]
     pub source: SourceName,
     #[command(flatten)]
     pub collect: CollectArgs,
@@ -274,6 +293,7 @@ pub struct AuthenticateArgs {
 #[derive(Debug, Args, Clone)]
 pub struct SourceCollectArgs {
     /// Source name, e.g. zendesk
+    #[arg(add = source_names())]
     pub source: SourceName,
     #[command(flatten)]
     pub collect: CollectArgs,
@@ -282,7 +302,7 @@ pub struct SourceCollectArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct ValidateArgs {
     /// Source names, e.g. zendesk github
-    #[arg(required_unless_present = "all")]
+    #[arg(required_unless_present = "all", add = source_names())]
     pub sources: Vec<SourceName>,
     /// Validate every source that has credentials
     #[arg(long, conflicts_with = "sources")]
@@ -293,7 +313,7 @@ pub struct ValidateArgs {
     /// Folder of per-source credentials files (DIR/<source>.json)
     #[arg(long, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// Give up on a request after this many seconds
+    /// Give up on a request after this many seconds [default: 15]
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
     /// Derive and write the check if missing, print the request it would send, send nothing
@@ -314,6 +334,7 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// Source name, e.g. zendesk
+    #[arg(add = source_names())]
     pub source: SourceName,
     /// Credentials file to use
     #[arg(long, value_name = "PATH")]
@@ -329,6 +350,7 @@ pub struct ExecArgs {
 #[derive(Debug, Args)]
 pub struct ForgetArgs {
     /// Source name, e.g. zendesk
+    #[arg(add = source_names())]
     pub source: SourceName,
 }
 
@@ -340,7 +362,7 @@ pub struct DemoArgs {
     /// Keep the temporary workspace instead of removing it
     #[arg(long)]
     pub keep: bool,
-    /// Port of the local form
+    /// Port of the local form [default: 9876, or the next free one when it is busy]
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
     /// Print the URL but do not open a browser

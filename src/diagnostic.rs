@@ -1,6 +1,8 @@
 //! Findings about a file (a spec now, an auth check later): the rule that
 //! fired, how bad it is, where, and what to do. Rendered as rich snippets for
 //! people and as one JSON object per finding for programs.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFile;
@@ -119,6 +121,7 @@ impl Finding {
     /// The finding for programs: one flat JSON object.
     pub fn to_json(&self, source: &Source) -> serde_json::Value {
         serde_json::json!({
+            "event": "finding",
             "file": source.path().display().to_string(),
             "line": self.span.line,
             "column": self.span.column,

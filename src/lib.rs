@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 mod cmd;
 pub mod collect;
+pub mod complete;
 pub mod credentials;
 pub mod diagnostic;
 pub mod draft;
@@ -45,6 +46,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if cmd::completions::answer_if_asked(&args) {
+        return Exit::Done.into();
+    }
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {

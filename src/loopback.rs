@@ -3,6 +3,8 @@
 //! within [`HEADER_READ_TIMEOUT`] (so half-sent requests and idle
 //! keep-alive connections are dropped and cannot starve the form), and the
 //! server stops gracefully when told.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::time::Duration;
 

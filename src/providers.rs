@@ -6,6 +6,8 @@
 //! doc names without its URLs; checks may read it to recognise a token
 //! host. Adding a provider is one row; a `{tenant_id}` or `{zoho_domain}`
 //! placeholder stands for the part each account fills in.
+//!
+//! A base module (see docs/architecture.md): data that drafting reads; it imports no step.
 
 /// One well-known provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! travels in (raw, base64 as in a Basic header, URL-encoded) and in the
 //! escaped forms servers echo it back in (JSON `\/` and `\uXXXX`, HTML
 //! entities), in any mixture.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};

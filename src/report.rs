@@ -1,6 +1,14 @@
-//! Everything the tool prints goes through a [`Printer`]: human text with
-//! colour decided once (terminal, `NO_COLOR`, `TERM=dumb`, `--color`), or one
-//! JSON object per line for programs.
+//! Base module: everything the tool prints goes through a [`Printer`]:
+//! human text with colour decided once (terminal, `NO_COLOR`, `TERM=dumb`,
+//! `--color`), or one JSON object per line for programs.
+//!
+//! With `--json` there is one way to say that something happened: an
+//! [`Event`] (its `"event"` name, its fields, and its line for people are
+//! defined together in this file), printed with [`Printer::event`]. A
+//! command's result records — lint findings, one verdict per source, the
+//! explanation of a drafted spec — are the only other objects on stdout,
+//! written with [`Printer::json`] in the command's documented shape.
+//! Nothing else builds `{"event": …}` objects.
 
 use std::io::{IsTerminal, Write};
 
@@ -282,6 +290,11 @@ pub enum Event<'a> {
     Authenticated {
         source: &'a str,
     },
+    /// `spec` kept the existing spec at `path` of `source`.
+    Kept {
+        path: &'a str,
+        source: &'a str,
+    },
 }
 
 impl Event<'_> {
@@ -318,6 +331,7 @@ impl Event<'_> {
                 json!({"event": "stopped", "step": step, "reason": reason, "resume": resume})
             }
             Event::Authenticated { source } => json!({"event": "authenticated", "source": source}),
+            Event::Kept { path, .. } => json!({"event": "kept", "path": path}),
         }
     }
 }
@@ -398,6 +412,9 @@ impl Printer {
                     "\n{mark} {source} is set up: a spec, saved credentials and an auth check that passes"
                 ))
             }
+            Event::Kept { path, source } => self.line(&format!(
+                "kept {path}: it exists (--force redrafts it, keeping a .bak; `connector-auth lint {source}` checks it)"
+            )),
         }
     }
 

@@ -2,6 +2,8 @@
 //! way a provider does and, for the OAuth variant, a small authorization
 //! server with a consent page (authorization code with PKCE, refresh).
 //! It runs on its own thread and stops when the [`Sandbox`] is dropped.
+//!
+//! Used by the `demo` command only; it imports base modules.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

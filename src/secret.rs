@@ -1,6 +1,8 @@
 //! `Secret`: a credential value from the moment it is read. Its `Debug`
 //! never shows the value, and it has no `Display`, so a token cannot reach a
 //! log line, an error message or a panic by accident.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::fmt;
 

@@ -1,5 +1,7 @@
 //! Reading typed values out of a YAML tree and reporting, with positions,
 //! every value of the wrong shape. Spec and auth-check loaders build on it.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use crate::diagnostic::{Finding, Rule};
 use crate::source::{ReadError, Source, Span};

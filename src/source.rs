@@ -1,6 +1,8 @@
 //! A text file held in memory with a line index, and the `Span` type that
 //! points into it. Everything that reports a position (spec diagnostics,
 //! auth-check diagnostics) goes through here.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

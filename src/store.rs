@@ -427,6 +427,25 @@ mod session {
     }
 }
 
+/// Why the OS keyring could not be reached, in a few plain words instead of
+/// the platform's error text (D-Bus names, socket paths): for the quiet
+/// line `sources` and `validate` print when they merely looked.
+pub fn unreachable_in_words(reason: &str) -> &'static str {
+    let lower = reason.to_ascii_lowercase();
+    if lower.contains("lock") {
+        "it is locked"
+    } else if lower.contains("connect")
+        || lower.contains("no such file")
+        || lower.contains("serviceunknown")
+        || lower.contains("not provided by any")
+        || lower.contains("session")
+    {
+        "no Secret Service is running"
+    } else {
+        "it did not answer"
+    }
+}
+
 /// What went wrong with the OS keyring. No variant holds a stored value.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyringError {
@@ -478,7 +497,8 @@ impl fmt::Display for KeyringLookup {
             KeyringLookup::NoEntry(entry) => write!(f, "{entry} does not exist either"),
             KeyringLookup::Unreachable(reason) => write!(
                 f,
-                "the OS keyring could not be reached to look for its entry ({reason})"
+                "the OS keyring could not be reached to look for its entry ({})",
+                unreachable_in_words(reason)
             ),
         }
     }
@@ -593,5 +613,23 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("--store file"), "{text}");
+    }
+
+    #[test]
+    fn an_unreachable_keyring_is_said_in_plain_words() {
+        for (reason, words) in [
+            (
+                "DBus error: Failed to connect to socket /nonexistent/bus: No such file or directory",
+                "no Secret Service is running",
+            ),
+            (
+                "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files",
+                "no Secret Service is running",
+            ),
+            ("the collection is locked", "it is locked"),
+            ("timeout", "it did not answer"),
+        ] {
+            assert_eq!(unreachable_in_words(reason), words, "{reason}");
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! Strings with `{parameter}` placeholders, as written in specs and auth
 //! checks (`https://{subdomain}.zendesk.com`, `{email}/token`): finding the
 //! placeholders and filling them from collected values.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 /// The placeholder names in `text`, in order, each with its byte offset
 /// (of the opening brace). Only `{identifier}` counts; other braces are text.
@@ -107,6 +109,8 @@ pub fn fill_url(
         origin = Some((*name, prefix.clone()));
         last = name.len() + 2;
         let after = &template[last..];
+        last += overlap(&prefix, after);
+        let after = &template[last..];
         if prefix.ends_with('/') && after.starts_with('/') {
             out.push_str(&prefix[..prefix.len() - 1]);
         } else {
@@ -118,7 +122,8 @@ pub fn fill_url(
     for &(at, name) in rest_found {
         out.push_str(&template[last..at]);
         let v = get(name)?;
-        if authority_end.is_some_and(|end| at < end) {
+        if let Some(end) = authority_end.filter(|end| at < *end) {
+            let v = whole_host(&v, &template[at + name.len() + 2..end]);
             let host_safe = !v.is_empty()
                 && v.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
@@ -128,7 +133,7 @@ pub fn fill_url(
                     "cannot stand in a host name (type only the name, such as `acme`, not a URL)",
                 ));
             }
-            out.push_str(&v);
+            out.push_str(v);
         } else {
             if v == "." || v == ".." {
                 return Err(FillError::bad(
@@ -136,7 +141,7 @@ pub fn fill_url(
                     "is `.` or `..`, which would move the request to another path",
                 ));
             }
-            out.push_str(&percent_encode(&v));
+            out.push_str(&percent_encode(first_of_list(&v)));
         }
         last = at + name.len() + 2;
     }
@@ -145,6 +150,85 @@ pub fn fill_url(
         same_origin(name, &prefix, &out)?;
     }
     Ok(out)
+}
+
+/// A host value given whole, normalised to the part the template asks
+/// for: `https://acme.example.com/` is `acme.example.com`, and in
+/// `{shop}.myshop.test` the value `acme.myshop.test` is `acme`.
+pub fn whole_host<'v>(value: &'v str, after: &str) -> &'v str {
+    let mut v = value.trim();
+    for scheme in ["https://", "http://"] {
+        if v.len() > scheme.len()
+            && v.get(..scheme.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
+        {
+            v = &v[scheme.len()..];
+        }
+    }
+    v = v.trim_end_matches('/');
+    // The rest of the template's host, up to the next placeholder or port.
+    let suffix = after.split(['{', ':']).next().unwrap_or("");
+    if suffix.starts_with('.')
+        && v.len() > suffix.len()
+        && v.get(v.len() - suffix.len()..)
+            .is_some_and(|t| t.eq_ignore_ascii_case(suffix))
+    {
+        v = &v[..v.len() - suffix.len()];
+    }
+    v
+}
+
+/// `["123"]` (a JSON list where one value goes): its first item, so a list
+/// is never sent as one percent-encoded id.
+fn first_of_list(value: &str) -> &str {
+    let t = value.trim();
+    if !(t.starts_with('[') && t.ends_with(']')) {
+        return value;
+    }
+    let inner = t[1..t.len() - 1].trim();
+    let first = inner.split(',').next().unwrap_or("").trim();
+    let first = first
+        .strip_prefix('"')
+        .and_then(|f| f.strip_suffix('"'))
+        .unwrap_or(first);
+    if first.is_empty() || first.contains(['"', '[', ']', '{', '}', '\\']) {
+        value
+    } else {
+        first
+    }
+}
+
+/// How many bytes of `after` repeat the end of the prefix URL's path: a
+/// base URL given with its path prefix (`https://x.test/api/v2`) before
+/// `/api/v2/users` is not doubled.
+fn overlap(prefix: &str, after: &str) -> usize {
+    let Some(path) = url::Url::parse(prefix.trim())
+        .ok()
+        .map(|u| u.path().trim_end_matches('/').to_string())
+        .filter(|p| !p.is_empty())
+    else {
+        return 0;
+    };
+    let tail: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let head_end = after.find(['?', '#', '{']).unwrap_or(after.len());
+    let head: Vec<&str> = after[..head_end].split('/').collect();
+    if head.first() != Some(&"") {
+        return 0;
+    }
+    let head = &head[1..];
+    for n in (1..=tail.len().min(head.len())).rev() {
+        // The last compared segment must be whole, not cut at a placeholder.
+        let complete = n < head.len() || !after[head_end..].starts_with('{');
+        if tail[tail.len() - n..]
+            .iter()
+            .zip(&head[..n])
+            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+            && complete
+        {
+            return head[..n].iter().map(|s| s.len() + 1).sum();
+        }
+    }
+    0
 }
 
 /// A filled URL keeps the origin of its leading placeholder's value: text
@@ -316,6 +400,77 @@ mod fill_tests {
         assert_eq!(
             fill_url("{base_url}/users/{user}", &v).unwrap(),
             "https://api.github.com/users/octo%20cat"
+        );
+    }
+
+    #[test]
+    fn a_base_url_with_its_path_prefix_is_not_doubled() {
+        let v = with(&[
+            ("base_url", "https://h.test/api/v2"),
+            ("slash", "https://h.test/api/v2/"),
+            ("bare", "https://h.test"),
+        ]);
+        for name in ["base_url", "slash", "bare"] {
+            assert_eq!(
+                fill_url(&format!("{{{name}}}/api/v2/users?x=1"), &v).unwrap(),
+                "https://h.test/api/v2/users?x=1",
+                "{name}"
+            );
+        }
+        assert_eq!(
+            fill_url("{base_url}/v2/users", &v).unwrap(),
+            "https://h.test/api/v2/users"
+        );
+        assert_eq!(
+            fill_url("{base_url}/users", &v).unwrap(),
+            "https://h.test/api/v2/users"
+        );
+    }
+
+    #[test]
+    fn a_host_given_whole_is_normalised() {
+        let v = with(&[
+            ("shop", "acme.myshop.test"),
+            ("url", "https://acme.foundry.test/"),
+            ("label", "acme"),
+        ]);
+        assert_eq!(
+            fill_url("https://{shop}.myshop.test/admin/shop.json", &v).unwrap(),
+            "https://acme.myshop.test/admin/shop.json"
+        );
+        assert_eq!(
+            fill_url("https://{label}.myshop.test/admin", &v).unwrap(),
+            "https://acme.myshop.test/admin"
+        );
+        assert_eq!(
+            fill_url("https://{url}/api/v1/me", &v).unwrap(),
+            "https://acme.foundry.test/api/v1/me"
+        );
+    }
+
+    #[test]
+    fn a_host_value_of_any_text_never_panics() {
+        for v in [
+            "U$ໂB¥$",
+            "¥",
+            "https://¥",
+            "ab¥.myshop.test",
+            "¥¥¥¥¥¥¥¥¥¥¥¥¥¥¥",
+        ] {
+            let _ = whole_host(v, ".myshop.test/x");
+        }
+    }
+
+    #[test]
+    fn a_json_list_value_sends_its_first_item() {
+        let v = with(&[("ids", r#"["123", "456"]"#), ("one", "[7]")]);
+        assert_eq!(
+            fill_url("https://h.test/accounts/{ids}/me", &v).unwrap(),
+            "https://h.test/accounts/123/me"
+        );
+        assert_eq!(
+            fill_url("https://h.test/a/{one}", &v).unwrap(),
+            "https://h.test/a/7"
         );
     }
 

@@ -1,6 +1,8 @@
 //! Where a connectors repository keeps each source's files: root discovery,
 //! validated source names, and every path of the layout (spec, API doc,
 //! tests folder, credentials file, auth check).
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

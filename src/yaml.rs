@@ -2,6 +2,8 @@
 //! source. Built from saphyr's event parser, with bounds on nesting depth and
 //! node count so that hostile input can neither overflow the stack nor expand
 //! aliases without end.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::collections::HashMap;
 

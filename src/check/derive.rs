@@ -1,8 +1,10 @@
 //! Deriving an auth check when the source has none: the base URL, how the
 //! credentials are sent and the simplest read-only GET, from the spec and
 //! the API doc. What cannot be derived is written as a TODO, never guessed.
+//!
+//! Part of Step 3, `check` (see docs/architecture.md): it imports no other step.
 
-use super::{Auth, AuthCheck, Check};
+use super::{Auth, AuthCheck, Check, Derivation, DeriveRule};
 use crate::apidoc::{self, ApiDoc, Example, Fact};
 use crate::spec::{AuthMethod, Parameter, Spec, credential_like};
 use crate::template;
@@ -33,17 +35,23 @@ const IDENTITY: &[&str] = &[
 
 pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
     // What no HTTP request can prove is said so every time, never guessed
-    // at; a spec that also runs an OAuth grant has a request to make.
+    // at: a driver or a signed-request scheme decides first. A spec that
+    // also runs an OAuth grant, or holds a key file whose JWT grant the
+    // check can run, has a request to make; its methods that cannot be
+    // checked are named by `no_http_check` beside the checks.
     let reason = no_http_reason(spec);
     let oauth = spec.oauth.is_some() || spec.auth_methods.iter().any(|m| m.oauth.is_some());
-    let derived = match reason {
-        Some(_) if !oauth => None,
-        _ => Some(derive_requests(spec, doc, doc_name)),
-    };
-    match (derived, reason) {
-        (Some(d), Some(_)) if d.todos.is_empty() => d,
-        (Some(d), None) => d,
-        (_, Some(reason)) => Derived {
+    let all: Vec<&Parameter> = spec
+        .parameters
+        .iter()
+        .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()))
+        .collect();
+    let signs = (key_file(&all).is_some() || private_key_client(&all))
+        && reason
+            .as_deref()
+            .is_some_and(|r| r.starts_with("a service account"));
+    match reason {
+        Some(reason) if !oauth && !signs => Derived {
             file: AuthCheck {
                 no_http: Some(reason),
                 ..AuthCheck::default()
@@ -51,8 +59,49 @@ pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
             origins: Vec::new(),
             todos: Vec::new(),
         },
-        (None, None) => derive_requests(spec, doc, doc_name),
+        Some(reason) => checkable(derive_requests(spec, doc, doc_name), reason),
+        None => derive_requests(spec, doc, doc_name),
     }
+}
+
+/// A client's private key beside its id and token endpoint (the
+/// `private_key_jwt` client assertion).
+fn private_key_client(all: &[&Parameter]) -> bool {
+    let has = |f: &dyn Fn(&str) -> bool| all.iter().any(|p| f(&p.name.to_ascii_lowercase()));
+    has(&|n| n.contains("private_key") && !n.contains("passphrase"))
+        && has(&|n| n == "client_id")
+        && has(&|n| super::probe::token_url_parameter(n))
+}
+
+/// The derived checks that need nothing filled in by hand, with the reason
+/// the other methods have no HTTP check; only that reason when none is left.
+fn checkable(derived: Derived, reason: String) -> Derived {
+    if derived.todos.is_empty() {
+        return derived;
+    }
+    let mut kept = Derived {
+        file: AuthCheck {
+            no_http: Some(reason),
+            defaults: derived.file.defaults.clone(),
+            values: derived.file.values.clone(),
+            ..AuthCheck::default()
+        },
+        origins: Vec::new(),
+        todos: Vec::new(),
+    };
+    for (check, origin) in derived.file.checks.into_iter().zip(derived.origins) {
+        let todo = check.url.contains("TODO")
+            || matches!(&check.auth, Auth::Header { name, .. } if name.contains("TODO"));
+        if !todo && check.auth_method.is_some() {
+            kept.file.checks.push(check);
+            kept.origins.push(origin);
+        }
+    }
+    if kept.file.checks.is_empty() {
+        kept.file.defaults.clear();
+        kept.file.values.clear();
+    }
+    kept
 }
 
 /// Why a spec's credentials cannot be proven by one HTTP request: a
@@ -121,29 +170,22 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         if method.is_some_and(|m| m.parameters.is_empty()) && spec.oauth_for(method).is_none() {
             continue; // a `none` method has nothing to check
         }
-        let (auth, auth_origin) = if spec.oauth_for(method).is_some() {
-            (Auth::OAuth, "auth: the spec's oauth block".to_string())
-        } else {
-            let from_doc = |lax| doc.and_then(|d| auth_from_doc(d, &scope, doc_name, lax));
-            match from_doc(false).or_else(|| from_doc(true)) {
-                Some(found) => found,
-                None => match auth_from_names(&scope) {
-                    Some(found) => found,
-                    None => {
-                        derived
-                            .todos
-                            .push(format!("how the credentials are sent{who}"));
-                        (
-                            Auth::Header {
-                                name: "TODO-header-name".into(),
-                                value: "TODO".into(),
-                            },
-                            "auth: TODO — the API doc does not say how credentials are sent".into(),
-                        )
-                    }
-                },
+        let (auth, auth_origin) = match method_auth(spec, method, &scope, doc, doc_name) {
+            Some(found) => found,
+            None => {
+                derived
+                    .todos
+                    .push(format!("how the credentials are sent{who}"));
+                (
+                    Auth::Header {
+                        name: "TODO-header-name".into(),
+                        value: "TODO".into(),
+                    },
+                    "auth: TODO — the API doc does not say how credentials are sent".into(),
+                )
             }
         };
+        header_name_default(&auth, &scope, &mut derived.file);
         let Target {
             url,
             origin: url_origin,
@@ -179,6 +221,10 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         let headers = doc
             .map(|d| extra_credential_headers(d, &scope, &auth))
             .unwrap_or_default();
+        let url = match doc {
+            Some(d) => derive_values(&url, &scope, d, &mut derived.file),
+            None => url,
+        };
         derived.file.checks.push(Check::get(
             method.map(|m| m.name.clone()),
             url,
@@ -188,6 +234,471 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         derived.origins.push((url_origin, auth_origin));
     }
     derived
+}
+
+/// A header name held by a parameter (`api_key_header`): its default is
+/// written out.
+fn header_name_default(auth: &Auth, scope: &[&Parameter], file: &mut AuthCheck) {
+    if let Auth::Header { name, .. } = auth
+        && let [(_, n)] = template::placeholders(name).as_slice()
+        && let Some(p) = scope.iter().find(|p| p.name == *n)
+        && let Some(v) = &p.default
+        && file.default_value(n).is_none()
+    {
+        file.defaults.push((p.name.clone(), v.clone()));
+    }
+}
+
+/// How one auth method sends its credentials: the spec's oauth block (with
+/// the token scheme the doc shows), a key file's JWT grant, what the
+/// method's own name says (Basic, Bearer), a header named by a parameter,
+/// then the doc's examples and, last, the parameter names.
+fn method_auth(
+    spec: &Spec,
+    method: Option<&AuthMethod>,
+    scope: &[&Parameter],
+    doc: Option<&ApiDoc>,
+    doc_name: &str,
+) -> Option<(Auth, String)> {
+    if spec.oauth_for(method).is_some() {
+        return Some(match doc.and_then(oauth_scheme) {
+            Some((scheme, line)) => (
+                Auth::OAuth {
+                    scheme: Some(scheme),
+                },
+                format!(
+                    "auth: the spec's oauth block; the token's scheme from {doc_name} line {line}"
+                ),
+            ),
+            None => (Auth::OAUTH, "auth: the spec's oauth block".to_string()),
+        });
+    }
+    if let Some(key) = key_file(scope) {
+        let scope_value = scope
+            .iter()
+            .find(|p| matches!(p.name.as_str(), "scope" | "scopes"))
+            .map(|p| format!("{{{}}}", p.name))
+            .or_else(|| doc.and_then(jwt_scope));
+        return Some((
+            Auth::Jwt {
+                key: format!("{{{}}}", key.name),
+                scope: scope_value,
+            },
+            "auth: a service-account key file — a JWT signed with its key is exchanged at its token_uri (RFC 7523); the key itself is never sent".into(),
+        ));
+    }
+    let has = |n: &str| scope.iter().any(|p| p.name == n);
+    if scope
+        .iter()
+        .any(|p| super::probe::token_url_parameter(&p.name))
+        && has("client_id")
+        && (has("client_secret") || has("refresh_token"))
+    {
+        return Some((
+            Auth::OAUTH,
+            "auth: the method's own app and token endpoint (client credentials, or refresh with the stored token)".into(),
+        ));
+    }
+    // A private key signs; it is never itself a token, a password or a
+    // header. Registered for a client beside its token endpoint, it signs
+    // the client's assertion.
+    let private_key = scope.iter().find(|p| {
+        let n = p.name.to_ascii_lowercase();
+        n.contains("private_key") && !n.contains("passphrase") && !n.contains("_id")
+    });
+    if let Some(key) = private_key {
+        let token_url = scope
+            .iter()
+            .find(|p| super::probe::token_url_parameter(&p.name));
+        let scope_param = scope
+            .iter()
+            .find(|p| matches!(p.name.as_str(), "scope" | "scopes"));
+        return match (token_url, has("client_id")) {
+            (Some(t), true) => Some((
+                Auth::ClientAssertion {
+                    private_key: format!("{{{}}}", key.name),
+                    client_id: "{client_id}".into(),
+                    token_url: format!("{{{}}}", t.name),
+                    scope: scope_param.map(|p| format!("{{{}}}", p.name)),
+                },
+                "auth: the client's registered private key signs its assertion for the client-credentials grant (RFC 7523, private_key_jwt); the key itself is never sent".into(),
+            )),
+            _ => None,
+        };
+    }
+    if let Some(found) = method.and_then(|m| named_by_method(m, scope)) {
+        return Some(found);
+    }
+    if let Some(found) = header_named_by_parameter(scope) {
+        return Some(found);
+    }
+    let from_doc = |lax| doc.and_then(|d| auth_from_doc(d, scope, doc_name, lax));
+    from_doc(false)
+        .or_else(|| from_doc(true))
+        .or_else(|| auth_from_names(scope))
+}
+
+/// The parameter holding a service-account key file (its JSON), not a
+/// service account's plain token or secret.
+fn key_file<'a>(scope: &[&'a Parameter]) -> Option<&'a Parameter> {
+    scope
+        .iter()
+        .find(|p| {
+            let n = p.name.to_ascii_lowercase();
+            let d = p.description.as_deref().unwrap_or("").to_ascii_lowercase();
+            let named = n.contains("json")
+                || n.contains("key_file")
+                || n.contains("keyfile")
+                || (n.contains("service_account")
+                    && (n.ends_with("_key")
+                        || n.contains("credentials")
+                        || n == "service_account"));
+            let described = d.contains("json")
+                && (d.contains("service account")
+                    || d.contains("key file")
+                    || d.contains("private key"));
+            let token_like = ["token", "secret", "password"]
+                .iter()
+                .any(|w| n.contains(w));
+            !token_like
+                && ((named && (p.secret || p.looks_secret() || described))
+                    || (described && p.secret))
+        })
+        .copied()
+}
+
+/// A scope the doc writes in code on a line about scopes, for the JWT
+/// grant (`https://scopes.example.com/auth/read`).
+fn jwt_scope(doc: &ApiDoc) -> Option<String> {
+    doc.lines.iter().find_map(|l| {
+        if !l.text.to_ascii_lowercase().contains("scope") {
+            return None;
+        }
+        let spans: Vec<&str> = if l.code {
+            l.text.split_whitespace().collect()
+        } else {
+            l.text.split('`').skip(1).step_by(2).collect()
+        };
+        spans.into_iter().find_map(|span| {
+            let t = span.trim_matches(['"', '\'', ',', '(', ')', '[', ']']);
+            (t.starts_with("https://")
+                && !t.contains(['{', '<', ' '])
+                && !t.ends_with("/token")
+                && !t.contains("/authorize")
+                && t.trim_start_matches("https://").contains('/'))
+            .then(|| t.to_string())
+        })
+    })
+}
+
+/// `Authorization: Zoho-oauthtoken {access_token}`: an OAuth token sent
+/// under a scheme other than Bearer, with the doc line.
+fn oauth_scheme(doc: &ApiDoc) -> Option<(String, usize)> {
+    let examples = doc.examples();
+    let example_headers = examples.iter().flat_map(|ex| {
+        ex.value.headers.iter().map(|h| Fact {
+            value: h.clone(),
+            line: ex.line,
+        })
+    });
+    example_headers.chain(doc.header_lines()).find_map(
+        |Fact {
+             value: (name, value),
+             line,
+         }| {
+            if !name.eq_ignore_ascii_case("authorization") {
+                return None;
+            }
+            let (scheme, token) = value.trim().split_once(' ')?;
+            let scheme = scheme.trim_matches(['"', '\'']);
+            let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+            let standard = ["bearer", "basic", "token", "digest", "negotiate"]
+                .contains(&scheme.to_ascii_lowercase().as_str());
+            let names_a_token = {
+                let t = apidoc::snake(token.trim().trim_matches(['<', '>', '{', '}', '"', '\'']));
+                t.contains("token") || apidoc::sample_credential(token.trim())
+            };
+            (!standard && !scheme.is_empty() && scheme.chars().all(word) && names_a_token)
+                .then(|| (scheme.to_string(), line))
+        },
+    )
+}
+
+/// What the auth method's own name or description says: `basic` sends
+/// HTTP Basic with its user and secret; `bearer` sends its one secret as
+/// Bearer.
+fn named_by_method(method: &AuthMethod, scope: &[&Parameter]) -> Option<(Auth, String)> {
+    let words = |t: &str| -> Vec<String> {
+        t.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let name = words(&method.name);
+    let description = method.description.as_deref().map(words).unwrap_or_default();
+    let says = |w: &str| name.iter().any(|n| n == w);
+    let described = |a: &str, b: &str| description.windows(2).any(|p| p[0] == a && p[1] == b);
+    let secrets: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| p.secret || p.looks_secret())
+        .collect();
+    if says("basic") || described("basic", "auth") || described("basic", "authentication") {
+        let user = scope.iter().find(|p| {
+            let n = p.name.to_ascii_lowercase();
+            !(p.secret || p.looks_secret())
+                && [
+                    "email",
+                    "username",
+                    "user",
+                    "login",
+                    "user_name",
+                    "account",
+                    "client_id",
+                ]
+                .iter()
+                .any(|w| n == *w || n.ends_with(&format!("_{w}")))
+        })?;
+        let secret = secrets
+            .iter()
+            .find(|p| p.name.contains("password"))
+            .or(secrets.first())?;
+        return Some((
+            Auth::Basic {
+                username: format!("{{{}}}", user.name),
+                password: format!("{{{}}}", secret.name),
+            },
+            format!(
+                "auth: HTTP Basic, as the auth method `{}` says",
+                method.name
+            ),
+        ));
+    }
+    if (says("bearer") || described("bearer", "token"))
+        && let [only] = secrets.as_slice()
+    {
+        return Some((
+            Auth::Bearer(format!("{{{}}}", only.name)),
+            format!("auth: Bearer, as the auth method `{}` says", method.name),
+        ));
+    }
+    None
+}
+
+/// `api_key_header` (default `x-api-key`) beside `api_key`: the header's
+/// name is itself a parameter.
+fn header_named_by_parameter(scope: &[&Parameter]) -> Option<(Auth, String)> {
+    let header = scope.iter().find(|p| {
+        let n = p.name.to_ascii_lowercase();
+        (n.ends_with("_header") || n.ends_with("header_name")) && !(p.secret || p.looks_secret())
+    })?;
+    let secret = only_secret(scope)?;
+    Some((
+        Auth::Header {
+            name: format!("{{{}}}", header.name),
+            value: format!("{{{}}}", secret.name),
+        },
+        format!(
+            "auth: the header `{}` names, carrying `{}`",
+            header.name, secret.name
+        ),
+    ))
+}
+
+/// Values the doc derives from the person's: a region's base URL from the
+/// doc's region table, a data-centre label from the key's suffix. Returns
+/// the URL written with them.
+fn derive_values(url: &str, scope: &[&Parameter], doc: &ApiDoc, file: &mut AuthCheck) -> String {
+    let mut url = url.to_string();
+    if let Some((name, derivation)) = region_table(&url, scope, doc) {
+        let origin = origin_template(&url);
+        url = format!("{{{name}}}{}", &url[origin.len()..]);
+        if file.derivation(&name).is_none() {
+            file.values.push((name, derivation));
+        }
+    }
+    for p in scope {
+        let placeholder = format!("{{{}}}", p.name);
+        if p.required || !origin_template(&url).contains(&placeholder) {
+            continue;
+        }
+        if let Some(key) = key_suffix_source(p, scope, doc)
+            && file.derivation(&p.name).is_none()
+        {
+            file.values.push((
+                p.name.clone(),
+                Derivation {
+                    from: key.name.clone(),
+                    rule: DeriveRule::AfterLast("-".into()),
+                },
+            ));
+        }
+    }
+    url
+}
+
+/// `| EU | https://analytics.eu.example.com |`: the doc's table of base
+/// URLs by region, for the URL's origin, keyed by the region parameter's
+/// values. The name of the derived base URL and its derivation.
+fn region_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String, Derivation)> {
+    let region = scope.iter().find(|p| {
+        let n = p.name.to_ascii_lowercase();
+        [
+            "region",
+            "residency",
+            "data_center",
+            "datacenter",
+            "location",
+        ]
+        .iter()
+        .any(|w| n.contains(w))
+    })?;
+    let origin = origin_template(url);
+    if !template::placeholders(&origin).is_empty() {
+        return None;
+    }
+    // The values the description quotes: 'us' (default), 'eu', …
+    let values: Vec<String> = region
+        .description
+        .as_deref()
+        .unwrap_or("")
+        .split(['\'', '"', '`'])
+        .skip(1)
+        .step_by(2)
+        .filter(|v| !v.is_empty() && v.len() <= 24 && !v.contains(' '))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let (mut map, mut default) = region_rows(doc, &values);
+    if map.len() < 2 || !map.iter().any(|(_, t)| t.eq_ignore_ascii_case(&origin)) {
+        return None;
+    }
+    // Keys the parameter's description names, when it names any.
+    let said = region
+        .description
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if map
+        .iter()
+        .filter(|(k, _)| said.contains(k.as_str()))
+        .count()
+        >= 2
+    {
+        map.retain(|(k, _)| said.contains(k.as_str()));
+    }
+    if let Some(d) = &region.default
+        && let Some((_, t)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(d))
+    {
+        default = Some(t.clone());
+    }
+    let default = default.or_else(|| Some(origin.clone()));
+    Some((
+        format!("{}_base_url", region.name),
+        Derivation {
+            from: region.name.clone(),
+            rule: DeriveRule::Map { map, default },
+        },
+    ))
+}
+
+/// The rows of the doc's tables that pair a label with a base URL, keyed
+/// by the value of `values` each row stands for; and the row marked as the
+/// default.
+fn region_rows(doc: &ApiDoc, values: &[String]) -> (Vec<(String, String)>, Option<String>) {
+    let mut map: Vec<(String, String)> = Vec::new();
+    let mut default = None;
+    for l in doc
+        .lines
+        .iter()
+        .filter(|l| l.text.trim_start().starts_with('|'))
+    {
+        let cells: Vec<&str> = l
+            .text
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .collect();
+        let Some(target) = cells.iter().find_map(|c| {
+            let c = c.trim_matches('`');
+            (c.starts_with("https://") || c.starts_with("http://")).then(|| origin_template(c))
+        }) else {
+            continue;
+        };
+        let Some(label) = cells
+            .iter()
+            .find(|c| !c.contains("://") && !c.trim().is_empty())
+        else {
+            continue;
+        };
+        let word: String = label
+            .trim_matches(['`', '*', '"', '\''])
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['`', '"', '\'', ','])
+            .to_ascii_lowercase();
+        // The value the parameter's description gives this row: a label
+        // of its host (`eu` of api.eu.example.com), or the row's word
+        // (`Europe` for `eu`).
+        let labels: Vec<String> = target
+            .split_once("://")
+            .map_or("", |(_, h)| h)
+            .split('.')
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let key = values
+            .iter()
+            .find(|v| labels.contains(v))
+            .or_else(|| values.iter().find(|v| word == **v))
+            .or_else(|| {
+                values
+                    .iter()
+                    .find(|v| v.len() >= 2 && word.starts_with(v.as_str()))
+            })
+            .cloned()
+            .unwrap_or(word);
+        if key.is_empty() || map.iter().any(|(k, _)| *k == key) {
+            continue;
+        }
+        if label.to_ascii_lowercase().contains("default") {
+            default = Some(target.clone());
+        }
+        map.push((key, target));
+    }
+    (map, default)
+}
+
+/// An optional host label the doc says is the end of a key
+/// (`…-us21`: "the part after the last dash"): the key it comes from.
+fn key_suffix_source<'a>(
+    p: &Parameter,
+    scope: &[&'a Parameter],
+    doc: &ApiDoc,
+) -> Option<&'a Parameter> {
+    let says = |text: &str| {
+        let t = text.to_ascii_lowercase();
+        let after_dash = t.contains("after the")
+            && (t.contains("dash")
+                || t.contains("hyphen")
+                || t.contains("`-`")
+                || t.contains("'-'")
+                || t.contains("\"-\""));
+        let suffix = (t.contains("suffix") || t.contains("end of")) && t.contains("key");
+        after_dash || suffix
+    };
+    let described = p.description.as_deref().is_some_and(says)
+        || doc
+            .lines
+            .iter()
+            .any(|l| l.text.contains(p.name.as_str()) && says(&l.text));
+    if !described {
+        return None;
+    }
+    scope
+        .iter()
+        .find(|k| (k.secret || k.looks_secret()) && k.name.to_ascii_lowercase().contains("key"))
+        .copied()
 }
 
 /// The check's URL from the doc, on an origin the person chose; else a
@@ -561,7 +1072,7 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Opti
                 return Some(Auth::Bearer(mapped));
             }
             if issued_token(rest, scope) {
-                return Some(Auth::OAuth);
+                return Some(Auth::OAUTH);
             }
             return Some(Auth::Bearer(map_credential(rest, scope, lax)?));
         }
@@ -596,9 +1107,18 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Opti
     if apidoc::plain_header(name) {
         return None;
     }
+    let value = map_credential(value, scope, lax)?;
+    // `xq_YOUR_KEY_HERE`: a sample key's own prefix glued to the
+    // placeholder is part of the key, not text sent before it.
+    let value = match template::placeholders(&value).as_slice() {
+        [(at, n)] if *at > 0 && at + n.len() + 2 == value.len() && !value[..*at].contains(' ') => {
+            format!("{{{n}}}")
+        }
+        _ => value,
+    };
     Some(Auth::Header {
         name: name.to_string(),
-        value: map_credential(value, scope, lax)?,
+        value,
     })
 }
 
@@ -845,7 +1365,8 @@ fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec
         if token_endpoint(&url) {
             continue;
         }
-        let url = locate(&url, templates, scope);
+        // A query value with spaces (`$filter=kind eq 'Team'`) goes encoded.
+        let url = locate(&url, templates, scope).replace(' ', "%20");
         candidates.push((ex, line, url, default));
     }
     candidates
@@ -855,6 +1376,13 @@ fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec
 /// region, or a whole base URL.
 fn locates(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
+    // A token endpoint says where to sign in, not where the API is.
+    if super::probe::token_url_parameter(&n)
+        || n.contains("auth_url")
+        || n.contains("authorization_url")
+    {
+        return false;
+    }
     [
         "subdomain",
         "domain",
@@ -1108,6 +1636,9 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
         }
         let first = labels.first().copied().unwrap_or("");
         let generic = ["api", "www", "app", "rest", "data"].contains(&first);
+        if login_only_id(only) {
+            return url.to_string();
+        }
         let host_like = only.name.ends_with("host")
             || only.name.ends_with("hostname")
             || only.name.ends_with("server");
@@ -1127,6 +1658,19 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
     url.to_string()
 }
 
+/// `{tenant_id}` names a directory for the login URL, not a label of the
+/// API's fixed host: an id stands in a host only when its description says
+/// it is one.
+fn login_only_id(p: &Parameter) -> bool {
+    let says_host = p.description.as_deref().is_some_and(|d| {
+        let d = d.to_ascii_lowercase();
+        ["subdomain", "host", "domain", "url"]
+            .iter()
+            .any(|w| d.contains(w))
+    });
+    p.name.to_ascii_lowercase().ends_with("_id") && !says_host
+}
+
 /// An example's target as an absolute URL in the spec's names; a fixed base
 /// URL becomes `{base_url}` (with a default) when the spec has that parameter.
 fn absolute(
@@ -1142,7 +1686,8 @@ fn absolute(
     // parameter (`base_url`, `instance_url`, …) is its base.
     let url_parameter = scope.iter().find(|p| {
         let n = p.name.to_ascii_lowercase();
-        n == "base_url" || n.ends_with("_url") || n == "url" || n == "endpoint"
+        (n == "base_url" || n.ends_with("_url") || n == "url" || n == "endpoint")
+            && !super::probe::token_url_parameter(&n)
     });
     let joined = if target.contains("://") || target.starts_with('{') {
         target
@@ -1252,12 +1797,18 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
             .unwrap_or_default()
     );
     if let Some(reason) = &derived.file.no_http {
+        if derived.file.checks.is_empty() {
+            out.push_str(&format!(
+                "#\n# No HTTP check: {reason}.\nno_http_check: {}\nchecks: []\n",
+                q(reason)
+            ));
+            return out;
+        }
         out.push_str(&format!(
-            "#\n# No HTTP check: {}.\nno_http_check: {}\nchecks: []\n",
+            "#\n# The auth methods without a check below have no HTTP check: {}.\nno_http_check: {}\n",
             c(reason),
             q(reason)
         ));
-        return out;
     }
     if !derived.todos.is_empty() {
         out.push_str("#\n# TODO: fill in what could not be derived:\n");
@@ -1284,24 +1835,30 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
             }
         }
         out.push_str(&format!("      # {}\n      auth:\n", c(auth_origin)));
-        let line = match &check.auth {
-            Auth::Basic { username, password } => format!(
-                "basic: {{username: {}, password: {}}}",
-                q(username),
-                q(password)
-            ),
-            Auth::Bearer(t) => format!("bearer: {}", q(t)),
-            Auth::Header { name, value } => {
-                format!("header: {{name: {}, value: {}}}", q(name), q(value))
-            }
-            Auth::Query { name, value } => {
-                format!("query: {{name: {}, value: {}}}", q(name), q(value))
-            }
-            Auth::OAuth => "oauth: {}".to_string(),
-            Auth::None => "{}".to_string(),
-        };
+        let line = auth_line(&check.auth);
         out.push_str(&format!("        {line}\n"));
         out.push_str("    expect:\n      status: [200]\n      # identity: /json/pointer/to/the/account  (shown on success; a 200 without it fails)\n");
+    }
+    if !derived.file.values.is_empty() {
+        out.push_str("# Values the API doc derives from the ones you give:\nvalues:\n");
+        for (name, d) in &derived.file.values {
+            match &d.rule {
+                DeriveRule::AfterLast(sep) => out.push_str(&format!(
+                    "  {name}: {{from: {}, after_last: {}}}\n",
+                    q(&d.from),
+                    q(sep)
+                )),
+                DeriveRule::Map { map, default } => {
+                    out.push_str(&format!("  {name}:\n    from: {}\n    map:\n", q(&d.from)));
+                    for (k, v) in map {
+                        out.push_str(&format!("      {}: {}\n", q(k), q(v)));
+                    }
+                    if let Some(v) = default {
+                        out.push_str(&format!("    default: {}\n", q(v)));
+                    }
+                }
+            }
+        }
     }
     if !derived.file.defaults.is_empty() {
         out.push_str("defaults:\n");
@@ -1310,4 +1867,47 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
         }
     }
     out
+}
+
+/// An `auth:` value as the file writes it.
+fn auth_line(auth: &Auth) -> String {
+    let q = crate::spec::quoted;
+    match auth {
+        Auth::Basic { username, password } => format!(
+            "basic: {{username: {}, password: {}}}",
+            q(username),
+            q(password)
+        ),
+        Auth::Bearer(t) => format!("bearer: {}", q(t)),
+        Auth::Header { name, value } => {
+            format!("header: {{name: {}, value: {}}}", q(name), q(value))
+        }
+        Auth::Query { name, value } => {
+            format!("query: {{name: {}, value: {}}}", q(name), q(value))
+        }
+        Auth::OAuth { scheme: None } => "oauth: {}".to_string(),
+        Auth::OAuth {
+            scheme: Some(scheme),
+        } => format!("oauth: {{scheme: {}}}", q(scheme)),
+        Auth::ClientAssertion {
+            private_key,
+            client_id,
+            token_url,
+            scope,
+        } => format!(
+            "jwt: {{private_key: {}, client_id: {}, token_url: {}{}}}",
+            q(private_key),
+            q(client_id),
+            q(token_url),
+            scope
+                .as_ref()
+                .map(|s| format!(", scope: {}", q(s)))
+                .unwrap_or_default()
+        ),
+        Auth::Jwt { key, scope } => match scope {
+            Some(scope) => format!("jwt: {{key: {}, scope: {}}}", q(key), q(scope)),
+            None => format!("jwt: {{key: {}}}", q(key)),
+        },
+        Auth::None => "{}".to_string(),
+    }
 }

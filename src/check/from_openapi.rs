@@ -117,7 +117,7 @@ fn auth(
 ) -> (Auth, String) {
     if spec.oauth_for(method).is_some() {
         let at = chosen.map(|p| p.scheme.pointer.as_str()).unwrap_or("#");
-        return (Auth::OAuth, format!("auth: the spec's oauth block ({at})"));
+        return (Auth::OAUTH, format!("auth: the spec's oauth block ({at})"));
     }
     let Some(p) = chosen else {
         return (

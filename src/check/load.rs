@@ -1,9 +1,11 @@
 //! Reading `auth_check.yaml` into an [`AuthCheck`], every value with its
 //! position, and checking it against the spec it serves.
+//!
+//! Part of Step 3, `check` (see docs/architecture.md): it imports no other step.
 
 use std::path::Path;
 
-use super::{Auth, AuthCheck, Check, Expect};
+use super::{Auth, AuthCheck, Check, Derivation, DeriveRule, Expect};
 use crate::diagnostic::{Finding, Rule, has_errors};
 use crate::shape::{self, Reader};
 use crate::source::{ReadError, Source};
@@ -13,29 +15,29 @@ use crate::yaml::Node;
 
 /// An auth check file as read.
 #[derive(Debug)]
-pub struct Loaded {
+pub struct LoadedCheck {
     pub source: Source,
     pub check: Option<AuthCheck>,
     pub findings: Vec<Finding>,
 }
 
-impl Loaded {
+impl LoadedCheck {
     pub fn usable(&self) -> Option<&AuthCheck> {
         self.check.as_ref().filter(|_| !has_errors(&self.findings))
     }
 }
 
-const TOP_KEYS: &[&str] = &["checks", "defaults", "no_http_check"];
+const TOP_KEYS: &[&str] = &["checks", "defaults", "values", "no_http_check"];
 const CHECK_KEYS: &[&str] = &["auth_method", "request", "expect"];
 const REQUEST_KEYS: &[&str] = &["method", "url", "headers", "auth"];
-const AUTH_KEYS: &[&str] = &["basic", "bearer", "header", "query", "oauth"];
+const AUTH_KEYS: &[&str] = &["basic", "bearer", "header", "query", "oauth", "jwt"];
 const EXPECT_KEYS: &[&str] = &["status", "identity", "json", "body_contains"];
 
 /// Reads and loads an auth check file, linted against `spec`.
-pub fn load(path: &Path, spec: &Spec) -> Result<Loaded, ReadError> {
+pub fn load(path: &Path, spec: &Spec) -> Result<LoadedCheck, ReadError> {
     Ok(match shape::read(path)? {
         Ok(source) => load_str(source, spec),
-        Err(finding) => Loaded {
+        Err(finding) => LoadedCheck {
             source: Source::new(path, String::new()),
             check: None,
             findings: vec![finding],
@@ -44,14 +46,14 @@ pub fn load(path: &Path, spec: &Spec) -> Result<Loaded, ReadError> {
 }
 
 /// Loads an auth check from text in memory, linted against `spec`.
-pub fn load_str(source: Source, spec: &Spec) -> Loaded {
+pub fn load_str(source: Source, spec: &Spec) -> LoadedCheck {
     let mut r = Reader::default();
     let check = shape::document(&source, &mut r).and_then(|root| file(&mut r, &root, &source));
     if let Some(c) = &check {
         r.findings.extend(lint(c, spec));
     }
     r.findings.sort_by_key(|f| (f.span.line, f.span.column));
-    Loaded {
+    LoadedCheck {
         source,
         check,
         findings: r.findings,
@@ -61,6 +63,10 @@ pub fn load_str(source: Source, spec: &Spec) -> Loaded {
 fn file(r: &mut Reader, root: &Node, source: &Source) -> Option<AuthCheck> {
     let top = r.fields(root, "the auth check", Some(TOP_KEYS))?;
     let defaults = r.pairs(top.get("defaults"), "`defaults`");
+    let values = match top.get("values").filter(|n| !n.is_null()) {
+        Some(n) => values(r, n),
+        None => Vec::new(),
+    };
     let checks: Vec<Check> = match top.get("checks") {
         Some(list) => r
             .list(list, "`checks`")
@@ -81,8 +87,50 @@ fn file(r: &mut Reader, root: &Node, source: &Source) -> Option<AuthCheck> {
     Some(AuthCheck {
         checks,
         defaults,
+        values,
         no_http,
     })
+}
+
+/// `values:` — each name derived from a parameter:
+/// `{from: api_key, after_last: "-"}` or
+/// `{from: region, map: {us: "https://a.test", eu: "https://eu.a.test"}, default: "https://a.test"}`.
+fn values(r: &mut Reader, node: &Node) -> Vec<(String, Derivation)> {
+    let Some(fields) = r.fields(node, "`values`", None) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, _, value) in &fields.entries {
+        let what = format!("`values.{name}`");
+        let Some(f) = r.fields(
+            value,
+            &what,
+            Some(&["from", "after_last", "map", "default"]),
+        ) else {
+            continue;
+        };
+        let from = f.get("from").and_then(|n| r.text(n, "from"));
+        let after = f.get("after_last").and_then(|n| r.text(n, "after_last"));
+        let map = f.get("map").map(|n| r.pairs(Some(n), "`map`"));
+        let default = f.get("default").and_then(|n| r.text(n, "default"));
+        let rule = match (after, map) {
+            (Some(sep), None) if !sep.is_empty() => Some(DeriveRule::AfterLast(sep)),
+            (None, Some(map)) if !map.is_empty() => Some(DeriveRule::Map { map, default }),
+            _ => None,
+        };
+        match (from, rule) {
+            (Some(from), Some(rule)) => out.push((name.to_string(), Derivation { from, rule })),
+            _ => r.push(
+                Finding::new(
+                    Rule::BadValue,
+                    value.span,
+                    format!("{what} needs `from` and one of `after_last` or `map`"),
+                )
+                .help("e.g. `{from: api_key, after_last: \"-\"}`"),
+            ),
+        }
+    }
+    out
 }
 
 fn check(r: &mut Reader, node: &Node) -> Option<Check> {
@@ -159,7 +207,7 @@ fn auth(r: &mut Reader, node: &Node) -> Auth {
             Finding::new(
                 Rule::CheckBadAuth,
                 node.span,
-                "`auth` must hold exactly one of basic, bearer, header, query, oauth",
+                "`auth` must hold exactly one of basic, bearer, header, query, oauth, jwt",
             )
             .help("one request sends its credentials one way"),
         );
@@ -206,8 +254,72 @@ fn auth(r: &mut Reader, node: &Node) -> Auth {
             }
             None => Auth::None,
         },
-        "oauth" => Auth::OAuth,
+        "oauth" => oauth(r, value),
+        "jwt" => jwt(r, value),
         _ => Auth::None,
+    }
+}
+
+/// `oauth: {}`, or `oauth: {scheme: Zoho-oauthtoken}` for a provider whose
+/// tokens go out under another scheme than Bearer.
+fn oauth(r: &mut Reader, node: &Node) -> Auth {
+    if node.is_null() {
+        return Auth::OAUTH;
+    }
+    let Some(fields) = r.fields(node, "`auth.oauth`", Some(&["scheme"])) else {
+        return Auth::OAUTH;
+    };
+    let scheme = fields.get("scheme").and_then(|n| {
+        let s = r.text(n, "scheme")?;
+        if s.is_empty() || s.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            r.push(Finding::new(
+                Rule::CheckBadAuth,
+                n.span,
+                "`scheme` is one word sent before the token, such as `Bearer` or `Zoho-oauthtoken`",
+            ));
+            return None;
+        }
+        Some(s)
+    });
+    Auth::OAuth { scheme }
+}
+
+/// `jwt: {key: "{credentials_json}", scope: "…"}`: a service-account key
+/// file signs a JWT exchanged at the key's `token_uri` (RFC 7523).
+fn jwt(r: &mut Reader, node: &Node) -> Auth {
+    const KEYS: &[&str] = &["key", "scope", "private_key", "client_id", "token_url"];
+    let Some(fields) = r.fields(node, "`auth.jwt`", Some(KEYS)) else {
+        return Auth::None;
+    };
+    let key = fields.get("key").and_then(|n| r.text(n, "key"));
+    let mut part = |k: &str| fields.get(k).and_then(|n| r.text(n, k));
+    let assertion = (part("private_key"), part("client_id"), part("token_url"));
+    let scope = fields.get("scope").filter(|n| !n.is_null()).and_then(|n| {
+        let text = r.text(n, "scope")?;
+        todo(r, n, &text);
+        Some(text)
+    });
+    if let (None, (Some(private_key), Some(client_id), Some(token_url))) = (&key, assertion) {
+        return Auth::ClientAssertion {
+            private_key,
+            client_id,
+            token_url,
+            scope,
+        };
+    }
+    match key {
+        Some(key) => Auth::Jwt { key, scope },
+        None => {
+            r.push(
+                Finding::new(
+                    Rule::CheckBadAuth,
+                    node.span,
+                    "`auth.jwt` needs `key` (the parameter holding a key file, such as \"{credentials_json}\"), or `private_key`, `client_id` and `token_url` for a client's signed assertion",
+                )
+                .help("the key file's JSON holds `client_email`, `private_key` and `token_uri`"),
+            );
+            Auth::None
+        }
     }
 }
 
@@ -262,6 +374,7 @@ pub fn lint(check: &AuthCheck, spec: &Spec) -> Vec<Finding> {
                 .iter()
                 .any(|m| m.parameters.iter().any(|p| p.name == name))
             || check.default_value(name).is_some()
+            || check.derivation(name).is_some()
     };
     for c in &check.checks {
         if let Some(m) = &c.auth_method
@@ -310,7 +423,7 @@ pub fn lint(check: &AuthCheck, spec: &Spec) -> Vec<Finding> {
         if c.auth == Auth::None {
             findings.push(
                 Finding::new(Rule::CheckNoAuth, c.span, "this check sends no credentials")
-                    .help("add `auth:` (basic, bearer, header, query or oauth)"),
+                    .help("add `auth:` (basic, bearer, header, query, oauth or jwt)"),
             );
         }
     }

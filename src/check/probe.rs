@@ -5,13 +5,13 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Auth, AuthCheck, Check};
+use super::{Auth, AuthCheck, Check, jwt};
 use crate::credentials::Credentials;
 use crate::exit::Exit;
 use crate::oauth::{self, App, OAuthError};
 use crate::redact::Redactor;
 use crate::secret::Secret;
-use crate::spec::{Endpoint, Flow, Spec};
+use crate::spec::{AuthMethod, Endpoint, Flow, Spec};
 use crate::template::{self, FillError};
 
 /// The default timeout of one request.
@@ -140,12 +140,85 @@ pub fn choose<'c>(
     Err(closest.unwrap_or_default())
 }
 
+/// The auth method the credentials hold: the one a selector parameter
+/// (`auth_type`) names, else the one whose own required parameters are all
+/// present.
+pub fn held_method<'s>(spec: &'s Spec, credentials: &Credentials) -> Option<&'s AuthMethod> {
+    let present = |n: &str| credentials.get(n).is_some_and(|v| !v.is_empty());
+    let selected = spec.parameters.iter().find_map(|p| {
+        let value = credentials.get(&p.name)?;
+        spec.method(value.expose().trim())
+    });
+    selected.or_else(|| {
+        spec.auth_methods.iter().find(|m| {
+            let own: Vec<&str> = m
+                .parameters
+                .iter()
+                .filter(|p| p.required)
+                .map(|p| p.name.as_str())
+                .collect();
+            !own.is_empty() && own.iter().all(|n| present(n))
+        })
+    })
+}
+
+/// Why these credentials cannot be checked: they hold an auth method the
+/// check file has no check for (never a silent skip).
+pub fn uncovered(file: &AuthCheck, spec: &Spec, credentials: &Credentials) -> Option<String> {
+    if file.checks.iter().all(|c| c.auth_method.is_none()) && !file.checks.is_empty() {
+        return None;
+    }
+    let method = held_method(spec, credentials)?;
+    if file
+        .checks
+        .iter()
+        .any(|c| c.auth_method.as_deref() == Some(method.name.as_str()))
+    {
+        return None;
+    }
+    let checked: Vec<String> = file
+        .checks
+        .iter()
+        .filter_map(|c| c.auth_method.as_ref().map(|m| format!("`{m}`")))
+        .collect();
+    let why = file
+        .no_http
+        .as_deref()
+        .map(|r| format!(" (no HTTP check: {r})"))
+        .unwrap_or_default();
+    Some(format!(
+        "the credentials are for auth method `{}`, which the auth check has no check for{why}; {}",
+        method.name,
+        if checked.is_empty() {
+            "add one under `checks:` with `auth_method` set to it".to_string()
+        } else {
+            format!(
+                "it checks {}; add a check for this method, or collect credentials for a checked one",
+                checked.join(", ")
+            )
+        }
+    ))
+}
+
 fn missing(check: &Check, file: &AuthCheck, spec: &Spec, credentials: &Credentials) -> Vec<String> {
+    let given = |n: &str| credentials.get(n).is_some_and(|v| !v.is_empty());
     let present = |n: &str| {
-        credentials.get(n).is_some_and(|v| !v.is_empty()) || file.default_value(n).is_some()
+        given(n)
+            || file.default_value(n).is_some()
+            || file.derivation(n).is_some_and(|d| {
+                given(&d.from)
+                    || file.default_value(&d.from).is_some()
+                    || matches!(
+                        &d.rule,
+                        super::DeriveRule::Map {
+                            default: Some(_),
+                            ..
+                        }
+                    )
+            })
     };
     let mut needed = check.placeholders();
-    if check.auth == Auth::OAuth {
+    if check.auth.is_oauth() {
         let method = check.auth_method.as_deref().and_then(|m| spec.method(m));
         needed.push("client_id".into());
         if spec
@@ -170,11 +243,39 @@ pub struct Request<'a> {
 
 impl Request<'_> {
     fn value(&self, name: &str) -> Option<String> {
-        self.credentials
-            .get(name)
-            .filter(|v| !v.is_empty())
-            .map(|v| v.expose().to_string())
+        let given = |n: &str| {
+            self.credentials
+                .get(n)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.expose().to_string())
+        };
+        let derived = || {
+            let d = self.file.derivation(name)?;
+            let from =
+                given(&d.from).or_else(|| self.file.default_value(&d.from).map(str::to_string));
+            d.apply(from.as_deref()).ok().flatten()
+        };
+        given(name)
+            .or_else(derived)
             .or_else(|| self.file.default_value(name).map(str::to_string))
+    }
+
+    /// A derived value whose source value derives nothing (a region not
+    /// in the table): nothing can be sent.
+    fn underivable(&self) -> Option<String> {
+        self.file.values.iter().find_map(|(name, d)| {
+            let used = self.check.placeholders().iter().any(|p| p == name);
+            let given = self.credentials.get(name).is_some_and(|v| !v.is_empty());
+            if !used || given {
+                return None;
+            }
+            let from = self
+                .credentials
+                .get(&d.from)
+                .map(|v| v.expose().to_string())
+                .or_else(|| self.file.default_value(&d.from).map(str::to_string));
+            d.apply(from.as_deref()).err()
+        })
     }
 
     /// A redactor for every secret this request involves: secret
@@ -201,10 +302,84 @@ impl Request<'_> {
         r
     }
 
+    /// A `base_url` the person gave wins over the address a check's URL
+    /// names without it (a fixed host, or one built from another value such
+    /// as `https://{company_domain}.x.com`): the request goes to their base
+    /// URL, with the check's path under it.
+    fn on_typed_base(&self, filled: String) -> String {
+        let declared = self
+            .spec
+            .parameters
+            .iter()
+            .chain(
+                self.spec
+                    .auth_methods
+                    .iter()
+                    .flat_map(|m| m.parameters.iter()),
+            )
+            .any(|p| p.name == BASE_URL);
+        let typed = self
+            .credentials
+            .get(BASE_URL)
+            .map(|v| v.expose().trim().to_string())
+            .filter(|v| !v.is_empty());
+        let (true, Some(typed)) = (declared && !self.check.url.contains("{base_url}"), typed)
+        else {
+            return filled;
+        };
+        let (Ok(mut base), Ok(check)) = (url::Url::parse(&typed), url::Url::parse(&filled)) else {
+            return filled;
+        };
+        let prefix = base.path().trim_end_matches('/').to_string();
+        let path = check.path();
+        let rest = path
+            .strip_prefix(prefix.as_str())
+            .filter(|r| r.is_empty() || r.starts_with('/'))
+            .unwrap_or(path);
+        base.set_path(&format!("{prefix}{rest}"));
+        base.set_query(check.query());
+        base.to_string()
+    }
+
+    /// The parameters whose values make up the host the check goes to: a
+    /// name that does not resolve is probably one of them typed wrong.
+    fn host_parameters(&self) -> Vec<String> {
+        let typed_base = self
+            .credentials
+            .get(BASE_URL)
+            .is_some_and(|v| !v.is_empty());
+        if typed_base && !self.check.url.contains("{base_url}") {
+            return vec![BASE_URL.to_string()];
+        }
+        let after_scheme = self
+            .check
+            .url
+            .split_once("://")
+            .map_or(self.check.url.as_str(), |(_, rest)| rest);
+        let origin = if self.check.url.starts_with('{') {
+            // `{base_url}/v2/me`: the whole origin is one value.
+            self.check.url.split('/').next().unwrap_or_default()
+        } else {
+            after_scheme.split('/').next().unwrap_or_default()
+        };
+        origin
+            .split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
+            .collect()
+    }
+
     /// The URL, headers and credentials as they would be sent.
     fn build(&self, r: &mut Redactor) -> Result<(url::Url, Vec<(String, String)>), Unsendable> {
         let fill_err = Unsendable::from;
+        if let Some(why) = self.underivable() {
+            return Err(Unsendable(
+                Verdict::BadValue,
+                format!("{why}; fix the credentials (nothing was sent)"),
+            ));
+        }
         let url = template::fill_url(&self.check.url, |n| self.value(n)).map_err(fill_err)?;
+        let url = self.on_typed_base(url);
         let mut url = oauth::check_url("the check's URL", &url)
             .map_err(|e| Unsendable(Verdict::BadCheck, e.to_string()))?;
         let mut headers = Vec::new();
@@ -229,16 +404,32 @@ impl Request<'_> {
                 headers.push(("Authorization".into(), format!("Bearer {t}")));
             }
             Auth::Header { name, value } => {
+                let name = template::fill_text(name, |n| self.value(n)).map_err(fill_err)?;
                 let v = template::fill_text(value, |n| self.value(n)).map_err(fill_err)?;
                 r.add(&v);
-                headers.push((name.clone(), v));
+                headers.push((name, v));
             }
             Auth::Query { name, value } => {
                 let v = template::fill_text(value, |n| self.value(n)).map_err(fill_err)?;
                 r.add(&v);
                 url.query_pairs_mut().append_pair(name, &v);
             }
-            Auth::OAuth | Auth::None => {}
+            Auth::Jwt { key, .. } => {
+                // The key must read and sign now: nothing is sent otherwise.
+                let key = self.key(key, r)?;
+                key.assertion(None, 0).map_err(|e| {
+                    Unsendable(
+                        Verdict::BadValue,
+                        format!(
+                            "the service-account key {e}; fix the credentials (nothing was sent)"
+                        ),
+                    )
+                })?;
+            }
+            Auth::ClientAssertion { .. } => {
+                self.client_key(r)?;
+            }
+            Auth::OAuth { .. } | Auth::None => {}
         }
         for (name, value) in &headers {
             if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
@@ -263,11 +454,24 @@ impl Request<'_> {
     pub fn preview(&self) -> Result<Preview, String> {
         let mut r = self.redactor();
         let (url, mut headers) = self.build(&mut r).map_err(|u| r.scrub(&u.1))?;
-        if self.check.auth == Auth::OAuth {
-            headers.push((
+        match &self.check.auth {
+            Auth::OAuth { scheme } => headers.push((
                 "Authorization".into(),
-                "Bearer <token from the OAuth provider>".into(),
-            ));
+                format!(
+                    "{} <token from the OAuth provider>",
+                    scheme.as_deref().unwrap_or("Bearer")
+                ),
+            )),
+            Auth::Jwt { .. } => headers.push((
+                "Authorization".into(),
+                "Bearer <token for a JWT signed with the key, from its token_uri>".into(),
+            )),
+            Auth::ClientAssertion { .. } => headers.push((
+                "Authorization".into(),
+                "Bearer <token for a client assertion signed with the private key, from the token URL>"
+                    .into(),
+            )),
+            _ => {}
         }
         Ok(Preview {
             auth_method: self.check.auth_method.clone(),
@@ -294,13 +498,25 @@ impl Request<'_> {
         };
         let mut warnings = Vec::new();
         let mut rotated = None;
-        if self.check.auth == Auth::OAuth {
-            match self.token(&mut r).await {
+        let scheme = match &self.check.auth {
+            Auth::OAuth { scheme } => Some(scheme.as_deref().unwrap_or("Bearer")),
+            Auth::Jwt { .. } | Auth::ClientAssertion { .. } => Some("Bearer"),
+            _ => None,
+        };
+        if let Some(scheme) = scheme {
+            let token = match &self.check.auth {
+                Auth::Jwt { key, scope } => self.jwt_token(key, scope.as_deref(), &mut r).await,
+                Auth::ClientAssertion { scope, .. } => {
+                    self.assertion_token(scope.as_deref(), &mut r).await
+                }
+                _ => self.token(&mut r).await,
+            };
+            match token {
                 Ok(token) => {
                     r.add(token.access.expose());
                     headers.push((
                         "Authorization".into(),
-                        format!("Bearer {}", token.access.expose()),
+                        format!("{scheme} {}", token.access.expose()),
                     ));
                     warnings.extend(token.warning);
                     rotated = token.rotated;
@@ -327,7 +543,9 @@ impl Request<'_> {
             }
             let response = match request.send().await {
                 Ok(response) => response,
-                Err(e) => break network_outcome(&e, &url, self.timeout, &r),
+                Err(e) => {
+                    break network_outcome(&e, &url, self.timeout, &self.host_parameters(), &r);
+                }
             };
             let status = response.status().as_u16();
             if status == 429
@@ -352,6 +570,148 @@ impl Request<'_> {
         outcome
     }
 
+    /// The service-account key a `jwt` check names, read; its private key
+    /// is added to the redactor.
+    fn key(&self, template: &str, r: &mut Redactor) -> Result<jwt::Key, Unsendable> {
+        let mut text = String::new();
+        let mut last = 0;
+        for (at, name) in template::placeholders(template) {
+            text.push_str(&template[last..at]);
+            let value = self
+                .value(name)
+                .ok_or_else(|| Unsendable::from(FillError::Missing(name.to_string())))?;
+            r.add(&value);
+            text.push_str(&value);
+            last = at + name.len() + 2;
+        }
+        text.push_str(&template[last..]);
+        let key = jwt::Key::parse(&text).map_err(|e| {
+            Unsendable(
+                Verdict::BadValue,
+                format!("the service-account key {e}; fix the credentials (nothing was sent)"),
+            )
+        })?;
+        r.add(key.private_key().expose());
+        Ok(key)
+    }
+
+    /// The client key a `jwt` check with `private_key` names, able to sign;
+    /// its private key is added to the redactor.
+    fn client_key(&self, r: &mut Redactor) -> Result<(jwt::Key, String), Unsendable> {
+        let Auth::ClientAssertion {
+            private_key,
+            client_id,
+            token_url,
+            ..
+        } = &self.check.auth
+        else {
+            return Err(Unsendable(
+                Verdict::BadCheck,
+                "not a client assertion".into(),
+            ));
+        };
+        let fill = |t: &str| template::fill_text(t, |n| self.value(n)).map_err(Unsendable::from);
+        let (client_id, token_url) = (fill(client_id)?, fill(token_url)?);
+        let mut pem = String::new();
+        for (_, name) in template::placeholders(private_key) {
+            let value = self
+                .value(name)
+                .ok_or_else(|| Unsendable::from(FillError::Missing(name.to_string())))?;
+            r.add(&value);
+            pem.push_str(&value);
+        }
+        let key = jwt::Key::client(&client_id, &token_url, &pem);
+        key.client_assertion(0).map_err(|e| {
+            Unsendable(
+                Verdict::BadValue,
+                format!("the client's private key {e}; fix the credentials (nothing was sent)"),
+            )
+        })?;
+        Ok((key, client_id))
+    }
+
+    /// An access token for a client that signs its own assertion: the
+    /// client-credentials grant with `private_key_jwt` (RFC 7523 §2.2).
+    async fn assertion_token(
+        &self,
+        scope: Option<&str>,
+        r: &mut Redactor,
+    ) -> Result<Token, Box<Outcome>> {
+        let failed = |Unsendable(verdict, why): Unsendable| Box::new(Outcome::new(verdict, why));
+        let (key, client_id) = self.client_key(r).map_err(failed)?;
+        let scopes: Vec<String> = match scope {
+            Some(s) => template::fill_text(s, |n| self.value(n))
+                .unwrap_or_default()
+                .split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            None => Vec::new(),
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let assertion = key.client_assertion(now).map_err(|e| {
+            failed(Unsendable(
+                Verdict::BadValue,
+                format!("the client's private key {e}; fix the credentials (nothing was sent)"),
+            ))
+        })?;
+        r.add(assertion.expose());
+        let grant = oauth::client_assertion(
+            self.http,
+            &key.token_uri,
+            &client_id,
+            &assertion,
+            &scopes,
+            r,
+        )
+        .await
+        .map_err(|e| Box::new(token_outcome(oauth::with_timeout(e, self.timeout), r)))?;
+        Ok(Token {
+            access: grant.access_token,
+            warning: None,
+            rotated: None,
+        })
+    }
+
+    /// An access token for a service-account key: a JWT signed with it,
+    /// exchanged at its `token_uri` (RFC 7523).
+    async fn jwt_token(
+        &self,
+        key: &str,
+        scope: Option<&str>,
+        r: &mut Redactor,
+    ) -> Result<Token, Box<Outcome>> {
+        let unsendable =
+            |Unsendable(verdict, why): Unsendable| Box::new(Outcome::new(verdict, why));
+        let key = self.key(key, r).map_err(unsendable)?;
+        let scope = match scope {
+            Some(s) => {
+                Some(template::fill_text(s, |n| self.value(n)).map_err(|e| unsendable(e.into()))?)
+            }
+            None => None,
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let assertion = key.assertion(scope.as_deref(), now).map_err(|e| {
+            unsendable(Unsendable(
+                Verdict::BadValue,
+                format!("the service-account key {e}; fix the credentials (nothing was sent)"),
+            ))
+        })?;
+        r.add(assertion.expose());
+        let grant = oauth::jwt_bearer(self.http, &key.token_uri, &assertion, r)
+            .await
+            .map_err(|e| Box::new(token_outcome(oauth::with_timeout(e, self.timeout), r)))?;
+        Ok(Token {
+            access: grant.access_token,
+            warning: None,
+            rotated: None,
+        })
+    }
+
     /// An access token from the spec's OAuth block: client credentials for
     /// m2m, the refresh grant for u2m. Also warns about scopes not granted.
     async fn token(&self, r: &mut Redactor) -> Result<Token, Box<Outcome>> {
@@ -361,22 +721,50 @@ impl Request<'_> {
             .as_deref()
             .and_then(|m| self.spec.method(m));
         let owner = method.or(self.spec.connection_oauth_owner());
-        let Some(block) = self.spec.oauth_for(owner) else {
-            return Err(Box::new(Outcome::new(
-                Verdict::BadCheck,
-                "the check uses `oauth`, and the spec has no oauth block for this method: add `oauth:` (flow and token_url, as the API doc gives them) to the spec's connection, or change the check's `auth`",
-            )));
-        };
         let scope = self.spec.parameters_for(owner);
-        let template = match block.token_endpoint(&scope) {
-            Some(Endpoint::Block(u)) => u.value.clone(),
-            Some(Endpoint::Parameter(p)) => self.value(&p.name).unwrap_or_default(),
-            None => {
-                return Err(Box::new(Outcome::new(
-                    Verdict::BadCheck,
-                    "the spec gives no token URL",
-                )));
+        let (template, flow, scopes) = match self.spec.oauth_for(owner) {
+            Some(block) => {
+                let template = match block.token_endpoint(&scope) {
+                    Some(Endpoint::Block(u)) => u.value.clone(),
+                    Some(Endpoint::Parameter(p)) => self.value(&p.name).unwrap_or_default(),
+                    None => {
+                        return Err(Box::new(Outcome::new(
+                            Verdict::BadCheck,
+                            "the spec gives no token URL",
+                        )));
+                    }
+                };
+                (template, block.flow(), block.scopes.clone())
             }
+            // A method holding its app and token endpoint as parameters
+            // (`token_url`, `client_id`, `client_secret`, `scope`): the
+            // client-credentials grant, or refresh with a stored token.
+            None => match scope.iter().find(|p| token_url_parameter(&p.name)) {
+                Some(p) => {
+                    let flow = if scope.iter().any(|p| p.name == "refresh_token") {
+                        Flow::U2m
+                    } else {
+                        Flow::M2m
+                    };
+                    let scopes: Vec<String> = ["scope", "scopes"]
+                        .iter()
+                        .find_map(|n| self.value(n))
+                        .map(|v| {
+                            v.split([' ', ','])
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (self.value(&p.name).unwrap_or_default(), flow, scopes)
+                }
+                None => {
+                    return Err(Box::new(Outcome::new(
+                        Verdict::BadCheck,
+                        "the check uses `oauth`, and the spec has no oauth block for this method: add `oauth:` (flow and token_url, as the API doc gives them) to the spec's connection, or change the check's `auth`",
+                    )));
+                }
+            },
         };
         let token_url = template::fill_url(&template, |n| self.value(n)).map_err(|e| {
             let Unsendable(verdict, why) = Unsendable::from(e);
@@ -391,8 +779,8 @@ impl Request<'_> {
             r.add_client_basic(&app.client_id, s.expose());
         }
         let http = self.http;
-        let grant = match block.flow() {
-            Flow::M2m => oauth::client_credentials(http, &app, &block.scopes, r).await,
+        let grant = match flow {
+            Flow::M2m => oauth::client_credentials(http, &app, &scopes, r).await,
             Flow::U2m | Flow::U2mPerUser => {
                 let refresh = Secret::new(self.value("refresh_token").unwrap_or_default());
                 oauth::refresh(http, &app, &refresh, r).await
@@ -401,8 +789,7 @@ impl Request<'_> {
         let grant =
             grant.map_err(|e| Box::new(token_outcome(oauth::with_timeout(e, self.timeout), r)))?;
         let warning = grant.scopes.as_ref().and_then(|granted| {
-            let missing: Vec<&str> = block
-                .scopes
+            let missing: Vec<&str> = scopes
                 .iter()
                 .filter(|s| !granted.iter().any(|g| g == *s))
                 .map(String::as_str)
@@ -427,6 +814,12 @@ impl Request<'_> {
             rotated,
         })
     }
+}
+
+/// A parameter holding a token endpoint (`token_url`, `token_endpoint`).
+pub fn token_url_parameter(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "token_url" || n == "token_endpoint" || n.ends_with("_token_url") || n == "token_uri"
 }
 
 /// Why a check's request could not be built: nothing was sent.
@@ -502,7 +895,16 @@ async fn read_body(mut response: reqwest::Response) -> Vec<u8> {
     body
 }
 
-fn network_outcome(e: &reqwest::Error, url: &url::Url, timeout: Duration, r: &Redactor) -> Outcome {
+/// The parameter a check's URL takes its whole base from, when given.
+const BASE_URL: &str = "base_url";
+
+fn network_outcome(
+    e: &reqwest::Error,
+    url: &url::Url,
+    timeout: Duration,
+    host_parameters: &[String],
+    r: &Redactor,
+) -> Outcome {
     let host = url.host_str().unwrap_or("the host");
     if e.is_timeout() {
         return Outcome::new(
@@ -511,10 +913,49 @@ fn network_outcome(e: &reqwest::Error, url: &url::Url, timeout: Duration, r: &Re
         );
     }
     let reason = oauth::cause(e);
+    if reason.starts_with("its address could not be looked up") {
+        // A name that does not resolve: almost always a value typed wrong.
+        let suspect = match host_parameters {
+            [] => "the URL of the auth check is probably wrong".to_string(),
+            [one] => format!("the value of `{one}` is probably wrong"),
+            many => format!(
+                "one of {} is probably wrong",
+                many.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        return Outcome::new(
+            Verdict::Unreachable,
+            r.scrub(&format!(
+                "the host {host} does not exist (its name does not resolve): {suspect}; nothing was sent ({reason})"
+            )),
+        );
+    }
     Outcome::new(
         Verdict::Unreachable,
         r.scrub(&format!("cannot reach {host}: {reason}")),
     )
+}
+
+/// The URL a check went to, for people: filled, with a key sent in the
+/// query left out and any secret scrubbed.
+fn shown_url(check: &Check, url: &url::Url, r: &Redactor) -> String {
+    let mut shown = url.clone();
+    if let Auth::Query { name, .. } = &check.auth {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != name)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            shown.set_query(None);
+        } else {
+            shown.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    r.scrub(shown.as_str())
 }
 
 fn token_outcome(e: OAuthError, r: &Redactor) -> Outcome {
@@ -598,15 +1039,14 @@ fn classify(
     url: &url::Url,
     r: &Redactor,
 ) -> Outcome {
-    let path = url.path();
-    let what = format!("{} {}", check.method, path);
+    let what = format!("{} {}", check.method, shown_url(check, url, r));
     let accepted = if check.expect.status.is_empty() {
         (200..300).contains(&status)
     } else {
         check.expect.status.contains(&status)
     };
     let mut outcome = if accepted {
-        expect_body(check, status, body, r)
+        expect_body(check, status, body, &what, r)
     } else {
         let (verdict, why) = match status {
             401 => (
@@ -650,7 +1090,7 @@ fn classify(
 }
 
 /// A good status: now the body must have what the check expects.
-fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome {
+fn expect_body(check: &Check, status: u16, body: &[u8], what: &str, r: &Redactor) -> Outcome {
     let expect = &check.expect;
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let pointer = |p: &str| json.as_ref().and_then(|j| j.pointer(p)).cloned();
@@ -682,14 +1122,7 @@ fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome
             );
         }
     }
-    let mut outcome = Outcome::new(
-        Verdict::Ok,
-        format!(
-            "HTTP {status} from {} {}",
-            check.method,
-            r.scrub(&check.url)
-        ),
-    );
+    let mut outcome = Outcome::new(Verdict::Ok, format!("HTTP {status} from {what}"));
     if let Some(p) = &expect.identity {
         match pointer(p) {
             Some(v) if !v.is_null() => {

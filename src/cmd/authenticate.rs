@@ -1,4 +1,6 @@
 //! `authenticate <source>`: the three steps in order ([`crate::ops::authenticate`]).
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use crate::cli::AuthenticateArgs;
 use crate::error::{Error, Exit};

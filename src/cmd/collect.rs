@@ -1,4 +1,6 @@
 //! `collect <source>`: Step 2 ([`crate::ops::collect`]).
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use crate::cli::SourceCollectArgs;
 use crate::error::{Error, Exit};

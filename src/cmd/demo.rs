@@ -1,8 +1,11 @@
 //! `demo`: the whole flow against a sandbox source on loopback, in a
 //! throw-away workspace holding only the sandbox's API doc, so that Step 1
 //! drafts the spec, Step 2 collects in the browser and Step 3 validates.
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use crate::cli::{CollectArgs, DemoArgs, Mode};
+use crate::collect::page::Audience;
 use crate::error::{Error, Exit};
 use crate::ops::authenticate::{self, AuthenticateOptions};
 use crate::report::{Printer, Tone};
@@ -37,36 +40,7 @@ pub fn run(args: &DemoArgs, printer: &mut Printer) -> Result<Exit, Error> {
             ("client_secret", sandbox::CLIENT_SECRET),
         ],
     };
-    if printer.is_json() {
-        printer.json(&serde_json::json!({
-            "event": "demo",
-            "sandbox": sandbox.url(""),
-            "workspace": dir.path().display().to_string(),
-            "values": values.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(*v))).collect::<serde_json::Map<_, _>>(),
-            "oauth": variant == Variant::OAuth,
-        }))?;
-    } else {
-        let mut intro = format!(
-            "{}\n  a sandbox API (and its sign-in server) on {}\n  a throw-away workspace in {}\n  with only the sandbox's API doc: Step 1 drafts the spec from it.\n\n{}, enter these sandbox values (they are not secrets):\n",
-            printer.paint("connector-auth demo", Tone::Strong),
-            sandbox.url(""),
-            dir.path().display(),
-            if args.no_open {
-                "Open the URL printed below in a browser"
-            } else {
-                "When the form opens"
-            }
-        );
-        for (k, v) in &values {
-            intro.push_str(&format!("  {k:<14} {v}\n"));
-        }
-        if variant == Variant::OAuth {
-            intro.push_str("then click Authorize, Allow in the sandbox's window, and Save.\n");
-        } else {
-            intro.push_str("then click Save.\n");
-        }
-        printer.text(&intro)?;
-    }
+    introduce(args, &sandbox, variant, dir.path(), &values, printer)?;
     let workspace = Workspace::discover(Some(dir.path()), None, None, dir.path())?;
     let authenticate = AuthenticateOptions {
         source: "sandbox"
@@ -77,6 +51,13 @@ pub fn run(args: &DemoArgs, printer: &mut Printer) -> Result<Exit, Error> {
             port: args.port,
             no_open: args.no_open,
             json: args.json.clone(),
+            audience: Audience::Demo {
+                values: values
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                kept: args.keep,
+            },
             ..CollectArgs::default()
         },
         reuse: false,
@@ -103,4 +84,46 @@ pub fn run(args: &DemoArgs, printer: &mut Printer) -> Result<Exit, Error> {
     }
     drop(sandbox);
     exit
+}
+
+/// Says what the demo set up and which sandbox values to type.
+fn introduce(
+    args: &DemoArgs,
+    sandbox: &Sandbox,
+    variant: Variant,
+    workspace: &std::path::Path,
+    values: &[(&str, &str)],
+    printer: &mut Printer,
+) -> Result<(), Error> {
+    if printer.is_json() {
+        printer.json(&serde_json::json!({
+            "event": "demo",
+            "sandbox": sandbox.url(""),
+            "workspace": workspace.display().to_string(),
+            "values": values.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(*v))).collect::<serde_json::Map<_, _>>(),
+            "oauth": variant == Variant::OAuth,
+        }))?;
+    } else {
+        let mut intro = format!(
+            "{}\n  a sandbox API (and its sign-in server) on {}\n  a throw-away workspace in {}\n  with only the sandbox's API doc: Step 1 drafts the spec from it.\n\n{}, enter these sandbox values (they are not secrets):\n",
+            printer.paint("connector-auth demo", Tone::Strong),
+            sandbox.url(""),
+            workspace.display(),
+            if args.no_open {
+                "Open the URL printed below in a browser"
+            } else {
+                "When the form opens"
+            }
+        );
+        for (k, v) in values {
+            intro.push_str(&format!("  {k:<14} {v}\n"));
+        }
+        if variant == Variant::OAuth {
+            intro.push_str("then click Authorize, Allow in the sandbox's window, and Save.\n");
+        } else {
+            intro.push_str("then click Save.\n");
+        }
+        printer.text(&intro)?;
+    }
+    Ok(())
 }

@@ -2,6 +2,8 @@
 //! `CONNECTOR_TEST_CONFIG_JSON`, for its lifetime only. Nothing is written
 //! to disk; standard streams are inherited, signals forwarded (unix), and
 //! the command's exit code returned (128 + N when signal N ended it).
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use std::process::{Command, ExitStatus};
 

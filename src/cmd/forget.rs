@@ -1,6 +1,8 @@
 //! `forget`: remove a source's stored credentials, its default file and
 //! its OS keyring entry, saying which it removed. Nothing to remove is not
 //! an error; a keyring that cannot be reached is warned about.
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer};

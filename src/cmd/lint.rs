@@ -1,6 +1,8 @@
 //! `lint`: load each spec, run every check, print the findings as snippets
 //! (or JSON lines) and end with 0 (clean or warnings), 1 (errors) or 2
 //! (a spec that cannot be read).
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use std::path::PathBuf;
 

@@ -6,7 +6,7 @@
 
 mod authenticate;
 mod collect;
-mod completions;
+pub(crate) mod completions;
 mod demo;
 mod exec;
 mod forget;

@@ -1,13 +1,17 @@
 //! `sources`: one row per source folder with the state of its auth setup
 //! (spec, auth kind, API doc, auth check, and where its credentials are:
 //! the file, the OS keyring, or none).
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
+use crate::apidoc::ApiDoc;
+use crate::check::{self, Auth};
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
 use crate::report::{Printer, eprint, plural};
-use crate::spec;
+use crate::spec::{self, AuthKind};
 use crate::store::{Held, KeyringEntry, KeyringError, Store};
-use crate::workspace::Workspace;
+use crate::workspace::{SourcePaths, Workspace};
 
 use super::shown;
 
@@ -24,7 +28,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
     let mut keyring = Keyring::Reachable;
     for name in names {
         let paths = workspace.paths(&name);
-        let (state, display, auth) = spec_state(&paths.spec);
+        let (state, display, auth) = spec_state(&paths);
         let has = |p: &std::path::Path| p.is_file();
         // A derived check still holding a TODO value is not ready to run.
         let check_todo = std::fs::read_to_string(&paths.auth_check).is_ok_and(|t| {
@@ -43,6 +47,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
         };
         if printer.is_json() {
             printer.json(&serde_json::json!({
+                "event": "source",
                 "source": name.as_str(),
                 "display_name": display,
                 "spec": state,
@@ -86,7 +91,8 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
     }
     if let Keyring::Unreachable(reason) = keyring {
         eprint(&format!(
-            "note: the OS keyring could not be reached ({reason}); credentials kept there are not shown"
+            "note: the OS keyring could not be reached ({}); credentials kept there are not shown",
+            crate::store::unreachable_in_words(&reason)
         ));
     }
     Ok(Exit::Done)
@@ -94,14 +100,14 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
 
 /// The spec's state (`ok`, `ok (N warnings)`, `invalid (N errors)`,
 /// `missing`, `unreadable`), its display name, and its auth kind.
-fn spec_state(path: &std::path::Path) -> (String, Option<String>, Option<String>) {
-    if !path.is_file() {
+fn spec_state(paths: &SourcePaths) -> (String, Option<String>, Option<String>) {
+    if !paths.spec.is_file() {
         return ("missing".to_string(), None, None);
     }
-    let Ok(loaded) = spec::load(path) else {
+    let Ok(loaded) = spec::load(&paths.spec) else {
         return ("unreadable".to_string(), None, None);
     };
-    let auth = loaded.usable().map(|s| s.auth_kind().to_string());
+    let auth = loaded.usable().map(|s| auth_shown(s, paths));
     let loaded = loaded.linted();
     let counts = (
         loaded.count(Severity::Error),
@@ -114,6 +120,49 @@ fn spec_state(path: &std::path::Path) -> (String, Option<String>, Option<String>
     };
     let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
     (state, display, auth)
+}
+
+/// How a source's credentials are sent, as the AUTH column says it: the
+/// spec's auth kind, made precise by the auth check (the one on disk, else
+/// the one `validate` would derive) for a key sent in a header or the query:
+/// `header x-api-token` rather than a guess from the parameter's name.
+fn auth_shown(spec: &spec::Spec, paths: &SourcePaths) -> String {
+    let kind = spec.auth_kind();
+    if matches!(
+        kind,
+        AuthKind::OAuth(_) | AuthKind::Methods(_) | AuthKind::None
+    ) {
+        return kind.to_string();
+    }
+    let file = match check::load(&paths.auth_check, spec) {
+        Ok(loaded) => loaded.check,
+        Err(_) => {
+            let doc = paths
+                .api_doc
+                .as_deref()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .map(|text| ApiDoc::parse(&text));
+            let derived = check::derive(spec, doc.as_ref(), "API doc");
+            derived.todos.is_empty().then_some(derived.file)
+        }
+    };
+    let sent = file.as_ref().and_then(|f| match f.checks.as_slice() {
+        // A check still to be filled in says nothing yet.
+        [one] if one.url.contains("TODO") => None,
+        [one] => match &one.auth {
+            Auth::Header { name, .. }
+                if !name.eq_ignore_ascii_case("authorization") && !name.contains("TODO") =>
+            {
+                Some(format!("header {}", name.to_ascii_lowercase()))
+            }
+            Auth::Query { name, .. } => Some(format!("query {name}")),
+            Auth::Basic { .. } => Some("basic".to_string()),
+            Auth::Bearer(_) => Some("bearer".to_string()),
+            _ => None,
+        },
+        _ => None,
+    });
+    sent.unwrap_or_else(|| kind.to_string())
 }
 
 /// The keyring as seen so far: once it cannot be reached, it is not asked again.

@@ -1,4 +1,6 @@
 //! `spec <source>`: Step 1 ([`crate::ops::spec`]).
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use crate::cli::SpecArgs;
 use crate::error::{Error, Exit};

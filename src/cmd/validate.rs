@@ -1,4 +1,6 @@
 //! `validate <source>...`: Step 3 ([`crate::ops::validate`]).
+//!
+//! A command (see docs/architecture.md): it calls operations and base modules, never another command.
 
 use crate::cli::ValidateArgs;
 use crate::error::{Error, Exit};

@@ -1,6 +1,8 @@
 //! The OAuth side of collect: which client, endpoints and scopes a
 //! submission asks for, the authorization in progress (state and PKCE
 //! verifier kept server-side), and its result as the page may see it.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use std::time::Duration;
 

@@ -1,6 +1,8 @@
 //! The form a person fills in, derived from the spec: one field per distinct
 //! parameter name (tagged with the auth methods it belongs to), and the
 //! checks a submission must pass. Browser and terminal share it.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use crate::credentials::Credentials;
 use crate::secret::Secret;
@@ -14,14 +16,16 @@ pub const OAUTH_AUTHORIZATION_URL: &str = "_oauth_authorization_url";
 pub const OAUTH_TOKEN_URL: &str = "_oauth_token_url";
 pub const OAUTH_SCOPES: &str = "_oauth_scopes";
 /// Ticked to save although the client-credentials check failed.
-pub const OAUTH_SKIP_CHECK: &str = "_oauth_skip_check";
+pub const SAVE_ANYWAY: &str = "_save_anyway";
+/// The OAuth boxes a person may edit: shown again after any error.
+pub const OAUTH_EDITABLE: &[&str] = &[OAUTH_AUTHORIZATION_URL, OAUTH_TOKEN_URL, OAUTH_SCOPES];
 pub const RESERVED: &[&str] = &[
     CSRF,
     METHOD,
     OAUTH_AUTHORIZATION_URL,
     OAUTH_TOKEN_URL,
     OAUTH_SCOPES,
-    OAUTH_SKIP_CHECK,
+    SAVE_ANYWAY,
 ];
 
 /// Everything a person is asked, for one spec.
@@ -31,6 +35,8 @@ pub struct Form {
     pub methods: Vec<AuthMethod>,
     pub fields: Vec<Field>,
     spec: Spec,
+    /// Words the spec writes in a casing of their own (`PI`, `HL7v2`), for labels.
+    casing: Vec<String>,
 }
 
 /// One input: a parameter name, and where it applies.
@@ -44,6 +50,8 @@ pub struct Field {
     /// A shared `auth_type`-like parameter whose value is the chosen
     /// method's name: filled from the method chooser, never typed.
     pub selector: bool,
+    /// The label shown for it.
+    label: String,
 }
 
 /// Names of a shared parameter that repeats the method choice.
@@ -61,6 +69,8 @@ const SELECTORS: &[&str] = &[
 pub struct Problem {
     pub field: Option<String>,
     pub message: String,
+    /// Shown folded below the message: the technical words behind it.
+    pub detail: Option<String>,
 }
 
 impl Problem {
@@ -68,7 +78,13 @@ impl Problem {
         Problem {
             field: field.map(str::to_string),
             message: message.into(),
+            detail: None,
         }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Problem {
+        self.detail = Some(detail.into());
+        self
     }
 }
 
@@ -81,6 +97,7 @@ impl Form {
                 methods: Vec::new(),
                 from_flow: false,
                 selector: false,
+                label: String::new(),
             });
         }
         for m in &spec.auth_methods {
@@ -96,16 +113,19 @@ impl Form {
                         methods: vec![m.name.clone()],
                         from_flow: false,
                         selector: false,
+                        label: String::new(),
                     }),
                 }
             }
         }
+        let casing = casing_of(spec);
         for field in &mut fields {
+            field.label = humanise_in(&field.parameter.name, &casing);
             field.from_flow =
                 field.parameter.name == "refresh_token" && field.applies_to_user_flow(spec);
             // A credential-looking name is masked even when the spec forgot
             // `secret: true`: typed values are never echoed or pre-filled.
-            field.parameter.secret |= crate::spec::credential_like(&field.parameter.name);
+            field.parameter.secret |= masked_name(&field.parameter.name);
             field.selector = field.methods.is_empty()
                 && spec.auth_methods.len() >= 2
                 && SELECTORS.contains(&field.parameter.name.as_str());
@@ -115,7 +135,14 @@ impl Form {
             methods: spec.auth_methods.clone(),
             fields,
             spec: spec.clone(),
+            casing,
         }
+    }
+
+    /// The label of an auth method (`oidc_client_credentials` → "OIDC
+    /// client credentials").
+    pub fn method_label(&self, name: &str) -> String {
+        humanise_in(name, &self.casing)
     }
 
     /// The method named `name`, or the only choice when the spec has none.
@@ -312,10 +339,29 @@ impl Field {
             || n.ends_with("_subdomain")
     }
 
+    /// A host parameter whose description accepts a full URL for it.
+    fn host_accepting_url(&self) -> bool {
+        let n = self.parameter.name.to_ascii_lowercase();
+        let d = self
+            .parameter
+            .description
+            .as_deref()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let host = self.host_label()
+            || ["host", "hostname", "domain"]
+                .iter()
+                .any(|w| n == *w || n.ends_with(&format!("_{w}")));
+        host && !self.parameter.secret
+            && (d.contains("full url")
+                || d.contains("url is accepted")
+                || d.contains("with or without https"))
+    }
+
     /// Why a typed value cannot stand where the connector puts it: a URL
     /// typed where a host label goes.
     pub fn wrong_shape(&self, typed: &str) -> Option<String> {
-        if !self.host_label() || self.parameter.secret {
+        if !self.host_label() || self.parameter.secret || self.host_accepting_url() {
             return None;
         }
         let url_like = typed.contains("://") || typed.contains('/') || typed.contains(' ');
@@ -372,14 +418,24 @@ impl Field {
                 .replace('\r', "\n")
                 .trim()
                 .to_string()
+        } else if self.host_accepting_url() {
+            // A host given whole (`https://acme.shop.example/`) where the
+            // spec accepts one is read the way the check reads it: without
+            // its scheme and last slash.
+            crate::template::whole_host(typed, "").to_string()
         } else {
             typed.trim().to_string()
         }
     }
 
-    /// A readable label: `api_token` → "API token".
+    /// A readable label: `api_token` → "API token", `pi_base_url` → "PI
+    /// base URL" where the spec writes "PI".
     pub fn label(&self) -> String {
-        humanise(&self.parameter.name)
+        if self.label.is_empty() {
+            humanise(&self.parameter.name)
+        } else {
+            self.label.clone()
+        }
     }
 }
 
@@ -403,11 +459,79 @@ pub fn normalise(kind: ParamType, value: &str) -> Result<String, String> {
     }
 }
 
+/// A credential-looking name that is masked on the form. A name saying
+/// what kind of key it is (`private_key_algorithm`: `RS384`) is no secret.
+fn masked_name(name: &str) -> bool {
+    const DESCRIBES: &[&str] = &[
+        "_algorithm",
+        "_alg",
+        "_format",
+        "_mode",
+        "_version",
+        "_length",
+        "_size",
+        "_path",
+        "_location",
+        "_region",
+        "_count",
+        "_enabled",
+        "_ttl",
+        "_kind",
+    ];
+    let n = name.to_ascii_lowercase();
+    crate::spec::credential_like(name) && !DESCRIBES.iter().any(|d| n.ends_with(d))
+}
+
+/// Words of the spec's own text (display name, descriptions) written in a
+/// casing of their own: all capitals (`PI`, `OIDC`) or capitals after the
+/// first letter (`HL7v2`, `GraphQL`).
+fn casing_of(spec: &Spec) -> Vec<String> {
+    let mut texts: Vec<&str> = spec.display_name.iter().map(String::as_str).collect();
+    let params = spec
+        .parameters
+        .iter()
+        .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()));
+    texts.extend(params.filter_map(|p| p.description.as_deref()));
+    texts.extend(
+        spec.auth_methods
+            .iter()
+            .filter_map(|m| m.description.as_deref()),
+    );
+    let mut found: Vec<String> = Vec::new();
+    for text in texts {
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let capitals = word.chars().filter(char::is_ascii_uppercase).count();
+            let inner = word.chars().skip(1).any(|c| c.is_ascii_uppercase());
+            if word.len() >= 2 && capitals >= 2 && inner && !found.iter().any(|f| f == word) {
+                found.push(word.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// [`humanise`], keeping the casing the spec writes a word in.
+pub fn humanise_in(name: &str, casing: &[String]) -> String {
+    let plain = humanise(name);
+    plain
+        .split(' ')
+        .map(|w| {
+            casing
+                .iter()
+                .find(|c| c.eq_ignore_ascii_case(w))
+                .cloned()
+                .unwrap_or_else(|| w.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `api_token` → "API token", `client_id` → "Client ID".
 pub fn humanise(name: &str) -> String {
     const ACRONYMS: &[&str] = &[
         "api", "id", "url", "uri", "oauth", "pat", "sso", "ssl", "ip", "jwt", "aws", "gcp", "sql",
-        "http", "https", "crm",
+        "http", "https", "crm", "json", "oidc", "saml", "xml", "ssh", "tls", "dsn", "jdbc", "odbc",
+        "sftp", "ftp", "hmac", "rsa", "pem", "sas", "arn", "iam", "kms", "mfa", "otp", "dc",
     ];
     let words: Vec<String> = name
         .split(['_', '-'])
@@ -605,5 +729,40 @@ mod tests {
         assert_eq!(humanise("client_id"), "Client ID");
         assert_eq!(humanise("subdomain"), "Subdomain");
         assert_eq!(humanise("oauth"), "OAuth");
+        assert_eq!(humanise("credentials_json"), "Credentials JSON");
+        assert_eq!(
+            humanise("oidc_client_credentials"),
+            "OIDC client credentials"
+        );
+    }
+
+    #[test]
+    fn a_host_given_whole_is_cleaned_the_way_the_check_reads_it() {
+        let f = form(
+            "connection:\n  parameters:\n    - {name: shop, required: true, description: The shop's host; a full URL is accepted.}\n",
+        );
+        assert_eq!(
+            f.fields[0].clean(" https://acme.shop.example/ "),
+            "acme.shop.example"
+        );
+        assert_eq!(f.fields[0].wrong_shape("https://acme.shop.example/"), None);
+    }
+
+    #[test]
+    fn labels_keep_the_casing_the_spec_writes() {
+        let f = form(
+            "display_name: Plant historian\nconnection:\n  parameters:\n    - {name: pi_base_url, required: true, description: Base URL of the PI Web API.}\n    - {name: hl7v2_store_id, description: The HL7v2 store to read.}\n    - {name: page_size, description: Rows per page. API default.}\n",
+        );
+        let labels: Vec<String> = f.fields.iter().map(Field::label).collect();
+        assert_eq!(labels, ["PI base URL", "HL7v2 store ID", "Page size"]);
+    }
+
+    #[test]
+    fn only_credential_like_parameters_are_masked() {
+        let f = form(
+            "connection:\n  parameters:\n    - {name: private_key, required: true}\n    - {name: private_key_algorithm, default: RS384}\n",
+        );
+        assert!(f.fields[0].parameter.secret);
+        assert!(!f.fields[1].parameter.secret, "RS384 is no secret");
     }
 }

@@ -2,13 +2,16 @@
 //! safely. Raw HTML in them is shown as text, links keep only http(s) and
 //! mailto targets, images become their alt text (the page loads nothing
 //! from outside).
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// The HTML of a description; safe to insert into the page as is.
 pub fn render(text: &str) -> String {
     let mut open_links: Vec<bool> = Vec::new();
-    let events = Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).filter_map(|event| {
+    let text = quoted_stars_escaped(text);
+    let events = Parser::new_ext(&text, Options::ENABLE_STRIKETHROUGH).filter_map(|event| {
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
             // The alt text (the events between) stays; the image goes.
@@ -54,6 +57,28 @@ pub fn render(text: &str) -> String {
     }
 }
 
+/// `"*.hl7"`: a `*` inside double quotes is a literal, not emphasis
+/// (code spans keep theirs already).
+fn quoted_stars_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_code = false;
+    let mut in_quote = false;
+    for c in text.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '"' if !in_code => in_quote = !in_quote,
+            '\n' if !in_code => in_quote = false,
+            '*' if in_quote && !in_code => {
+                out.push_str("\\*");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::render;
@@ -65,6 +90,18 @@ mod tests {
             r#"Your <strong>admin</strong> <code>api_key</code>, see <a href="https://x.test/k">docs</a>."#
         );
         assert!(render("- one\n- two\n").contains("<li>one</li>"));
+    }
+
+    #[test]
+    fn stars_inside_quotes_and_code_stay() {
+        assert_eq!(
+            render(r#"Files to read, e.g. "*.hl7" or "*.txt"; `*.csv` too."#),
+            r#"Files to read, e.g. "*.hl7" or "*.txt"; <code>*.csv</code> too."#
+        );
+        assert_eq!(
+            render("Some *emphasis* here."),
+            "Some <em>emphasis</em> here."
+        );
     }
 
     #[test]

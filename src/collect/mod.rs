@@ -20,11 +20,11 @@ use crate::report::{Event, Printer};
 use crate::store::Store;
 
 pub use form::Form;
-pub use verifier::{CheckResult, Verifier};
+pub use verifier::{CheckResult, OAuthEdits, Verifier};
 
 /// How a collect ended when it did not fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Collected {
     /// The credentials were saved here.
     Saved(Store),
     /// Nothing was written.
@@ -37,6 +37,8 @@ pub enum Cancel {
     Interrupted,
     /// The person declined or dismissed the form where it was offered.
     Declined,
+    /// The person clicked Cancel in the form.
+    CancelledInForm,
     TimedOut(Duration),
     /// Standard input ended before this required value was given.
     InputEnded(String),
@@ -50,6 +52,7 @@ impl std::fmt::Display for Cancel {
         match self {
             Cancel::Interrupted => f.write_str("interrupted"),
             Cancel::Declined => f.write_str("declined"),
+            Cancel::CancelledInForm => f.write_str("the person clicked Cancel in the form"),
             Cancel::TimedOut(d) => write!(f, "timed out after {} s", d.as_secs()),
             Cancel::InputEnded(name) => write!(f, "input ended before `{name}` was given"),
             Cancel::NotAccepted => f.write_str("the auth check did not accept the credentials"),
@@ -64,6 +67,16 @@ pub struct BrowserSettings {
     pub timeout: Option<Duration>,
     /// Ends the run as [`Cancel::Declined`] when signalled.
     pub stop: Option<Stop>,
+    /// Reported right after `listening`, which is always the first thing
+    /// an agent reads: warnings (a file git would commit) and notes.
+    pub after_listening: Vec<Said>,
+}
+
+/// A warning or a note, said once the form listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    Warning(String),
+    Note(String),
 }
 
 /// A signal that ends a browser collect early, as declined. Made with
@@ -108,8 +121,8 @@ async fn stopped(stop: Option<Stop>) {
 pub fn browser(
     settings: &BrowserSettings,
     printer: &mut Printer,
-    make_run: impl FnOnce(u16) -> Result<server::Run, crate::error::Error>,
-) -> Result<Outcome, crate::error::Error> {
+    make_run: impl FnOnce(u16) -> Result<server::FormState, crate::error::Error>,
+) -> Result<Collected, crate::error::Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -121,6 +134,12 @@ pub fn browser(
         let run = std::sync::Arc::new(make_run(port)?);
         let url = format!("http://localhost:{port}");
         printer.event(&Event::Listening { url: &url, port })?;
+        for said in &settings.after_listening {
+            printer.event(&match said {
+                Said::Warning(text) => Event::Warning(text),
+                Said::Note(text) => Event::Note(text),
+            })?;
+        }
         if let Some(requested) = listening.moved_from {
             let oauth_user = run.form.methods.iter().map(Some).chain([None]).any(|m| {
                 run.form.oauth(m).is_some_and(|o| o.flow().is_user())
@@ -150,14 +169,16 @@ pub fn browser(
         }
         let spinner = printer.spinner("waiting for the form to be saved (Ctrl+C cancels)");
         let mut done = run.done_receiver();
+        let mut cancelled = run.cancel_receiver();
         let outcome = tokio::select! {
             saved = done.wait_for(Option::is_some) => match saved.ok().and_then(|p| p.clone()) {
-                Some(store) => Outcome::Saved(store),
-                None => Outcome::Cancelled(Cancel::Interrupted),
+                Some(store) => Collected::Saved(store),
+                None => Collected::Cancelled(Cancel::Interrupted),
             },
-            () = interrupts.recv() => Outcome::Cancelled(Cancel::Interrupted),
-            () = stopped(settings.stop.clone()) => Outcome::Cancelled(Cancel::Declined),
-            () = sleep_or_forever(settings.timeout) => Outcome::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
+            () = interrupts.recv() => Collected::Cancelled(Cancel::Interrupted),
+            _ = cancelled.wait_for(|c| *c) => Collected::Cancelled(Cancel::CancelledInForm),
+            () = stopped(settings.stop.clone()) => Collected::Cancelled(Cancel::Declined),
+            () = sleep_or_forever(settings.timeout) => Collected::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
         };
         spinner.finish_and_clear();
         let _ = shutdown.send(true);

@@ -1,6 +1,8 @@
 //! The HTML pages of the browser form, rendered with auto-escaping
 //! templates: the form (with the values typed so far, never secrets), the
 //! success page and short message pages.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use minijinja::Environment;
 use minijinja::value::Serde;
@@ -22,8 +24,54 @@ pub struct Frame<'a> {
     pub csrf: &'a str,
     pub redirect_uri: &'a str,
     pub warnings: &'a [String],
+    pub audience: &'a Audience,
     /// What Save sends to check the credentials (under `authenticate`).
     pub checks: Option<&'a str>,
+}
+
+/// Who started the form, which decides how the pages speak of what comes
+/// after them and how to cancel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Audience {
+    /// A person at a terminal (`collect`, `authenticate`): Ctrl+C there
+    /// cancels too, and the terminal carries on after Save.
+    #[default]
+    Terminal,
+    /// An assistant over MCP: there is no terminal for this person; Cancel
+    /// declines the request, and the assistant carries on after Save.
+    Assistant,
+    /// `demo`: the sandbox's values to type, and a throw-away workspace.
+    Demo {
+        values: Vec<(String, String)>,
+        /// The workspace stays after the demo (`--keep`).
+        kept: bool,
+    },
+}
+
+impl Audience {
+    fn view(&self) -> serde_json::Value {
+        match self {
+            Audience::Terminal => json!({"kind": "terminal"}),
+            Audience::Assistant => json!({"kind": "assistant"}),
+            Audience::Demo { values, kept } => json!({
+                "kind": "demo",
+                "values": values.iter().map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>(),
+                "kept": kept,
+            }),
+        }
+    }
+}
+
+/// How a Save ended, for the Saved page.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Checked<'a> {
+    /// No check ran.
+    #[default]
+    NotRun,
+    /// The check passed: its reason.
+    Passed(&'a str),
+    /// Saved anyway: what the check said.
+    SavedAnyway(&'a str),
 }
 
 /// What a render shows of one attempt: the chosen method, what was typed
@@ -37,7 +85,9 @@ pub struct Attempt<'a> {
     /// Secrets typed earlier in this run, held by the server.
     pub kept: Option<&'a Credentials>,
     /// Offer "save anyway" after a failed client-credentials check.
-    pub offer_skip_check: bool,
+    pub offer_save_anyway: bool,
+    /// Where the OAuth authorization stands, shown again after any error.
+    pub oauth_status: Option<&'a super::flow::Status>,
 }
 
 impl Pages {
@@ -69,7 +119,7 @@ impl Pages {
             .map(|m| {
                 json!({
                     "name": m.name,
-                    "label": humanise(&m.name),
+                    "label": form.method_label(&m.name),
                     "description": m.description.as_deref().map(super::markdown::render),
                     "checked": Some(m.name.as_str()) == chosen,
                 })
@@ -91,6 +141,23 @@ impl Pages {
             .filter(|f| !f.parameter.required)
             .map(|f| field(f))
             .collect();
+        // A heading shows only with a method that has fields under it.
+        let section_methods = |required: bool| {
+            let under: Vec<&&Field> = visible
+                .iter()
+                .filter(|f| f.parameter.required == required)
+                .collect();
+            if under.iter().any(|f| f.methods.is_empty()) {
+                return String::new();
+            }
+            let mut names: Vec<&str> = Vec::new();
+            for m in under.iter().flat_map(|f| f.methods.iter()) {
+                if !names.contains(&m.as_str()) {
+                    names.push(m);
+                }
+            }
+            names.join(" ")
+        };
         let problems: Vec<_> = attempt
             .problems
             .iter()
@@ -99,10 +166,11 @@ impl Pages {
                     "field": p.field,
                     "label": p.field.as_deref().map(label_of),
                     "message": p.message,
+                    "detail": p.detail,
                 })
             })
             .collect();
-        let oauth = oauth_views(form, frame.redirect_uri);
+        let oauth = oauth_views(form, frame.redirect_uri, attempt);
         self.env.get_template("form.html")?.render(Serde(json!({
             "title": form.title,
             "path": frame.path,
@@ -113,24 +181,47 @@ impl Pages {
             "problems": problems,
             "methods": methods,
             "sections": [
-                {"heading": "Required", "fields": required},
-                {"heading": "Optional", "fields": optional},
+                {"heading": "Required", "fields": required, "methods": section_methods(true)},
+                {"heading": "Optional", "fields": optional, "methods": section_methods(false)},
             ],
             "oauth": oauth,
-            "offer_skip_check": attempt.offer_skip_check,
+            "offer_save_anyway": attempt.offer_save_anyway,
+            "audience": frame.audience.view(),
         })))
     }
 
-    /// The success page; `verified` is the check's verdict when one ran.
+    /// The success page: where the credentials went and what the check on
+    /// Save said.
     pub fn done(
         &self,
         title: &str,
         path: &str,
-        verified: Option<&str>,
+        checked: Checked,
+        audience: &Audience,
     ) -> Result<String, minijinja::Error> {
-        self.env.get_template("done.html")?.render(Serde(
-            json!({"title": title, "path": path, "verified": verified}),
-        ))
+        let (verified, unverified) = match checked {
+            Checked::NotRun => (None, None),
+            Checked::Passed(reason) => (Some(reason), None),
+            Checked::SavedAnyway(said) => (None, Some(said)),
+        };
+        self.env.get_template("done.html")?.render(Serde(json!({
+            "title": title,
+            "path": path,
+            "verified": verified,
+            "unverified": unverified,
+            "audience": audience.view(),
+        })))
+    }
+
+    /// The page after the person cancelled in the form.
+    pub fn cancelled(&self, audience: &Audience) -> Result<String, minijinja::Error> {
+        let next = match audience {
+            Audience::Assistant => {
+                "Nothing was written. You can close this tab; your assistant is told you cancelled."
+            }
+            _ => "Nothing was written. You can close this tab; the terminal says so too.",
+        };
+        self.message("Cancelled", next)
     }
 
     pub fn message(&self, heading: &str, message: &str) -> Result<String, minijinja::Error> {
@@ -172,9 +263,9 @@ fn field_view(form: &Form, f: &Field, attempt: &Attempt) -> serde_json::Value {
     };
     let kept = p.secret && attempt.kept.is_some_and(|k| k.contains(&p.name));
     let placeholder = if kept {
-        Some("kept — leave empty to keep what you typed".to_string())
+        Some("kept — leave empty to keep it".to_string())
     } else if p.secret && stored.is_some() {
-        Some("leave empty to keep the stored value".to_string())
+        Some("saved — leave empty to keep it".to_string())
     } else {
         p.default.as_ref().map(|d| format!("default: {d}"))
     };
@@ -188,7 +279,7 @@ fn field_view(form: &Form, f: &Field, attempt: &Attempt) -> serde_json::Value {
     } else {
         f.methods
             .iter()
-            .map(|m| humanise(m))
+            .map(|m| form.method_label(m))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -209,7 +300,18 @@ fn field_view(form: &Form, f: &Field, attempt: &Attempt) -> serde_json::Value {
     })
 }
 
-fn oauth_views(form: &Form, redirect_uri: &str) -> Vec<serde_json::Value> {
+fn oauth_views(form: &Form, redirect_uri: &str, attempt: &Attempt) -> Vec<serde_json::Value> {
+    // What the person typed in the OAuth boxes is shown again after an
+    // error, rather than the spec's values.
+    let typed = |name: &str| {
+        attempt
+            .typed
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let status = attempt.oauth_status.map(|s| s.to_json());
     let mut views = Vec::new();
     let mut add = |method: &str, oauth: &crate::spec::OAuth| {
         let flow = oauth.flow();
@@ -232,9 +334,10 @@ fn oauth_views(form: &Form, redirect_uri: &str) -> Vec<serde_json::Value> {
             "flow": flow.as_str(),
             "user": flow.is_user(),
             "redirect_uri": redirect_uri,
-            "authorization_url": oauth.authorization_url.as_ref().map(|u| u.value.as_str()).unwrap_or(""),
-            "token_url": oauth.token_url.as_ref().map(|u| u.value.as_str()).unwrap_or(""),
-            "scopes": oauth.scopes.join(" "),
+            "authorization_url": typed(super::form::OAUTH_AUTHORIZATION_URL).unwrap_or_else(|| oauth.authorization_url.as_ref().map(|u| u.value.clone()).unwrap_or_default()),
+            "token_url": typed(super::form::OAUTH_TOKEN_URL).unwrap_or_else(|| oauth.token_url.as_ref().map(|u| u.value.clone()).unwrap_or_default()),
+            "scopes": typed(super::form::OAUTH_SCOPES).unwrap_or_else(|| oauth.scopes.join(" ")),
+            "status": status,
         }));
     };
     if form.methods.is_empty() {

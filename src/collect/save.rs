@@ -3,7 +3,7 @@
 //! first when a [`Verifier`] is given; credentials it did not accept are
 //! written only when the person chose to ("Save anyway").
 
-use super::verifier::{CheckResult, Verifier};
+use super::verifier::{CheckResult, OAuthEdits, Verifier};
 use crate::credentials::Credentials;
 use crate::report::eprint;
 use crate::store::{Store, StoreError};
@@ -18,19 +18,20 @@ pub enum Saved {
     Refused(CheckResult),
 }
 
-/// Checks `credentials` with `verifier` (unless the person chose to save
-/// anyway) and writes them to `output` when accepted. Each attempt is
+/// Checks `credentials` with `verifier` (with the OAuth endpoint `edits`
+/// made on the form, unless the person chose to save anyway) and writes them to `output` when accepted. Each attempt is
 /// printed on stderr; a refresh token the provider rotated during the
 /// check replaces the spent one before writing.
 pub async fn save(
     output: &Store,
     verifier: Option<&Verifier>,
     mut credentials: Credentials,
+    edits: &OAuthEdits,
     anyway: bool,
 ) -> Result<Saved, StoreError> {
     let mut checked = None;
     if let (Some(verify), false) = (verifier, anyway) {
-        let result = verify(credentials.clone()).await;
+        let result = verify(credentials.clone(), edits.clone()).await;
         let mark = if result.accepted { "✓" } else { "✗" };
         eprint(&format!("{mark} check on Save: {}", result.detail));
         if let Some(new) = &result.rotated_refresh_token {

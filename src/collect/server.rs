@@ -2,6 +2,8 @@
 //! and ::1 on one port), with a Host allowlist against DNS rebinding, an
 //! Origin check and a per-run CSRF token on every POST, and a 64 KiB body
 //! limit. A successful Save writes the file and ends the run.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -16,9 +18,9 @@ use tokio::sync::{Mutex, watch};
 
 use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
-use super::page::{Attempt, Frame, Pages};
+use super::page::{Attempt, Checked, Frame, Pages};
 use super::save::{self, Saved};
-use super::verifier::Verifier;
+use super::verifier::{OAuthEdits, Verifier};
 use crate::credentials::Credentials;
 use crate::spec::AuthMethod;
 use crate::store::Store;
@@ -114,7 +116,7 @@ fn bind_pair(port: u16) -> Result<Option<(Vec<tokio::net::TcpListener>, u16)>, B
 }
 
 /// Everything the handlers share during one run.
-pub struct Run {
+pub struct FormState {
     pub form: Form,
     pub pages: Pages,
     pub csrf: String,
@@ -139,11 +141,19 @@ pub struct Run {
     done: watch::Sender<Option<Store>>,
     /// The auth check, run on Save before anything is written.
     verifier: Option<Verifier>,
+    /// Who started the form: how the pages speak of cancelling and of what
+    /// comes after Save.
+    pub audience: super::page::Audience,
+    /// Set when the person clicked Cancel in the form.
+    cancelled: watch::Sender<bool>,
+    /// What the last check on Save said, for the Saved page of a "Save
+    /// anyway" that follows it.
+    last_verdict: Mutex<Option<String>>,
     /// What Save checks, in words (no secret), shown on the form.
     check_shown: Option<String>,
 }
 
-impl Run {
+impl FormState {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         form: Form,
@@ -153,9 +163,9 @@ impl Run {
         shown_path: String,
         stored: Option<Credentials>,
         warnings: Vec<String>,
-    ) -> Result<Run, getrandom::Error> {
+    ) -> Result<FormState, getrandom::Error> {
         let (done, _) = watch::channel(None);
-        Ok(Run {
+        Ok(FormState {
             form,
             pages,
             csrf: random_hex(16)?,
@@ -173,18 +183,32 @@ impl Run {
             saved: Mutex::new(false),
             done,
             verifier: None,
+            audience: super::page::Audience::default(),
+            cancelled: watch::channel(false).0,
+            last_verdict: Mutex::new(None),
             check_shown: None,
         })
     }
 
     /// Runs `verifier` on Save: a negative verdict keeps the form open.
-    pub fn with_verifier(mut self, verifier: Option<Verifier>) -> Run {
+    pub fn with_verifier(mut self, verifier: Option<Verifier>) -> FormState {
         self.verifier = verifier;
         self
     }
 
+    /// Who the pages speak to (the terminal by default).
+    pub fn with_audience(mut self, audience: super::page::Audience) -> FormState {
+        self.audience = audience;
+        self
+    }
+
+    /// Becomes true when the person cancels in the form.
+    pub fn cancel_receiver(&self) -> watch::Receiver<bool> {
+        self.cancelled.subscribe()
+    }
+
     /// Shows on the form what Save checks (`GET https://…`, no secret).
-    pub fn with_check_shown(mut self, line: Option<String>) -> Run {
+    pub fn with_check_shown(mut self, line: Option<String>) -> FormState {
         self.check_shown = line;
         self
     }
@@ -200,6 +224,7 @@ impl Run {
             csrf: &self.csrf,
             redirect_uri: &self.redirect_uri,
             warnings: &self.warnings,
+            audience: &self.audience,
             checks: self.check_shown.as_deref(),
         }
     }
@@ -213,10 +238,11 @@ pub fn random_hex(n: usize) -> Result<String, getrandom::Error> {
 }
 
 /// The routes, wrapped in the request guard and the body limit.
-pub fn app(run: Arc<Run>) -> Router {
+pub fn app(run: Arc<FormState>) -> Router {
     Router::new()
         .route("/", get(show_form))
         .route("/save", post(save))
+        .route("/cancel", post(cancel))
         .route("/oauth/start", post(oauth_start))
         .route("/oauth/status", get(oauth_status))
         .route("/oauth/callback", get(oauth_callback))
@@ -229,7 +255,7 @@ pub fn app(run: Arc<Run>) -> Router {
 
 /// Refuses requests for another host (DNS rebinding), cross-origin POSTs
 /// and oversized bodies; adds the security headers to every answer.
-async fn guard(State(run): State<Arc<Run>>, request: Request, next: Next) -> Response {
+async fn guard(State(run): State<Arc<FormState>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     if !host_allowed(headers, run.port) {
         return refuse(
@@ -331,11 +357,11 @@ fn page(
     }
 }
 
-fn message(run: &Run, status: StatusCode, heading: &str, text: &str) -> Response {
+fn message(run: &FormState, status: StatusCode, heading: &str, text: &str) -> Response {
     page(status, |_| run.pages.message(heading, text))
 }
 
-async fn show_form(State(run): State<Arc<Run>>) -> Response {
+async fn show_form(State(run): State<Arc<FormState>>) -> Response {
     let attempt = Attempt {
         stored: run.stored.as_ref(),
         ..Attempt::default()
@@ -373,7 +399,7 @@ impl Refusal {
 
 /// The posted pairs, when they carry this run's CSRF token and only
 /// declared names.
-fn posted(run: &Run, body: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
+fn posted(run: &FormState, body: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(body).map_err(|_| Refusal::Unreadable)?;
     if !value(&pairs, form::CSRF).is_some_and(|t| same(t, &run.csrf)) {
@@ -393,7 +419,7 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+async fn save(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Response {
     let pairs = match posted(&run, &body) {
         Ok(pairs) => pairs,
         Err(refusal) => return message(&run, refusal.status(), "Not saved", &refusal.text()),
@@ -409,14 +435,30 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     let submission = Submission::read(&run, pairs).await;
     let credentials = match submission.credentials(&run).await {
         Ok(credentials) => credentials,
-        Err((problems, offer_anyway)) => return submission.retry(&run, &problems, offer_anyway),
+        Err((problems, offer_anyway)) => {
+            return submission.retry(&run, &problems, offer_anyway).await;
+        }
     };
-    let anyway = value(&submission.pairs, form::OAUTH_SKIP_CHECK) == Some("on");
-    let verified = match save::save(&run.output, run.verifier.as_ref(), credentials, anyway).await {
+    let anyway = value(&submission.pairs, form::SAVE_ANYWAY) == Some("on");
+    let unverified = if anyway {
+        run.last_verdict.lock().await.clone()
+    } else {
+        None
+    };
+    let edits = submission.oauth_edits(&run);
+    let saved_now = save::save(
+        &run.output,
+        run.verifier.as_ref(),
+        credentials,
+        &edits,
+        anyway,
+    );
+    let verified = match saved_now.await {
         Ok(Saved::Written(checked)) => checked.map(|c| c.sentence),
         Ok(Saved::Refused(result)) => {
-            let problem = Problem::new(None, result.sentence);
-            return submission.retry(&run, &[problem], true);
+            *run.last_verdict.lock().await = Some(result.saved_anyway.clone());
+            let problem = Problem::new(None, result.sentence).with_detail(result.detail);
+            return submission.retry(&run, &[problem], true).await;
         }
         Err(err) => {
             let text = err.to_string();
@@ -425,10 +467,54 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
     };
     *saved = true;
     let _ = run.done.send(Some(run.output.clone()));
+    let checked = match (&verified, &unverified) {
+        (Some(reason), _) => Checked::Passed(reason),
+        (None, Some(said)) => Checked::SavedAnyway(said),
+        (None, None) => Checked::NotRun,
+    };
     page(StatusCode::OK, |_| {
         run.pages
-            .done(&run.form.title, &run.shown_path, verified.as_deref())
+            .done(&run.form.title, &run.shown_path, checked, &run.audience)
     })
+}
+
+/// The person clicked Cancel: nothing is written and the run ends.
+async fn cancel(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Response {
+    if let Err(refusal) = posted(&run, &body) {
+        return message(&run, refusal.status(), "Not cancelled", &refusal.text());
+    }
+    if *run.saved.lock().await {
+        let text = format!(
+            "The credentials were already saved to {}; this run of collect has finished.",
+            run.shown_path
+        );
+        return message(&run, StatusCode::CONFLICT, "Already saved", &text);
+    }
+    let _ = run.cancelled.send(true);
+    page(StatusCode::OK, |_| run.pages.cancelled(&run.audience))
+}
+
+/// Keeps the secrets typed in `pairs` for this run (a later submission or
+/// Authorize that leaves a box empty uses what was typed, then what was
+/// stored); returns them, and the stored values overlaid with them.
+async fn remember(
+    run: &FormState,
+    pairs: &[(String, String)],
+) -> (Credentials, Option<Credentials>) {
+    let mut kept = run.kept.lock().await;
+    for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
+        if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
+            let v = field.clean(v);
+            if !v.is_empty() {
+                kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
+            }
+        }
+    }
+    let mut fallback = run.stored.clone().unwrap_or_default();
+    for (name, value) in kept.iter() {
+        fallback.insert(name, value.clone());
+    }
+    (kept.clone(), (!fallback.is_empty()).then_some(fallback))
 }
 
 /// One submission of the form, with the secrets this run has kept.
@@ -449,11 +535,12 @@ impl Submission {
     /// Reads `pairs`; typed secrets are kept for this run, so a later
     /// submission that leaves them empty keeps what was typed (then what
     /// was stored).
-    async fn read(run: &Run, pairs: Vec<(String, String)>) -> Submission {
+    async fn read(run: &FormState, pairs: Vec<(String, String)>) -> Submission {
         let typed: Vec<(String, String)> = pairs
             .iter()
             .filter(|(n, _)| {
                 n == form::METHOD
+                    || form::OAUTH_EDITABLE.contains(&n.as_str())
                     || run
                         .form
                         .fields
@@ -462,24 +549,12 @@ impl Submission {
             })
             .cloned()
             .collect();
-        let mut kept = run.kept.lock().await;
-        for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
-            if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
-                let v = field.clean(v);
-                if !v.is_empty() {
-                    kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
-                }
-            }
-        }
-        let mut fallback = run.stored.clone().unwrap_or_default();
-        for (name, value) in kept.iter() {
-            fallback.insert(name, value.clone());
-        }
+        let (kept, fallback) = remember(run, &pairs).await;
         Submission {
             pairs,
             typed,
-            kept: kept.clone(),
-            fallback: (!fallback.is_empty()).then_some(fallback),
+            kept,
+            fallback,
         }
     }
 
@@ -487,15 +562,23 @@ impl Submission {
         value(&self.pairs, form::METHOD)
     }
 
-    /// The form again, with what was typed and what stopped the save.
-    fn retry(&self, run: &Run, problems: &[Problem], offer_skip_check: bool) -> Response {
+    /// The form again, with what was typed (the OAuth boxes as edited),
+    /// where the authorization stands, and what stopped the save.
+    async fn retry(
+        &self,
+        run: &FormState,
+        problems: &[Problem],
+        offer_save_anyway: bool,
+    ) -> Response {
+        let status = run.status.lock().await.clone();
         let attempt = Attempt {
             method: self.method_name(),
             typed: &self.typed,
             problems,
             stored: run.stored.as_ref(),
             kept: Some(&self.kept),
-            offer_skip_check,
+            offer_save_anyway,
+            oauth_status: Some(&status),
         };
         page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
             run.pages.form(&run.form, &run.frame(), &attempt, nonce)
@@ -505,7 +588,7 @@ impl Submission {
     /// The credentials to save: the chosen method's values checked, merged
     /// with kept secrets and the flow's refresh token, the client unchanged
     /// since authorizing, and an m2m grant that works.
-    async fn credentials(&self, run: &Run) -> Result<Credentials, NotSaved> {
+    async fn credentials(&self, run: &FormState) -> Result<Credentials, NotSaved> {
         let method = run
             .form
             .choose(self.method_name())
@@ -532,15 +615,19 @@ impl Submission {
 
     /// Under the client-credentials grant, tries it before saving (unless
     /// the person chose to save anyway).
-    async fn m2m_grant(&self, run: &Run, method: Option<&AuthMethod>) -> Result<(), NotSaved> {
+    async fn m2m_grant(
+        &self,
+        run: &FormState,
+        method: Option<&AuthMethod>,
+    ) -> Result<(), NotSaved> {
         let m2m = run
             .form
             .oauth(method)
             .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
-        if !m2m || value(&self.pairs, form::OAUTH_SKIP_CHECK) == Some("on") {
+        if !m2m || value(&self.pairs, form::SAVE_ANYWAY) == Some("on") {
             return Ok(());
         }
-        let checked = match flow::resolve(&run.form, method, &self.pairs, run.stored.as_ref()) {
+        let checked = match flow::resolve(&run.form, method, &self.pairs, self.fallback.as_ref()) {
             Ok(resolved) => resolved
                 .check_client_credentials()
                 .await
@@ -548,13 +635,36 @@ impl Submission {
                 .map_err(|e| e.to_string()),
             Err(why) => Err(why),
         };
-        checked.map_err(|why| {
-            let problem = Problem::new(
-                None,
-                format!("the client-credentials grant failed, so nothing was saved: {why}"),
-            );
-            (vec![problem], true)
-        })
+        let Err(why) = checked else {
+            return Ok(());
+        };
+        *run.last_verdict.lock().await = Some(format!(
+            "Saved as you asked, but the client-credentials grant failed: {why}"
+        ));
+        let problem = Problem::new(
+            None,
+            format!("the client-credentials grant failed, so nothing was saved: {why}"),
+        );
+        Err((vec![problem], true))
+    }
+
+    /// The OAuth token URL and scopes as every action of this submission
+    /// uses them (edited on the form, placeholders filled), for the check
+    /// on Save.
+    fn oauth_edits(&self, run: &FormState) -> OAuthEdits {
+        let Ok(method) = run.form.choose(self.method_name()) else {
+            return OAuthEdits::default();
+        };
+        if run.form.oauth(method).is_none() {
+            return OAuthEdits::default();
+        }
+        match flow::resolve(&run.form, method, &self.pairs, self.fallback.as_ref()) {
+            Ok(resolved) => OAuthEdits {
+                token_url: Some(resolved.app.token_url),
+                scopes: Some(resolved.scopes),
+            },
+            Err(_) => OAuthEdits::default(),
+        }
     }
 }
 
@@ -564,7 +674,7 @@ fn json(status: StatusCode, value: serde_json::Value) -> Response {
 
 /// Starts an authorization: state and PKCE verifier stay here; the page
 /// gets the provider's URL to open.
-async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response {
+async fn oauth_start(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Response {
     let refuse = |text: String| {
         json(
             StatusCode::BAD_REQUEST,
@@ -584,7 +694,8 @@ async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Re
         Ok(m) => m,
         Err(problem) => return refuse(problem.message),
     };
-    let resolved = match flow::resolve(&run.form, method, &pairs, run.stored.as_ref()) {
+    let (_, known) = remember(&run, &pairs).await;
+    let resolved = match flow::resolve(&run.form, method, &pairs, known.as_ref()) {
         Ok(r) if r.flow.is_user() => r,
         Ok(_) => return refuse("this method uses the client-credentials grant; just Save".into()),
         Err(why) => return refuse(why),
@@ -615,13 +726,13 @@ async fn oauth_start(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Re
     )
 }
 
-async fn oauth_status(State(run): State<Arc<Run>>) -> Response {
+async fn oauth_status(State(run): State<Arc<FormState>>) -> Response {
     json(StatusCode::OK, run.status.lock().await.to_json())
 }
 
 /// The provider sends the person back here with a code (or an error).
 async fn oauth_callback(
-    State(run): State<Arc<Run>>,
+    State(run): State<Arc<FormState>>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
     let pairs: Vec<(String, String)> = query
@@ -701,7 +812,7 @@ async fn oauth_callback(
     }
 }
 
-async fn not_found(State(run): State<Arc<Run>>) -> Response {
+async fn not_found(State(run): State<Arc<FormState>>) -> Response {
     message(
         &run,
         StatusCode::NOT_FOUND,

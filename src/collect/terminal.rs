@@ -1,6 +1,8 @@
 //! Collect in the terminal: prompts on stderr (hidden input for secrets,
 //! the auth method as a choice, required values first, re-asked when empty
 //! or mistyped), or answers read line by line when stdin is not a terminal.
+//!
+//! Part of Step 2, `collect` (see docs/architecture.md): it imports no other step.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -12,8 +14,8 @@ use std::time::Duration;
 use super::flow::{self, Resolved};
 use super::form::{Field, Form, humanise, normalise};
 use super::save::{self, Saved};
-use super::verifier::Verifier;
-use super::{Cancel, Outcome};
+use super::verifier::{OAuthEdits, Verifier};
+use super::{Cancel, Collected};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::oauth::{self, OAuthError};
@@ -53,7 +55,7 @@ pub fn collect(
     settings: &Settings,
     verifier: Option<&Verifier>,
     printer: &mut Printer,
-) -> Result<Outcome, Error> {
+) -> Result<Collected, Error> {
     let mut answers = if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
         restore_terminal_on_interrupt(printer.is_json());
         let theme: Box<dyn Theme> = if printer.color() {
@@ -71,7 +73,7 @@ pub fn collect(
     ));
     let method = match choose_method(form, stored, &mut answers)? {
         Ok(m) => m,
-        Err(cancel) => return Ok(Outcome::Cancelled(cancel)),
+        Err(cancel) => return Ok(Collected::Cancelled(cancel)),
     };
     let mut values: Vec<(String, String)> = Vec::new();
     for (field, required) in form.fields_for(method) {
@@ -81,7 +83,7 @@ pub fn collect(
         match ask(field, required, stored, &mut answers)? {
             Ok(Some(value)) => values.push((field.parameter.name.clone(), value)),
             Ok(None) => {}
-            Err(cancel) => return Ok(Outcome::Cancelled(cancel)),
+            Err(cancel) => return Ok(Collected::Cancelled(cancel)),
         }
     }
     let mut from_flow = Credentials::new();
@@ -105,7 +107,7 @@ pub fn collect(
                 } else {
                     match authorize(&resolve()?, settings, printer, &mut answers)? {
                         Ok(token) => from_flow.insert("refresh_token", token),
-                        Err(cancel) => return Ok(Outcome::Cancelled(cancel)),
+                        Err(cancel) => return Ok(Collected::Cancelled(cancel)),
                     }
                 }
             }
@@ -136,17 +138,24 @@ fn save_checked(
     verifier: Option<&Verifier>,
     credentials: Credentials,
     answers: &mut Answers,
-) -> Result<Outcome, Error> {
+) -> Result<Collected, Error> {
     let runtime = runtime()?;
-    let saved = runtime.block_on(save::save(output, verifier, credentials.clone(), false))?;
+    let edits = OAuthEdits::default();
+    let saved = runtime.block_on(save::save(
+        output,
+        verifier,
+        credentials.clone(),
+        &edits,
+        false,
+    ))?;
     if let Saved::Refused(result) = saved {
         say(&result.sentence);
         if !confirm(answers, "Save these credentials anyway? [y/N]")? {
-            return Ok(Outcome::Cancelled(Cancel::NotAccepted));
+            return Ok(Collected::Cancelled(Cancel::NotAccepted));
         }
-        runtime.block_on(save::save(output, verifier, credentials, true))?;
+        runtime.block_on(save::save(output, verifier, credentials, &edits, true))?;
     }
-    Ok(Outcome::Saved(output.clone()))
+    Ok(Collected::Saved(output.clone()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
@@ -350,8 +359,8 @@ fn choose_method<'f>(
         .methods
         .iter()
         .map(|m| match &m.description {
-            Some(d) => format!("{} — {d}", humanise(&m.name)),
-            None => humanise(&m.name),
+            Some(d) => format!("{} — {d}", form.method_label(&m.name)),
+            None => form.method_label(&m.name),
         })
         .collect();
     let default = stored
@@ -530,10 +539,10 @@ fn restore_terminal_on_interrupt(json: bool) {
         }
         let _ = console::Term::stderr().show_cursor();
         if json {
-            println!(
-                "{}",
-                serde_json::json!({"event": "cancelled", "reason": "interrupted"})
-            );
+            let event = Event::Cancelled {
+                reason: &Cancel::Interrupted.to_string(),
+            };
+            println!("{}", event.to_json());
         } else {
             say("\ncancelled: interrupted; nothing was written");
         }

@@ -18,13 +18,28 @@ pub struct CheckResult {
     /// For the person: what the verdict means and what to do next (for an
     /// accepted one, what the check found, such as the identity).
     pub sentence: String,
-    /// The verdict and its reason on one line, as the terminal prints it.
+    /// The verdict and its reason on one line, as the terminal prints it
+    /// (and the form shows folded below the sentence).
     pub detail: String,
+    /// What the Saved page says when the person saves these credentials
+    /// anyway: that the check did not pass (or gave no verdict), and why.
+    pub saved_anyway: String,
     /// A new refresh token the provider issued in place of the one sent
     /// (rotation): the sent one is spent, this one is saved instead.
     pub rotated_refresh_token: Option<Secret>,
 }
 
+/// The OAuth token URL and scopes the person edited on the form (filled),
+/// so that the check on Save uses what the token grant used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OAuthEdits {
+    pub token_url: Option<String>,
+    pub scopes: Option<Vec<String>>,
+}
+
 /// Runs the check on credentials about to be saved.
-pub type Verifier =
-    Arc<dyn Fn(Credentials) -> Pin<Box<dyn Future<Output = CheckResult> + Send>> + Send + Sync>;
+pub type Verifier = Arc<
+    dyn Fn(Credentials, OAuthEdits) -> Pin<Box<dyn Future<Output = CheckResult> + Send>>
+        + Send
+        + Sync,
+>;

@@ -9,6 +9,8 @@
 //!
 //! Example: in a settings table, `| client_secret | string | only with
 //! OAuth | |` makes `client_secret` a required value of the `oauth` method.
+//!
+//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use crate::apidoc::snake;
 

@@ -1,6 +1,8 @@
 //! Descriptions and names in a draft: the spec's title from the doc's, a
 //! method's name from its heading, a parameter's description from the doc's
 //! own words (the prose line that best says where to find the value).
+//!
+//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use crate::apidoc::ApiDoc;
 use crate::spec::credential_like;

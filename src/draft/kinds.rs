@@ -2,6 +2,8 @@
 //! driver (host, port, database, user, password, or one connection URI)
 //! and service accounts whose JSON key signs a JWT. Each gets the
 //! parameters such a connection needs, named as the doc names them.
+//!
+//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use crate::apidoc::DocLine;
 

@@ -4,6 +4,8 @@
 //! "`account_id` (string, required)", and sentences such as "Required
 //! connection parameters: `a`, `b`" or "the connector stores `client_id`…".
 //! When the doc lists its parameters, the list is authoritative.
+//!
+//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use crate::apidoc::DocLine;
 use crate::spec::ParamType;

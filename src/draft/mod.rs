@@ -4,6 +4,8 @@
 //! `listed`, `usage`, `oauth`, `kinds`). Every parameter keeps the doc line
 //! it came from; what the doc does not say is not guessed, and a draft that
 //! would not lint is corrected or said to be undecided.
+//!
+//! Step 1 (see docs/architecture.md): it imports the readers and base modules, no other step.
 
 mod condition;
 mod describe;

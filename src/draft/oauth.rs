@@ -3,6 +3,8 @@
 //! gives a mechanism the connector uses (a token endpoint, a grant it
 //! runs); negated, hedged and template-boilerplate mentions do not count,
 //! nor does a service-account JWT grant (not one of the spec's flows).
+//!
+//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use super::region::set_aside;
 use crate::apidoc::{DocLine, normalise_placeholders};

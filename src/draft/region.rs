@@ -2,6 +2,8 @@
 //! its heading, whatever the author called it), without the parts about
 //! methods the connector does not use, and the method sub-sections with
 //! whether the doc prefers, supports or sets each aside.
+//!
+//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use crate::apidoc::{ApiDoc, DocLine};
 

@@ -2,6 +2,8 @@
 //! `Authorization:` and custom header lines, `curl -u`, credential query
 //! keys, host placeholders of the API's URLs, and the base URL (a fixed one
 //! becomes an optional `base_url`).
+//!
+//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use crate::apidoc::{self, ApiDoc, DocLine};
 use crate::spec::credential_like;

@@ -4,12 +4,14 @@
 //! `error` inside a 200. Each answer is turned into the JSON the `oauth2`
 //! crate reads; one that still cannot be read is described by its status and
 //! content type, with every token-looking value masked.
+//!
+//! Part of the base module `oauth` (see docs/architecture.md).
 
 use serde_json::{Map, Value};
 
 /// Which endpoint an answer came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
+pub enum GrantEndpoint {
     Token,
     DeviceAuthorization,
 }
@@ -36,7 +38,7 @@ pub struct Unreadable {
 
 /// Reads an answer. `content_type` is the header as sent (if any).
 pub fn read(
-    endpoint: Endpoint,
+    endpoint: GrantEndpoint,
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
@@ -66,7 +68,7 @@ pub fn read(
         return Err(unreadable());
     }
     match endpoint {
-        Endpoint::Token if has("access_token") => {
+        GrantEndpoint::Token if has("access_token") => {
             let kind = fields
                 .get("token_type")
                 .and_then(Value::as_str)
@@ -82,7 +84,7 @@ pub fn read(
             }
             drop_nulls(&mut fields);
         }
-        Endpoint::DeviceAuthorization if has("device_code") => {
+        GrantEndpoint::DeviceAuthorization if has("device_code") => {
             seconds(&mut fields, "expires_in");
             seconds(&mut fields, "interval");
             drop_nulls(&mut fields);
@@ -164,7 +166,7 @@ mod tests {
     use super::*;
 
     fn token(status: u16, ct: Option<&str>, body: &str) -> Result<Value, Unreadable> {
-        read(Endpoint::Token, status, ct, body.as_bytes())
+        read(GrantEndpoint::Token, status, ct, body.as_bytes())
             .map(|n| serde_json::from_slice(&n.body).unwrap_or(Value::Null))
     }
 
@@ -209,7 +211,7 @@ mod tests {
     #[test]
     fn an_error_in_a_200_is_an_error() {
         let n = read(
-            Endpoint::Token,
+            GrantEndpoint::Token,
             200,
             Some("application/json"),
             br#"{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired."}"#,
@@ -217,7 +219,7 @@ mod tests {
         .unwrap();
         assert_eq!(n.status, 400);
         let n = read(
-            Endpoint::Token,
+            GrantEndpoint::Token,
             200,
             Some("application/x-www-form-urlencoded"),
             b"error=incorrect_client_credentials&error_description=The+client_id+is+wrong",
@@ -251,7 +253,7 @@ mod tests {
     #[test]
     fn device_answers_take_string_numbers() {
         let n = read(
-            Endpoint::DeviceAuthorization,
+            GrantEndpoint::DeviceAuthorization,
             200,
             Some("application/json"),
             br#"{"device_code":"d","user_code":"U","verification_uri":"https://x.test/d","expires_in":"900","interval":"5"}"#,

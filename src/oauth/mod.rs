@@ -1,8 +1,11 @@
 //! OAuth 2.0 grants with the `oauth2` crate: the authorization URL (state,
 //! PKCE S256, extra parameters that never override the flow's own), the
-//! code exchange, client credentials, refresh and the device grant. Token
+//! code exchange, client credentials, refresh, the JWT bearer grant of a
+//! service-account key (RFC 7523) and the device grant. Token
 //! requests authenticate the client in the form body first and fall back to
 //! HTTP Basic when the provider answers `invalid_client` — never both at once.
+//!
+//! A base module (see docs/architecture.md): it imports only base modules.
 
 use std::time::Duration;
 
@@ -120,14 +123,14 @@ const MAX_TOKEN_RESPONSE: usize = 256 * 1024;
 /// answer the way providers really write it (see [`answer`]).
 struct Bounded<'a> {
     http: &'a reqwest::Client,
-    endpoint: answer::Endpoint,
+    endpoint: answer::GrantEndpoint,
 }
 
 impl<'a> Bounded<'a> {
     fn token(http: &'a reqwest::Client) -> Bounded<'a> {
         Bounded {
             http,
-            endpoint: answer::Endpoint::Token,
+            endpoint: answer::GrantEndpoint::Token,
         }
     }
 }
@@ -390,6 +393,90 @@ pub async fn refresh(
     .await
 }
 
+/// The JWT bearer grant (RFC 7523 §2.1): a signed assertion, no client
+/// secret, exchanged for an access token.
+pub async fn jwt_bearer(
+    http: &reqwest::Client,
+    token_url: &str,
+    assertion: &Secret,
+    redactor: &Redactor,
+) -> Result<Grant, OAuthError> {
+    let pairs = [
+        ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+        ("assertion", assertion.expose()),
+    ];
+    form_grant(http, token_url, &pairs, redactor).await
+}
+
+/// The client-credentials grant with the client authenticated by a signed
+/// JWT (RFC 7523 §2.2, `private_key_jwt`) instead of a secret.
+pub async fn client_assertion(
+    http: &reqwest::Client,
+    token_url: &str,
+    client_id: &str,
+    assertion: &Secret,
+    scopes: &[String],
+    redactor: &Redactor,
+) -> Result<Grant, OAuthError> {
+    let scope = scopes.join(" ");
+    let mut pairs = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", assertion.expose()),
+    ];
+    if !scope.is_empty() {
+        pairs.push(("scope", &scope));
+    }
+    form_grant(http, token_url, &pairs, redactor).await
+}
+
+/// A token request with a form body and no client secret.
+async fn form_grant(
+    http: &reqwest::Client,
+    token_url: &str,
+    pairs: &[(&str, &str)],
+    redactor: &Redactor,
+) -> Result<Grant, OAuthError> {
+    let url = check_url("the token URL", token_url)?;
+    let body = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    let request = oauth2::http::Request::builder()
+        .method(oauth2::http::Method::POST)
+        .uri(url.as_str())
+        .header(
+            oauth2::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(oauth2::http::header::ACCEPT, "application/json")
+        .body(body.into_bytes())
+        .map_err(|e| OAuthError::BadUrl {
+            what: "the token URL",
+            value: token_url.to_string(),
+            reason: e.to_string(),
+        })?;
+    let bounded = Bounded::token(http);
+    let fail = |e| request_error(e, token_url, redactor, Step::JwtBearer);
+    let response = oauth2::AsyncHttpClient::call(&bounded, request)
+        .await
+        .map_err(|e| fail(RequestTokenError::Request(e)))?;
+    let body = response.body();
+    if response.status().is_success()
+        && let Ok(token) = serde_json::from_slice::<oauth2::basic::BasicTokenResponse>(body)
+    {
+        return Ok(from_token(&token));
+    }
+    match serde_json::from_slice::<oauth2::basic::BasicErrorResponse>(body) {
+        Ok(error) => Err(fail(RequestTokenError::ServerResponse(error))),
+        Err(_) => Err(fail(RequestTokenError::Other(format!(
+            "it answered HTTP {} without an access token",
+            response.status().as_u16()
+        )))),
+    }
+}
+
 /// Starts the device grant (RFC 8628): the code and URL to show the person.
 pub async fn device_start(
     http: &reqwest::Client,
@@ -407,7 +494,7 @@ pub async fn device_start(
         .add_scopes(scopes.iter().map(|s| Scope::new(s.clone())))
         .request_async(&Bounded {
             http,
-            endpoint: answer::Endpoint::DeviceAuthorization,
+            endpoint: answer::GrantEndpoint::DeviceAuthorization,
         })
         .await
         .map_err(|e| request_error(e, device_url, redactor, Step::Device))?;
@@ -450,6 +537,7 @@ enum Step {
     ClientCredentials,
     Refresh,
     Device,
+    JwtBearer,
 }
 
 fn grant<RE: std::error::Error + 'static>(
@@ -602,6 +690,9 @@ fn hint(code: &str, step: Step) -> Option<String> {
         }
         ("invalid_grant", Step::Code) => {
             "the authorization code was already used, expired, or does not match the PKCE verifier: authorize again"
+        }
+        ("invalid_grant", Step::JwtBearer) => {
+            "the key was refused: it may be deleted or disabled, or this machine's clock is off"
         }
         ("invalid_scope", _) => "the provider refused a requested scope: check the scopes",
         ("unauthorized_client", _) => {

@@ -4,6 +4,8 @@
 //! drafted value keeps the JSON pointer it came from; what is not offered
 //! (implicit and password flows, HTTP schemes other than Basic and Bearer)
 //! is said so in the review.
+//!
+//! Part of the reader `openapi` (see docs/architecture.md): it imports no step.
 
 use super::{Description, Grant, KeyIn, OAuthFlow, Scheme, SchemeKind, Server};
 use crate::report::printable;

@@ -1,6 +1,8 @@
 //! Fetching a description by URL: once, over https (plain http only to a
 //! loopback host), with a timeout and a size cap, redirects held to the same
 //! rule.
+//!
+//! Part of the reader `openapi` (see docs/architecture.md): it imports no step.
 
 use std::net::IpAddr;
 use std::time::Duration;

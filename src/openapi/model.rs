@@ -1,6 +1,8 @@
 //! What a description says about auth, the same for OpenAPI 3.x and
 //! Swagger 2.0: security schemes, security requirements, servers and GET
 //! operations, each with the JSON pointer it was read at.
+//!
+//! Part of the reader `openapi` (see docs/architecture.md): it imports no step.
 
 use serde_json::{Map, Value};
 

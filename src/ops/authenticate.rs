@@ -2,6 +2,8 @@
 //! the one before: keep or draft the spec (lint errors stop here), collect
 //! (or reuse) the credentials with the check on Save, validate them. On a
 //! stop it says which step, why, and the exact command to go on from there.
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use std::io::IsTerminal;
 

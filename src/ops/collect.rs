@@ -2,13 +2,15 @@
 //! credentials go and what is stored there, build the check on Save, then
 //! ask in the browser or the terminal and say how it ended (exit 0 saved,
 //! 1 cancelled).
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use std::time::Duration;
 
 use crate::cli::{CollectArgs, Mode};
 use crate::collect::page::Pages;
-use crate::collect::server::Run;
-use crate::collect::{self, BrowserSettings, Form, Outcome, Stop, Verifier, terminal};
+use crate::collect::server::FormState;
+use crate::collect::{self, BrowserSettings, Collected, Form, Said, Stop, Verifier, terminal};
 use crate::credentials::{Credentials, git_exposure};
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer, shown};
@@ -90,6 +92,7 @@ pub fn prepare(
 ) -> Result<Prepared, Error> {
     let spec = spec::load_usable(paths, printer.color())?;
     let output = output(workspace, paths, settings)?;
+    let mut unreadable = None;
     let stored = match output.held().map_err(StoreError::Keyring)? {
         Held::Readable(mut c) => {
             if settings.reauthorize {
@@ -99,11 +102,11 @@ pub fn prepare(
         }
         Held::Nothing => None,
         Held::Unreadable(why) => {
-            printer.event(&Event::Warning(&format!("{why}; it will be replaced")))?;
+            unreadable = Some(format!("{why}; it will be replaced"));
             None
         }
     };
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = unreadable.into_iter().collect();
     let shown_output = match &output {
         Store::File(path) => {
             let shown_path = shown(path);
@@ -144,14 +147,14 @@ pub fn ask(
     stop: Option<Stop>,
     verifier: Option<Verifier>,
     printer: &mut Printer,
-) -> Result<Outcome, Error> {
-    for warning in &prepared.warnings {
-        printer.event(&Event::Warning(warning))?;
-    }
+) -> Result<Collected, Error> {
     let form = Form::new(&prepared.spec, &prepared.source);
     match settings.mode {
         Mode::Browser => browser(prepared, form, settings, stop, verifier, printer),
         Mode::Cli => {
+            for warning in &prepared.warnings {
+                printer.event(&Event::Warning(warning))?;
+            }
             if let Some(line) = &prepared.check_shown {
                 printer.event(&Event::Note(&format!("Save checks {line}")))?;
             }
@@ -183,18 +186,25 @@ fn browser(
     stop: Option<Stop>,
     verifier: Option<Verifier>,
     printer: &mut Printer,
-) -> Result<Outcome, Error> {
+) -> Result<Collected, Error> {
     let open = !settings.no_open && display_available();
+    // `listening` comes first: the rest is said right after it.
+    let mut after_listening: Vec<Said> = prepared
+        .warnings
+        .iter()
+        .map(|w| Said::Warning(w.clone()))
+        .collect();
     if !settings.no_open && !open {
-        printer.event(&Event::Note(
-            "no display found; open the URL below in a browser",
-        ))?;
+        after_listening.push(Said::Note(
+            "no display found; open the URL above in a browser".to_string(),
+        ));
     }
     let browser = BrowserSettings {
         port: settings.port,
         open,
         timeout: settings.timeout.map(Duration::from_secs),
         stop,
+        after_listening,
     };
     let Prepared {
         output,
@@ -206,27 +216,31 @@ fn browser(
     } = prepared;
     collect::browser(&browser, printer, |port| {
         let pages = Pages::new().map_err(|e| Error::Internal(e.to_string()))?;
-        Run::new(form, pages, port, output, shown_output, stored, warnings)
-            .map(|run| run.with_verifier(verifier).with_check_shown(check_shown))
+        FormState::new(form, pages, port, output, shown_output, stored, warnings)
+            .map(|run| {
+                run.with_verifier(verifier)
+                    .with_check_shown(check_shown)
+                    .with_audience(settings.audience.clone())
+            })
             .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))
     })
 }
 
 /// Says how the collect ended, as its exit code.
-pub fn ended(outcome: &Outcome, printer: &mut Printer) -> Result<Exit, Error> {
+pub fn ended(outcome: &Collected, printer: &mut Printer) -> Result<Exit, Error> {
     match outcome {
-        Outcome::Saved(Store::File(path)) => {
+        Collected::Saved(Store::File(path)) => {
             printer.event(&Event::Saved { path: &shown(path) })?;
             Ok(Exit::Done)
         }
-        Outcome::Saved(Store::Keyring(entry)) => {
+        Collected::Saved(Store::Keyring(entry)) => {
             printer.event(&Event::SavedToKeyring {
                 service: entry.service(),
                 account: entry.account(),
             })?;
             Ok(Exit::Done)
         }
-        Outcome::Cancelled(cancel) => {
+        Collected::Cancelled(cancel) => {
             printer.event(&Event::Cancelled {
                 reason: &cancel.to_string(),
             })?;

@@ -2,11 +2,13 @@
 //! otherwise draft it from the source's OpenAPI description or API doc,
 //! write it through [`spec::write_draft`] (or print it), and explain where
 //! each parameter came from and what to review.
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use crate::apidoc::ApiDoc;
 use crate::draft::{self, Draft};
 use crate::error::{Error, Exit};
-use crate::report::{Printer, eprint, shown};
+use crate::report::{Event, Printer, eprint, shown};
 use crate::source::Source;
 use crate::spec::{self, WrittenDraft};
 use crate::workspace::{SourceName, SourcePaths, Workspace};
@@ -36,14 +38,10 @@ pub fn run(
         None => workspace.source(source)?,
     };
     if paths.spec.is_file() && !options.force && !options.print {
-        if printer.is_json() {
-            printer.json(&serde_json::json!({"event": "kept", "path": shown(&paths.spec)}))?;
-            return Ok(Exit::Done);
-        }
-        printer.line(&format!(
-            "kept {}: it exists (--force redrafts it, keeping a .bak; `connector-auth lint {source}` checks it)",
-            shown(&paths.spec),
-        ))?;
+        printer.event(&Event::Kept {
+            path: &shown(&paths.spec),
+            source: source.as_str(),
+        })?;
         return Ok(Exit::Done);
     }
     if let Some(location) = options.openapi {

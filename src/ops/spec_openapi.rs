@@ -2,6 +2,8 @@
 //! connection section from its security schemes and servers, write it
 //! through [`crate::spec::write_draft`] (or print it), and say which JSON
 //! pointer each drafted value came from.
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use crate::error::{Error, Exit};
 use crate::openapi::{self, draft::OpenApiDraft};

@@ -2,6 +2,8 @@
 //! credentials and auth check (derived and written when missing), send the
 //! check — sources concurrently, a few at a time — and report one verdict
 //! per source.
+//!
+//! An operation (see docs/architecture.md): it may import the steps, the readers and base modules.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -196,20 +198,7 @@ fn prepare(
             Err(why) => return decided(Verdict::BadCheck, why),
         }
     };
-    let env = |k: &str| std::env::var(k).ok();
-    let read = if from_keyring {
-        store::read_keyring(keyring)
-    } else {
-        let origin = Origin::locate(
-            args.config.as_deref(),
-            args.config_dir.as_deref(),
-            name,
-            &paths.credentials,
-            env,
-        );
-        store::read_or_keyring(&origin, keyring, env)
-    };
-    let (credentials, origin) = match read {
+    let (credentials, origin) = match read_credentials(paths, keyring, from_keyring, args) {
         Ok(found) => found,
         // `--all` runs the sources that have credentials; nothing is
         // derived or written for the others.
@@ -233,38 +222,74 @@ fn prepare(
         Ok(file) => file,
         Err(why) => return decided(Verdict::BadCheck, why),
     };
+    if let Some(why) = probe::uncovered(&file, &spec, &credentials) {
+        return decided(Verdict::BadCheck, why);
+    }
     if let (Some(reason), true) = (&file.no_http, file.checks.is_empty()) {
         return decided(Verdict::Skipped, format!("no HTTP check: {reason}"));
     }
-    match probe::choose(&file, &spec, &credentials) {
-        Ok(chosen) => {
-            let index = file
-                .checks
-                .iter()
-                .position(|c| std::ptr::eq(c, chosen))
-                .unwrap_or(0);
-            Prepared::Ready(Box::new(Ready {
-                spec,
-                file,
-                credentials,
-                origin,
-                keyring: keyring.clone(),
-                check: index,
-                fresh,
-            }))
-        }
-        Err(missing) => decided(
-            Verdict::MissingCredentials,
-            format!(
-                "the credentials lack {} (from {origin})",
-                missing
+    let ready = Ready {
+        spec,
+        file,
+        credentials,
+        origin,
+        keyring: keyring.clone(),
+        check: 0,
+        fresh,
+    };
+    ready.chosen()
+}
+
+impl Ready {
+    /// Ready to send the first check whose parameters the credentials
+    /// hold; decided (missing credentials) when none.
+    fn chosen(mut self) -> Prepared {
+        match probe::choose(&self.file, &self.spec, &self.credentials) {
+            Ok(chosen) => {
+                self.check = self
+                    .file
+                    .checks
                     .iter()
-                    .map(|m| format!("`{m}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                    .position(|c| std::ptr::eq(c, chosen))
+                    .unwrap_or(0);
+                Prepared::Ready(Box::new(self))
+            }
+            Err(missing) => decided(
+                Verdict::MissingCredentials,
+                format!(
+                    "the credentials lack {} (from {})",
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    self.origin
+                ),
             ),
-        ),
+        }
     }
+}
+
+/// The source's credentials: from its keyring entry alone with
+/// `from_keyring`, else by the documented precedence.
+fn read_credentials(
+    paths: &SourcePaths,
+    keyring: &KeyringEntry,
+    from_keyring: bool,
+    args: &ValidateArgs,
+) -> Result<(Credentials, Origin), store::StoreError> {
+    if from_keyring {
+        return store::read_keyring(keyring);
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    let origin = Origin::locate(
+        args.config.as_deref(),
+        args.config_dir.as_deref(),
+        paths.name.as_str(),
+        &paths.credentials,
+        env,
+    );
+    store::read_or_keyring(&origin, keyring, env)
 }
 
 /// The spec of a source; with none yet and an OpenAPI description at hand
@@ -367,6 +392,7 @@ fn report(outcomes: &[(SourceName, Outcome)], printer: &mut Printer) -> Result<(
     if printer.is_json() {
         for (name, o) in outcomes {
             printer.json(&serde_json::json!({
+                "event": "verdict",
                 "source": name.as_str(),
                 "auth_method": o.auth_method,
                 "outcome": o.verdict,
@@ -454,6 +480,7 @@ fn dry_run(
                 exits.push(Exit::Done);
                 if printer.is_json() {
                     printer.json(&serde_json::json!({
+                        "event": "request",
                         "source": name.as_str(),
                         "dry_run": true,
                         "auth_method": p.auth_method,
@@ -476,7 +503,7 @@ fn dry_run(
                 exits.push(o.verdict.exit());
                 if printer.is_json() {
                     printer.json(&serde_json::json!({
-                        "source": name.as_str(), "dry_run": true, "outcome": o.verdict, "reason": o.reason,
+                        "event": "verdict", "source": name.as_str(), "dry_run": true, "outcome": o.verdict, "reason": o.reason,
                     }))?;
                 } else {
                     printer.line(&format!("{name}: {} — {}", o.verdict.as_str(), o.reason))?;

@@ -1,6 +1,8 @@
 //! The checks on a loaded [`Spec`] that need the whole picture: duplicate
 //! names, whether each OAuth flow can find its endpoints, and the template
 //! deviations worth a warning.
+//!
+//! Part of the base module `spec` (see docs/architecture.md).
 
 use std::collections::HashMap;
 

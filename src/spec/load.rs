@@ -1,6 +1,8 @@
 //! Reading `connector_spec.yaml` into a [`Spec`], tolerant of the shapes real
 //! specs take (comments, unknown keys, missing optional sections) and exact
 //! about the ones that break it, each reported with its position.
+//!
+//! Part of the base module `spec` (see docs/architecture.md).
 
 use std::path::Path;
 

@@ -1,6 +1,8 @@
 //! Writing a [`Spec`] back to YAML in the shape and comment style of a
 //! hand-written `connector_spec.yaml`: a header comment, `>` folded
 //! descriptions, every parameter field spelled out.
+//!
+//! Part of the base module `spec` (see docs/architecture.md).
 
 use std::fmt::Write;
 

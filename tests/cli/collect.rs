@@ -254,7 +254,7 @@ async fn a_rerun_prefills_plain_values_and_keeps_stored_secrets_off_the_page() {
     let running = repo.start(&["collect", "zendesk", "--port", "0"]);
     let page = form_page(&running).await;
     assert!(page.contains("value=\"stored-sub\""));
-    assert!(page.contains("leave empty to keep the stored value"));
+    assert!(page.contains("saved — leave empty to keep it"));
     assert!(!page.contains(SECRET), "the stored secret reached the page");
     let pairs = vec![
         ("_method", "api_token".to_string()),

@@ -51,9 +51,9 @@ fn version_is_printed() {
 #[test]
 fn completions_are_generated_for_each_shell() {
     for (shell, marker) in [
-        ("bash", "complete -F"),
+        ("bash", "complete -o nospace"),
         ("zsh", "#compdef"),
-        ("fish", "complete -c"),
+        ("fish", "complete --keep-order"),
     ] {
         let output = bin().args(["completions", shell]).output().expect("run");
         assert_eq!(output.status.code(), Some(0), "{shell}");
@@ -61,6 +61,138 @@ fn completions_are_generated_for_each_shell() {
         assert!(text.contains(marker), "{shell}: {text}");
         assert!(text.contains("connector-auth"));
     }
+}
+
+/// What a real bash offers for the last word of `words` (an empty last
+/// word completes from nothing), with the script `completions bash` prints
+/// sourced, run in `dir`.
+fn bash_completes(dir: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let script = format!(
+        r#"source <(connector-auth completions bash) || exit 9
+COMP_WORDS=({words})
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+COMP_LINE="${{COMP_WORDS[*]}}"; COMP_POINT=${{#COMP_LINE}}; COMP_TYPE=9
+_clap_complete_connector_auth connector-auth "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}""#,
+        words = words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_connector-auth"));
+    let path = format!(
+        "{}:{}",
+        binary.parent().expect("folder").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &script])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("COMPLETE")
+        .output()
+        .expect("bash");
+    assert!(
+        output.status.success(),
+        "bash: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completes_commands_flags_values_and_source_names() {
+    let repo = crate::support::Repo::new();
+    for source in ["zendesk", "zoom", "github"] {
+        repo.spec(source, "connection:\n  parameters: []\n");
+    }
+    let at = repo.root();
+    assert_eq!(bash_completes(at, &["connector-auth", "col"]), ["collect"]);
+    let flags = bash_completes(at, &["connector-auth", "collect", "--"]);
+    for flag in [
+        "--mode",
+        "--port",
+        "--timeout",
+        "--no-open",
+        "--json",
+        "--root",
+    ] {
+        assert!(flags.iter().any(|f| f == flag), "{flag} not in {flags:?}");
+    }
+    assert_eq!(
+        bash_completes(at, &["connector-auth", "collect", "--mode", ""]),
+        ["browser", "cli"]
+    );
+    assert_eq!(
+        bash_completes(at, &["connector-auth", "authenticate", "z"]),
+        ["zendesk", "zoom"]
+    );
+    assert_eq!(
+        bash_completes(at, &["connector-auth", "validate", "--json", "g"]),
+        ["github"]
+    );
+    // The workspace the line names, from anywhere.
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let root = at.display().to_string();
+    assert_eq!(
+        bash_completes(
+            elsewhere.path(),
+            &["connector-auth", "--root", &root, "forget", "zo"]
+        ),
+        ["zoom"]
+    );
+    assert!(bash_completes(elsewhere.path(), &["connector-auth", "forget", "zo"]).is_empty());
+}
+
+#[test]
+fn each_commands_help_lists_its_own_options_before_the_global_ones() {
+    for command in [
+        "authenticate",
+        "collect",
+        "validate",
+        "spec",
+        "lint",
+        "sources",
+        "demo",
+        "exec",
+        "forget",
+    ] {
+        for flag in ["--help", "-h"] {
+            let output = bin().args([command, flag]).output().expect("run");
+            let text = String::from_utf8_lossy(&output.stdout);
+            let own = text
+                .find("\nOptions:")
+                .unwrap_or_else(|| panic!("{command}: {text}"));
+            let global = text
+                .find("\nGlobal options:")
+                .unwrap_or_else(|| panic!("{command}: {text}"));
+            assert!(own < global, "{command} {flag}: {text}");
+            let globals = &text[global..];
+            for name in ["--root", "--sources-dir", "--tests-dir", "--color"] {
+                assert!(globals.contains(name), "{command}: {name} not global");
+                assert!(
+                    !text[own..global].contains(name),
+                    "{command}: {name} among its own"
+                );
+            }
+        }
+    }
+    let collect = bin().args(["collect", "-h"]).output().expect("run");
+    let text = String::from_utf8_lossy(&collect.stdout);
+    let timeout = text
+        .lines()
+        .skip_while(|l| !l.contains("--timeout"))
+        .take(2)
+        .collect::<String>();
+    assert!(timeout.contains("[default: none"), "{text}");
+    assert!(text.contains("[default: 9876"), "{text}");
+    let validate = bin().args(["validate", "-h"]).output().expect("run");
+    assert!(String::from_utf8_lossy(&validate.stdout).contains("[default: 15]"));
 }
 
 #[test]

@@ -167,7 +167,8 @@ fn auth_kind(auth: &Auth) -> &'static str {
         Auth::Bearer(_) => "bearer",
         Auth::Header { .. } => "header",
         Auth::Query { .. } => "query",
-        Auth::OAuth => "oauth",
+        Auth::OAuth { .. } => "oauth",
+        Auth::Jwt { .. } | Auth::ClientAssertion { .. } => "jwt",
         Auth::None => "none",
     }
 }

@@ -98,7 +98,7 @@ fn a_provider_issued_token_under_an_oauth_app_is_an_oauth_check() {
     assert!(derived.todos.is_empty(), "{:?}", derived.todos);
     assert_eq!(
         c.auth,
-        check::Auth::OAuth,
+        check::Auth::OAUTH,
         "never a Bearer of the client secret"
     );
 }
@@ -171,5 +171,173 @@ fn an_optional_base_url_takes_the_default_its_description_names() {
     assert_eq!(
         derived.file.default_value("base_url"),
         Some("https://scanapi.example.com")
+    );
+}
+
+/// The derived check of one auth method.
+fn method_check(derived: &check::Derived, method: &str) -> check::Check {
+    derived
+        .file
+        .checks
+        .iter()
+        .find(|c| c.auth_method.as_deref() == Some(method))
+        .cloned()
+        .unwrap_or_else(|| panic!("no check for {method}: {:#?}", derived.file))
+}
+
+#[test]
+fn each_method_sends_its_credential_its_own_way() {
+    let spec = "connection:\n  auth_methods:\n    - name: basic\n      description: HTTP Basic authentication with a service user.\n      parameters:\n        - {name: username, required: true}\n        - {name: password, required: true, secret: true}\n    - name: api_key\n      parameters:\n        - {name: api_key, required: true, secret: true}\n        - {name: api_key_header, default: x-api-key, description: Header that carries the key.}\n    - name: bearer_token\n      parameters:\n        - {name: token, required: true, secret: true}\n";
+    let doc = "## Authentication\n\nSend a token on every call:\n\n```\ncurl -H \"Authorization: Bearer <token>\" https://api.inventory.example/v2/me\n```\n\nor a user and password with HTTP Basic, or a key in the header your admin configured.\n";
+    let (_, derived) = first_check(spec, doc);
+    assert_eq!(
+        method_check(&derived, "basic").auth,
+        check::Auth::Basic {
+            username: "{username}".into(),
+            password: "{password}".into()
+        },
+        "a basic method never sends Bearer <password>"
+    );
+    assert_eq!(
+        method_check(&derived, "api_key").auth,
+        check::Auth::Header {
+            name: "{api_key_header}".into(),
+            value: "{api_key}".into()
+        }
+    );
+    assert_eq!(
+        derived.file.default_value("api_key_header"),
+        Some("x-api-key")
+    );
+    assert_eq!(
+        method_check(&derived, "bearer_token").auth,
+        check::Auth::Bearer("{token}".into())
+    );
+}
+
+#[test]
+fn a_custom_header_the_doc_names_is_that_header() {
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: store, required: true}\n    - {name: access_token, required: true, secret: true}\n",
+        "## Auth\n\nEvery call carries the app's token in `X-Storefront-Access-Token: {access_token}`;\nthe `Authorization` header is NOT used.\n\n`GET https://{store}.shopfront.example/admin/api/2024-01/shop.json`\n",
+    );
+    assert_eq!(
+        c.auth,
+        check::Auth::Header {
+            name: "X-Storefront-Access-Token".into(),
+            value: "{access_token}".into()
+        }
+    );
+    assert_eq!(
+        c.url,
+        "https://{store}.shopfront.example/admin/api/2024-01/shop.json"
+    );
+}
+
+#[test]
+fn an_oauth_token_keeps_the_scheme_the_doc_shows() {
+    let (c, derived) = first_check(
+        "connection:\n  parameters:\n    - {name: client_id, required: true}\n    - {name: client_secret, required: true, secret: true}\n    - {name: refresh_token, required: true, secret: true}\n  oauth:\n    authorization_url: https://accounts.crm.example/oauth/v2/auth\n    token_url: https://accounts.crm.example/oauth/v2/token\n",
+        "## Auth\n\nAPI calls send the access token with its own prefix:\n\n```\nAuthorization: Crm-oauthtoken {access_token}\n```\n\n`GET https://www.crmapis.example/crm/v5/users?type=CurrentUser`\n",
+    );
+    assert_eq!(
+        c.auth,
+        check::Auth::OAuth {
+            scheme: Some("Crm-oauthtoken".into())
+        }
+    );
+    let text = check::render(&derived, "CRM", Some("api_doc.md"));
+    assert!(
+        text.contains("oauth: {scheme: \"Crm-oauthtoken\"}"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_kerberos_example_is_no_basic_example() {
+    let (c, derived) = first_check(
+        "connection:\n  parameters:\n    - {name: namenode_url, required: true}\n    - {name: keytab, required: true, secret: true}\n",
+        "## Auth\n\nThe cluster uses Kerberos (SPNEGO):\n\n```\ncurl --negotiate -u : \"https://nn.cluster.example:9871/webhdfs/v1/?op=LISTSTATUS\"\n```\n",
+    );
+    assert!(
+        !matches!(c.auth, check::Auth::Basic { .. }),
+        "{:?} {:?}",
+        c.auth,
+        derived.todos
+    );
+}
+
+#[test]
+fn a_key_file_is_checked_by_its_jwt_grant_never_sent_as_a_token() {
+    let spec = "connection:\n  parameters:\n    - {name: project_id, required: true}\n    - {name: credentials_json, required: true, secret: true, description: The service account key file (JSON) as downloaded.}\n";
+    let (c, derived) = first_check(
+        spec,
+        "## Auth\n\nThe connector signs in with a service account key and asks for the scope `https://auth.cloudstore.example/scopes/read`.\n\n```\ncurl -H \"Authorization: Bearer $(print-access-token)\" https://api.cloudstore.example/v1/projects/{project_id}/buckets\n```\n",
+    );
+    assert!(derived.todos.is_empty(), "{:?}", derived.todos);
+    assert_eq!(
+        c.auth,
+        check::Auth::Jwt {
+            key: "{credentials_json}".into(),
+            scope: Some("https://auth.cloudstore.example/scopes/read".into())
+        }
+    );
+    assert_eq!(
+        c.url,
+        "https://api.cloudstore.example/v1/projects/{project_id}/buckets"
+    );
+    // With no request to make, it says so instead of guessing.
+    let (_, derived) = {
+        let spec =
+            connector_auth::spec::load_str(Source::new("connector_spec.yaml", spec.to_string()))
+                .spec
+                .expect("spec");
+        let d = check::derive(
+            &spec,
+            Some(&ApiDoc::parse("## Auth\n\nA service account.\n")),
+            "d.md",
+        );
+        ((), d)
+    };
+    assert!(derived.file.no_http.is_some(), "{:#?}", derived.file);
+    assert!(derived.file.checks.is_empty());
+}
+
+#[test]
+fn an_example_url_with_spaces_in_its_query_is_kept_whole_and_encoded() {
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: token, required: true, secret: true}\n",
+        "## Auth\n\n`Authorization: Bearer {token}`\n\n## Reading\n\n```\nGET https://directory.example/v1.0/groups?$filter=kind eq 'Team'\n```\n",
+    );
+    assert_eq!(
+        c.url,
+        "https://directory.example/v1.0/groups?$filter=kind%20eq%20'Team'"
+    );
+}
+
+#[test]
+fn a_login_directory_id_never_replaces_a_fixed_api_host_label() {
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: tenant_id, required: true, description: Directory (tenant) ID of the app registration.}\n    - {name: client_id, required: true}\n    - {name: client_secret, required: true, secret: true}\n    - {name: organization, required: true, description: Organization name.}\n  oauth:\n    flow: m2m\n    token_url: https://login.identity.example/{tenant_id}/oauth2/v2.0/token\n",
+        "## Authorization\n\nGet a token from `https://login.identity.example/{tenant_id}/oauth2/v2.0/token`, then call:\n\n```\nGET https://dev.boards.example/{organization}/_apis/projects?api-version=7.1\n```\n",
+    );
+    assert_eq!(
+        c.url,
+        "https://dev.boards.example/{organization}/_apis/projects?api-version=7.1"
+    );
+}
+
+#[test]
+fn a_sample_keys_prefix_is_part_of_the_key_not_sent_before_it() {
+    let (c, _) = first_check(
+        "connection:\n  parameters:\n    - {name: api_key, required: true, secret: true}\n",
+        "## Auth\n\n```\ncurl -H \"x-api-key: sk_YOUR_KEY_HERE\" https://api.trends.example/v1/me\n```\n",
+    );
+    assert_eq!(
+        c.auth,
+        check::Auth::Header {
+            name: "x-api-key".into(),
+            value: "{api_key}".into()
+        }
     );
 }

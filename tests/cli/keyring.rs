@@ -291,7 +291,7 @@ fn a_rerun_replaces_the_entry_and_prefills_from_it() {
         .block_on(crate::support::page(&running));
     assert!(page.contains(EMAIL), "the stored email is pre-filled");
     assert!(!page.contains(SECOND), "the stored secret reached the page");
-    assert!(page.contains("leave empty to keep the stored value"));
+    assert!(page.contains("saved — leave empty to keep it"));
     assert!(!repo.credentials_path("zendesk").exists());
 }
 

@@ -169,7 +169,6 @@ fn the_tools_are_listed_for_a_model_and_stdout_is_only_json_rpc() {
         &repo,
         json!({"steps": [
             {"list_tools": true},
-            {"call": "collect", "args": {"source": "acme", "mode": "cli"}},
             {"call": "collect_status", "args": {"source": "acme"}},
             {"call": "spec", "args": {"source": "Not A Name"}},
         ]}),
@@ -196,10 +195,17 @@ fn the_tools_are_listed_for_a_model_and_stdout_is_only_json_rpc() {
         .iter()
         .find(|t| t["name"] == "collect")
         .expect("collect");
-    for option in ["mode", "port", "output", "timeout", "reauthorize"] {
+    for option in ["port", "output", "timeout", "reauthorize"] {
         assert!(
             collect["inputSchema"]["properties"][option].is_object(),
             "{option}"
+        );
+    }
+    // No option that could only be refused: the terminal is the protocol's.
+    for tool in tools {
+        assert!(
+            tool["inputSchema"]["properties"]["mode"].is_null(),
+            "{tool}"
         );
     }
     let validate = tools
@@ -212,9 +218,6 @@ fn the_tools_are_listed_for_a_model_and_stdout_is_only_json_rpc() {
             "{option}"
         );
     }
-    // The terminal is the protocol's: mode cli is refused, with why.
-    assert_eq!(session.answer("collect", 0)["isError"], true);
-    assert!(session.line("collect", 0).contains("browser"));
     assert_eq!(session.structured("collect_status", 0)["status"], "none");
     assert_eq!(session.answer("spec", 0)["isError"], true);
     assert_eq!(session.structured("spec", 0)["exit_code"], 2);
@@ -523,6 +526,98 @@ fn authenticate_runs_the_three_steps_with_the_form_elicited() {
     assert_eq!(again["status"], "not_saved");
     assert_eq!(session.elicitations().len(), 1);
     session.assert_hidden(&[API_KEY]);
+}
+
+/// Every answer that leaves something to do names the next tool call (tool,
+/// arguments, when), never the shell command a person would type.
+#[test]
+fn answers_name_the_next_tool_call_not_a_shell_command() {
+    let nginx = Nginx::start();
+    let repo = Repo::new();
+    repo.spec("broken", "connection:\n  parameters: 3\n");
+    let wrong = "wrong-key-secret-5521";
+    repo.spec("acme", KEY_SPEC)
+        .check("acme", &key_check(&nginx))
+        .credentials("acme", &json!({"api_key": wrong}).to_string());
+    let session = Session::run(
+        &repo,
+        json!({"steps": [
+            {"call": "authenticate", "args": {"source": "broken"}},
+            {"call": "authenticate", "args": {"source": "acme"}},
+            {"call": "validate", "args": {"source": "acme"}},
+            {"call": "spec", "args": {"source": "acme"}},
+        ]}),
+    );
+    let broken = session.structured("authenticate", 0);
+    assert_eq!(broken["stopped"]["step"], 1, "{broken}");
+    assert_eq!(broken["next"]["tool"], "lint", "{broken}");
+    assert_eq!(broken["next"]["arguments"], json!({"source": "broken"}));
+
+    let rejected = session.structured("authenticate", 1);
+    assert_eq!(rejected["stopped"]["step"], 3, "{rejected}");
+    assert_eq!(rejected["results"][0]["outcome"], "invalid_credentials");
+    assert_eq!(rejected["next"], rejected["stopped"]["next"], "{rejected}");
+    assert_eq!(rejected["next"]["tool"], "authenticate", "{rejected}");
+    assert_eq!(
+        rejected["next"]["arguments"],
+        json!({"source": "acme", "recollect": true})
+    );
+    for answer in [broken, rejected] {
+        assert!(answer["stopped"]["resume"].is_null(), "{answer}");
+        let text = answer.to_string();
+        assert!(!text.contains("connector-auth authenticate"), "{text}");
+        assert!(!text.contains("connector-auth validate"), "{text}");
+        // Every object the command printed is an event.
+        for event in answer["events"].as_array().expect("events") {
+            assert!(event["event"].is_string(), "{event}");
+        }
+    }
+
+    let validate = session.structured("validate", 0);
+    assert_eq!(validate["next"]["tool"], "collect", "{validate}");
+    assert_eq!(session.structured("spec", 0)["next"]["tool"], "collect");
+    session.assert_hidden(&[wrong]);
+}
+
+/// Under MCP there is no terminal for the person: the form says so in its
+/// own words and has a Cancel control, which ends the call as cancelled
+/// and completes the elicitation; nothing is written.
+#[test]
+fn the_elicited_form_speaks_to_the_person_and_its_cancel_declines() {
+    let repo = Repo::new();
+    repo.spec("acme", KEY_SPEC);
+    let session = Session::run(
+        &repo,
+        json!({
+            "on_elicit": {"do": "cancel_in_form"},
+            "steps": [{"call": "collect", "args": {"source": "acme", "port": 0}}]
+        }),
+    );
+    let collect = session.structured("collect", 0);
+    assert_eq!(collect["status"], "cancelled", "{collect}");
+    assert_eq!(collect["exit_code"], 1);
+    assert!(
+        collect["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("Cancel in the form")),
+        "{collect}"
+    );
+    assert_eq!(collect["next"]["tool"], "collect", "{collect}");
+    assert!(repo.saved("acme").is_none());
+    assert_eq!(session.report["browser"], json!(["Cancelled"]));
+    let page = session.report["pages"][0].as_str().unwrap_or_default();
+    assert!(page.contains("Cancel"), "{page}");
+    assert!(page.contains("assistant"), "{page}");
+    for terminal in ["Ctrl+C", "terminal"] {
+        assert!(!page.contains(terminal), "{terminal}: {page}");
+    }
+    let [elicitation] = session.elicitations().as_slice() else {
+        panic!("one elicitation: {}", session.report);
+    };
+    assert_eq!(
+        session.completed(),
+        [elicitation["elicitationId"].as_str().unwrap_or("")]
+    );
 }
 
 #[test]

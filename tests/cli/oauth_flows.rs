@@ -451,7 +451,7 @@ async fn m2m_save_anyway_writes_after_a_failed_check() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("cannot reach"), "{html}");
     let mut anyway = pairs.to_vec();
-    anyway.push(("_oauth_skip_check", "on"));
+    anyway.push(("_save_anyway", "on"));
     let (status, _) = post(&running, "/save", &anyway).await;
     assert_eq!(status, StatusCode::OK);
     assert!(repo.saved("m2m").is_some());

@@ -139,7 +139,7 @@ async fn the_form_keeps_typed_secrets_masks_credentials_and_reads_well_on_a_phon
         .expect("placeholder");
     assert_eq!(
         placeholder.as_deref(),
-        Some("kept — leave empty to keep what you typed")
+        Some("kept — leave empty to keep it")
     );
     browser.screenshot("person-secrets-kept").await;
     browser.fill("subdomain", "acme").await;
@@ -220,8 +220,18 @@ async fn under_authenticate_a_rejected_password_is_shown_on_the_page_and_a_corre
     browser.fill("api_token", "wrong-token-0000").await;
     browser.click("button#save").await;
     let problem = browser.text("#problems li").await;
-    assert!(problem.contains("invalid_credentials"), "{problem}");
-    assert!(problem.contains("nothing was saved"), "{problem}");
+    assert!(
+        problem.starts_with("The API refused the API token (HTTP 401): check it for a typo"),
+        "{problem}"
+    );
+    let detail = browser.text("#problems details code").await;
+    assert!(detail.is_empty(), "the detail is folded: {detail}");
+    browser.click("#problems details summary").await;
+    let detail = browser.text("#problems details code").await;
+    assert!(
+        detail.starts_with("invalid_credentials — HTTP 401"),
+        "{detail}"
+    );
     assert!(
         repo.saved("basic").is_none(),
         "saved credentials the API rejected"

@@ -16,7 +16,7 @@ Usage: client.py PLAN_JSON --binary PATH --root DIR --transcript PREFIX
   [--shots DIR]
 
 The plan: {"elicitation": true, "on_elicit": {"do": "fill" | "fill_then_accept" |
-"oauth" | "accept" | "decline" | "cancel", "values": {...}},
+"oauth" | "accept" | "decline" | "cancel" | "cancel_in_form", "values": {...}},
 "steps": [{"list_tools": true} | {"call": NAME, "args": {...}} |
 {"fill_pending": {...values}} | {"poll": SOURCE, "seconds": N}]}
 """
@@ -211,6 +211,21 @@ class Chromium:
         self.screenshot(f"{shot}-saved")
         return heading
 
+    def cancel_in_form(self, url: str, shot: str) -> tuple[str, str]:
+        """Opens the form, reads it at 1280 and 390 px wide, clicks its
+        Cancel; the heading it ends on and the form's text."""
+        self.goto(url)
+        self.css("button#cancel")
+        self.screenshot(f"{shot}-form")
+        self._s("POST", "/window/rect", {"width": 390, "height": 844})
+        self.screenshot(f"{shot}-form-phone")
+        self._s("POST", "/window/rect", {"width": 1280, "height": 1000})
+        text = self.text("body")
+        self.click("button#cancel")
+        heading = self.text_becomes("h1", "Cancelled")
+        self.screenshot(f"{shot}-cancelled")
+        return heading, text
+
     def close(self) -> None:
         try:
             self._call("DELETE", f"/session/{self.session}")
@@ -235,7 +250,13 @@ async def main() -> int:
     args = parser.parse_args()
     plan = json.loads(args.plan)
     on_elicit = plan.get("on_elicit", {})
-    report: dict[str, object] = {"steps": [], "elicitations": [], "notifications": [], "browser": []}
+    report: dict[str, object] = {
+        "steps": [],
+        "elicitations": [],
+        "notifications": [],
+        "browser": [],
+        "pages": [],
+    }
     browser: Chromium | None = None
 
     def chromium() -> Chromium:
@@ -256,6 +277,11 @@ async def main() -> int:
             heading = await anyio.to_thread.run_sync(person, url, "mcp-elicited")
             report["browser"].append(heading)
 
+        async def cancel_later(url: str) -> None:
+            heading, text = await anyio.to_thread.run_sync(chromium().cancel_in_form, url, "mcp-cancel")
+            report["browser"].append(heading)
+            report["pages"].append(text)
+
         async def on_elicitation(context: object, params: types.ElicitRequestParams) -> types.ElicitResult:
             report["elicitations"].append(dump(params))
             do = on_elicit.get("do", "accept")
@@ -268,6 +294,8 @@ async def main() -> int:
                 report["browser"].append(heading)
             elif do in ("fill", "oauth"):
                 people.start_soon(fill_later, params.url)
+            elif do == "cancel_in_form":
+                people.start_soon(cancel_later, params.url)
             return types.ElicitResult(action="accept")
 
         async def on_message(message: object) -> None:

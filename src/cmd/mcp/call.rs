@@ -2,6 +2,8 @@
 //! own, with a printer that keeps its output instead of writing to stdout
 //! (stdout carries the protocol). What the command printed becomes the
 //! tool's answer; its messages for people are kept beside it.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;

@@ -4,6 +4,8 @@
 //! the form is saved, declined or cancelled, or times out, after telling
 //! the client the elicitation is complete. A client that cannot elicit a
 //! URL gets the URL at once, and `collect_status` follows the run.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,9 +15,9 @@ use rmcp::service::{ElicitationMode, RequestContext};
 use rmcp::{Peer, RoleServer};
 use serde_json::json;
 
-use super::answer::{self, Answer, CollectState};
 use super::call::{self, Finished};
 use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
+use super::reply::{self, Answer, CollectState};
 use crate::cli::SourceCollectArgs;
 use crate::collect::Stop;
 use crate::ops::authenticate::AuthenticateOptions;
@@ -87,7 +89,7 @@ impl Ending {
             elicitation,
             saved,
         };
-        answer::collect(finished, &state)
+        reply::collect(finished, &state)
     }
 }
 
@@ -151,7 +153,7 @@ pub async fn run(
             "collect {name}: the client declared no URL elicitation; the form's URL is in the answer"
         ));
         follow(jobs.clone(), finish, ending, "unsupported");
-        return answer::pending(&name, &url, "unsupported", timeout);
+        return reply::pending(&name, &url, "unsupported", timeout);
     }
 
     let open = OpenForm {
@@ -200,7 +202,7 @@ impl OpenForm<'_> {
             Ok(id) => id,
             Err(e) => {
                 follow(jobs.clone(), finish, ending, "failed");
-                return answer::pending(name, url, &format!("failed: no randomness: {e}"), timeout);
+                return reply::pending(name, url, &format!("failed: no randomness: {e}"), timeout);
             }
         };
         // The default path is this server's own words; a path the model
@@ -238,7 +240,7 @@ impl OpenForm<'_> {
                         Err(why) => {
                             eprint(&format!("collect {name}: URL elicitation failed ({why}); the URL is in the answer"));
                             follow(jobs.clone(), finish, ending, "failed");
-                            return answer::pending(name, url, &format!("failed: {why}"), timeout);
+                            return reply::pending(name, url, &format!("failed: {why}"), timeout);
                         }
                     }
                 }

@@ -1,6 +1,8 @@
 //! The collect runs of this session, by source: pending while the form is
 //! open, then their final answer. `collect_status` reads them; a client
 //! without URL elicitation polls it.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

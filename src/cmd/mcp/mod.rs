@@ -1,12 +1,15 @@
 //! `mcp`: the steps as Model Context Protocol tools over stdio, on the
 //! official Rust SDK. stdout carries only JSON-RPC: every command runs with
 //! a printer that keeps its output for the answer; logs go to stderr.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
-mod answer;
 mod call;
 mod interactive;
 mod jobs;
+mod next;
 mod paths;
+mod reply;
 mod tools;
 
 pub use tools::TOOLS;

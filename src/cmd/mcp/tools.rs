@@ -1,6 +1,8 @@
 //! The tools, their arguments and their descriptions (written for a model:
 //! when to call each, what it needs, what its outcomes mean). Each tool runs
 //! the command of the same name and answers with its `--json` objects.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use std::path::PathBuf;
 
@@ -12,11 +14,11 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, ServerHandler, schemars, tool, tool_handler, tool_router};
 use serde::Deserialize;
 
-use super::answer::{self, Answer};
 use super::call;
 use super::interactive::{self, Interactive};
 use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
 use super::paths;
+use super::reply::{self, Answer};
 use crate::cli::{CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecArgs, ValidateArgs};
 use crate::ops::authenticate::AuthenticateOptions;
 use crate::workspace::{SourceName, Workspace};
@@ -77,8 +79,8 @@ sends nothing.";
 const AUTHENTICATE: &str = "All three steps in order for a source: keep or draft the spec, \
 collect the credentials through the form (as collect does; on Save the auth check runs and the \
 form stays open until it passes or the person saves anyway), then validate. Answers with every \
-step's events; `stopped` names the step that stopped and how to go on, `authenticated: true` \
-means done. With credentials already saved they are reused unless `recollect: true`.";
+step's events; `stopped` names the step that stopped, why, and (`next`) the tool call that \
+goes on from there; `authenticated: true` means done. With credentials already saved they are reused unless `recollect: true`.";
 
 const COLLECT_STATUS: &str = "Where the last collect (or authenticate) of a source in this \
 session stands: `pending` (the form is open at `url`: wait, and call again in a few seconds), \
@@ -88,7 +90,9 @@ was started). Use it when collect answered `pending` because the client has no U
 const INSTRUCTIONS: &str = "connector-auth sets up a connector's authentication in three steps: \
 spec (draft connector_spec.yaml from the API doc), collect (the person types the credentials \
 into a local browser form; they never pass through the assistant), validate (one authenticated \
-request proves them). Start with `sources`; `authenticate` runs all three steps.";
+request proves them). Start with `sources`; `authenticate` runs all three steps. Answers carry \
+`next`: the tool call to make next (`tool`, `arguments`, and `when` to make it), or null when \
+nothing is left to do.";
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[schemars(crate = "rmcp::schemars")]
@@ -119,8 +123,6 @@ pub struct SpecParams {
 pub struct CollectParams {
     /// Source name, e.g. `zendesk`.
     pub source: String,
-    /// Only `browser` works here (the terminal belongs to the protocol).
-    pub mode: Option<String>,
     /// Port of the local form (default 9876, the next free one when busy; 0: any free port).
     pub port: Option<u16>,
     /// Where to save the credentials, inside the workspace (relative to its root; an existing file must be a credentials JSON object). Default: the source's dev_config.json.
@@ -140,8 +142,6 @@ pub struct CollectParams {
 pub struct AuthenticateParams {
     /// Source name, e.g. `zendesk`.
     pub source: String,
-    /// Only `browser` works here (the terminal belongs to the protocol).
-    pub mode: Option<String>,
     /// Port of the local form (default 9876, the next free one when busy; 0: any free port).
     pub port: Option<u16>,
     /// Where to save the credentials, inside the workspace (relative to its root; an existing file must be a credentials JSON object). Default: the source's dev_config.json.
@@ -199,18 +199,6 @@ fn source_name(name: &str) -> Result<SourceName, Answer> {
         .map_err(|e| Answer::refused(e.to_string()))
 }
 
-fn browser_only(mode: Option<&str>) -> Result<(), Answer> {
-    match mode {
-        None | Some("browser") => Ok(()),
-        Some("cli") => Err(Answer::refused(
-            "mode `cli` prompts on the terminal, which this server's protocol uses; use the browser form (the default)",
-        )),
-        Some(other) => Err(Answer::refused(format!(
-            "unknown mode `{other}`: only `browser` works here"
-        ))),
-    }
-}
-
 impl CollectParams {
     fn args(&self) -> CollectArgs {
         CollectArgs {
@@ -221,6 +209,7 @@ impl CollectParams {
             timeout: Some(self.timeout.unwrap_or(DEFAULT_COLLECT_TIMEOUT)),
             reauthorize: self.reauthorize,
             json: JsonArg { json: true },
+            audience: crate::collect::page::Audience::Assistant,
             ..CollectArgs::default()
         }
     }
@@ -252,7 +241,7 @@ impl Server {
         let finished =
             call::run(move |printer| super::super::sources::run(&workspace, printer)).await;
         let root = self.workspace.root().display().to_string();
-        answer::sources(&finished, &root).into_result()
+        reply::sources(&finished, &root).into_result()
     }
 
     #[tool(description = LINT, annotations(read_only_hint = true))]
@@ -273,7 +262,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::lint::run(&workspace, &args, printer)).await;
-        answer::lint(&finished).into_result()
+        reply::lint(&finished).into_result()
     }
 
     #[tool(description = SPEC)]
@@ -282,6 +271,7 @@ impl Server {
             Ok(s) => s,
             Err(refused) => return refused.into_result(),
         };
+        let source_shown = source.to_string();
         let workspace = self.workspace.clone();
         let args = SpecArgs {
             source,
@@ -291,7 +281,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::spec::run(&workspace, &args, printer)).await;
-        answer::spec(&finished).into_result()
+        reply::spec(&finished, &source_shown).into_result()
     }
 
     #[tool(description = VALIDATE)]
@@ -337,7 +327,7 @@ impl Server {
         };
         let finished =
             call::run(move |printer| super::super::validate::run(&workspace, &args, printer)).await;
-        answer::validate(&finished).into_result()
+        reply::validate(&finished).into_result()
     }
 
     #[tool(description = COLLECT)]
@@ -346,9 +336,7 @@ impl Server {
         Parameters(params): Parameters<CollectParams>,
         context: RequestContext<RoleServer>,
     ) -> CallToolResult {
-        let source = match source_name(&params.source)
-            .and_then(|s| browser_only(params.mode.as_deref()).map(|()| s))
-        {
+        let source = match source_name(&params.source) {
             Ok(s) => s,
             Err(refused) => return refused.into_result(),
         };
@@ -375,15 +363,12 @@ impl Server {
         Parameters(params): Parameters<AuthenticateParams>,
         context: RequestContext<RoleServer>,
     ) -> CallToolResult {
-        let source = match source_name(&params.source)
-            .and_then(|s| browser_only(params.mode.as_deref()).map(|()| s))
-        {
+        let source = match source_name(&params.source) {
             Ok(s) => s,
             Err(refused) => return refused.into_result(),
         };
         let collect = CollectParams {
             source: params.source.clone(),
-            mode: None,
             port: params.port,
             output: params.output.clone(),
             timeout: params.timeout,
@@ -430,7 +415,10 @@ impl Server {
                 failed: false,
             },
             Some(Job::Pending { url }) => Answer {
-                value: serde_json::json!({"source": source, "status": "pending", "url": url}),
+                value: serde_json::json!({
+                    "source": source, "status": "pending", "url": url,
+                    "next": super::next::after_collect(source, "pending"),
+                }),
                 line: format!(
                     "collect for {source}: pending — the form is open{}",
                     url.map(|u| format!(" at {u}")).unwrap_or_default()

@@ -2,11 +2,14 @@
 //! gathered under a few plain keys) and one short line of text for the
 //! model. Nothing here adds a value: only what the commands printed, which
 //! never holds a secret, and names.
+//!
+//! Part of the MCP front end, in the command layer (see docs/architecture.md).
 
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
 use super::call::Finished;
+use super::next;
 
 /// One tool answer.
 #[derive(Debug, Clone)]
@@ -116,7 +119,7 @@ pub fn lint(finished: &Finished) -> Answer {
     answer(finished, map, line)
 }
 
-pub fn spec(finished: &Finished) -> Answer {
+pub fn spec(finished: &Finished, source: &str) -> Answer {
     let mut map = base(finished);
     map.insert("events".into(), json!(finished.events));
     let line = if let Some(kept) = finished.event("kept") {
@@ -163,6 +166,8 @@ pub fn spec(finished: &Finished) -> Answer {
         "nothing was drafted: the API doc gave no auth facts (see messages); write the spec by hand"
             .to_string()
     };
+    let outcome = map["outcome"].as_str().unwrap_or_default().to_string();
+    map.insert("next".into(), next::after_spec(source, &outcome));
     answer(finished, map, line)
 }
 
@@ -172,6 +177,15 @@ pub fn validate(finished: &Finished) -> Answer {
     map.insert("results".into(), json!(finished.events));
     if let [one] = finished.events.as_slice() {
         map.insert("outcome".into(), one["outcome"].clone());
+        if one["dry_run"] != true {
+            map.insert(
+                "next".into(),
+                next::after_validate(
+                    one["source"].as_str().unwrap_or_default(),
+                    one["outcome"].as_str().unwrap_or_default(),
+                ),
+            );
+        }
     }
     let line = finished
         .events
@@ -219,7 +233,12 @@ pub fn collect(finished: &Finished, state: &CollectState) -> Answer {
     map.insert("source".into(), json!(state.source));
     map.insert("url".into(), json!(state.url));
     map.insert("elicitation".into(), json!(state.elicitation));
-    map.insert("events".into(), json!(finished.events));
+    let events: Vec<Value> = finished
+        .events
+        .iter()
+        .map(|e| for_a_model(e, state.source, finished))
+        .collect();
+    map.insert("events".into(), json!(events));
     let cancelled = finished.event("cancelled");
     let (status, line) = match (&state.saved, cancelled) {
         (Some((path, names)), _) => {
@@ -248,17 +267,20 @@ pub fn collect(finished: &Finished, state: &CollectState) -> Answer {
         ),
     };
     map.insert("status".into(), json!(status));
+    map.insert("next".into(), next::after_collect(state.source, status));
     // authenticate: the verdict of its validate step, and where it stopped.
     let results: Vec<&Value> = finished
         .events
         .iter()
-        .filter(|e| e.get("outcome").is_some() && e.get("event").is_none())
+        .filter(|e| e["event"] == "verdict")
         .collect();
     if !results.is_empty() {
         map.insert("results".into(), json!(results));
     }
     let mut line = line;
     if let Some(stopped) = finished.event("stopped") {
+        let stopped = for_a_model(stopped, state.source, finished);
+        map.insert("next".into(), stopped["next"].clone());
         map.insert("stopped".into(), stopped.clone());
         line = format!(
             "stopped at step {}: {}",
@@ -267,12 +289,41 @@ pub fn collect(finished: &Finished, state: &CollectState) -> Answer {
         );
     } else if finished.event("authenticated").is_some() {
         map.insert("authenticated".into(), json!(true));
+        map.insert("next".into(), Value::Null);
         line = format!(
             "{} is set up: spec, saved credentials and a passing auth check",
             state.source
         );
     }
     answer(finished, map, line)
+}
+
+/// An event as a model reads it: a `stopped` event names the next tool
+/// call instead of the shell command a person would type.
+fn for_a_model(event: &Value, source: &str, finished: &Finished) -> Value {
+    if event["event"] != "stopped" {
+        return event.clone();
+    }
+    let outcome = finished
+        .events
+        .iter()
+        .rev()
+        .find(|e| e["event"] == "verdict")
+        .and_then(|e| e["outcome"].as_str());
+    let mut stopped = event.clone();
+    if let Some(object) = stopped.as_object_mut() {
+        object.remove("resume");
+        object.insert(
+            "next".into(),
+            next::after_stop(
+                source,
+                event["step"].as_u64().unwrap_or_default(),
+                finished.exit,
+                outcome,
+            ),
+        );
+    }
+    stopped
 }
 
 /// The answer while the form is still open (no URL elicitation): the URL
@@ -292,6 +343,7 @@ pub fn pending(source: &str, url: &str, elicitation: &str, timeout: u64) -> Answ
             "url": url,
             "elicitation": elicitation,
             "instructions": instructions,
+            "next": next::after_collect(source, "pending"),
         }),
         line: format!(
             "the credential form for {source} is open at {url}: hand it to the person, then poll collect_status"
