@@ -12,6 +12,7 @@ mod derive;
 mod draft;
 mod faults;
 mod keyring;
+mod leaks;
 mod lint;
 mod mcp;
 mod oauth_flows;
