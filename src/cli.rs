@@ -220,15 +220,7 @@ pub enum Mode {
     Cli,
 }
 
-/// Where collect keeps the credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum StoreKind {
-    /// The source's dev_config.json (mode 0600), or --output
-    #[default]
-    File,
-    /// The OS keyring (service connector-auth, account <root>:<source>); no file
-    Keyring,
-}
+pub use crate::store::StoreKind;
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct CollectArgs {
@@ -263,10 +255,6 @@ pub struct CollectArgs {
     pub device: bool,
     #[command(flatten)]
     pub json: JsonArg,
-    /// Ends the browser form early, as cancelled (set by the MCP server
-    /// when the person declines).
-    #[arg(skip)]
-    pub stop: Option<crate::collect::Stop>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -281,10 +269,6 @@ pub struct AuthenticateArgs {
     /// When credentials are already saved, collect them again without asking
     #[arg(long)]
     pub recollect: bool,
-    /// The command a stop names to go on (`demo` names itself: its
-    /// workspace is gone when it ends).
-    #[arg(skip)]
-    pub resume_with: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -1,13 +1,12 @@
-//! The credentials file: a flat JSON object of strings. Written atomically
-//! (temp file in the same folder, then rename) with mode 0600; read with the
-//! documented precedence (--config, --config-dir, env JSON, env path, the
-//! default file, then the source's OS keyring entry: see [`crate::store`]).
+//! Base module: credentials as plain data, and the credentials file — a
+//! flat JSON object of strings, written atomically (temp file in the same
+//! folder, then rename) with mode 0600. Where credentials are looked for,
+//! in the documented precedence, and the OS keyring live in `store`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::secret::Secret;
-use crate::store::{KeyringEntry, KeyringError};
 
 /// The environment variable holding credentials as inline JSON.
 pub const ENV_JSON: &str = "CONNECTOR_TEST_CONFIG_JSON";
@@ -129,8 +128,8 @@ pub enum Origin {
     EnvPath(PathBuf),
     /// The source's `dev_config.json`.
     Default(PathBuf),
-    /// The source's OS keyring entry.
-    Keyring(KeyringEntry),
+    /// The source's OS keyring entry, by its name (read by `store`).
+    Keyring(String),
 }
 
 impl fmt::Display for Origin {
@@ -141,7 +140,7 @@ impl fmt::Display for Origin {
             Origin::EnvJson => write!(f, "the JSON in ${ENV_JSON}"),
             Origin::EnvPath(p) => write!(f, "{} (from ${ENV_PATH})", p.display()),
             Origin::Default(p) => write!(f, "{} (the default credentials file)", p.display()),
-            Origin::Keyring(entry) => entry.fmt(f),
+            Origin::Keyring(entry) => f.write_str(entry),
         }
     }
 }
@@ -181,72 +180,21 @@ impl Origin {
         }
     }
 
-    /// Reads the credentials this origin points at.
+    /// Reads the credentials a file or the environment holds. A keyring
+    /// entry is read by `store`; here it holds nothing.
     pub fn read(
         &self,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Credentials, CredentialsError> {
         let text = match self {
             Origin::EnvJson => env(ENV_JSON).unwrap_or_default(),
-            Origin::Keyring(entry) => {
-                return match entry.get() {
-                    Ok(Some(credentials)) => Ok(credentials),
-                    Ok(None) => Err(CredentialsError::Missing(self.clone())),
-                    Err(err) => Err(CredentialsError::Keyring(err)),
-                };
-            }
+            Origin::Keyring(_) => return Err(CredentialsError::Missing(self.clone())),
             Origin::Flag(path)
             | Origin::ConfigDir(path)
             | Origin::EnvPath(path)
             | Origin::Default(path) => read_file(path, self)?,
         };
         Credentials::from_json(&text, self)
-    }
-
-    /// Reads this origin, and when it is the default file and that does not
-    /// exist, the source's keyring entry (a keyring that cannot be reached
-    /// is passed over quietly, and named in the error). Returns where the
-    /// credentials came from.
-    pub fn read_or_keyring(
-        &self,
-        keyring: &KeyringEntry,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<(Credentials, Origin), CredentialsError> {
-        match self.read(env) {
-            Err(CredentialsError::Missing(Origin::Default(path))) => {
-                let origin = Origin::Keyring(keyring.clone());
-                let lookup = match keyring.get() {
-                    Ok(Some(credentials)) => return Ok((credentials, origin)),
-                    Ok(None) => KeyringLookup::NoEntry(keyring.clone()),
-                    Err(KeyringError::Unreachable { reason }) => KeyringLookup::Unreachable(reason),
-                    Err(err) => return Err(CredentialsError::Keyring(err)),
-                };
-                Err(CredentialsError::NotStored {
-                    file: Origin::Default(path),
-                    keyring: lookup,
-                })
-            }
-            other => other.map(|c| (c, self.clone())),
-        }
-    }
-}
-
-/// What the keyring said when the default file was missing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyringLookup {
-    NoEntry(KeyringEntry),
-    Unreachable(String),
-}
-
-impl fmt::Display for KeyringLookup {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyringLookup::NoEntry(entry) => write!(f, "{entry} does not exist either"),
-            KeyringLookup::Unreachable(reason) => write!(
-                f,
-                "the OS keyring could not be reached to look for its entry ({reason})"
-            ),
-        }
     }
 }
 
@@ -277,13 +225,6 @@ fn read_file(path: &Path, origin: &Origin) -> Result<String, CredentialsError> {
 pub enum CredentialsError {
     #[error("no credentials: {0} does not exist")]
     Missing(Origin),
-    #[error("no credentials: {file} does not exist, and {keyring}")]
-    NotStored {
-        file: Origin,
-        keyring: KeyringLookup,
-    },
-    #[error(transparent)]
-    Keyring(KeyringError),
     #[error("cannot read {origin}: {source}")]
     Read {
         origin: Origin,

@@ -1,9 +1,6 @@
-//! The errors a command can end with, and the one place that maps every
-//! outcome to the documented exit codes.
-
-use std::process::ExitCode;
-
-use std::path::PathBuf;
+//! Base module: the errors a command can end with. Each step's own error
+//! says its exit class itself (see [`crate::exit`]); this enum only wraps
+//! them and names the command-level ones.
 
 use crate::collect::server::BindError;
 use crate::credentials::CredentialsError;
@@ -12,38 +9,7 @@ use crate::source::ReadError;
 use crate::store::StoreError;
 use crate::workspace::WorkspaceError;
 
-/// How a command ended, as the documented exit codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Exit {
-    /// 0: done.
-    Done,
-    /// 1: the step's verdict is negative (lint errors, credentials rejected, cancelled).
-    Negative,
-    /// 2: usage or input error (unknown source, unreadable spec).
-    Input,
-    /// 3: no verdict could be reached (network, timeout).
-    NoVerdict,
-    /// `exec`: the exit code of the command it ran, passed on as is.
-    Child(u8),
-}
-
-impl Exit {
-    pub fn code(self) -> u8 {
-        match self {
-            Exit::Done => 0,
-            Exit::Negative => 1,
-            Exit::Input => 2,
-            Exit::NoVerdict => 3,
-            Exit::Child(code) => code,
-        }
-    }
-}
-
-impl From<Exit> for ExitCode {
-    fn from(exit: Exit) -> ExitCode {
-        ExitCode::from(exit.code())
-    }
-}
+pub use crate::exit::Exit;
 
 /// An error that ends a command before it reaches a verdict.
 #[derive(Debug, thiserror::Error)]
@@ -54,10 +20,8 @@ pub enum Error {
     Read(#[from] ReadError),
     #[error("{0}")]
     Usage(String),
-    #[error("no spec for `{source_name}` at {}; `connector-auth spec {source_name}` drafts one", path.display())]
-    NoSpec { source_name: String, path: PathBuf },
-    #[error("{} has errors (above); fix them first (`connector-auth lint {source_name}` shows them again)", path.display())]
-    InvalidSpec { source_name: String, path: PathBuf },
+    #[error(transparent)]
+    Spec(#[from] crate::spec::Unusable),
     #[error(transparent)]
     Bind(#[from] BindError),
     #[error(transparent)]
@@ -81,23 +45,13 @@ impl Error {
             Error::Workspace(_)
             | Error::Read(_)
             | Error::Usage(_)
-            | Error::NoSpec { .. }
-            | Error::InvalidSpec { .. }
+            | Error::Spec(_)
             | Error::Bind(_)
             | Error::Credentials(_)
             | Error::Store(_) => Exit::Input,
             Error::Output(_) | Error::Internal(_) => Exit::NoVerdict,
-            Error::OpenApi(crate::openapi::OpenApiError::Fetch(_)) => Exit::NoVerdict,
-            Error::OpenApi(_) => Exit::Input,
-            Error::OAuth(e) => match e {
-                OAuthError::Provider { .. }
-                | OAuthError::NoRefreshToken(_)
-                | OAuthError::StateMismatch => Exit::Negative,
-                OAuthError::BadUrl { .. } => Exit::Input,
-                OAuthError::Unreachable { .. }
-                | OAuthError::Timeout { .. }
-                | OAuthError::Malformed { .. } => Exit::NoVerdict,
-            },
+            Error::OpenApi(e) => e.exit(),
+            Error::OAuth(e) => e.exit(),
         }
     }
 }

@@ -407,6 +407,20 @@ impl Printer {
     }
 }
 
+/// `path` relative to the current folder when it lies below it, for shorter messages.
+pub fn shown(path: &std::path::Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// `n word` with an `s` when `n` is not one.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Writes a message to stderr (warnings, errors, progress), never to stdout.
 /// On a thread that [`keep_messages`] set up, the message is also kept.
 pub fn eprint(text: &str) {

@@ -1,7 +1,10 @@
-//! Where collected credentials are kept: the source's `dev_config.json`
-//! (the ecosystem's convention, the default) or an entry in the OS keyring
-//! (Secret Service on Linux, Keychain on macOS, Credential Manager on
-//! Windows), holding the same JSON object and writing no file.
+//! Base module: where credentials are kept and found. Collected
+//! credentials go to the source's `dev_config.json` (the ecosystem's
+//! convention, the default) or an entry in the OS keyring (Secret Service
+//! on Linux, Keychain on macOS, Credential Manager on Windows), holding the
+//! same JSON object and writing no file. Reading follows the documented
+//! precedence ([`Origin::locate`], then the keyring: [`read_or_keyring`]);
+//! [`Store::held`] is the one answer to "are credentials stored?".
 //!
 //! Keyring entries are named, stably: service [`SERVICE`], account
 //! `<workspace root>:<source>`, the root an absolute path with its symlinks
@@ -16,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::credentials::{self, Credentials, CredentialsError, Origin};
 use crate::secret::Secret;
+use crate::workspace::{SourcePaths, Workspace};
 
 /// The keyring service every entry is stored under.
 pub const SERVICE: &str = "connector-auth";
@@ -32,7 +36,66 @@ pub enum Store {
     Keyring(KeyringEntry),
 }
 
+/// Where collect keeps the credentials (`--store`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum StoreKind {
+    /// The source's dev_config.json (mode 0600), or --output
+    #[default]
+    File,
+    /// The OS keyring (service connector-auth, account <root>:<source>); no file
+    Keyring,
+}
+
+/// What a store holds now.
+#[derive(Debug)]
+pub enum Held {
+    Nothing,
+    Readable(Credentials),
+    /// There, but not readable as credentials (it will be replaced): why.
+    Unreadable(String),
+}
+
 impl Store {
+    /// Where `kind` (and `output`, for a file) says the credentials of the
+    /// source at `paths` go.
+    pub fn for_source(
+        workspace: &Workspace,
+        paths: &SourcePaths,
+        kind: StoreKind,
+        output: Option<&Path>,
+    ) -> Result<Store, String> {
+        match (kind, output) {
+            (StoreKind::File, output) => Ok(Store::File(
+                output.map_or_else(|| paths.credentials.clone(), Path::to_path_buf),
+            )),
+            (StoreKind::Keyring, None) => Ok(Store::Keyring(KeyringEntry::for_source(
+                workspace,
+                paths.name.as_str(),
+            ))),
+            (StoreKind::Keyring, Some(_)) => Err(
+                "--output names a file, and --store keyring writes none: give one or the other"
+                    .into(),
+            ),
+        }
+    }
+
+    /// What is stored here now. `Err` only when the keyring cannot be asked.
+    pub fn held(&self) -> Result<Held, KeyringError> {
+        match self {
+            Store::File(path) if !path.is_file() => Ok(Held::Nothing),
+            Store::File(path) => match Origin::Flag(path.clone()).read(|_| None) {
+                Ok(c) => Ok(Held::Readable(c)),
+                Err(err) => Ok(Held::Unreadable(err.to_string())),
+            },
+            Store::Keyring(entry) => match entry.get() {
+                Ok(Some(c)) => Ok(Held::Readable(c)),
+                Ok(None) => Ok(Held::Nothing),
+                Err(err @ KeyringError::Unreadable(_)) => Ok(Held::Unreadable(err.to_string())),
+                Err(err) => Err(err),
+            },
+        }
+    }
+
     /// Saves `credentials`, replacing what was stored.
     pub fn save(&self, credentials: &Credentials) -> Result<(), StoreError> {
         match self {
@@ -59,8 +122,13 @@ pub struct KeyringEntry {
 }
 
 impl KeyringEntry {
+    /// The entry of `source` in `workspace`: the one place its account is built.
+    pub fn for_source(workspace: &Workspace, source: &str) -> KeyringEntry {
+        KeyringEntry::new(workspace.root(), source)
+    }
+
     /// The entry of `source` in the workspace at `root`.
-    pub fn new(root: &Path, source: &str) -> KeyringEntry {
+    fn new(root: &Path, source: &str) -> KeyringEntry {
         let root = std::fs::canonicalize(root)
             .or_else(|_| std::path::absolute(root))
             .unwrap_or_else(|_| root.to_path_buf());
@@ -95,7 +163,7 @@ impl KeyringEntry {
             }
             Err(e) => return Err(self.error(e)),
         };
-        let origin = Origin::Keyring(self.clone());
+        let origin = Origin::Keyring(self.to_string());
         Credentials::from_json(text.expose(), &origin)
             .map(Some)
             .map_err(|e| KeyringError::Unreadable(Box::new(e)))
@@ -284,6 +352,78 @@ pub enum StoreError {
     File(#[from] CredentialsError),
     #[error(transparent)]
     Keyring(#[from] KeyringError),
+    #[error("no credentials: {file} does not exist, and {keyring}")]
+    NotStored {
+        file: Origin,
+        keyring: KeyringLookup,
+    },
+}
+
+impl StoreError {
+    /// Whether nothing was found (rather than something unusable).
+    pub fn is_missing(&self) -> bool {
+        matches!(
+            self,
+            StoreError::File(CredentialsError::Missing(_)) | StoreError::NotStored { .. }
+        )
+    }
+}
+
+/// What the keyring said when the default file was missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyringLookup {
+    NoEntry(KeyringEntry),
+    Unreachable(String),
+}
+
+impl fmt::Display for KeyringLookup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyringLookup::NoEntry(entry) => write!(f, "{entry} does not exist either"),
+            KeyringLookup::Unreachable(reason) => write!(
+                f,
+                "the OS keyring could not be reached to look for its entry ({reason})"
+            ),
+        }
+    }
+}
+
+/// Reads the credentials of `entry` alone (what `collect --store keyring`
+/// saved); their origin is the entry.
+pub fn read_keyring(entry: &KeyringEntry) -> Result<(Credentials, Origin), StoreError> {
+    let origin = Origin::Keyring(entry.to_string());
+    match entry.get()? {
+        Some(credentials) => Ok((credentials, origin)),
+        None => Err(CredentialsError::Missing(origin).into()),
+    }
+}
+
+/// Reads `origin`, and when it is the default file and that does not
+/// exist, the source's keyring entry (a keyring that cannot be reached is
+/// passed over quietly, and named in the error). Returns where the
+/// credentials came from.
+pub fn read_or_keyring(
+    origin: &Origin,
+    keyring: &KeyringEntry,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(Credentials, Origin), StoreError> {
+    match origin.read(env) {
+        Err(CredentialsError::Missing(Origin::Default(path))) => {
+            let lookup = match keyring.get() {
+                Ok(Some(credentials)) => {
+                    return Ok((credentials, Origin::Keyring(keyring.to_string())));
+                }
+                Ok(None) => KeyringLookup::NoEntry(keyring.clone()),
+                Err(KeyringError::Unreachable { reason }) => KeyringLookup::Unreachable(reason),
+                Err(err) => return Err(err.into()),
+            };
+            Err(StoreError::NotStored {
+                file: Origin::Default(path),
+                keyring: lookup,
+            })
+        }
+        other => Ok(other.map(|c| (c, origin.clone()))?),
+    }
 }
 
 #[cfg(test)]

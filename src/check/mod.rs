@@ -1,11 +1,17 @@
-//! Step 3's `auth_check.yaml`: the reviewable description of one minimal,
-//! read-only, authenticated request per auth method, and what a good answer
-//! looks like. `load` reads and lints it, `derive` writes one from the spec
-//! and API doc, `run` sends it and classifies the answer.
+//! Step 3 (`check`): the source's `auth_check.yaml`, the reviewable
+//! description of one minimal, read-only, authenticated request per auth
+//! method, and what a good answer looks like. `load` reads and lints it,
+//! `derive` derives one from the spec and API doc, `from_openapi` from an
+//! OpenAPI description, `file` is its life on disk (the one place deriving
+//! writes), `probe` sends it and classifies the answer. It imports no
+//! other step (`draft`, `collect`); it reads `spec`, the readers `apidoc`
+//! and `openapi`, `credentials` and uses `oauth`.
 
 mod derive;
+pub mod file;
+mod from_openapi;
 mod load;
-pub mod run;
+pub mod probe;
 
 pub use derive::{Derived, derive, render};
 pub use load::{Loaded, lint, load, load_str};

@@ -2,8 +2,9 @@
 //! throw-away workspace holding only the sandbox's API doc, so that Step 1
 //! drafts the spec, Step 2 collects in the browser and Step 3 validates.
 
-use crate::cli::{AuthenticateArgs, CollectArgs, DemoArgs, Mode};
+use crate::cli::{CollectArgs, DemoArgs, Mode};
 use crate::error::{Error, Exit};
+use crate::ops::authenticate::{self, AuthenticateOptions};
 use crate::report::{Printer, Tone};
 use crate::sandbox::{self, Sandbox, Variant};
 use crate::workspace::{SOURCES_PREFIX, Workspace};
@@ -67,7 +68,7 @@ pub fn run(args: &DemoArgs, printer: &mut Printer) -> Result<Exit, Error> {
         printer.text(&intro)?;
     }
     let workspace = Workspace::discover(Some(dir.path()), None, None, dir.path())?;
-    let authenticate = AuthenticateArgs {
+    let authenticate = AuthenticateOptions {
         source: "sandbox"
             .parse()
             .map_err(|e: crate::workspace::BadSourceName| Error::Internal(e.to_string()))?,
@@ -88,8 +89,9 @@ pub fn run(args: &DemoArgs, printer: &mut Printer) -> Result<Exit, Error> {
                 "connector-auth demo".to_string()
             }
         }),
+        stop: None,
     };
-    let exit = super::authenticate::run(&workspace, &authenticate, printer);
+    let exit = authenticate::run(&workspace, authenticate, printer);
     if args.keep {
         let kept = dir.keep();
         let text = format!("the demo workspace is kept in {}", kept.display());

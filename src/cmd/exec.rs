@@ -8,7 +8,7 @@ use std::process::{Command, ExitStatus};
 use crate::cli::ExecArgs;
 use crate::credentials::{ENV_JSON, Origin};
 use crate::error::{Error, Exit};
-use crate::store::KeyringEntry;
+use crate::store::{self, KeyringEntry};
 use crate::workspace::Workspace;
 
 /// What a shell answers when the command cannot be found, or not run.
@@ -25,8 +25,8 @@ pub fn run(workspace: &Workspace, args: &ExecArgs) -> Result<Exit, Error> {
         &paths.credentials,
         |k| std::env::var(k).ok(),
     );
-    let keyring = KeyringEntry::new(workspace.root(), name);
-    let (credentials, _) = origin.read_or_keyring(&keyring, |k| std::env::var(k).ok())?;
+    let keyring = KeyringEntry::for_source(workspace, name);
+    let (credentials, _) = store::read_or_keyring(&origin, &keyring, |k| std::env::var(k).ok())?;
     let Some((program, rest)) = args.command.split_first() else {
         return Err(Error::Usage("no command to run after `--`".into()));
     };

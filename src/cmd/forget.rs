@@ -27,7 +27,7 @@ pub fn run(
             )));
         }
     }
-    let entry = KeyringEntry::new(workspace.root(), name);
+    let entry = KeyringEntry::for_source(workspace, name);
     let mut looked = true;
     match entry.delete() {
         Ok(true) => removed.push(entry.to_string()),

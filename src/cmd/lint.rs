@@ -7,13 +7,11 @@ use std::path::PathBuf;
 use crate::cli::LintArgs;
 use crate::diagnostic::{Finding, Severity};
 use crate::error::{Error, Exit};
-use crate::report::{Printer, Tone, eprint};
-use crate::source::Source;
+use crate::report::{Printer, Tone, eprint, plural};
 use crate::spec;
 use crate::workspace::{SourceName, Workspace};
 
 use super::shown;
-use super::sources::plural;
 
 /// What one argument of `lint` names.
 enum Target {
@@ -92,11 +90,9 @@ pub fn run(workspace: &Workspace, args: &LintArgs, printer: &mut Printer) -> Res
             }
         };
         checked += 1;
-        let source = Source::new(shown(&path), loaded.source.text().to_string());
+        let loaded = loaded.linted();
+        let source = loaded.shown_source(&path);
         let mut findings: Vec<Finding> = loaded.findings;
-        if let Some(spec) = &loaded.spec {
-            findings.extend(spec::lint(spec));
-        }
         findings.sort_by_key(|f| (f.span.line, f.span.column));
         for finding in &findings {
             match finding.severity() {

@@ -1,5 +1,8 @@
-//! One module per subcommand. `execute` turns the parsed command line into a
-//! checked workspace and printer, then hands over to the subcommand.
+//! The command layer: one module per subcommand. `execute` turns the
+//! parsed command line into a checked workspace and printer, then hands
+//! over to the subcommand, which calls one library operation
+//! ([`crate::ops`]) or step entry point and prints. Commands never call
+//! each other.
 
 mod authenticate;
 mod collect;
@@ -11,7 +14,6 @@ mod lint;
 mod mcp;
 mod sources;
 mod spec;
-mod spec_openapi;
 mod validate;
 
 use crate::cli::{Cli, Command};
@@ -67,11 +69,4 @@ pub fn execute(cli: Cli) -> Result<Exit, Error> {
     }
 }
 
-/// `path` relative to the current folder when it lies below it, for shorter messages.
-pub(crate) fn shown(path: &std::path::Path) -> String {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| path.display().to_string())
-}
+pub(crate) use crate::report::shown;

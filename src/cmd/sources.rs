@@ -4,17 +4,12 @@
 
 use crate::diagnostic::Severity;
 use crate::error::{Error, Exit};
-use crate::report::{Printer, eprint};
+use crate::report::{Printer, eprint, plural};
 use crate::spec;
-use crate::store::{KeyringEntry, KeyringError};
+use crate::store::{Held, KeyringEntry, KeyringError, Store};
 use crate::workspace::Workspace;
 
 use super::shown;
-
-/// `n word` with an `s` when `n` is not one.
-pub(crate) fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
 
 pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> {
     let names = workspace.sources()?;
@@ -35,18 +30,18 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
             match spec::load(&paths.spec) {
                 Err(_) => ("unreadable".to_string(), None, None),
                 Ok(loaded) => {
-                    let mut findings = loaded.findings.clone();
-                    if let Some(s) = &loaded.spec {
-                        findings.extend(spec::lint(s));
-                    }
-                    let count = |sev| findings.iter().filter(|f| f.severity() == sev).count();
-                    let state = match (count(Severity::Error), count(Severity::Warning)) {
+                    let auth = loaded.usable().map(|s| s.auth_kind().to_string());
+                    let loaded = loaded.linted();
+                    let counts = (
+                        loaded.count(Severity::Error),
+                        loaded.count(Severity::Warning),
+                    );
+                    let state = match counts {
                         (0, 0) => "ok".to_string(),
                         (0, w) => format!("ok ({})", plural(w, "warning")),
                         (e, _) => format!("invalid ({})", plural(e, "error")),
                     };
                     let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
-                    let auth = loaded.usable().map(|s| s.auth_kind().to_string());
                     (state, display, auth)
                 }
             }
@@ -57,9 +52,12 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
             t.lines()
                 .any(|l| !l.trim_start().starts_with('#') && l.contains("TODO"))
         });
-        let stored = if has(&paths.credentials) {
+        let stored = if keyring.holds(&Store::File(paths.credentials.clone())) {
             "file"
-        } else if keyring.holds(&KeyringEntry::new(workspace.root(), name.as_str())) {
+        } else if keyring.holds(&Store::Keyring(KeyringEntry::for_source(
+            workspace,
+            name.as_str(),
+        ))) {
             "keyring"
         } else {
             "none"
@@ -122,12 +120,13 @@ enum Keyring {
 }
 
 impl Keyring {
-    fn holds(&mut self, entry: &KeyringEntry) -> bool {
-        if let Keyring::Unreachable(_) = self {
+    /// Whether `store` holds credentials (readable or not).
+    fn holds(&mut self, store: &Store) -> bool {
+        if let (Keyring::Unreachable(_), Store::Keyring(_)) = (&*self, store) {
             return false;
         }
-        match entry.get() {
-            Ok(found) => found.is_some(),
+        match store.held() {
+            Ok(held) => !matches!(held, Held::Nothing),
             Err(KeyringError::Unreachable { reason }) => {
                 *self = Keyring::Unreachable(reason);
                 false

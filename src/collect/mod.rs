@@ -1,14 +1,18 @@
-//! Step 2: get the credentials from a person, through the local browser
-//! form or terminal prompts, and save them. This module runs a collect from
-//! start to finish; `form` holds what is asked, `server` and `page` the
-//! browser side, `terminal` the prompts.
+//! Step 2 (`collect`): get the credentials from a person, through the local
+//! browser form or terminal prompts, and save them. This module runs a
+//! browser collect from start to finish; `form` holds what is asked,
+//! `server` and `page` the browser side, `terminal` the prompts, `save` the
+//! one save path and `verifier` the seam of the check on Save. It imports
+//! no other step (`draft`, `check`); it uses `oauth`, `store` and `spec`.
 
 pub mod flow;
 pub mod form;
 mod markdown;
 pub mod page;
+pub mod save;
 pub mod server;
 pub mod terminal;
+pub mod verifier;
 
 use std::time::Duration;
 
@@ -16,6 +20,7 @@ use crate::report::{Event, Printer};
 use crate::store::Store;
 
 pub use form::Form;
+pub use verifier::{CheckResult, Verifier};
 
 /// How a collect ended when it did not fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +40,9 @@ pub enum Cancel {
     TimedOut(Duration),
     /// Standard input ended before this required value was given.
     InputEnded(String),
+    /// The check on Save did not accept the credentials, and the person
+    /// chose not to save them anyway.
+    NotAccepted,
 }
 
 impl std::fmt::Display for Cancel {
@@ -44,6 +52,7 @@ impl std::fmt::Display for Cancel {
             Cancel::Declined => f.write_str("declined"),
             Cancel::TimedOut(d) => write!(f, "timed out after {} s", d.as_secs()),
             Cancel::InputEnded(name) => write!(f, "input ended before `{name}` was given"),
+            Cancel::NotAccepted => f.write_str("the auth check did not accept the credentials"),
         }
     }
 }

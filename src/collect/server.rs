@@ -17,7 +17,8 @@ use tokio::sync::{Mutex, watch};
 use super::flow::{self, Pending, Status, same};
 use super::form::{self, Form, Problem};
 use super::page::{Attempt, Frame, Pages};
-use crate::check::run::{Outcome as CheckOutcome, Verdict};
+use super::save::{self, Saved};
+use super::verifier::Verifier;
 use crate::credentials::Credentials;
 use crate::store::Store;
 
@@ -135,17 +136,9 @@ pub struct Run {
     authorized_client: Mutex<Option<String>>,
     saved: Mutex<bool>,
     done: watch::Sender<Option<Store>>,
-    /// Under `authenticate`: the auth check, run on Save before anything
-    /// is written.
+    /// The auth check, run on Save before anything is written.
     verifier: Option<Verifier>,
 }
-
-/// Runs the auth check on credentials about to be saved.
-pub type Verifier = Arc<
-    dyn Fn(Credentials) -> std::pin::Pin<Box<dyn std::future::Future<Output = CheckOutcome> + Send>>
-        + Send
-        + Sync,
->;
 
 impl Run {
     #[allow(clippy::too_many_arguments)]
@@ -492,64 +485,25 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
             return retry(&[problem], true);
         }
     }
-    let mut credentials = credentials;
-    let mut verified = None;
     let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
-    if let (Some(verify), false) = (&run.verifier, anyway) {
-        let outcome = verify(credentials.clone()).await;
-        crate::report::eprint(&format!(
-            "{} check on Save: {} — {}",
-            if outcome.verdict == Verdict::Ok {
-                "✓"
-            } else {
-                "✗"
-            },
-            outcome.verdict.as_str(),
-            outcome.reason
-        ));
-        if let Some(new) = &outcome.rotated_refresh_token {
-            credentials.insert("refresh_token", new.clone());
+    let verified = match save::save(&run.output, run.verifier.as_ref(), credentials, anyway).await {
+        Ok(Saved::Written(checked)) => checked.map(|c| c.sentence),
+        Ok(Saved::Refused(result)) => return retry(&[Problem::new(None, result.sentence)], true),
+        Err(err) => {
+            return message(
+                &run,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Not saved",
+                &err.to_string(),
+            );
         }
-        if outcome.verdict != Verdict::Ok {
-            return retry(&[Problem::new(None, verdict_problem(&outcome))], true);
-        }
-        verified = Some(outcome.reason.clone());
-    }
-    if let Err(err) = run.output.save(&credentials) {
-        return message(
-            &run,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Not saved",
-            &err.to_string(),
-        );
-    }
+    };
     *saved = true;
     let _ = run.done.send(Some(run.output.clone()));
     page(StatusCode::OK, |_| {
         run.pages
             .done(&run.form.title, &run.shown_path, verified.as_deref())
     })
-}
-
-/// What the page says about a negative verdict of the check on Save.
-fn verdict_problem(outcome: &CheckOutcome) -> String {
-    let what = format!("{} — {}", outcome.verdict.as_str(), outcome.reason);
-    match outcome.verdict {
-        Verdict::Unreachable | Verdict::Timeout | Verdict::RateLimited | Verdict::ServerError => {
-            format!(
-                "The API could not give a verdict, so nothing was saved yet ({what}). Try Save again in a moment, or tick Save anyway."
-            )
-        }
-        Verdict::BadCheck | Verdict::MissingCredentials => format!(
-            "The auth check could not run ({what}): fix the auth check file, or tick Save anyway."
-        ),
-        Verdict::BadValue => {
-            format!("A value cannot be used as typed ({what}): correct it and Save again.")
-        }
-        _ => format!(
-            "The API did not accept these credentials, so nothing was saved yet ({what}). Correct a value and Save again, or tick Save anyway to keep them."
-        ),
-    }
 }
 
 fn json(status: StatusCode, value: serde_json::Value) -> Response {

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use super::flow::{self, Resolved};
 use super::form::{Field, Form, humanise, normalise};
+use super::save::{self, Saved};
+use super::verifier::Verifier;
 use super::{Cancel, Outcome};
 use crate::credentials::Credentials;
 use crate::error::Error;
@@ -42,12 +44,14 @@ enum Answers {
     Lines(std::io::StdinLock<'static>),
 }
 
-/// Asks every value, then saves the credentials to `output`.
+/// Asks every value, then saves the credentials to `output` through the
+/// one save path (the check on Save first, with `verifier`).
 pub fn collect(
     form: &Form,
     stored: Option<&Credentials>,
     output: &Store,
     settings: &Settings,
+    verifier: Option<&Verifier>,
     printer: &mut Printer,
 ) -> Result<Outcome, Error> {
     let mut answers = if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
@@ -87,7 +91,7 @@ pub fn collect(
             Flow::M2m => {
                 if let Err(err) = runtime()?.block_on(resolve()?.check_client_credentials()) {
                     say(&format!("The client-credentials grant failed: {err}"));
-                    if !save_anyway(&mut answers)? {
+                    if !confirm(&mut answers, "Save anyway, without a working token? [y/N]")? {
                         return Err(err.into());
                     }
                 }
@@ -122,7 +126,26 @@ pub fn collect(
                 .collect();
             Error::Usage(text.join("; "))
         })?;
-    output.save(&credentials)?;
+    save_checked(output, verifier, credentials, &mut answers)
+}
+
+/// Saves through the one save path; credentials the check on Save did not
+/// accept are written only when the person says so.
+fn save_checked(
+    output: &Store,
+    verifier: Option<&Verifier>,
+    credentials: Credentials,
+    answers: &mut Answers,
+) -> Result<Outcome, Error> {
+    let runtime = runtime()?;
+    let saved = runtime.block_on(save::save(output, verifier, credentials.clone(), false))?;
+    if let Saved::Refused(result) = saved {
+        say(&result.sentence);
+        if !confirm(answers, "Save these credentials anyway? [y/N]")? {
+            return Ok(Outcome::Cancelled(Cancel::NotAccepted));
+        }
+        runtime.block_on(save::save(output, verifier, credentials, true))?;
+    }
     Ok(Outcome::Saved(output.clone()))
 }
 
@@ -133,9 +156,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(Error::Output)
 }
 
-/// Asks whether to save although the client-credentials check failed.
-fn save_anyway(answers: &mut Answers) -> Result<bool, Error> {
-    let prompt = "Save anyway, without a working token? [y/N]";
+/// Asks a yes/no question whose answer defaults to no.
+fn confirm(answers: &mut Answers, prompt: &str) -> Result<bool, Error> {
     let answer = match answers {
         Answers::Tty(theme) => dialoguer::Confirm::with_theme(theme.as_ref())
             .with_prompt(prompt)

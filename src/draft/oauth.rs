@@ -282,7 +282,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
         .map(|q| {
             q.split('&')
                 .filter_map(|p| p.split_once('='))
-                .filter(|(k, _)| !crate::oauth::FLOW_PARAMS.contains(k) && !k.contains(' '))
+                .filter(|(k, _)| !crate::spec::FLOW_PARAMS.contains(k) && !k.contains(' '))
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()
         })

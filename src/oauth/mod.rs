@@ -16,19 +16,9 @@ use oauth2::{
 
 use crate::redact::Redactor;
 use crate::secret::Secret;
+use crate::spec::FLOW_PARAMS;
 
 pub mod answer;
-
-/// Parameters of the authorization request that `extra_auth_params` may not touch.
-pub const FLOW_PARAMS: &[&str] = &[
-    "response_type",
-    "client_id",
-    "redirect_uri",
-    "state",
-    "scope",
-    "code_challenge",
-    "code_challenge_method",
-];
 
 /// A client application registered with the provider.
 #[derive(Debug, Clone)]
@@ -103,6 +93,20 @@ impl OAuthError {
         match self {
             OAuthError::Provider { error, .. } => Some(error),
             _ => None,
+        }
+    }
+
+    /// The exit class of a flow that ended with this error.
+    pub fn exit(&self) -> crate::exit::Exit {
+        use crate::exit::Exit;
+        match self {
+            OAuthError::Provider { .. }
+            | OAuthError::NoRefreshToken(_)
+            | OAuthError::StateMismatch => Exit::Negative,
+            OAuthError::BadUrl { .. } => Exit::Input,
+            OAuthError::Unreachable { .. }
+            | OAuthError::Timeout { .. }
+            | OAuthError::Malformed { .. } => Exit::NoVerdict,
         }
     }
 }

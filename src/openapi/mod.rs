@@ -3,9 +3,9 @@
 //! security requirements, its servers and its GET operations. JSON and YAML
 //! are both read (bounded in size and depth); local `$ref`s are resolved with
 //! a hop limit (cycles end there), external ones are reported, not fetched.
-//! `draft` turns it into a spec, `derive` into an auth check.
+//! A reader: it knows no step. `draft` turns a description into a spec;
+//! Step 3 derives an auth check from it (`check::from_openapi`).
 
-pub mod derive;
 pub mod draft;
 mod fetch;
 mod model;
@@ -43,6 +43,17 @@ pub enum OpenApiError {
         "{0} is not an OpenAPI or Swagger description (no `openapi: 3.x` or `swagger: \"2.0\"` at its top)"
     )]
     NotOpenApi(String),
+}
+
+impl OpenApiError {
+    /// The exit class: a description that could not be fetched gives no
+    /// verdict; every other problem is the input's.
+    pub fn exit(&self) -> crate::exit::Exit {
+        match self {
+            OpenApiError::Fetch(_) => crate::exit::Exit::NoVerdict,
+            _ => crate::exit::Exit::Input,
+        }
+    }
 }
 
 /// Which specification the description follows.

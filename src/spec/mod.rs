@@ -1,16 +1,34 @@
-//! The model of a source's `connector_spec.yaml`: its connection parameters,
-//! auth methods and OAuth block, with the views the later steps ask of it
-//! (which parameters a chosen method needs, which OAuth flow applies).
+//! Base module: the model of a source's `connector_spec.yaml` — its
+//! connection parameters, auth methods and OAuth block, with the views the
+//! steps ask of it (which parameters a chosen method needs, which OAuth
+//! flow applies) — and its life: load, lint ([`load_usable`]), render and
+//! write ([`write_draft`]). Every step reads it; it imports no step.
 
 mod lint;
 mod load;
 mod render;
+mod usable;
+mod write;
 
 pub use lint::lint;
 pub use load::{Loaded, load, load_str};
 pub use render::render;
+pub use usable::{Unusable, load_usable};
+pub use write::{WrittenDraft, write_draft};
 
 use crate::source::Span;
+
+/// Parameters of the authorization request that `extra_auth_params` may
+/// not touch: the OAuth flow sets them itself.
+pub const FLOW_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "scope",
+    "code_challenge",
+    "code_challenge_method",
+];
 
 /// A parsed `connector_spec.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

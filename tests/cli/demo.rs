@@ -230,7 +230,8 @@ fn rejected_credentials_stop_at_step_3_with_the_resume_command() {
     let output = repo
         .cmd()
         .args(["authenticate", "zendesk", "--mode", "cli"])
-        .write_stdin("agent@acme.test\nwrong-secret-8080\n")
+        // "y": saved anyway although the check on Save rejected them.
+        .write_stdin("agent@acme.test\nwrong-secret-8080\ny\n")
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(1));

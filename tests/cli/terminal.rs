@@ -183,3 +183,65 @@ fn a_url_typed_where_a_subdomain_goes_is_asked_again() {
         Some(serde_json::json!("acme"))
     );
 }
+
+/// A source whose auth check can be derived from its API doc without a
+/// TODO: plain `collect` runs it on Save.
+fn checked_repo(api: &crate::apis::Nginx) -> Repo {
+    let repo = Repo::new();
+    repo.api_doc(
+        "zendesk",
+        &format!(
+            "# Zendesk\n\n## Authorization\n\nBasic auth with the agent's email and an API token.\n\n```\ncurl -u <email>/token:<api_token> {}\n```\n",
+            api.url("/basic/me")
+        ),
+    );
+    repo.cmd().args(["spec", "zendesk"]).assert().success();
+    repo
+}
+
+#[test]
+fn collect_checks_on_save_and_asks_before_writing_rejected_credentials() {
+    let api = crate::apis::Nginx::start();
+    let repo = checked_repo(&api);
+    let (code, stdout, stderr) = piped(&repo, "zendesk", "agent@acme.test\nwrong-secret-8080\n");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("✗ check on Save: invalid_credentials"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Save these credentials anyway?"),
+        "{stderr}"
+    );
+    assert!(
+        saved(&repo, "zendesk").is_none(),
+        "rejected credentials were written"
+    );
+    assert!(
+        !stdout.contains("wrong-secret-8080") && !stderr.contains("wrong-secret-8080"),
+        "{stdout}{stderr}"
+    );
+    // Building the check writes no file: deriving writes only under validate.
+    assert!(
+        !repo
+            .root()
+            .join(format!("{TESTS}/zendesk/auth_check.yaml"))
+            .exists()
+    );
+
+    let (code, _, stderr) = piped(&repo, "zendesk", "agent@acme.test\nwrong-secret-8080\ny\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        saved(&repo, "zendesk").expect("saved anyway")["api_token"],
+        "wrong-secret-8080"
+    );
+
+    let good = format!("agent@acme.test\n{}\n", crate::apis::BASIC_PASSWORD);
+    let (code, _, stderr) = piped(&repo, "zendesk", &good);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("✓ check on Save: ok"), "{stderr}");
+    assert_eq!(
+        saved(&repo, "zendesk").expect("saved")["api_token"],
+        crate::apis::BASIC_PASSWORD
+    );
+}

@@ -15,36 +15,44 @@ use serde_json::json;
 
 use super::answer::{self, Answer, CollectState};
 use super::call::{self, Finished};
-use super::jobs::{Job, Jobs};
-use super::tools::{DEFAULT_COLLECT_TIMEOUT, Server};
-use crate::cli::{AuthenticateArgs, SourceCollectArgs};
+use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
+use crate::cli::SourceCollectArgs;
 use crate::collect::Stop;
+use crate::ops::authenticate::AuthenticateOptions;
 use crate::report::eprint;
 use crate::workspace::Workspace;
 
 /// A run that opens the form.
 pub enum Interactive {
     Collect(SourceCollectArgs),
-    Authenticate(AuthenticateArgs),
+    Authenticate(AuthenticateOptions),
 }
 
 impl Interactive {
-    fn parts(&mut self) -> (&crate::workspace::SourceName, &mut crate::cli::CollectArgs) {
+    fn parts(&self) -> (&crate::workspace::SourceName, &crate::cli::CollectArgs) {
         match self {
-            Interactive::Collect(a) => (&a.source, &mut a.collect),
-            Interactive::Authenticate(a) => (&a.source, &mut a.collect),
+            Interactive::Collect(a) => (&a.source, &a.collect),
+            Interactive::Authenticate(a) => (&a.source, &a.collect),
         }
     }
 
     fn execute(
         self,
         workspace: &Workspace,
+        stop: Stop,
         printer: &mut crate::report::Printer,
     ) -> Result<crate::error::Exit, crate::error::Error> {
         match self {
-            Interactive::Collect(args) => super::super::collect::run(workspace, &args, printer),
-            Interactive::Authenticate(args) => {
-                super::super::authenticate::run(workspace, &args, printer)
+            Interactive::Collect(args) => crate::ops::collect::run(
+                workspace,
+                &args.source,
+                &args.collect,
+                Some(stop),
+                printer,
+            ),
+            Interactive::Authenticate(mut options) => {
+                options.stop = Some(stop);
+                crate::ops::authenticate::run(workspace, options, printer)
             }
         }
     }
@@ -83,8 +91,9 @@ impl Ending {
 
 /// Runs `job` to its end, eliciting the form's URL from the client.
 pub async fn run(
-    server: &Server,
-    mut job: Interactive,
+    workspace: &Workspace,
+    jobs: &Jobs,
+    job: Interactive,
     context: RequestContext<RoleServer>,
 ) -> Answer {
     let (source, settings) = job.parts();
@@ -94,10 +103,10 @@ pub async fn run(
     let output = settings
         .output
         .clone()
-        .unwrap_or_else(|| server.workspace.paths(&source).credentials);
+        .unwrap_or_else(|| workspace.paths(&source).credentials);
     let output = std::path::absolute(&output).unwrap_or(output);
-    if !server.jobs.start(&name) {
-        let url = match server.jobs.get(&name) {
+    if !jobs.start(&name) {
+        let url = match jobs.get(&name) {
             Some(Job::Pending { url }) => url,
             _ => None,
         };
@@ -107,11 +116,13 @@ pub async fn run(
         ));
     }
     let (stop, stop_signal) = Stop::new();
-    settings.stop = Some(stop_signal);
 
     let (live, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let workspace = server.workspace.clone();
-    let mut finish = call::spawn(move |printer| job.execute(&workspace, printer), Some(live));
+    let workspace = workspace.clone();
+    let mut finish = call::spawn(
+        move |printer| job.execute(&workspace, stop_signal, printer),
+        Some(live),
+    );
     let mut ending = Ending {
         source: name.clone(),
         output,
@@ -129,10 +140,10 @@ pub async fn run(
     let Some(url) = ending.url.clone() else {
         let finished = joined(&mut finish).await;
         let answer = ending.answer(&finished, "not_needed");
-        server.jobs.finish(&name, answer.value.clone());
+        jobs.finish(&name, answer.value.clone());
         return answer;
     };
-    server.jobs.listening(&name, &url);
+    jobs.listening(&name, &url);
 
     let peer = context.peer.clone();
     if !peer
@@ -142,14 +153,14 @@ pub async fn run(
         eprint(&format!(
             "collect {name}: the client declared no URL elicitation; the form's URL is in the answer"
         ));
-        follow(server.jobs.clone(), finish, ending, "unsupported");
+        follow(jobs.clone(), finish, ending, "unsupported");
         return answer::pending(&name, &url, "unsupported", timeout);
     }
 
     let id = match crate::collect::server::random_hex(16) {
         Ok(id) => id,
         Err(e) => {
-            follow(server.jobs.clone(), finish, ending, "failed");
+            follow(jobs.clone(), finish, ending, "failed");
             return answer::pending(&name, &url, &format!("failed: no randomness: {e}"), timeout);
         }
     };
@@ -180,7 +191,7 @@ pub async fn run(
                     }
                     Err(why) => {
                         eprint(&format!("collect {name}: URL elicitation failed ({why}); the URL is in the answer"));
-                        follow(server.jobs.clone(), finish, ending, "failed");
+                        follow(jobs.clone(), finish, ending, "failed");
                         return answer::pending(&name, &url, &format!("failed: {why}"), timeout);
                     }
                 }
@@ -199,7 +210,7 @@ pub async fn run(
         let _ = tokio::time::timeout(Duration::from_secs(3), &mut elicit).await;
     }
     let answer = ending.answer(&finished, "url");
-    server.jobs.finish(&name, answer.value.clone());
+    jobs.finish(&name, answer.value.clone());
     answer
 }
 

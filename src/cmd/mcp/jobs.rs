@@ -7,6 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
+/// The default time a form stays open under MCP, in seconds.
+pub const DEFAULT_COLLECT_TIMEOUT: u64 = 600;
+
 /// One collect (or authenticate) run for a source.
 #[derive(Debug, Clone)]
 pub enum Job {

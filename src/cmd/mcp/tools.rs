@@ -15,11 +15,9 @@ use serde::Deserialize;
 use super::answer::{self, Answer};
 use super::call;
 use super::interactive::{self, Interactive};
-use super::jobs::{Job, Jobs};
-use crate::cli::{
-    AuthenticateArgs, CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecArgs,
-    ValidateArgs,
-};
+use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
+use crate::cli::{CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecArgs, ValidateArgs};
+use crate::ops::authenticate::AuthenticateOptions;
 use crate::workspace::{SourceName, Workspace};
 
 const SOURCES: &str = "List the sources (connectors) of the repository and where each stands: \
@@ -75,9 +73,6 @@ const INSTRUCTIONS: &str = "connector-auth sets up a connector's authentication 
 spec (draft connector_spec.yaml from the API doc), collect (the person types the credentials \
 into a local browser form; they never pass through the assistant), validate (one authenticated \
 request proves them). Start with `sources`; `authenticate` runs all three steps.";
-
-/// The default time a form stays open under MCP.
-pub const DEFAULT_COLLECT_TIMEOUT: u64 = 600;
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[schemars(crate = "rmcp::schemars")]
@@ -309,9 +304,14 @@ impl Server {
             source,
             collect: params.args(),
         };
-        interactive::run(self, Interactive::Collect(args), context)
-            .await
-            .into_result()
+        interactive::run(
+            &self.workspace,
+            &self.jobs,
+            Interactive::Collect(args),
+            context,
+        )
+        .await
+        .into_result()
     }
 
     #[tool(description = AUTHENTICATE)]
@@ -335,16 +335,22 @@ impl Server {
             reauthorize: params.reauthorize,
             open: params.open,
         };
-        let args = AuthenticateArgs {
+        let options = AuthenticateOptions {
             source,
             collect: collect.args(),
             reuse: !params.recollect,
             recollect: params.recollect,
             resume_with: None,
+            stop: None,
         };
-        interactive::run(self, Interactive::Authenticate(args), context)
-            .await
-            .into_result()
+        interactive::run(
+            &self.workspace,
+            &self.jobs,
+            Interactive::Authenticate(options),
+            context,
+        )
+        .await
+        .into_result()
     }
 
     #[tool(description = COLLECT_STATUS, annotations(read_only_hint = true))]

@@ -1,4 +1,4 @@
-//! Sending a check: pick the first check whose parameters are all present,
+//! Part of Step 3 (`check`), its probe: pick the first check whose parameters are all present,
 //! fill its placeholders, get an OAuth token when asked, send one request
 //! with a timeout, and classify the answer into an [`Outcome`] with a
 //! one-line reason. Everything shown is scrubbed of secrets first.
@@ -7,13 +7,16 @@ use std::time::{Duration, Instant};
 
 use super::{Auth, AuthCheck, Check};
 use crate::credentials::Credentials;
-use crate::error::Exit;
+use crate::exit::Exit;
 use crate::oauth::{self, App, OAuthError};
 use crate::redact::Redactor;
 use crate::report::printable;
 use crate::secret::Secret;
 use crate::spec::{Endpoint, Flow, Spec};
 use crate::template::{self, FillError};
+
+/// The default timeout of one request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Bodies are read up to this size.
 const MAX_BODY: usize = 1024 * 1024;

@@ -1,14 +1,13 @@
-//! `spec` from an OpenAPI description: draft the connection section from
-//! its security schemes and servers, lint the draft, write it (or print
-//! it), and say which JSON pointer each drafted value came from.
+//! Step 1 from an OpenAPI description, as an operation: draft the
+//! connection section from its security schemes and servers, write it
+//! through [`crate::spec::write_draft`] (or print it), and say which JSON
+//! pointer each drafted value came from.
 
-use crate::atomic;
 use crate::error::{Error, Exit};
 use crate::openapi::{self, draft::OpenApiDraft};
-use crate::report::{Printer, eprint};
+use crate::report::{Printer, eprint, shown};
+use crate::spec::{self, WrittenDraft};
 use crate::workspace::SourcePaths;
-
-use super::shown;
 
 /// Drafts, lints and writes (or prints) the spec from the description at `location`.
 pub fn step_one(
@@ -31,31 +30,13 @@ pub fn step_one(
         "Drafted by connector-auth from the OpenAPI description. Review the".to_string(),
         "parameters, their descriptions and required/secret flags.".to_string(),
     ];
-    let (text, findings, errors) = super::spec::render_checked(&drafted.spec, &header, paths);
+    let written =
+        spec::write_draft(&paths.spec, &drafted.spec, &header, print).map_err(Error::Output)?;
     if print {
-        printer.text(&text)?;
-    } else if errors == 0 {
-        write(paths, &text)?;
+        printer.text(&written.text)?;
     }
-    explain(&drafted, location, print, paths, printer)?;
-    let draft = super::spec::Draft {
-        text,
-        findings,
-        errors,
-    };
-    super::spec::report_findings(paths, draft, print, printer, "(above); nothing was written")
-}
-
-fn write(paths: &SourcePaths, text: &str) -> Result<(), Error> {
-    if paths.spec.is_file() {
-        let backup = paths.spec.with_extension("yaml.bak");
-        std::fs::copy(&paths.spec, &backup).map_err(Error::Output)?;
-        eprint(&format!(
-            "note: the previous spec is kept as {}",
-            shown(&backup)
-        ));
-    }
-    atomic::write(&paths.spec, text.as_bytes(), atomic::Access::Shared).map_err(Error::Output)
+    explain(&drafted, location, print, &written, paths, printer)?;
+    Ok(written.report(&paths.spec, print, printer)?)
 }
 
 /// Where each drafted value came from, and what to review.
@@ -63,6 +44,7 @@ fn explain(
     drafted: &OpenApiDraft,
     location: &str,
     print: bool,
+    written: &WrittenDraft,
     paths: &SourcePaths,
     printer: &mut Printer,
 ) -> Result<(), Error> {
@@ -76,16 +58,16 @@ fn explain(
             "event": "drafted",
             "path": shown(&paths.spec),
             "from": location,
-            "written": !print,
+            "written": written.written,
             "parameters": values,
             "review": drafted.review,
         }))?;
         return Ok(());
     }
-    let mut text = if print {
-        format!("drafted from {location} (not written):\n")
-    } else {
+    let mut text = if written.written {
         format!("drafted {} from {location}:\n", shown(&paths.spec))
+    } else {
+        format!("drafted from {location} (not written):\n")
     };
     for n in &drafted.notes {
         text.push_str(&format!(

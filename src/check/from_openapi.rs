@@ -1,12 +1,13 @@
-//! Step 3 from an OpenAPI description: the check's URL from the first
+//! Part of Step 3 (`check`): deriving an auth check from an OpenAPI
+//! description (the reader `openapi`). The check's URL from the first
 //! server, the auth from the method's security scheme (the header or query
 //! name exactly as declared), the request from a GET operation that needs
 //! no parameter the spec cannot fill, preferring identity endpoints and
 //! operations whose security names the scheme.
 
-use super::draft::{Planned, key_parameters, plan, snake};
-use super::{Description, KeyIn, Operation, SchemeKind};
-use crate::check::{Auth, AuthCheck, Check, Derived};
+use super::{Auth, AuthCheck, Check, Derived};
+use crate::openapi::draft::{Planned, key_parameters, plan, snake};
+use crate::openapi::{Description, KeyIn, Operation, SchemeKind};
 use crate::spec::{AuthMethod, Parameter, Spec};
 
 /// Path words that mark an endpoint answering "who am I".
