@@ -390,6 +390,23 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_surrogate_escape_is_no_character() {
+        let mut r = Redactor::new();
+        r.add("pw😀pw");
+        for text in [r"x pw\ud83dXude00pw y", r"x pw\ud83d\Xde00pw y"] {
+            assert_eq!(r.scrub(text), text);
+        }
+    }
+
+    #[test]
+    fn an_entity_at_the_very_start_is_read() {
+        let mut r = Redactor::new();
+        r.add("&abcdef");
+        assert_eq!(r.scrub("&amp;abcdef"), "***");
+        assert_eq!(r.scrub("&#38;abcdef tail"), "*** tail");
+    }
+
+    #[test]
     fn plain_words_stay_readable() {
         let mut r = Redactor::new();
         r.add("abc");

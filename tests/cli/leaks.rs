@@ -405,3 +405,133 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+// A symlink at each place the tool writes: replaced, never followed. ------
+
+const KEYED_SPEC: &str = "display_name: Keyed\nconnection:\n  parameters:\n    - {name: api_key, required: true, secret: true}\nexternal_options_allowlist: \"\"\n";
+
+const KEYED_DOC: &str = "# Keyed API\n\n## Authorization\n\n- **Chosen method**: API key\n- **Auth placement**: header `X-Api-Key: <api_key>`\n- **Base URL**: `https://api.keyed.example/v1`\n\nRequired connection parameters: `api_key`.\n\nExample:\n\n```\ncurl -H \"X-Api-Key: <api_key>\" https://api.keyed.example/v1/me\n```\n";
+
+/// A link at `link` to a file outside the workspace: dangling, or holding
+/// text nobody may change.
+fn plant_link(link: &std::path::Path, outside: &std::path::Path, existing: bool) {
+    if existing {
+        std::fs::write(outside, "do not touch\n").expect("victim");
+    }
+    if let Some(parent) = link.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    let _ = std::fs::remove_file(link);
+    std::os::unix::fs::symlink(outside, link).expect("symlink");
+}
+
+/// The file behind a link is as it was (absent, or untouched).
+fn assert_outside_unchanged(outside: &std::path::Path, existing: bool, what: &str) {
+    if existing {
+        assert_eq!(
+            std::fs::read_to_string(outside).expect("victim"),
+            "do not touch\n",
+            "{what}: the link's target was written"
+        );
+    } else {
+        assert!(
+            !outside.exists(),
+            "{what}: the dangling link's target was created"
+        );
+    }
+}
+
+fn assert_regular(path: &std::path::Path, what: &str) {
+    let meta = std::fs::symlink_metadata(path).expect("written");
+    assert!(meta.file_type().is_file(), "{what}: not a regular file");
+}
+
+#[test]
+fn a_symlinked_credentials_file_is_replaced_never_followed() {
+    for existing in [false, true] {
+        for output in [None, Some("out/creds.json")] {
+            let repo = Repo::new();
+            let outside_dir = tempfile::tempdir().expect("outside");
+            let outside = outside_dir.path().join("victim.json");
+            repo.spec("keyed", KEYED_SPEC);
+            let target = match output {
+                Some(rel) => repo.root().join(rel),
+                None => repo.root().join(format!(
+                    "{}/keyed/configs/dev_config.json",
+                    crate::support::TESTS
+                )),
+            };
+            plant_link(&target, &outside, existing);
+            let mut args = vec!["collect", "keyed", "--mode", "cli"];
+            if let Some(rel) = output {
+                args.extend(["-o", rel]);
+            }
+            let run = repo
+                .cmd()
+                .args(&args)
+                .write_stdin("typed-key-5150\n")
+                .output()
+                .expect("run");
+            let what = format!("collect {args:?} (existing target: {existing})");
+            assert_outside_unchanged(&outside, existing, &what);
+            if !existing {
+                assert_eq!(
+                    run.status.code(),
+                    Some(0),
+                    "{what}: {}",
+                    String::from_utf8_lossy(&run.stderr)
+                );
+                assert_regular(&target, &what);
+                let saved = std::fs::read_to_string(&target).expect("saved");
+                assert!(saved.contains("typed-key-5150"), "{what}: {saved}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_symlinked_spec_is_replaced_never_followed_when_drafting() {
+    for (existing, args) in [
+        (false, vec!["spec", "keyed"]),
+        (true, vec!["spec", "keyed", "--force"]),
+    ] {
+        let repo = Repo::new();
+        let outside_dir = tempfile::tempdir().expect("outside");
+        let outside = outside_dir.path().join("victim.yaml");
+        repo.api_doc("keyed", KEYED_DOC);
+        let spec = repo.root().join(format!(
+            "{}/keyed/connector_spec.yaml",
+            crate::support::SOURCES
+        ));
+        plant_link(&spec, &outside, existing);
+        let run = repo.run(&args);
+        let what = format!("{args:?}");
+        assert_outside_unchanged(&outside, existing, &what);
+        assert_eq!(run.code, Some(0), "{what}: {}", run.all());
+        assert_regular(&spec, &what);
+        assert!(
+            std::fs::read_to_string(&spec)
+                .expect("spec")
+                .contains("api_key"),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn a_symlinked_auth_check_is_replaced_never_followed_when_derived() {
+    let repo = Repo::new();
+    let outside_dir = tempfile::tempdir().expect("outside");
+    let outside = outside_dir.path().join("victim.yaml");
+    repo.spec("keyed", KEYED_SPEC)
+        .api_doc("keyed", KEYED_DOC)
+        .credentials("keyed", r#"{"api_key": "typed-key-5150"}"#);
+    let check = repo
+        .root()
+        .join(format!("{}/keyed/auth_check.yaml", crate::support::TESTS));
+    plant_link(&check, &outside, false);
+    let run = validate(&repo, &["keyed", "--dry-run"]);
+    assert_outside_unchanged(&outside, false, "validate --dry-run");
+    assert_regular(&check, "validate --dry-run");
+    assert!(run.all().contains("X-Api-Key"), "{}", run.all());
+}
