@@ -1,5 +1,6 @@
 //! Bench: drafting every fixture doc (tests/fixtures/drafts, with the 1 MB
-//! one generated as the test does, and the corpus of tests/fixtures/corpus),
+//! one generated as the test does, and both parts of the corpus,
+//! tests/fixtures/corpus and tests/fixtures/corpus-heldback),
 //! parse + draft, in one pass; prints the median and fastest of 11 passes.
 //! Target: < 50 ms per pass.
 //!
@@ -20,15 +21,19 @@ fn main() {
             Some((name, std::fs::read_to_string(&path).ok()?))
         })
         .collect();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
-    for folder in std::fs::read_dir(&corpus)
-        .expect("corpus")
-        .filter_map(|e| e.ok())
-    {
-        let name = folder.file_name().to_string_lossy().into_owned();
-        let doc = folder.path().join(format!("{name}_api_doc.md"));
-        if let Ok(text) = std::fs::read_to_string(doc) {
-            docs.push((name, text));
+    // Both parts of the corpus: the tuned docs and the held-back ones
+    // (timed only, never read for rules).
+    for part in ["tests/fixtures/corpus", "tests/fixtures/corpus-heldback"] {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join(part);
+        let Ok(folders) = std::fs::read_dir(&corpus) else {
+            continue;
+        };
+        for folder in folders.filter_map(|e| e.ok()) {
+            let name = folder.file_name().to_string_lossy().into_owned();
+            let doc = folder.path().join(format!("{name}_api_doc.md"));
+            if let Ok(text) = std::fs::read_to_string(doc) {
+                docs.push((name, text));
+            }
         }
     }
     for (name, text) in docs.iter_mut().filter(|(n, _)| n == "huge") {
@@ -52,7 +57,12 @@ fn main() {
                     drafted += 1;
                 }
             }
-            assert!(drafted >= docs.len() - 3);
+            // A few docs give no auth facts (one fixture on purpose).
+            assert!(
+                drafted * 20 >= docs.len() * 19,
+                "{drafted} of {}",
+                docs.len()
+            );
             start.elapsed()
         })
         .collect();

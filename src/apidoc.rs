@@ -750,6 +750,25 @@ pub fn match_parameter<'a>(
         .unwrap_or(&name)
         .trim_end_matches("_here")
         .to_string();
+    by_spelling(&name, parameters)
+        .or_else(|| by_last_word(&name, parameters))
+        .or_else(|| by_synonym(&name, parameters))
+        .or_else(|| {
+            parameters
+                .iter()
+                .filter(|p| p.name.len() >= 3 && name.len() >= 3)
+                .find(|p| name.contains(p.name.as_str()) || p.name.contains(name.as_str()))
+                .copied()
+        })
+}
+
+/// The parameter spelled like `name`, underscores aside; or like it with
+/// abbreviations written out (`app_key` for `application_key`), or without
+/// a vendor prefix (`datadog_api_key`, `dd_api_key`).
+fn by_spelling<'a>(
+    name: &str,
+    parameters: &[&'a crate::spec::Parameter],
+) -> Option<&'a crate::spec::Parameter> {
     let squash = |s: &str| s.replace('_', "");
     let same = |a: &str| {
         parameters
@@ -757,11 +776,6 @@ pub fn match_parameter<'a>(
             .find(|p| p.name == a || squash(&p.name) == squash(a))
             .copied()
     };
-    if let Some(p) = same(&name) {
-        return Some(p);
-    }
-    // A vendor prefix (`datadog_api_key`, `dd_api_key`) and abbreviations
-    // (`app_key` for `application_key`).
     let unprefixed = name.split_once('_').map(|(_, rest)| rest.to_string());
     let expanded = |n: &str| {
         n.split('_')
@@ -775,72 +789,82 @@ pub fn match_parameter<'a>(
             .collect::<Vec<_>>()
             .join("_")
     };
-    for candidate in [
-        Some(expanded(&name)),
+    [
+        Some(name.to_string()),
+        Some(expanded(name)),
         unprefixed.clone(),
         unprefixed.as_deref().map(expanded),
     ]
     .into_iter()
     .flatten()
-    {
-        if let Some(p) = same(&candidate) {
-            return Some(p);
-        }
-    }
-    // `wc_key` for `consumer_key`: the same last word, on one parameter only.
-    if let Some((_, last)) = name
+    .find_map(|candidate| same(&candidate))
+}
+
+/// `wc_key` for `consumer_key`: the same last word, on one parameter only.
+fn by_last_word<'a>(
+    name: &str,
+    parameters: &[&'a crate::spec::Parameter],
+) -> Option<&'a crate::spec::Parameter> {
+    let (_, last) = name
         .split_once('_')
-        .filter(|(prefix, last)| prefix.len() <= 3 && !last.contains('_'))
-    {
-        let tail = format!("_{last}");
-        let ends: Vec<&&crate::spec::Parameter> = parameters
-            .iter()
-            .filter(|p| {
-                p.name.ends_with(&tail)
-                    && ["key", "secret", "token", "password"].contains(&last)
-                    // An OAuth grant's tokens are not another credential's name.
-                    && !["refresh_token", "access_token", "id_token"].contains(&p.name.as_str())
-            })
-            .collect();
-        if let [only] = ends.as_slice() {
-            return Some(only);
-        }
+        .filter(|(prefix, last)| prefix.len() <= 3 && !last.contains('_'))?;
+    let tail = format!("_{last}");
+    let ends: Vec<&&crate::spec::Parameter> = parameters
+        .iter()
+        .filter(|p| {
+            p.name.ends_with(&tail)
+                && ["key", "secret", "token", "password"].contains(&last)
+                // An OAuth grant's tokens are not another credential's name.
+                && !["refresh_token", "access_token", "id_token"].contains(&p.name.as_str())
+        })
+        .collect();
+    match ends.as_slice() {
+        [only] => Some(only),
+        _ => None,
     }
-    // A synonym of the name, or of the name without a vendor prefix
-    // (`jenkins_token` for `api_token`).
-    // Only a vendor's prefix is dropped, not a word that says which key.
-    let generic = [
-        "application",
-        "app",
-        "client",
-        "service",
-        "user",
-        "account",
-        "secret",
-        "private",
-        "public",
-        "access",
-        "refresh",
-        "personal",
-        "global",
-        "admin",
-        "read",
-        "write",
-        "master",
-        "partner",
-        "developer",
-        "consumer",
-        "api",
-        "auth",
-        "session",
-        "bearer",
-        "project",
-    ];
+}
+
+/// Words of a name that say which key, not whose: a vendor prefix is
+/// dropped from a name, these are not.
+const GENERIC_WORDS: &[&str] = &[
+    "application",
+    "app",
+    "client",
+    "service",
+    "user",
+    "account",
+    "secret",
+    "private",
+    "public",
+    "access",
+    "refresh",
+    "personal",
+    "global",
+    "admin",
+    "read",
+    "write",
+    "master",
+    "partner",
+    "developer",
+    "consumer",
+    "api",
+    "auth",
+    "session",
+    "bearer",
+    "project",
+];
+
+/// A synonym of the name, or of the name without a vendor prefix
+/// (`jenkins_token` for `api_token`); a secret parameter first.
+fn by_synonym<'a>(
+    name: &str,
+    parameters: &[&'a crate::spec::Parameter],
+) -> Option<&'a crate::spec::Parameter> {
     let vendor_unprefixed = name
         .split_once('_')
-        .filter(|(first, _)| !generic.contains(first))
+        .filter(|(first, _)| !GENERIC_WORDS.contains(first))
         .map(|(_, rest)| rest.to_string());
-    for candidate in [Some(name.clone()), vendor_unprefixed]
+    for candidate in [Some(name.to_string()), vendor_unprefixed]
         .into_iter()
         .flatten()
     {
@@ -855,11 +879,7 @@ pub fn match_parameter<'a>(
             }
         }
     }
-    parameters
-        .iter()
-        .filter(|p| p.name.len() >= 3 && name.len() >= 3)
-        .find(|p| name.contains(p.name.as_str()) || p.name.contains(name.as_str()))
-        .copied()
+    None
 }
 
 #[cfg(test)]

@@ -14,6 +14,14 @@ pub enum Access {
     Shared,
 }
 
+/// Keeps a copy of `path` at `backup` by the same rules as every write: a
+/// temp file renamed over `backup`, so a symlink there is replaced, never
+/// followed (a `.bak -> ~/.bashrc` link left in a checkout stays harmless).
+pub fn backup(path: &Path, backup: &Path) -> std::io::Result<()> {
+    let contents = std::fs::read(path)?;
+    write(backup, &contents, Access::Shared)
+}
+
 /// Writes `contents` to `path` atomically.
 pub fn write(path: &Path, contents: &[u8], access: Access) -> std::io::Result<()> {
     let folder = match path.parent() {

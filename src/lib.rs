@@ -17,6 +17,7 @@ pub mod loopback;
 pub mod oauth;
 pub mod openapi;
 pub mod ops;
+pub mod providers;
 pub mod redact;
 pub mod report;
 pub mod sandbox;
@@ -34,6 +35,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+pub use crate::cmd::MCP_TOOLS;
 use crate::error::{Error, Exit};
 
 /// Parses `args` (program name first), runs the command, and returns the

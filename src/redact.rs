@@ -60,6 +60,14 @@ impl Redactor {
         }
     }
 
+    /// `text` as it may be shown: control characters and bidi overrides
+    /// stripped first ([`crate::report::printable`]), then every secret
+    /// scrubbed, so a secret split by a NUL or U+202E cannot come back
+    /// whole once the stripping has joined it.
+    pub fn shown(&self, text: &str) -> String {
+        self.scrub(&crate::report::printable(text))
+    }
+
     fn push(&mut self, needle: &str) {
         let chars: Vec<char> = needle.chars().collect();
         if chars.len() >= MIN_LEN && !self.needles.contains(&chars) {
@@ -320,6 +328,20 @@ mod tests {
         assert!(!clean.contains(&basic), "{clean}");
         assert!(!clean.contains(&STANDARD.encode("s3cr3t/+value=")));
         assert_eq!(clean.matches(MASK).count(), 5, "{clean}");
+    }
+
+    #[test]
+    fn a_secret_split_by_a_control_character_is_scrubbed_once_joined() {
+        let mut r = Redactor::new();
+        r.add("tok-SECRET-1234");
+        for hostile in [
+            "tok-SECRET\u{0}-1234",
+            "tok-\u{202e}SECRET-1234",
+            "tok-SECRET-12\u{1b}34",
+        ] {
+            let shown = r.shown(&format!("you sent {hostile}!"));
+            assert_eq!(shown, "you sent ***!", "{hostile:?}");
+        }
     }
 
     #[test]

@@ -139,6 +139,13 @@ impl Printer {
         }
     }
 
+    /// True when the output goes to a program in this process (the MCP
+    /// server) rather than to a person's terminal: no person watches it
+    /// as it is printed.
+    pub fn is_captured(&self) -> bool {
+        matches!(self.out, Out::Capture(_))
+    }
+
     pub fn is_json(&self) -> bool {
         self.json
     }

@@ -7,8 +7,13 @@
 //! [`Store::held`] is the one answer to "are credentials stored?".
 //!
 //! Keyring entries are named, stably: service [`SERVICE`], account
-//! `<workspace root>:<source>`, the root an absolute path with its symlinks
-//! resolved. Saving again replaces the entry.
+//! `<workspace root>:<sources dir>:<source>` ([`account`]), the root an
+//! absolute path with its symlinks resolved, the sources dir relative to it
+//! (absolute when it lies elsewhere), each written exactly: `%`, `:` and
+//! bytes that are not UTF-8 as `%XX`, so no two workspaces or sources dirs
+//! share an entry. An entry stored under the account of earlier versions
+//! (`<root>:<source>`) is read once, moved to its new name, and said so.
+//! Saving again replaces the entry.
 //!
 //! A Secret Service without a default collection (gnome-keyring started
 //! with no login password, WSL) still has its `session` collection, which
@@ -119,21 +124,65 @@ impl fmt::Display for Store {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyringEntry {
     account: String,
+    /// The name earlier versions stored this entry under, when reading it
+    /// cannot hand over another workspace's entry.
+    legacy: Option<String>,
+}
+
+/// The keyring account of `source` in the workspace at `root` whose
+/// sources live in `sources_dir`: the one place the name is built.
+pub fn account(root: &Path, sources_dir: &Path, source: &str) -> String {
+    let root = resolved(root);
+    let sources = resolved(sources_dir);
+    let sources = sources.strip_prefix(&root).unwrap_or(&sources);
+    format!("{}:{}:{source}", exact(&root), exact(sources))
+}
+
+/// The account earlier versions used, `<root>:<source>` with a lossy root:
+/// read only where it cannot name another workspace's entry (a UTF-8 root,
+/// the default sources dir).
+fn legacy_account(root: &Path, source: &str) -> Option<String> {
+    resolved(root).to_str().map(|r| format!("{r}:{source}"))
+}
+
+/// A path absolute, with its symlinks resolved when it exists.
+fn resolved(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A path's bytes as text, exactly: `%` and `:` (the account's separator)
+/// and every byte that is not UTF-8 written `%XX`, the rest as is.
+fn exact(path: &Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '%' => out.push_str("%25"),
+                ':' => out.push_str("%3A"),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 impl KeyringEntry {
-    /// The entry of `source` in `workspace`: the one place its account is built.
+    /// The entry of `source` in `workspace` (its root and sources dir):
+    /// the one place an entry is made; its name comes from [`account`].
     pub fn for_source(workspace: &Workspace, source: &str) -> KeyringEntry {
-        KeyringEntry::new(workspace.root(), source)
-    }
-
-    /// The entry of `source` in the workspace at `root`.
-    fn new(root: &Path, source: &str) -> KeyringEntry {
-        let root = std::fs::canonicalize(root)
-            .or_else(|_| std::path::absolute(root))
-            .unwrap_or_else(|_| root.to_path_buf());
+        let default_sources = workspace.root().join(crate::workspace::SOURCES_PREFIX);
+        let legacy = (resolved(workspace.sources_dir()) == resolved(&default_sources))
+            .then(|| legacy_account(workspace.root(), source))
+            .flatten();
         KeyringEntry {
-            account: format!("{}:{source}", root.display()),
+            account: account(workspace.root(), workspace.sources_dir(), source),
+            legacy,
         }
     }
 
@@ -149,8 +198,42 @@ impl KeyringEntry {
         keyring::Entry::new(SERVICE, &self.account).map_err(|e| self.error(e))
     }
 
-    /// The stored credentials; `None` when there is no entry.
+    /// The stored credentials; `None` when there is no entry. An entry
+    /// found only under the legacy account is moved to the new one first.
     pub fn get(&self) -> Result<Option<Credentials>, KeyringError> {
+        match self.get_here()? {
+            Some(found) => Ok(Some(found)),
+            None => self.get_legacy(),
+        }
+    }
+
+    /// The entry under the legacy account, moved to the new one (and the
+    /// move said), so it is read under the old name once.
+    fn get_legacy(&self) -> Result<Option<Credentials>, KeyringError> {
+        let Some(old) = self.legacy.as_ref().filter(|old| **old != self.account) else {
+            return Ok(None);
+        };
+        let legacy = KeyringEntry {
+            account: old.clone(),
+            legacy: None,
+        };
+        let Some(found) = legacy.get_here()? else {
+            return Ok(None);
+        };
+        match self.set(&found).and_then(|()| legacy.delete()) {
+            Ok(_) => crate::report::eprint(&format!(
+                "note: the keyring entry was stored under the account name of earlier versions, `{old}`; it is now under `{}`",
+                self.account
+            )),
+            Err(e) => crate::report::eprint(&format!(
+                "note: read the keyring entry under the account name of earlier versions, `{old}`; moving it to `{}` failed: {e}",
+                self.account
+            )),
+        }
+        Ok(Some(found))
+    }
+
+    fn get_here(&self) -> Result<Option<Credentials>, KeyringError> {
         let text = match self.entry()?.get_password() {
             Ok(text) => Secret::new(text),
             Err(keyring::Error::NoEntry) => return Ok(None),
@@ -192,8 +275,21 @@ impl KeyringEntry {
         Ok(true)
     }
 
-    /// Removes the entry; `false` when there was none.
+    /// Removes the entry (and one left under the legacy account); `false`
+    /// when there was none.
     pub fn delete(&self) -> Result<bool, KeyringError> {
+        let legacy = match self.legacy.as_ref().filter(|old| **old != self.account) {
+            Some(old) => KeyringEntry {
+                account: old.clone(),
+                legacy: None,
+            }
+            .delete_here()?,
+            None => false,
+        };
+        Ok(self.delete_here()? || legacy)
+    }
+
+    fn delete_here(&self) -> Result<bool, KeyringError> {
         match self.entry()?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
@@ -430,15 +526,60 @@ pub fn read_or_keyring(
 mod tests {
     use super::*;
 
+    fn workspace(root: &Path, sources: Option<&Path>) -> Workspace {
+        Workspace::discover(Some(root), sources, None, root).unwrap()
+    }
+
     #[test]
-    fn entries_are_named_by_absolute_root_and_source() {
+    fn entries_are_named_by_absolute_root_sources_dir_and_source() {
         let dir = tempfile::tempdir().unwrap();
-        let entry = KeyringEntry::new(dir.path(), "zendesk");
+        let entry = KeyringEntry::for_source(&workspace(dir.path(), None), "zendesk");
         let root = std::fs::canonicalize(dir.path()).unwrap();
         assert_eq!(entry.service(), "connector-auth");
-        assert_eq!(entry.account(), format!("{}:zendesk", root.display()));
+        assert_eq!(
+            entry.account(),
+            format!(
+                "{}:{}:zendesk",
+                root.display(),
+                crate::workspace::SOURCES_PREFIX
+            )
+        );
+        assert_eq!(
+            entry.legacy.as_deref(),
+            Some(format!("{}:zendesk", root.display()).as_str())
+        );
         let dotted = dir.path().join(".");
-        assert_eq!(KeyringEntry::new(&dotted, "zendesk"), entry);
+        assert_eq!(
+            KeyringEntry::for_source(&workspace(&dotted, None), "zendesk"),
+            entry
+        );
+        let other =
+            KeyringEntry::for_source(&workspace(dir.path(), Some(Path::new("b"))), "zendesk");
+        assert_ne!(other.account(), entry.account());
+        assert_eq!(
+            other.legacy, None,
+            "a custom sources dir reads no legacy entry"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_roots_and_separators_are_written_exactly() {
+        use std::os::unix::ffi::OsStrExt;
+        let a = Path::new(std::ffi::OsStr::from_bytes(b"/nonexistent/r\xff"));
+        let b = Path::new(std::ffi::OsStr::from_bytes(b"/nonexistent/r\xfe"));
+        let src = Path::new("/nonexistent/s");
+        assert_eq!(account(a, src, "x"), "/nonexistent/r%FF:/nonexistent/s:x");
+        assert_ne!(account(a, src, "x"), account(b, src, "x"));
+        assert_eq!(legacy_account(a, "x"), None);
+        assert_ne!(
+            account(Path::new("/n/a:b"), Path::new("/n/c"), "x"),
+            account(Path::new("/n/a"), Path::new("/n/b:/n/c"), "x")
+        );
+        assert_eq!(
+            account(Path::new("/n/50%"), src, "x"),
+            "/n/50%25:/nonexistent/s:x"
+        );
     }
 
     #[test]

@@ -97,12 +97,14 @@ pub fn fill_url(
         let rest = &template[i + 3..];
         i + 3 + rest.find(['/', '?', '#']).unwrap_or(rest.len())
     });
+    let mut origin = None;
     if let [(0, name), tail @ ..] = found.as_slice() {
         let v = get(name)?;
         if template.len() == name.len() + 2 {
             return Ok(v);
         }
         let prefix = url_prefix(name, &v)?;
+        origin = Some((*name, prefix.clone()));
         last = name.len() + 2;
         let after = &template[last..];
         if prefix.ends_with('/') && after.starts_with('/') {
@@ -139,7 +141,29 @@ pub fn fill_url(
         last = at + name.len() + 2;
     }
     out.push_str(&template[last..]);
+    if let Some((name, prefix)) = origin {
+        same_origin(name, &prefix, &out)?;
+    }
     Ok(out)
+}
+
+/// A filled URL keeps the origin of its leading placeholder's value: text
+/// after it (`:8443/me`, `@other.host/me`, `.other.example/me`) can extend
+/// the path, never move the port or the host, nor add user info.
+fn same_origin(name: &str, prefix: &str, filled: &str) -> Result<(), FillError> {
+    let moved = || {
+        FillError::bad(
+            name,
+            "is followed in the URL template by text that would move the request to another host or port (the template must go on with `/`)",
+        )
+    };
+    let (Ok(base), Ok(url)) = (url::Url::parse(prefix.trim()), url::Url::parse(filled)) else {
+        return Err(moved());
+    };
+    if base.origin() != url.origin() || url.username() != "" || url.password().is_some() {
+        return Err(moved());
+    }
+    Ok(())
 }
 
 /// A value standing at the start of a URL template: an absolute http(s)
@@ -312,6 +336,28 @@ mod fill_tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn text_after_a_leading_placeholder_never_moves_the_origin() {
+        let base = with(&[("base_url", "http://127.0.0.1:8080")]);
+        for template in [
+            "{base_url}:18188/users/me",
+            "{base_url}@127.0.0.1:18188/v2/me",
+            "{base_url}.attacker.example/users/me",
+        ] {
+            let err = fill_url(template, &base).expect_err(template);
+            assert_eq!(err.bad_value(), Some("base_url"), "{template}");
+        }
+        assert_eq!(
+            fill_url("{base_url}/users/me", &base).as_deref(),
+            Ok("http://127.0.0.1:8080/users/me")
+        );
+        let odata = with(&[("service_url", "https://x.example/svc/")]);
+        assert_eq!(
+            fill_url("{service_url}$metadata", &odata).as_deref(),
+            Ok("https://x.example/svc/$metadata")
+        );
     }
 
     #[test]

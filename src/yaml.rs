@@ -129,36 +129,56 @@ enum Frame {
 
 /// Parses the first document of `source`. `Ok(None)` for a file holding no document.
 pub fn parse(source: &Source) -> Result<Option<Node>, ParseError> {
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
-    let mut nodes = 0usize;
-    let mut root: Option<Node> = None;
-    let mut documents = 0usize;
-
+    let mut tree = Tree::default();
     for item in Parser::new_from_str(source.text()) {
-        let (event, raw) = item.map_err(|err| {
-            let mark = err.marker();
-            let span = source.span((mark.line(), mark.col()), (mark.line(), mark.col() + 1));
-            // The scanner bounds flow nesting itself; report that as depth.
-            let kind = if err.info().contains("recursion limit") {
-                ParseErrorKind::TooDeep
-            } else {
-                ParseErrorKind::Syntax
-            };
-            ParseError {
-                kind,
-                message: err.info().to_string(),
-                span,
-            }
-        })?;
+        let (event, raw) = item.map_err(|err| scan_error(source, &err))?;
         let span = source.span(
             (raw.start.line(), raw.start.col()),
             (raw.end.line(), raw.end.col()),
         );
-        let complete = match event {
+        if let Some((node, anchor)) = tree.event(event, span)? {
+            tree.place(node, anchor)?;
+        }
+    }
+    Ok(tree.root)
+}
+
+/// A scanner error as a parse error at its position.
+fn scan_error(source: &Source, err: &saphyr_parser::ScanError) -> ParseError {
+    let mark = err.marker();
+    let span = source.span((mark.line(), mark.col()), (mark.line(), mark.col() + 1));
+    // The scanner bounds flow nesting itself; report that as depth.
+    let kind = if err.info().contains("recursion limit") {
+        ParseErrorKind::TooDeep
+    } else {
+        ParseErrorKind::Syntax
+    };
+    ParseError {
+        kind,
+        message: err.info().to_string(),
+        span,
+    }
+}
+
+/// The document being built from parser events.
+#[derive(Default)]
+struct Tree {
+    /// The collections still open, innermost last.
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    /// Values so far, aliases expanded.
+    nodes: usize,
+    root: Option<Node>,
+    documents: usize,
+}
+
+impl Tree {
+    /// Reads one event: a node it completes, with its anchor (0: none).
+    fn event(&mut self, event: Event, span: Span) -> Result<Option<(Node, usize)>, ParseError> {
+        Ok(match event {
             Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
+                self.documents += 1;
+                if self.documents > 1 {
                     return Err(ParseError {
                         kind: ParseErrorKind::MultipleDocuments,
                         message: "a second YAML document starts here; a spec is one document"
@@ -168,64 +188,18 @@ pub fn parse(source: &Source) -> Result<Option<Node>, ParseError> {
                 }
                 None
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(ParseError {
-                        kind: ParseErrorKind::TooDeep,
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                        span,
-                    });
-                }
-                stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq {
-                        items: Vec::new(),
-                        span,
-                        anchor,
-                    }
-                } else {
-                    Frame::Map {
-                        entries: Vec::new(),
-                        key: None,
-                        span,
-                        anchor,
-                    }
-                });
-                None
-            }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq {
-                    items,
-                    mut span,
-                    anchor,
-                }) => {
-                    span.end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
-                    Some((
-                        Node {
-                            value: Value::Seq(items),
-                            span,
-                        },
-                        anchor,
-                    ))
-                }
-                Some(Frame::Map {
-                    entries,
-                    mut span,
-                    anchor,
-                    ..
-                }) => {
-                    span.end = entries
-                        .last()
-                        .map_or(span.end, |(_, v)| v.span.end.max(span.end));
-                    Some((
-                        Node {
-                            value: Value::Map(entries),
-                            span,
-                        },
-                        anchor,
-                    ))
-                }
-                None => None,
-            },
+            Event::SequenceStart(anchor, _) => self.open(Frame::Seq {
+                items: Vec::new(),
+                span,
+                anchor,
+            })?,
+            Event::MappingStart(anchor, _) => self.open(Frame::Map {
+                entries: Vec::new(),
+                key: None,
+                span,
+                anchor,
+            })?,
+            Event::SequenceEnd | Event::MappingEnd => self.stack.pop().map(close),
             Event::Scalar(text, style, anchor, _) => Some((
                 Node {
                     value: Value::Scalar {
@@ -236,27 +210,43 @@ pub fn parse(source: &Source) -> Result<Option<Node>, ParseError> {
                 },
                 anchor,
             )),
-            Event::Alias(id) => match anchors.get(&id) {
-                Some(node) => {
-                    let mut copy = node.clone();
-                    copy.span = span;
-                    Some((copy, 0))
-                }
-                None => {
-                    return Err(ParseError {
-                        kind: ParseErrorKind::Syntax,
-                        message: "alias to an unknown anchor".into(),
-                        span,
-                    });
-                }
-            },
+            Event::Alias(id) => Some((self.alias(id, span)?, 0)),
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => None,
-        };
-        let Some((node, anchor)) = complete else {
-            continue;
-        };
-        nodes += node.size();
-        if nodes > MAX_NODES {
+        })
+    }
+
+    /// Opens a collection, no deeper than [`MAX_DEPTH`].
+    fn open(&mut self, frame: Frame) -> Result<Option<(Node, usize)>, ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            let span = match &frame {
+                Frame::Seq { span, .. } | Frame::Map { span, .. } => *span,
+            };
+            return Err(ParseError {
+                kind: ParseErrorKind::TooDeep,
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                span,
+            });
+        }
+        self.stack.push(frame);
+        Ok(None)
+    }
+
+    /// A copy of the node anchored as `id`, at the alias's place.
+    fn alias(&self, id: usize, span: Span) -> Result<Node, ParseError> {
+        let mut copy = self.anchors.get(&id).cloned().ok_or_else(|| ParseError {
+            kind: ParseErrorKind::Syntax,
+            message: "alias to an unknown anchor".into(),
+            span,
+        })?;
+        copy.span = span;
+        Ok(copy)
+    }
+
+    /// Puts a complete node where it belongs: in the open collection, or
+    /// as the root. At most [`MAX_NODES`] values, aliases expanded.
+    fn place(&mut self, node: Node, anchor: usize) -> Result<(), ParseError> {
+        self.nodes += node.size();
+        if self.nodes > MAX_NODES {
             return Err(ParseError {
                 kind: ParseErrorKind::TooManyNodes,
                 message: format!("more than {MAX_NODES} values (aliases expanded)"),
@@ -264,18 +254,45 @@ pub fn parse(source: &Source) -> Result<Option<Node>, ParseError> {
             });
         }
         if anchor != 0 {
-            anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, node.clone());
         }
-        match stack.last_mut() {
+        match self.stack.last_mut() {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 Some(k) => entries.push((k, node)),
                 None => *key = Some(node),
             },
-            None => root = Some(node),
+            None => self.root = Some(node),
+        }
+        Ok(())
+    }
+}
+
+/// The node a closed collection makes, spanning to its last value.
+fn close(frame: Frame) -> (Node, usize) {
+    match frame {
+        Frame::Seq {
+            items,
+            mut span,
+            anchor,
+        } => {
+            span.end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
+            let value = Value::Seq(items);
+            (Node { value, span }, anchor)
+        }
+        Frame::Map {
+            entries,
+            mut span,
+            anchor,
+            ..
+        } => {
+            span.end = entries
+                .last()
+                .map_or(span.end, |(_, v)| v.span.end.max(span.end));
+            let value = Value::Map(entries);
+            (Node { value, span }, anchor)
         }
     }
-    Ok(root)
 }
 
 #[cfg(test)]

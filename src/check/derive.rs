@@ -32,13 +32,18 @@ const IDENTITY: &[&str] = &[
 ];
 
 pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
-    let derived = derive_requests(spec, doc, doc_name);
-    if derived.todos.is_empty() {
-        return derived;
-    }
-    // What no HTTP request can prove is said so, not left as a TODO.
-    match no_http_reason(spec) {
-        Some(reason) => Derived {
+    // What no HTTP request can prove is said so every time, never guessed
+    // at; a spec that also runs an OAuth grant has a request to make.
+    let reason = no_http_reason(spec);
+    let oauth = spec.oauth.is_some() || spec.auth_methods.iter().any(|m| m.oauth.is_some());
+    let derived = match reason {
+        Some(_) if !oauth => None,
+        _ => Some(derive_requests(spec, doc, doc_name)),
+    };
+    match (derived, reason) {
+        (Some(d), Some(_)) if d.todos.is_empty() => d,
+        (Some(d), None) => d,
+        (_, Some(reason)) => Derived {
             file: AuthCheck {
                 no_http: Some(reason),
                 ..AuthCheck::default()
@@ -46,12 +51,13 @@ pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
             origins: Vec::new(),
             todos: Vec::new(),
         },
-        None => derived,
+        (None, None) => derive_requests(spec, doc, doc_name),
     }
 }
 
 /// Why a spec's credentials cannot be proven by one HTTP request: a
-/// database reached by a driver, or a service account's signed JWT.
+/// database or file server reached by a driver, a service account's JSON
+/// key that signs a JWT, or requests signed with an access key pair.
 fn no_http_reason(spec: &Spec) -> Option<String> {
     let names: Vec<String> = spec
         .parameters
@@ -71,15 +77,27 @@ fn no_http_reason(spec: &Spec) -> Option<String> {
     let driver = (has("host") || has("hostname") || has("server"))
         && (has("port") || has("database") || has("dbname"))
         && any(&|n| n == "password" || n == "user" || n == "username");
-    if uri || driver {
+    // A warehouse account or a file server signed into with a user and a
+    // password or a private key, with no URL or token to send.
+    let login = (has("host") || has("hostname") || has("account"))
+        && (has("user") || has("username"))
+        && any(&|n| n == "password" || n.contains("private_key") || n.contains("ssh_key"))
+        && !any(&|n| n.contains("url") || n.contains("token") || n == "api_key");
+    if uri || driver || login {
         return Some("a database reached by a driver, not an HTTP API: test the connection with the connector itself".into());
     }
     let service_account = any(&|n| {
-        n.contains("service_account") || n.contains("credentials_json") || n.ends_with("_json")
+        n.contains("credentials_json")
+            || n.ends_with("_json")
+            || n == "service_account_key"
+            || n == "service_account_key_file"
     }) || (any(&|n| n.contains("private_key"))
         && any(&|n| n.contains("email") || n == "client_id"));
     if service_account {
         return Some("a service account signs a JWT for its token: no single request with the stored values proves them; test with the connector itself".into());
+    }
+    if any(&|n| n.ends_with("secret_access_key")) {
+        return Some("requests are signed with an access key pair (AWS Signature Version 4), which auth_check.yaml cannot express: test with the connector itself".into());
     }
     None
 }
@@ -130,19 +148,7 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
             url,
             origin: url_origin,
             default,
-        } = match doc.and_then(|d| url_from_doc(d, &scope, doc_name)) {
-            Some(found) => found,
-            None => {
-                derived
-                    .todos
-                    .push(format!("the URL of a simple read-only GET{who}"));
-                Target {
-                    url: "TODO: https://api.example.com/v1/me".into(),
-                    origin: "url: TODO — no usable GET example in the API doc".into(),
-                    default: None,
-                }
-            }
-        };
+        } = target_or_todo(doc, &scope, doc_name, &who, &mut derived.todos);
         // A value the spec requires has no default; one the spec defaults
         // is written out, so the check reads alone.
         let required = |k: &str| scope.iter().any(|p| p.name == k && p.required);
@@ -182,6 +188,38 @@ fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived
         derived.origins.push((url_origin, auth_origin));
     }
     derived
+}
+
+/// The check's URL from the doc, on an origin the person chose; else a
+/// TODO (naming the hosts the doc's examples target, when they are others).
+fn target_or_todo(
+    doc: Option<&ApiDoc>,
+    scope: &[&Parameter],
+    doc_name: &str,
+    who: &str,
+    todos: &mut Vec<String>,
+) -> Target {
+    let mut chosen = Chosen::new(doc, scope);
+    let mut elsewhere = Vec::new();
+    if let Some(found) =
+        doc.and_then(|d| url_from_doc(d, scope, doc_name, &mut chosen, &mut elsewhere))
+    {
+        return found;
+    }
+    let unchosen = if elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the doc's examples target {}, which neither the spec nor the doc's base URL names: confirm one by writing it here)",
+            elsewhere.join(", ")
+        )
+    };
+    todos.push(format!("the URL of a simple read-only GET{who}{unchosen}"));
+    Target {
+        url: "TODO: https://api.example.com/v1/me".into(),
+        origin: "url: TODO — no usable GET example in the API doc".into(),
+        default: None,
+    }
 }
 
 /// The URL an optional parameter defaults to: its `default`, else the one
@@ -617,11 +655,94 @@ struct Target {
 }
 
 /// The simplest read-only GET of the doc, made absolute and mapped.
-fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Target> {
-    let base = doc.base_url();
-    let base_param = scope
-        .iter()
-        .find(|p| p.name == "base_url" || p.name.ends_with("_base_url"));
+/// The origins a derived check may send the credentials to: the ones the
+/// person chose (a spec parameter's value, the origin a spec parameter
+/// defaults to) and the doc's stated base URL. An example URL on any other
+/// host (a "mirror", another region) is never derived: it is a TODO.
+struct Chosen {
+    /// `scheme://host[:port]` templates, lowercase, in the spec's names.
+    origins: Vec<String>,
+    /// Spec parameter names whose value leads a URL (`{base_url}/me`).
+    leading: Vec<String>,
+    /// Neither a stated base URL nor a URL parameter: the one origin all
+    /// the doc's GET examples share stands for the base URL (several
+    /// origins: none does).
+    unstated: bool,
+}
+
+impl Chosen {
+    fn new(doc: Option<&ApiDoc>, scope: &[&Parameter]) -> Chosen {
+        let mut origins: Vec<String> = scope
+            .iter()
+            .filter_map(|p| {
+                spec_default(p).or_else(|| p.default.clone().filter(|d| d.contains("://")))
+            })
+            .map(|url| origin_template(&url).to_ascii_lowercase())
+            .collect();
+        let stated = doc.and_then(ApiDoc::stated_base_url);
+        let unstated = stated.is_none() && !scope.iter().any(|p| url_valued(&p.name));
+        if let Some(stated) = stated {
+            let mapped = map_template(&stated.value, scope).unwrap_or(stated.value);
+            origins.push(origin_template(&mapped).to_ascii_lowercase());
+        }
+        origins.retain(|o| o.contains("://"));
+        Chosen {
+            origins,
+            leading: scope.iter().map(|p| p.name.clone()).collect(),
+            unstated,
+        }
+    }
+
+    /// A host holding a spec parameter (`https://api.{site}`,
+    /// `https://{subdomain}.zendesk.com`) whose fixed labels all appear in
+    /// the host of an origin the person chose: the parameter's value, which
+    /// the person saved, decides where it goes.
+    fn admits_labels(&self, origin: &str) -> bool {
+        let host = |o: &str| {
+            o.split_once("://")
+                .map_or(String::new(), |(_, h)| h.to_ascii_lowercase())
+        };
+        let this = host(origin);
+        let named = self
+            .leading
+            .iter()
+            .any(|p| this.contains(&format!("{{{p}}}")));
+        let fixed: Vec<&str> = this
+            .split(['.', ':'])
+            .filter(|l| !l.is_empty() && !l.contains('{'))
+            .collect();
+        named
+            && !fixed.is_empty()
+            && self.origins.iter().any(|o| {
+                let chosen = host(o);
+                let labels: Vec<&str> = chosen.split(['.', ':']).collect();
+                fixed.iter().all(|f| labels.contains(f))
+            })
+    }
+
+    /// Whether `url` (a derived check's, in the spec's names) goes to an
+    /// origin the person chose; `Err` with the origin when it does not.
+    fn admits(&self, url: &str) -> Result<(), String> {
+        let origin = origin_template(url);
+        if let Some(name) = origin.strip_prefix('{').and_then(|o| o.strip_suffix('}'))
+            && self.leading.iter().any(|n| n == name)
+        {
+            return Ok(());
+        }
+        if self.origins.contains(&origin.to_ascii_lowercase()) || self.admits_labels(&origin) {
+            return Ok(());
+        }
+        Err(crate::report::printable(&origin))
+    }
+}
+
+fn url_from_doc(
+    doc: &ApiDoc,
+    scope: &[&Parameter],
+    doc_name: &str,
+    chosen: &mut Chosen,
+    elsewhere: &mut Vec<String>,
+) -> Option<Target> {
     let mut best: Option<(i64, Target)> = None;
     let templates = host_templates(doc, scope);
     let locating: Vec<&str> = scope
@@ -629,17 +750,36 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
         .filter(|p| p.required && p.default.is_none() && locates(&p.name))
         .map(|p| p.name.as_str())
         .collect();
-    for Fact { value: ex, line } in doc.examples() {
-        if ex.method != "GET" {
+    let candidates = get_examples(doc, scope, &templates);
+    if chosen.unstated {
+        let mut seen: Vec<String> = candidates
+            .iter()
+            .map(|(_, _, url, _)| origin_template(url).to_ascii_lowercase())
+            .filter(|o| o.contains("://"))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        if let [only] = seen.as_slice() {
+            chosen.origins.push(only.clone());
+        }
+    }
+    for (ex, line, url, default) in candidates {
+        if let Err(origin) = chosen.admits(&url) {
+            if !elsewhere.contains(&origin) {
+                elsewhere.push(origin);
+            }
             continue;
         }
-        let Some((url, default)) = absolute(&ex, base.as_ref(), base_param.copied(), scope) else {
-            continue;
-        };
-        if token_endpoint(&url) {
+        // A default (a fixed base URL for the spec's URL parameter) is one
+        // the person chose too, or the check would send it elsewhere.
+        if let Some((_, value)) = &default
+            && let Err(origin) = chosen.admits(value)
+        {
+            if !elsewhere.contains(&origin) {
+                elsewhere.push(origin);
+            }
             continue;
         }
-        let url = locate(&url, &templates, scope);
         let path = url
             .split("://")
             .nth(1)
@@ -682,6 +822,33 @@ fn url_from_doc(doc: &ApiDoc, scope: &[&Parameter], doc_name: &str) -> Option<Ta
         }
     }
     best.map(|(_, target)| target)
+}
+
+/// A GET example of the doc (not a token endpoint) with its line, its URL
+/// made absolute in the spec's names and located, and the default it needs.
+type Candidate = (Example, usize, String, Option<(String, String)>);
+
+/// The doc's GET examples as candidate check URLs.
+fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec<Candidate> {
+    let base = doc.base_url();
+    let base_param = scope
+        .iter()
+        .find(|p| p.name == "base_url" || p.name.ends_with("_base_url"));
+    let mut candidates = Vec::new();
+    for Fact { value: ex, line } in doc.examples() {
+        if ex.method != "GET" {
+            continue;
+        }
+        let Some((url, default)) = absolute(&ex, base.as_ref(), base_param.copied(), scope) else {
+            continue;
+        };
+        if token_endpoint(&url) {
+            continue;
+        }
+        let url = locate(&url, templates, scope);
+        candidates.push((ex, line, url, default));
+    }
+    candidates
 }
 
 /// Parameter names that say where the account lives: a host label, a
@@ -837,6 +1004,12 @@ fn locate_path(url: &str, templates: &[String]) -> Option<String> {
         located.push_str(q);
     }
     Some(located)
+}
+
+/// A parameter whose value is a whole URL (`base_url`, `instance_url`, `endpoint`).
+fn url_valued(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "base_url" || n.ends_with("_url") || n == "url" || n == "endpoint"
 }
 
 /// `scheme://host` of a URL, or the leading placeholder of `{base_url}/x`.
@@ -1068,14 +1241,20 @@ fn strip_credential_query(target: &str, scope: &[&Parameter]) -> String {
 
 /// The file as written: a header, then each check with where it came from.
 pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String {
-    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    // Quoted and comment text means the same to YAML 1.1 and 1.2 readers.
+    let q = crate::spec::quoted;
+    let c = crate::spec::comment;
     let mut out = format!(
-        "# auth_check.yaml for {title}: one minimal read-only request that proves the\n# credentials work. Derived by connector-auth from {}connector_spec.yaml;\n# review it, it decides what \"the credentials work\" means.\n",
-        doc_name.map(|d| format!("{d} and ")).unwrap_or_default()
+        "# auth_check.yaml for {}: one minimal read-only request that proves the\n# credentials work. Derived by connector-auth from {}connector_spec.yaml;\n# review it, it decides what \"the credentials work\" means.\n",
+        c(title),
+        doc_name
+            .map(|d| format!("{} and ", c(d)))
+            .unwrap_or_default()
     );
     if let Some(reason) = &derived.file.no_http {
         out.push_str(&format!(
-            "#\n# No HTTP check: {reason}.\nno_http_check: {}\nchecks: []\n",
+            "#\n# No HTTP check: {}.\nno_http_check: {}\nchecks: []\n",
+            c(reason),
             q(reason)
         ));
         return out;
@@ -1083,7 +1262,7 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
     if !derived.todos.is_empty() {
         out.push_str("#\n# TODO: fill in what could not be derived:\n");
         for t in &derived.todos {
-            out.push_str(&format!("#   - {t}\n"));
+            out.push_str(&format!("#   - {}\n", c(t)));
         }
     }
     out.push_str("checks:\n");
@@ -1094,7 +1273,8 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
         }
         out.push_str(&format!("      method: {}\n", check.method));
         out.push_str(&format!(
-            "      # {url_origin}\n      url: {}\n",
+            "      # {}\n      url: {}\n",
+            c(url_origin),
             q(&check.url)
         ));
         if !check.headers.is_empty() {
@@ -1103,7 +1283,7 @@ pub fn render(derived: &Derived, title: &str, doc_name: Option<&str>) -> String 
                 out.push_str(&format!("        {}: {}\n", q(k), q(v)));
             }
         }
-        out.push_str(&format!("      # {auth_origin}\n      auth:\n"));
+        out.push_str(&format!("      # {}\n      auth:\n", c(auth_origin)));
         let line = match &check.auth {
             Auth::Basic { username, password } => format!(
                 "basic: {{username: {}, password: {}}}",

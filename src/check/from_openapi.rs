@@ -33,6 +33,12 @@ pub fn derive(desc: &Description, spec: &Spec) -> Derived {
         derived.file.defaults.push(("base_url".into(), d));
     }
     let operations = desc.operations();
+    let refused = refused_paths(&operations);
+    let refused_note = if refused.is_empty() {
+        String::new()
+    } else {
+        format!(" (refused, not paths: {}; review them)", refused.join(", "))
+    };
     for method in methods {
         let scope = spec.parameters_for(method);
         let chosen = method
@@ -44,7 +50,7 @@ pub fn derive(desc: &Description, spec: &Spec) -> Derived {
         let (url, url_origin) = match pick(&operations, scheme, &global) {
             Some(op) => (
                 format!("{}{}", base.trim_end_matches('/'), op.path),
-                format!("url: {base_origin} + GET {}", op.pointer),
+                format!("url: {base_origin} + GET {}{refused_note}", op.pointer),
             ),
             None => {
                 let todo = "the URL of a simple read-only GET".to_string();
@@ -53,7 +59,9 @@ pub fn derive(desc: &Description, spec: &Spec) -> Derived {
                 }
                 (
                     format!("TODO: {base}/..."),
-                    "url: TODO — no GET operation without parameters in the description".into(),
+                    format!(
+                        "url: TODO — no GET operation without parameters in the description{refused_note}"
+                    ),
                 )
             }
         };
@@ -188,10 +196,25 @@ fn partner_keys(p: &Planned, url: &mut String) -> Vec<(String, String)> {
 /// an identity endpoint if there is one, else the shortest path.
 fn pick<'a>(ops: &'a [Operation], scheme: &str, global: &[Vec<String>]) -> Option<&'a Operation> {
     ops.iter()
-        .filter(|op| op.required.is_empty() && !op.path.contains('{'))
+        .filter(|op| op.required.is_empty() && !op.path.contains('{') && joins_as_path(&op.path))
         .enumerate()
         .max_by_key(|(i, op)| (score(op, scheme, global), std::cmp::Reverse(*i)))
         .map(|(_, op)| op)
+}
+
+/// True when a path key joins a base URL as a path only: it starts with
+/// one `/` and carries no authority (`:18188/me`, `@host/me`,
+/// `.other.example/me` and `//host/me` would move the port or the host).
+fn joins_as_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+/// The path keys that are not paths, for the person to review.
+fn refused_paths(ops: &[Operation]) -> Vec<String> {
+    ops.iter()
+        .filter(|op| !joins_as_path(&op.path))
+        .map(|op| format!("`{}`", crate::report::printable(&op.path)))
+        .collect()
 }
 
 fn score(op: &Operation, scheme: &str, global: &[Vec<String>]) -> i64 {

@@ -10,7 +10,6 @@ use crate::credentials::Credentials;
 use crate::exit::Exit;
 use crate::oauth::{self, App, OAuthError};
 use crate::redact::Redactor;
-use crate::report::printable;
 use crate::secret::Secret;
 use crate::spec::{Endpoint, Flow, Spec};
 use crate::template::{self, FillError};
@@ -580,7 +579,7 @@ fn excerpt(body: &[u8], r: &Redactor) -> String {
         text.into_owned()
     };
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let scrubbed = printable(&r.scrub(&flat));
+    let scrubbed = r.shown(&flat);
     let cut: String = scrubbed.chars().take(160).collect();
     if cut.is_empty() {
         String::new()
@@ -635,7 +634,7 @@ fn classify(
                 format!(
                     "redirected to {}; the credentials were not sent there (make the check's URL the final one)",
                     location
-                        .map(|l| printable(&r.scrub(l)))
+                        .map(|l| r.shown(l))
                         .unwrap_or_else(|| "another address".into())
                 ),
             ),
@@ -677,8 +676,7 @@ fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome
                 Verdict::UnexpectedResponse,
                 format!(
                     "HTTP {status}, but {p} is {} instead of {want}{}",
-                    got.map(|g| printable(&r.scrub(&g)))
-                        .unwrap_or_else(|| "missing".into()),
+                    got.map(|g| r.shown(&g)).unwrap_or_else(|| "missing".into()),
                     excerpt(body, r)
                 ),
             );
@@ -695,7 +693,7 @@ fn expect_body(check: &Check, status: u16, body: &[u8], r: &Redactor) -> Outcome
     if let Some(p) = &expect.identity {
         match pointer(p) {
             Some(v) if !v.is_null() => {
-                let who = printable(&r.scrub(&scalar(&v)));
+                let who = r.shown(&scalar(&v));
                 outcome.reason = format!("{} as {who}", outcome.reason);
                 outcome.identity = Some(who);
             }

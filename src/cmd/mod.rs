@@ -12,6 +12,8 @@ mod exec;
 mod forget;
 mod lint;
 mod mcp;
+
+pub use mcp::TOOLS as MCP_TOOLS;
 mod sources;
 mod spec;
 mod validate;

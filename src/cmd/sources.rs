@@ -24,28 +24,7 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
     let mut keyring = Keyring::Reachable;
     for name in names {
         let paths = workspace.paths(&name);
-        let (state, display, auth) = if !paths.spec.is_file() {
-            ("missing".to_string(), None, None)
-        } else {
-            match spec::load(&paths.spec) {
-                Err(_) => ("unreadable".to_string(), None, None),
-                Ok(loaded) => {
-                    let auth = loaded.usable().map(|s| s.auth_kind().to_string());
-                    let loaded = loaded.linted();
-                    let counts = (
-                        loaded.count(Severity::Error),
-                        loaded.count(Severity::Warning),
-                    );
-                    let state = match counts {
-                        (0, 0) => "ok".to_string(),
-                        (0, w) => format!("ok ({})", plural(w, "warning")),
-                        (e, _) => format!("invalid ({})", plural(e, "error")),
-                    };
-                    let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
-                    (state, display, auth)
-                }
-            }
-        };
+        let (state, display, auth) = spec_state(&paths.spec);
         let has = |p: &std::path::Path| p.is_file();
         // A derived check still holding a TODO value is not ready to run.
         let check_todo = std::fs::read_to_string(&paths.auth_check).is_ok_and(|t| {
@@ -111,6 +90,30 @@ pub fn run(workspace: &Workspace, printer: &mut Printer) -> Result<Exit, Error> 
         ));
     }
     Ok(Exit::Done)
+}
+
+/// The spec's state (`ok`, `ok (N warnings)`, `invalid (N errors)`,
+/// `missing`, `unreadable`), its display name, and its auth kind.
+fn spec_state(path: &std::path::Path) -> (String, Option<String>, Option<String>) {
+    if !path.is_file() {
+        return ("missing".to_string(), None, None);
+    }
+    let Ok(loaded) = spec::load(path) else {
+        return ("unreadable".to_string(), None, None);
+    };
+    let auth = loaded.usable().map(|s| s.auth_kind().to_string());
+    let loaded = loaded.linted();
+    let counts = (
+        loaded.count(Severity::Error),
+        loaded.count(Severity::Warning),
+    );
+    let state = match counts {
+        (0, 0) => "ok".to_string(),
+        (0, w) => format!("ok ({})", plural(w, "warning")),
+        (e, _) => format!("invalid ({})", plural(e, "error")),
+    };
+    let display = loaded.spec.as_ref().and_then(|s| s.display_name.clone());
+    (state, display, auth)
 }
 
 /// The keyring as seen so far: once it cannot be reached, it is not asked again.

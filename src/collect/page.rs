@@ -22,6 +22,8 @@ pub struct Frame<'a> {
     pub csrf: &'a str,
     pub redirect_uri: &'a str,
     pub warnings: &'a [String],
+    /// What Save sends to check the credentials (under `authenticate`).
+    pub checks: Option<&'a str>,
 }
 
 /// What a render shows of one attempt: the chosen method, what was typed
@@ -107,6 +109,7 @@ impl Pages {
             "csrf": frame.csrf,
             "nonce": nonce,
             "warnings": frame.warnings,
+            "checks": frame.checks,
             "problems": problems,
             "methods": methods,
             "sections": [

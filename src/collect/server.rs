@@ -20,6 +20,7 @@ use super::page::{Attempt, Frame, Pages};
 use super::save::{self, Saved};
 use super::verifier::Verifier;
 use crate::credentials::Credentials;
+use crate::spec::AuthMethod;
 use crate::store::Store;
 
 /// The port tried first; the next ones are tried when it is busy.
@@ -138,6 +139,8 @@ pub struct Run {
     done: watch::Sender<Option<Store>>,
     /// The auth check, run on Save before anything is written.
     verifier: Option<Verifier>,
+    /// What Save checks, in words (no secret), shown on the form.
+    check_shown: Option<String>,
 }
 
 impl Run {
@@ -170,12 +173,19 @@ impl Run {
             saved: Mutex::new(false),
             done,
             verifier: None,
+            check_shown: None,
         })
     }
 
     /// Runs `verifier` on Save: a negative verdict keeps the form open.
     pub fn with_verifier(mut self, verifier: Option<Verifier>) -> Run {
         self.verifier = verifier;
+        self
+    }
+
+    /// Shows on the form what Save checks (`GET https://…`, no secret).
+    pub fn with_check_shown(mut self, line: Option<String>) -> Run {
+        self.check_shown = line;
         self
     }
 
@@ -190,6 +200,7 @@ impl Run {
             csrf: &self.csrf,
             redirect_uri: &self.redirect_uri,
             warnings: &self.warnings,
+            checks: self.check_shown.as_deref(),
         }
     }
 }
@@ -395,107 +406,21 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         );
         return message(&run, StatusCode::CONFLICT, "Already saved", &text);
     }
-    let method_name = pairs
-        .iter()
-        .find(|(n, _)| n == form::METHOD)
-        .map(|(_, v)| v.as_str());
-    let typed: Vec<(String, String)> = pairs
-        .iter()
-        .filter(|(n, _)| {
-            n == form::METHOD
-                || run
-                    .form
-                    .fields
-                    .iter()
-                    .any(|f| f.parameter.name == *n && !f.parameter.secret)
-        })
-        .cloned()
-        .collect();
-    // Typed secrets are kept for this run: a later submission that leaves
-    // them empty keeps what was typed (then what was stored).
-    let mut kept = run.kept.lock().await;
-    for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
-        if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
-            let v = field.clean(v);
-            if !v.is_empty() {
-                kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
-            }
-        }
-    }
-    let mut fallback = run.stored.clone().unwrap_or_default();
-    for (name, value) in kept.iter() {
-        fallback.insert(name, value.clone());
-    }
-    let kept = kept.clone();
-    let fallback = (!fallback.is_empty()).then_some(fallback);
-    let retry = |problems: &[Problem], offer_skip_check: bool| {
-        let attempt = Attempt {
-            method: method_name,
-            typed: &typed,
-            problems,
-            stored: run.stored.as_ref(),
-            kept: Some(&kept),
-            offer_skip_check,
-        };
-        page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
-            run.pages.form(&run.form, &run.frame(), &attempt, nonce)
-        })
+    let submission = Submission::read(&run, pairs).await;
+    let credentials = match submission.credentials(&run).await {
+        Ok(credentials) => credentials,
+        Err((problems, offer_anyway)) => return submission.retry(&run, &problems, offer_anyway),
     };
-    let method = match run.form.choose(method_name) {
-        Ok(m) => m,
-        Err(problem) => return retry(&[problem], false),
-    };
-    let from_flow = run.from_flow.lock().await.clone();
-    let credentials = match run
-        .form
-        .check(method, &pairs, fallback.as_ref(), &from_flow)
-    {
-        Ok(c) => c,
-        Err(problems) => return retry(&problems, false),
-    };
-    if from_flow.contains("refresh_token") {
-        let authorized = run.authorized_client.lock().await.clone();
-        let typed_client = credentials.get("client_id").map(|c| c.expose().to_string());
-        if authorized.is_some() && typed_client != authorized {
-            let problem = Problem::new(
-                Some("client_id"),
-                "changed after authorizing: the refresh token belongs to the earlier client; click Authorize again",
-            );
-            return retry(&[problem], false);
-        }
-    }
-    let m2m = run
-        .form
-        .oauth(method)
-        .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
-    if m2m && value(&pairs, form::OAUTH_SKIP_CHECK) != Some("on") {
-        let checked = match flow::resolve(&run.form, method, &pairs, run.stored.as_ref()) {
-            Ok(resolved) => resolved
-                .check_client_credentials()
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Err(why) => Err(why),
-        };
-        if let Err(why) = checked {
-            let problem = Problem::new(
-                None,
-                format!("the client-credentials grant failed, so nothing was saved: {why}"),
-            );
-            return retry(&[problem], true);
-        }
-    }
-    let anyway = value(&pairs, form::OAUTH_SKIP_CHECK) == Some("on");
+    let anyway = value(&submission.pairs, form::OAUTH_SKIP_CHECK) == Some("on");
     let verified = match save::save(&run.output, run.verifier.as_ref(), credentials, anyway).await {
         Ok(Saved::Written(checked)) => checked.map(|c| c.sentence),
-        Ok(Saved::Refused(result)) => return retry(&[Problem::new(None, result.sentence)], true),
+        Ok(Saved::Refused(result)) => {
+            let problem = Problem::new(None, result.sentence);
+            return submission.retry(&run, &[problem], true);
+        }
         Err(err) => {
-            return message(
-                &run,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Not saved",
-                &err.to_string(),
-            );
+            let text = err.to_string();
+            return message(&run, StatusCode::INTERNAL_SERVER_ERROR, "Not saved", &text);
         }
     };
     *saved = true;
@@ -504,6 +429,133 @@ async fn save(State(run): State<Arc<Run>>, body: axum::body::Bytes) -> Response 
         run.pages
             .done(&run.form.title, &run.shown_path, verified.as_deref())
     })
+}
+
+/// One submission of the form, with the secrets this run has kept.
+struct Submission {
+    pairs: Vec<(String, String)>,
+    /// The non-secret values as typed, to show again on a re-rendered form.
+    typed: Vec<(String, String)>,
+    /// Secrets typed in this run (this submission included).
+    kept: Credentials,
+    /// What an empty secret field keeps: typed in this run, else stored.
+    fallback: Option<Credentials>,
+}
+
+/// What stops a save: the problems to show, and whether "Save anyway" is offered.
+type NotSaved = (Vec<Problem>, bool);
+
+impl Submission {
+    /// Reads `pairs`; typed secrets are kept for this run, so a later
+    /// submission that leaves them empty keeps what was typed (then what
+    /// was stored).
+    async fn read(run: &Run, pairs: Vec<(String, String)>) -> Submission {
+        let typed: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(n, _)| {
+                n == form::METHOD
+                    || run
+                        .form
+                        .fields
+                        .iter()
+                        .any(|f| f.parameter.name == *n && !f.parameter.secret)
+            })
+            .cloned()
+            .collect();
+        let mut kept = run.kept.lock().await;
+        for field in run.form.fields.iter().filter(|f| f.parameter.secret) {
+            if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| *n == field.parameter.name) {
+                let v = field.clean(v);
+                if !v.is_empty() {
+                    kept.insert(&field.parameter.name, crate::secret::Secret::new(v));
+                }
+            }
+        }
+        let mut fallback = run.stored.clone().unwrap_or_default();
+        for (name, value) in kept.iter() {
+            fallback.insert(name, value.clone());
+        }
+        Submission {
+            pairs,
+            typed,
+            kept: kept.clone(),
+            fallback: (!fallback.is_empty()).then_some(fallback),
+        }
+    }
+
+    fn method_name(&self) -> Option<&str> {
+        value(&self.pairs, form::METHOD)
+    }
+
+    /// The form again, with what was typed and what stopped the save.
+    fn retry(&self, run: &Run, problems: &[Problem], offer_skip_check: bool) -> Response {
+        let attempt = Attempt {
+            method: self.method_name(),
+            typed: &self.typed,
+            problems,
+            stored: run.stored.as_ref(),
+            kept: Some(&self.kept),
+            offer_skip_check,
+        };
+        page(StatusCode::UNPROCESSABLE_ENTITY, |nonce| {
+            run.pages.form(&run.form, &run.frame(), &attempt, nonce)
+        })
+    }
+
+    /// The credentials to save: the chosen method's values checked, merged
+    /// with kept secrets and the flow's refresh token, the client unchanged
+    /// since authorizing, and an m2m grant that works.
+    async fn credentials(&self, run: &Run) -> Result<Credentials, NotSaved> {
+        let method = run
+            .form
+            .choose(self.method_name())
+            .map_err(|problem| (vec![problem], false))?;
+        let from_flow = run.from_flow.lock().await.clone();
+        let credentials = run
+            .form
+            .check(method, &self.pairs, self.fallback.as_ref(), &from_flow)
+            .map_err(|problems| (problems, false))?;
+        if from_flow.contains("refresh_token") {
+            let authorized = run.authorized_client.lock().await.clone();
+            let typed_client = credentials.get("client_id").map(|c| c.expose().to_string());
+            if authorized.is_some() && typed_client != authorized {
+                let problem = Problem::new(
+                    Some("client_id"),
+                    "changed after authorizing: the refresh token belongs to the earlier client; click Authorize again",
+                );
+                return Err((vec![problem], false));
+            }
+        }
+        self.m2m_grant(run, method).await?;
+        Ok(credentials)
+    }
+
+    /// Under the client-credentials grant, tries it before saving (unless
+    /// the person chose to save anyway).
+    async fn m2m_grant(&self, run: &Run, method: Option<&AuthMethod>) -> Result<(), NotSaved> {
+        let m2m = run
+            .form
+            .oauth(method)
+            .is_some_and(|o| o.flow() == crate::spec::Flow::M2m);
+        if !m2m || value(&self.pairs, form::OAUTH_SKIP_CHECK) == Some("on") {
+            return Ok(());
+        }
+        let checked = match flow::resolve(&run.form, method, &self.pairs, run.stored.as_ref()) {
+            Ok(resolved) => resolved
+                .check_client_credentials()
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Err(why) => Err(why),
+        };
+        checked.map_err(|why| {
+            let problem = Problem::new(
+                None,
+                format!("the client-credentials grant failed, so nothing was saved: {why}"),
+            );
+            (vec![problem], true)
+        })
+    }
 }
 
 fn json(status: StatusCode, value: serde_json::Value) -> Response {

@@ -42,7 +42,7 @@ pub struct Lists {
 }
 
 /// Names that choose a method rather than carry a value.
-const SELECTOR_NAMES: &[&str] = &[
+pub const SELECTOR_NAMES: &[&str] = &[
     "auth_type",
     "auth_method",
     "auth_mode",
@@ -102,6 +102,21 @@ fn about_connection(context: &str) -> bool {
     ]
     .iter()
     .any(|w| c.contains(w))
+}
+
+/// A heading that names the connection's parameters ("1.3 Connection
+/// Parameters", "Settings"), and nothing else.
+fn own_heading_lists(heading: &str) -> bool {
+    let h = lower(heading);
+    [
+        "connection parameter",
+        "connection setting",
+        "connector setting",
+        "connection option",
+    ]
+    .iter()
+    .any(|w| h.contains(w))
+        && !about_something_else(heading)
 }
 
 /// Whether it is about something else: a token request, a schema, errors.
@@ -429,80 +444,204 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
         if !strong && !hinted {
             continue;
         }
-        table(&header, &rows[2..], &context, lists);
+        let intro = lines[..start]
+            .iter()
+            .rev()
+            .find(|l| !l.text.trim().is_empty())
+            .map_or("", |l| l.text.as_str());
+        let hint = table_method(rows[0], intro);
+        table(&header, &rows[2..], &context, hint.as_deref(), lists);
+    }
+    shared_across_method_tables(lists);
+}
+
+/// Why a row of a table for one method is listed.
+pub const METHOD_TABLE: &str = "a row of the doc's parameters table for one method";
+/// Why a row whose Required cell names its method is listed.
+pub const CONDITIONAL: &str = "a row of the doc's parameters table, required for one method";
+
+/// The method a parameters table is for, from its heading ("Parameters —
+/// API key method") or the line introducing it ("SSH key method:").
+fn table_method(first: &DocLine, intro: &str) -> Option<String> {
+    let heading = first
+        .section_path
+        .last()
+        .map_or("", |h| h.as_str())
+        .to_lowercase();
+    let from_heading = ["parameters", "settings", "fields", "options"]
+        .iter()
+        .any(|w| heading.contains(w))
+        .then(|| {
+            heading
+                .split_once([':', '—', '–'])
+                .map(|(_, t)| t.to_string())
+        })
+        .flatten();
+    let intro = intro.trim().trim_matches('*').to_lowercase();
+    let from_intro = intro
+        .strip_suffix("method:")
+        .filter(|head| head.split_whitespace().count() <= 3)
+        .map(str::to_string);
+    let tail = from_heading.or(from_intro)?;
+    let words: Vec<&str> = tail
+        .split_whitespace()
+        .map(|w| w.trim_matches(['`', '*', '(', ')']))
+        .filter(|w| !["method", "the", "auth", "authentication", ""].contains(w))
+        .collect();
+    let name = crate::apidoc::snake(&words.join(" "));
+    (!name.is_empty() && super::region::names_a_scheme(&tail)).then_some(name)
+}
+
+/// Rows listed in every one-method table are shared by the methods: one
+/// parameter, tied to none.
+fn shared_across_method_tables(lists: &mut Lists) {
+    let mut methods: Vec<String> = lists
+        .params
+        .iter()
+        .filter(|p| p.why == METHOD_TABLE)
+        .filter_map(|p| p.method.clone())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    if methods.len() < 2 {
+        return;
+    }
+    let in_all = |name: &str, params: &[Listed]| {
+        methods.iter().all(|m| {
+            params
+                .iter()
+                .any(|p| p.name == name && p.method.as_deref() == Some(m.as_str()))
+        })
+    };
+    let shared: Vec<String> = lists
+        .params
+        .iter()
+        .filter(|p| p.why == METHOD_TABLE && in_all(&p.name, &lists.params))
+        .map(|p| p.name.clone())
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    lists.params.retain_mut(|p| {
+        if !shared.contains(&p.name) {
+            return true;
+        }
+        if seen.contains(&p.name) {
+            return false;
+        }
+        seen.push(p.name.clone());
+        p.method = None;
+        true
+    });
+}
+
+/// Where a parameters table keeps what: the name, and the columns that
+/// mark each row required, optional, secret, typed, defaulted, described,
+/// or tied to a method.
+struct Columns {
+    name: usize,
+    required: Option<usize>,
+    /// "| Method | Required keys | Optional |": names in both columns.
+    optional: Option<usize>,
+    /// The name column's heading says its names are required.
+    names_required: bool,
+    secret: Option<usize>,
+    kind: Option<usize>,
+    default: Option<usize>,
+    description: Option<usize>,
+    /// A column of selector values (`auth_type`: `bearer`, `basic`) names
+    /// the methods the way the connector does.
+    selector: Option<usize>,
+    method: Option<usize>,
+}
+
+impl Columns {
+    /// The columns of `header`, when it has a name column.
+    fn of(header: &[String]) -> Option<Columns> {
+        let col = |words: &[&str]| {
+            header
+                .iter()
+                .position(|h| words.iter().any(|w| h.contains(w)))
+        };
+        let name = col(&[
+            "parameter",
+            "name",
+            "field",
+            "key",
+            "option",
+            "setting",
+            "config",
+            "variable",
+            "property",
+        ])?;
+        let other = |c: &usize| *c != name;
+        let optional = header
+            .iter()
+            .position(|h| {
+                h.trim() == "optional"
+                    || h.starts_with("optional ")
+                    || h.contains("may be set")
+                    || h.contains("(optional")
+            })
+            .filter(other);
+        let selector = header
+            .iter()
+            .position(|h| SELECTOR_NAMES.contains(&h.trim()))
+            .filter(other);
+        let method = selector.or_else(|| {
+            col(&[
+                "method",
+                "mode",
+                "auth type",
+                "auth_type",
+                "applies",
+                "used by",
+                "used for",
+            ])
+            .filter(other)
+        });
+        Some(Columns {
+            name,
+            required: col(&["required", "mandatory", "req"]).filter(other),
+            optional,
+            names_required: header[name].contains("required") || header[name].contains("must"),
+            secret: col(&["secret", "sensitive"]),
+            kind: col(&["type"]).filter(other),
+            default: col(&["default"]),
+            description: col(&[
+                "description",
+                "notes",
+                "meaning",
+                "what",
+                "example",
+                "purpose",
+                "value",
+            ])
+            .filter(other),
+            selector,
+            method,
+        })
+    }
+
+    /// Whether a column marks rows required, optional or secret.
+    fn strong(&self) -> bool {
+        self.required.is_some()
+            || self.secret.is_some()
+            || self.names_required
+            || self.optional.is_some()
     }
 }
 
-fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists) {
-    let col = |words: &[&str]| {
-        header
-            .iter()
-            .position(|h| words.iter().any(|w| h.contains(w)))
-    };
-    let Some(name_col) = col(&[
-        "parameter",
-        "name",
-        "field",
-        "key",
-        "option",
-        "setting",
-        "config",
-        "variable",
-        "property",
-    ]) else {
-        return;
-    };
-    let required_col = col(&["required", "mandatory", "req"]).filter(|c| *c != name_col);
-    // "| Method | Required keys | Optional |": names in both columns.
-    let optional_col = header
-        .iter()
-        .position(|h| {
-            h.trim() == "optional"
-                || h.starts_with("optional ")
-                || h.contains("may be set")
-                || h.contains("(optional")
-        })
-        .filter(|c| *c != name_col);
-    let names_required = header[name_col].contains("required") || header[name_col].contains("must");
-    let secret_col = col(&["secret", "sensitive"]);
-    let type_col = col(&["type"]).filter(|c| *c != name_col);
-    let default_col = col(&["default"]);
-    let description_col = col(&[
-        "description",
-        "notes",
-        "meaning",
-        "what",
-        "example",
-        "purpose",
-        "value",
-    ])
-    .filter(|c| *c != name_col);
-    // A column of selector values (`auth_type`: `bearer`, `basic`) names
-    // the methods the way the connector does.
-    let selector_col = header
-        .iter()
-        .position(|h| SELECTOR_NAMES.contains(&h.trim()))
-        .filter(|c| *c != name_col);
-    let method_col = selector_col.or_else(|| {
-        col(&[
-            "method",
-            "auth type",
-            "auth_type",
-            "applies",
-            "used by",
-            "used for",
-        ])
-        .filter(|c| *c != name_col)
-    });
+/// The names each row of a table holds (a "Same plus `x`" row repeats the
+/// row above).
+fn row_names(rows: &[&DocLine], cols: &Columns) -> Vec<Vec<String>> {
     let mut previous: Vec<String> = Vec::new();
-    let names: Vec<Vec<String>> = rows
-        .iter()
+    rows.iter()
         .map(|r| {
-            let cell = cells(&r.text).get(name_col).cloned().unwrap_or_default();
+            let cell = cells(&r.text).get(cols.name).cloned().unwrap_or_default();
             let mut found = identifiers_of(&cell);
             if !cell.contains('`') && found.len() <= 1 {
                 let row = cells(&r.text);
-                let value = description_col
+                let value = cols
+                    .description
                     .and_then(|d| row.get(d))
                     .map_or("", |c| c.as_str());
                 let by_label = label_name(&cell, value);
@@ -519,7 +658,20 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
             previous = found.clone();
             found
         })
-        .collect();
+        .collect()
+}
+
+fn table(
+    header: &[String],
+    rows: &[&DocLine],
+    context: &str,
+    hint: Option<&str>,
+    lists: &mut Lists,
+) {
+    let Some(cols) = Columns::of(header) else {
+        return;
+    };
+    let names = row_names(rows, &cols);
     if names
         .iter()
         .flatten()
@@ -527,7 +679,7 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
     {
         return;
     }
-    if let Some(sc) = selector_col {
+    if let Some(sc) = cols.selector {
         let values: Vec<String> = rows
             .iter()
             .flat_map(|r| backticked(cells(&r.text).get(sc).map_or("", |c| c.as_str())))
@@ -540,12 +692,16 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
             });
         }
     }
-    let mut seen_methods: Vec<String> = Vec::new();
-    let strong_columns =
-        required_col.is_some() || secret_col.is_some() || names_required || optional_col.is_some();
-    let connection = about_connection(context) && !about_something_else(context);
+    // A heading that names the connection's parameters speaks for its
+    // table whatever the paragraph before it is about.
+    let own = rows
+        .first()
+        .and_then(|r| r.section_path.last())
+        .map_or("", |h| h.as_str());
+    let connection =
+        about_connection(context) && !about_something_else(context) || own_heading_lists(own);
     let in_auth = rows.first().is_some_and(|r| in_auth_section(r));
-    if !(connection || (strong_columns && in_auth && !about_something_else(context))) {
+    if !(connection || (cols.strong() && in_auth && !about_something_else(context))) {
         return;
     }
     let database = names.iter().flatten().any(|n| n == "host")
@@ -553,115 +709,155 @@ fn table(header: &[String], rows: &[&DocLine], context: &str, lists: &mut Lists)
             .iter()
             .flatten()
             .any(|n| n == "database" || n == "port");
+    let mut seen_methods: Vec<String> = Vec::new();
     for (row, row_names) in rows.iter().zip(names) {
-        let c = cells(&row.text);
-        let get = |i: Option<usize>| i.and_then(|i| c.get(i)).map(|s| s.as_str()).unwrap_or("");
-        // "`app_password` (preferred)": the backticked value names the method.
-        let method_cell = |m: usize| {
-            let cell = get(Some(m));
-            backticked(cell)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| cell.replace(['`', '*'], "").trim().to_string())
-        };
-        let row_method = method_col.map(method_cell).filter(|m| !m.is_empty());
-        // A later row of a method already seen (a variant): its extra names
-        // are optional.
-        let variant = row_method
-            .as_ref()
-            .is_some_and(|m| seen_methods.contains(m));
-        if let Some(m) = &row_method {
-            seen_methods.push(m.clone());
+        table_row(
+            row,
+            row_names,
+            &cols,
+            database,
+            hint,
+            &mut seen_methods,
+            lists,
+        );
+    }
+}
+
+/// One row of a parameters table: its names, each with what the row's
+/// cells say of it.
+fn table_row(
+    row: &DocLine,
+    row_names: Vec<String>,
+    cols: &Columns,
+    database: bool,
+    hint: Option<&str>,
+    seen_methods: &mut Vec<String>,
+    lists: &mut Lists,
+) {
+    let c = cells(&row.text);
+    let get = |i: Option<usize>| i.and_then(|i| c.get(i)).map(|s| s.as_str()).unwrap_or("");
+    // "`app_password` (preferred)": the backticked value names the method.
+    let method_cell = |m: usize| {
+        let cell = get(Some(m));
+        backticked(cell)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| cell.replace(['`', '*'], "").trim().to_string())
+    };
+    let row_method = cols.method.map(method_cell).filter(|m| !m.is_empty());
+    // A later row of a method already seen (a variant): its extra names
+    // are optional.
+    let variant = row_method
+        .as_ref()
+        .is_some_and(|m| seen_methods.contains(m));
+    if let Some(m) = &row_method {
+        seen_methods.push(m.clone());
+    }
+    let extra: Vec<(String, bool)> = cols
+        .optional
+        .map(|o| identifiers_of(get(Some(o))))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|n| (n, true))
+        .collect();
+    let several = row_names.len() > 1 || !extra.is_empty();
+    let all: Vec<(String, bool)> = row_names
+        .into_iter()
+        .map(|n| (n, false))
+        .chain(extra)
+        .collect();
+    for (name, optional) in all {
+        if lists
+            .params
+            .iter()
+            .any(|p| p.name == name && p.line == row.number)
+        {
+            continue;
         }
-        let extra: Vec<(String, bool)> = optional_col
-            .map(|o| identifiers_of(get(Some(o))))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|n| (n, true))
-            .collect();
-        let several = row_names.len() > 1 || !extra.is_empty();
-        let all: Vec<(String, bool)> = row_names
-            .into_iter()
-            .map(|n| (n, false))
-            .chain(extra)
-            .collect();
-        for (name, optional) in all {
-            if lists
-                .params
-                .iter()
-                .any(|p| p.name == name && p.line == row.number)
-            {
-                continue;
-            }
-            if database && not_a_connection_value(&name) {
-                continue;
-            }
-            let description = if several { "" } else { get(description_col) };
-            if selector(&name, description) {
-                lists.selectors.push(Selector {
-                    values: backticked(description)
-                        .into_iter()
-                        .chain(backticked(get(default_col)))
-                        .collect(),
-                    name,
-                    line: row.number,
-                });
-                continue;
-            }
-            let required_text = lower(get(required_col));
-            let condition = required_text
-                .split_once('=')
-                .map(|(_, v)| v.trim().trim_matches(['`', ')', ' ']).to_string())
-                .filter(|v| !v.is_empty());
-            let method = condition.or_else(|| {
-                method_col.map(method_cell).filter(|m| {
-                    !m.is_empty()
-                        && m != "—"
-                        && m != "-"
-                        && !m.eq_ignore_ascii_case("all")
-                        && !m.eq_ignore_ascii_case("both")
-                })
-            });
-            let value = lower(get(description_col));
-            let label = lower(c.get(name_col).map_or("", |s| s.as_str()));
-            let required = if optional || (variant && several) {
-                Some(false)
-            } else if required_col.is_some() {
-                Some(
-                    yes(&required_text)
-                        && !required_text.contains("when")
-                        && !required_text.contains("if "),
-                )
-            } else if names_required {
-                Some(true)
-            } else if value.starts_with("optional")
-                || value.contains("(default")
-                || label.contains("(default")
-                || label.contains("optional")
-            {
-                Some(false)
-            } else {
-                None
-            };
-            let secret = secret_col.map(|s| yes(&lower(get(Some(s)))));
-            let kind = ParamType::parse(&lower(get(type_col)).replace('`', "")).unwrap_or_default();
-            let default = default_col
-                .map(|d| get(Some(d)).trim_matches('`').to_string())
-                .filter(|d| {
-                    !d.is_empty() && !matches!(d.as_str(), "—" | "-" | "–" | "none" | "n/a")
-                });
-            lists.params.push(Listed {
+        if database && not_a_connection_value(&name) {
+            continue;
+        }
+        let description = if several { "" } else { get(cols.description) };
+        if selector(&name, description) {
+            lists.selectors.push(Selector {
+                values: backticked(description)
+                    .into_iter()
+                    .chain(backticked(get(cols.default)))
+                    .collect(),
                 name,
-                required,
-                secret,
-                kind,
-                default,
-                description: clean_cell(description),
-                method,
                 line: row.number,
-                why: "a row of the doc's parameters table",
             });
+            continue;
         }
+        let required_text = lower(get(cols.required));
+        let condition = cols
+            .required
+            .and_then(|_| super::condition::of(get(cols.required)));
+        let method = condition.as_ref().map(|c| c.method.clone()).or_else(|| {
+            cols.method.map(method_cell).filter(|m| {
+                !m.is_empty()
+                    && m != "—"
+                    && m != "-"
+                    && !m.eq_ignore_ascii_case("all")
+                    && !m.eq_ignore_ascii_case("both")
+            })
+        });
+        let method = method.or_else(|| hint.map(str::to_string));
+        let label = lower(c.get(cols.name).map_or("", |s| s.as_str()));
+        let required = if optional || (variant && several) {
+            Some(false)
+        } else if let Some(c) = &condition {
+            Some(c.required)
+        } else {
+            row_required(cols, &required_text, &lower(get(cols.description)), &label)
+        };
+        let secret = cols.secret.map(|s| yes(&lower(get(Some(s)))));
+        let kind = ParamType::parse(&lower(get(cols.kind)).replace('`', "")).unwrap_or_default();
+        let default = cols.default.and_then(|d| clean_default(get(Some(d))));
+        lists.params.push(Listed {
+            name,
+            required,
+            secret,
+            kind,
+            default,
+            description: clean_cell(description),
+            why: if condition.is_some() {
+                CONDITIONAL
+            } else if hint.is_some() && method.as_deref() == hint {
+                METHOD_TABLE
+            } else {
+                "a row of the doc's parameters table"
+            },
+            method,
+            line: row.number,
+        });
+    }
+}
+
+/// A Default cell's value, unless it says there is none.
+fn clean_default(cell: &str) -> Option<String> {
+    let d = cell.trim_matches('`');
+    (!d.is_empty() && !matches!(d, "—" | "-" | "–" | "none" | "n/a")).then(|| d.to_string())
+}
+
+/// Whether a row is required: its Required cell (a condition makes it
+/// not required for every method), the name column's heading, or words of
+/// its value or label ("optional", "(default …)").
+fn row_required(cols: &Columns, required_text: &str, value: &str, label: &str) -> Option<bool> {
+    if cols.required.is_some() {
+        Some(
+            yes(required_text) && !required_text.contains("when") && !required_text.contains("if "),
+        )
+    } else if cols.names_required {
+        Some(true)
+    } else if value.starts_with("optional")
+        || value.contains("(default")
+        || label.contains("(default")
+        || label.contains("optional")
+    {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -783,6 +979,15 @@ pub fn backticked(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// An introduction naming a selector ("`auth_method` is one of:"): the
+/// bullets under it are its values.
+fn names_a_selector(intro: &str) -> bool {
+    backticked(intro)
+        .iter()
+        .any(|n| SELECTOR_NAMES.contains(&n.as_str()))
+        && !intro.trim_start().starts_with(['-', '*'])
+}
+
 /// Whether a row or bullet is a selector of the auth method.
 fn selector(name: &str, description: &str) -> bool {
     let d = lower(description);
@@ -791,11 +996,50 @@ fn selector(name: &str, description: &str) -> bool {
             && (d.contains("one of") || d.contains(" or `") || d.contains("set to")))
 }
 
+/// A bullet's name (`name`, **name**, **`name`**), the rest of the
+/// bullet, and whether the name was backticked.
+fn bullet_name(item: &str) -> Option<(String, &str, bool)> {
+    let unbold = item.trim_start_matches("**");
+    let ticked = unbold.starts_with('`');
+    let (name, rest) = if let Some(r) = unbold.strip_prefix('`') {
+        let (n, rest) = r.split_once('`')?;
+        (n, rest.trim_start_matches("**").trim())
+    } else if item.starts_with("**") {
+        let (n, rest) = unbold.split_once("**")?;
+        (n, rest.trim())
+    } else {
+        return None;
+    };
+    Some((identifier(name)?, rest, ticked))
+}
+
+/// Whether a bullet's words, or its list's introduction, mark it required.
+fn bullet_required(
+    paren: &str,
+    rest_lower: &str,
+    auth_bullet: bool,
+    intro_lower: &str,
+) -> Option<bool> {
+    if paren.contains("optional")
+        || rest_lower.starts_with("optional")
+        || (auth_bullet && rest_lower.contains("optional"))
+    {
+        Some(false)
+    } else if paren.contains("required") {
+        Some(!paren.contains("when") && !paren.contains("if "))
+    } else if intro_lower.contains("optional") {
+        Some(false)
+    } else if intro_lower.contains("required") || intro_lower.contains("needs") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 /// Bullets: "- `name` (string, required) — …", "* **name** (optional): …".
 fn bullets(lines: &[&DocLine], lists: &mut Lists) {
     let mut intro = String::new();
-    let mut intro_line = 0;
-    for (i, line) in lines.iter().enumerate() {
+    for line in lines {
         if line.code {
             continue;
         }
@@ -807,37 +1051,24 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
         else {
             if !t.is_empty() {
                 intro = t.to_string();
-                intro_line = line.number;
             }
             continue;
         };
-        let _ = i;
         let item = item.trim();
         // "- Per-table options:" introduces the bullets nested under it.
         if item.ends_with(':') && !item.starts_with('`') {
             intro = item.to_string();
-            intro_line = line.number;
             continue;
         }
-        // The name: `name`, **name**, **`name`**.
-        let unbold = item.trim_start_matches("**");
-        let ticked = unbold.starts_with('`');
-        let (name, rest) = if let Some(r) = unbold.strip_prefix('`') {
-            match r.split_once('`') {
-                Some((n, rest)) => (n.to_string(), rest.trim_start_matches("**").trim()),
-                None => continue,
-            }
-        } else if item.starts_with("**") {
-            match unbold.split_once("**") {
-                Some((n, rest)) => (n.to_string(), rest.trim()),
-                None => continue,
-            }
-        } else {
+        let Some((name, rest, ticked)) = bullet_name(item) else {
             continue;
         };
-        let Some(name) = identifier(&name) else {
+        // "**Scopes**: …" is a label; "`basic` — …" under "`auth_method`
+        // is one of:" is a selector's value.
+        let label = !ticked && name.starts_with(|c: char| c.is_ascii_uppercase());
+        if label || names_a_selector(&intro) {
             continue;
-        };
+        }
         let rest_lower = lower(rest);
         let paren = rest
             .strip_prefix('(')
@@ -884,20 +1115,7 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             });
             continue;
         }
-        let required = if paren.contains("optional")
-            || rest_lower.starts_with("optional")
-            || (auth_bullet && rest_lower.contains("optional"))
-        {
-            Some(false)
-        } else if paren.contains("required") {
-            Some(!paren.contains("when") && !paren.contains("if "))
-        } else if intro_lower.contains("optional") {
-            Some(false)
-        } else if intro_lower.contains("required") || intro_lower.contains("needs") {
-            Some(true)
-        } else {
-            None
-        };
+        let required = bullet_required(&paren, &rest_lower, auth_bullet, &intro_lower);
         let kind = paren
             .split([',', ' ', ';'])
             .find_map(ParamType::parse)
@@ -908,7 +1126,6 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             .and_then(|d| backticked_raw(d).into_iter().next())
             .filter(|_| paren.contains("default"));
         let secret = (paren.contains("secret") || paren.contains("sensitive")).then_some(true);
-        let _ = intro_line;
         lists.params.push(Listed {
             name,
             required,
@@ -1008,59 +1225,93 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             ("all methods need", Some(true)),
         ] {
             let Some(at) = l.find(cue) else { continue };
-            let joined = with_continuation(lines, i);
-            let sentence = sentence_from(&joined, at);
-            let mut names = backticked(sentence);
-            if names.is_empty() {
-                // "The connector needs: host, port, database, user, password."
-                if let Some((_, tail)) = sentence.split_once(':') {
-                    names = tail
-                        .split([',', ' '])
-                        .map(|w| w.trim().trim_end_matches('.'))
-                        .filter(|w| !w.is_empty() && *w != "and" && *w != "or")
-                        .map(identifier)
-                        .collect::<Option<Vec<_>>>()
-                        .unwrap_or_default();
-                }
-            }
-            let why = if STORES.contains(&cue) {
-                STORED
-            } else if cue.contains("need") && !cue.contains("connector") {
-                // "Both need `account_number`": one shared value, not a list.
-                NEEDED_BY_CALLS
-            } else {
-                "named as a connection value in the doc"
-            };
-            for name in names {
-                if let Some(p) = lists.params.iter_mut().find(|p| p.name == name) {
-                    // A table that did not say; the sentence does.
-                    if p.required.is_none() && marked_optional(sentence, &name) {
-                        p.required = Some(false);
-                    }
-                    continue;
-                }
-                if SELECTOR_NAMES.contains(&name.as_str()) {
-                    continue;
-                }
-                let required = if marked_optional(sentence, &name) {
-                    Some(false)
-                } else {
-                    required
-                };
-                lists.params.push(Listed {
-                    name,
-                    required,
-                    secret: None,
-                    kind: ParamType::String,
-                    default: None,
-                    description: None,
-                    method: None,
-                    line: line.number,
-                    why,
-                });
-            }
+            listed_in_sentence(
+                &with_continuation(lines, i),
+                at,
+                cue,
+                required,
+                line.number,
+                lists,
+            );
             break;
         }
+    }
+}
+
+/// The names a listing sentence gives after its cue (backticked, or plain
+/// words after a colon), each with the sentence's marks.
+fn listed_in_sentence(
+    joined: &str,
+    at: usize,
+    cue: &str,
+    required: Option<bool>,
+    line: usize,
+    lists: &mut Lists,
+) {
+    let sentence = sentence_from(joined, at);
+    let mut names = backticked(sentence);
+    // "stores `auth_type` = `api_token` or `oauth`": a selector's values.
+    if let Some(i) = names
+        .iter()
+        .position(|n| SELECTOR_NAMES.contains(&n.as_str()))
+        && sentence.contains('=')
+    {
+        let values = names.split_off(i + 1);
+        if values.len() >= 2 {
+            lists.selectors.push(Selector {
+                name: names[i].clone(),
+                values,
+                line,
+            });
+        }
+    }
+    if names.is_empty() {
+        // "The connector needs: host, port, database, user, password."
+        if let Some((_, tail)) = sentence.split_once(':') {
+            names = tail
+                .split([',', ' '])
+                .map(|w| w.trim().trim_end_matches('.'))
+                .filter(|w| !w.is_empty() && *w != "and" && *w != "or")
+                .map(identifier)
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default();
+        }
+    }
+    let why = if STORES.contains(&cue) {
+        STORED
+    } else if cue.contains("need") && !cue.contains("connector") {
+        // "Both need `account_number`": one shared value, not a list.
+        NEEDED_BY_CALLS
+    } else {
+        "named as a connection value in the doc"
+    };
+    for name in names {
+        if let Some(p) = lists.params.iter_mut().find(|p| p.name == name) {
+            // A table that did not say; the sentence does.
+            if p.required.is_none() && marked_optional(sentence, &name) {
+                p.required = Some(false);
+            }
+            continue;
+        }
+        if SELECTOR_NAMES.contains(&name.as_str()) {
+            continue;
+        }
+        let required = if marked_optional(sentence, &name) {
+            Some(false)
+        } else {
+            required
+        };
+        lists.params.push(Listed {
+            name,
+            required,
+            secret: None,
+            kind: ParamType::String,
+            default: None,
+            description: None,
+            method: None,
+            line,
+            why,
+        });
     }
 }
 
@@ -1220,7 +1471,8 @@ mod tests {
         assert_eq!(l.selectors.len(), 1);
         assert_eq!(l.selectors[0].values, ["api_token", "global_api_key"]);
         assert_eq!(l.params[0].method.as_deref(), Some("api_token"));
-        assert_eq!(l.params[0].required, Some(false));
+        // Required within its method.
+        assert_eq!(l.params[0].required, Some(true));
     }
 
     #[test]
@@ -1318,6 +1570,41 @@ mod tests {
         assert!(n.contains(&("client_secret".into(), Some(false))), "{n:?}");
         assert!(n.contains(&("refresh_token".into(), Some(true))), "{n:?}");
         assert!(!n.iter().any(|(x, _)| x == "region_code"), "{n:?}");
+    }
+
+    #[test]
+    fn selector_values_labels_and_method_tables_are_read_as_such() {
+        // A stored selector's values, bullets under a selector, a bold label.
+        let l = lists(
+            "## Auth\n\nThe form stores `auth_type` = `api_token` or `oauth`.\n\n`auth_method` is one of:\n\n- `basic` — a user and a password.\n- `oauth_cc` — client credentials.\n\n- **Scopes**: set on the app, not in the request.\n",
+        );
+        assert!(l.params.is_empty(), "{:?}", l.params);
+        assert_eq!(l.selectors[0].values, ["api_token", "oauth"]);
+        // One table per method: rows in both are shared.
+        let l = lists(
+            "## Connection settings\n\nPassword method:\n\n| Setting | Required |\n|---|---|\n| `host` | yes |\n| `password` | yes |\n\nSSH key method:\n\n| Setting | Required |\n|---|---|\n| `host` | yes |\n| `private_key` | yes |\n",
+        );
+        let tied: Vec<(&str, Option<&str>)> = l
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.method.as_deref()))
+            .collect();
+        assert_eq!(
+            tied,
+            [
+                ("host", None),
+                ("password", Some("password")),
+                ("private_key", Some("ssh_key"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_connection_parameters_heading_outweighs_the_paragraph_before() {
+        let l = lists(
+            "## Auth\n\n### Connection Parameters\n\nThe token response carries a new refresh token.\n\n| Parameter | Required |\n|---|---|\n| `realm_id` | ✅ |\n",
+        );
+        assert_eq!(names(&l), [("realm_id".into(), Some(true))]);
     }
 
     #[test]

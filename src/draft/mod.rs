@@ -5,6 +5,7 @@
 //! it came from; what the doc does not say is not guessed, and a draft that
 //! would not lint is corrected or said to be undecided.
 
+mod condition;
 mod describe;
 mod kinds;
 mod listed;
@@ -133,6 +134,7 @@ impl Found {
     }
 }
 
+/// Drafts the connection/auth section of a spec from `doc`.
 pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     let view = region::View::new(doc);
     let lists = listed::find(&view.usable);
@@ -148,8 +150,66 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     let mut found = Found::default();
 
     // 1. What the doc lists is authoritative.
+    add_listed(doc, &lists, recognised.is_some(), &mut found);
+    // A list is authoritative; "the connector stores `client_id`…" alone
+    // speaks only for the OAuth app.
+    let listed_any = lists
+        .params
+        .iter()
+        .any(|l| l.why != listed::STORED && l.why != listed::NEEDED_BY_CALLS);
+
+    // 2. What the kind of connection needs; a service account beside an
+    // OAuth grant the connector runs is not the chosen way in.
+    let kind = match kind {
+        kinds::Kind::ServiceAccount(_) if recognised.is_some() => kinds::Kind::Http,
+        k => k,
+    };
+    let service_account = matches!(kind, kinds::Kind::ServiceAccount(_));
+    add_kind(&kind, listed_any, &mut found);
+
+    // 3. OAuth: the app's identity, and the endpoints' placeholders.
+    let mut oauth_block = None;
+    if let Some(r) = &recognised {
+        add_oauth_app(r, &mut found);
+        oauth_block = Some(oauth_spec(r, &mut found, &mut review));
+    }
+
+    // 4. How the requests use credentials, mapped onto what is listed.
+    let runs_grant = recognised.is_some() || service_account;
+    add_used(
+        &chosen,
+        doc,
+        &mut found,
+        runs_grant,
+        recognised.is_some(),
+        service_account,
+        listed_any,
+        &mut review,
+    );
+    for name in ISSUED {
+        if runs_grant {
+            found.remove(name);
+        }
+    }
+    if found.params.is_empty() && oauth_block.is_none() {
+        return Err(NoAuthFacts);
+    }
+    Ok(assemble(
+        doc,
+        source,
+        &view,
+        &lists,
+        several,
+        found,
+        oauth_block,
+        review,
+    ))
+}
+
+/// Step 1 of a draft: every parameter the doc lists.
+fn add_listed(doc: &ApiDoc, lists: &listed::Lists, oauth: bool, found: &mut Found) {
     for l in &lists.params {
-        if recognised.is_none() && from_boilerplate(doc, l) {
+        if !oauth && from_boilerplate(doc, l) {
             continue;
         }
         let secret = l.secret.unwrap_or(false) || credential_like(&l.name);
@@ -164,16 +224,11 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
             ..Candidate::new(&l.name, required, secret, l.line, l.why)
         });
     }
-    // A list is authoritative; "the connector stores `client_id`…" alone
-    // speaks only for the OAuth app.
-    let listed_any = lists
-        .params
-        .iter()
-        .any(|l| l.why != listed::STORED && l.why != listed::NEEDED_BY_CALLS);
+}
 
-    // 2. What the kind of connection needs.
-    let service_account = matches!(kind, kinds::Kind::ServiceAccount(_));
-    match &kind {
+/// Step 2 of a draft: what a database or a service account needs.
+fn add_kind(kind: &kinds::Kind, listed_any: bool, found: &mut Found) {
+    match kind {
         kinds::Kind::Database(params, line) if !listed_any => {
             for (name, secret, required) in params {
                 found.add(Candidate::new(
@@ -186,11 +241,9 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
             }
         }
         kinds::Kind::ServiceAccount(line) => {
+            // A listed key (`credentials_json`, `private_key`) is the key.
             let has_key = found.params.iter().any(|c| {
-                c.secret
-                    && (c.name.contains("json")
-                        || c.name.contains("key")
-                        || c.name.contains("credential"))
+                c.name.contains("json") || c.name.contains("key") || c.name.contains("credential")
             });
             if !has_key {
                 found.add(Candidate::new(
@@ -204,31 +257,42 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
         }
         _ => {}
     }
+}
 
-    // 3. OAuth: the app's identity, and the endpoints' placeholders.
-    let mut oauth_block = None;
-    if let Some(r) = &recognised {
-        for (name, secret) in [("client_id", false), ("client_secret", true)] {
-            if found.matching(name).is_none() {
-                found.add(Candidate {
-                    description: Some(if secret {
-                        "OAuth client secret of the same app.".into()
-                    } else {
-                        "OAuth client ID of the app registered with the provider.".into()
-                    }),
-                    ..Candidate::new(name, true, secret, r.flow_line, "the OAuth app's identity")
-                });
-            }
+/// Step 3 of a draft: the OAuth app's identity.
+fn add_oauth_app(r: &oauth::Recognised, found: &mut Found) {
+    for (name, secret) in [("client_id", false), ("client_secret", true)] {
+        if found.matching(name).is_none() {
+            found.add(Candidate {
+                description: Some(if secret {
+                    "OAuth client secret of the same app.".into()
+                } else {
+                    "OAuth client ID of the app registered with the provider.".into()
+                }),
+                ..Candidate::new(name, true, secret, r.flow_line, "the OAuth app's identity")
+            });
         }
-        oauth_block = Some(oauth_spec(r, &mut found, &mut review));
     }
+}
 
-    // 4. How the requests use credentials, mapped onto what is listed.
-    let mut used = usage::find(&chosen);
-    usage::base_url(&chosen, doc, &mut used);
+/// Step 4 of a draft: what the requests use, mapped onto what is listed.
+#[allow(clippy::too_many_arguments)]
+fn add_used(
+    chosen: &[&DocLine],
+    doc: &ApiDoc,
+    found: &mut Found,
+    runs_grant: bool,
+    oauth: bool,
+    service_account: bool,
+    listed_any: bool,
+    review: &mut Vec<String>,
+) {
+    let mut used = usage::find(chosen);
+    usage::base_url(chosen, doc, &mut used);
     for u in used {
-        let issued = (recognised.is_some() || service_account) && ISSUED.contains(&u.name.as_str());
-        if issued || u.name == "refresh_token" && recognised.is_some() {
+        // `$QBO_ACCESS_TOKEN` in a request is the issued token too.
+        let issued = runs_grant && ISSUED.iter().any(|i| u.name.ends_with(i));
+        if issued || u.name == "refresh_token" && oauth {
             continue;
         }
         if let Some(existing) = found.matching(&u.name) {
@@ -249,30 +313,20 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
         if !keep || (service_account && u.secret) {
             continue;
         }
+        // A fixed host alone is no value a person types.
+        if u.why == usage::FIXED_BASE {
+            review.push(format!(
+                "the doc states one fixed base URL ({}): no `base_url` parameter drafted; add an optional one if the API has other hosts (regions, self-hosted)",
+                u.default.as_deref().unwrap_or("")
+            ));
+            continue;
+        }
         found.add(Candidate {
             description: u.description.clone(),
             default: u.default.clone(),
             ..Candidate::new(&u.name, u.required, u.secret, u.line, &u.why)
         });
     }
-    for name in ISSUED {
-        if recognised.is_some() || service_account {
-            found.remove(name);
-        }
-    }
-    if found.params.is_empty() && oauth_block.is_none() {
-        return Err(NoAuthFacts);
-    }
-    Ok(assemble(
-        doc,
-        source,
-        &view,
-        &lists,
-        several,
-        found,
-        oauth_block,
-        review,
-    ))
 }
 
 /// Whether a listed name the doc does not mark is required: credentials,
@@ -391,6 +445,20 @@ fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>
             .params
             .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED));
     }
+    if !r.from_catalogue.is_empty()
+        && let Some(p) = r.provider
+    {
+        let regions = if p.regions.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", p.regions)
+        };
+        review.push(format!(
+            "the OAuth {} came from the provider catalogue ({}), not from the doc: check them against the provider's documentation{regions}",
+            r.from_catalogue.join(", "),
+            p.name
+        ));
+    }
     let located = |v: String| Located {
         value: v,
         span: Span::default(),
@@ -487,6 +555,10 @@ fn assemble(
             }
         }
     } else {
+        // With one method, a value required only for a method is optional.
+        for c in params.iter_mut().filter(|c| c.why == listed::CONDITIONAL) {
+            c.required = false;
+        }
         spec.parameters = params.iter().map(|c| to_param(c, &mut notes)).collect();
         spec.oauth = oauth;
     }

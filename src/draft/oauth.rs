@@ -6,6 +6,7 @@
 
 use super::region::set_aside;
 use crate::apidoc::{DocLine, normalise_placeholders};
+use crate::providers::{self, Provider};
 use crate::spec::Flow;
 
 /// What the doc says of the connector's OAuth grant.
@@ -18,6 +19,10 @@ pub struct Recognised {
     pub authorization_url: Option<(String, usize)>,
     pub scopes: Vec<String>,
     pub extra_auth_params: Vec<(String, String)>,
+    /// The well-known provider the doc names, and which of its endpoints
+    /// came from the catalogue rather than the doc.
+    pub provider: Option<&'static Provider>,
+    pub from_catalogue: Vec<&'static str>,
 }
 
 fn lower(s: &str) -> String {
@@ -158,7 +163,8 @@ fn token_endpoint(url: &str, line: &str) -> bool {
 /// A URL that is an authorization endpoint (labelled, or shaped like one).
 fn authorization_endpoint(url: &str, line: &str) -> bool {
     let p = path_of(url);
-    let l = lower(line);
+    // "Authorization: Bearer …" in a request is a header, not a label.
+    let l = lower(line).replace("authorization: ", "");
     if l.contains("scope") && !l.contains("authoriz") {
         return false;
     }
@@ -187,6 +193,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     let mut authorize: Option<(String, usize)> = None;
     let mut mentions = false;
     let mut jwt = false;
+    let mut provider: Option<&'static Provider> = None;
     let mut discounted_paragraph = false;
     let mut previous_blank = true;
     for (i, line) in lines.iter().enumerate() {
@@ -236,7 +243,9 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
             }
             _ => text.to_string(),
         };
-        for url in urls(line) {
+        let found = urls(line);
+        provider = provider.or_else(|| provider_of(text, &found));
+        for url in found {
             if token.is_none() && token_endpoint(&url, &label) {
                 token = Some((strip_query(&url), line.number));
             } else if authorize.is_none() && authorization_endpoint(&url, &label) {
@@ -247,12 +256,75 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     if jwt && flow.is_none_or(|(f, _)| f != Flow::M2m) {
         return None;
     }
-    // A mechanism: an endpoint the grant runs against, not just its name.
-    let has_mechanism = token.is_some() || authorize.is_some();
+    // A mechanism: an endpoint the grant runs against, or a well-known
+    // provider whose endpoints the catalogue holds; not just a name.
+    let has_mechanism = token.is_some() || authorize.is_some() || provider.is_some();
     if !has_mechanism || !(mentions || flow.is_some()) {
         return None;
     }
-    let (flow, flow_line) = match flow {
+    let (flow, flow_line) = decide_flow(lines, flow, &token, &authorize);
+    let extra = extra_auth_params(lines, &authorize);
+    let mut r = Recognised {
+        flow,
+        flow_line,
+        authorization_url: authorize.map(|(u, l)| (strip_query(&u), l)),
+        token_url: token,
+        scopes: scopes(lines),
+        extra_auth_params: extra,
+        provider,
+        from_catalogue: Vec::new(),
+    };
+    complete_from_catalogue(&mut r);
+    Some(r)
+}
+
+/// The provider a line names: by its words next to "OAuth", by the host of
+/// a URL, or by a `Host:` header over a token request.
+fn provider_of(text: &str, urls: &[String]) -> Option<&'static Provider> {
+    providers::named(text)
+        .or_else(|| urls.iter().find_map(|u| providers::endpoint(u)))
+        .or_else(|| {
+            let t = text.trim_start_matches(['-', '*', ' ', '`']);
+            t.strip_prefix("Host:")
+                .or_else(|| t.strip_prefix("host:"))
+                .and_then(|h| providers::by_host(h.trim()))
+        })
+}
+
+/// Fills what the doc leaves out of a well-known provider's OAuth from the
+/// catalogue: the token URL, the authorization URL of a u2m grant, and the
+/// parameters the provider needs to return a refresh token.
+fn complete_from_catalogue(r: &mut Recognised) {
+    let Some(p) = r.provider else { return };
+    let line = r.flow_line;
+    if r.token_url.is_none() {
+        r.token_url = Some((p.token_url.to_string(), line));
+        r.from_catalogue.push("token URL");
+    }
+    if r.flow.is_user() {
+        if r.authorization_url.is_none() {
+            r.authorization_url = Some((p.authorization_url.to_string(), line));
+            r.from_catalogue.push("authorization URL");
+        }
+        for (k, v) in p.offline {
+            if !r.extra_auth_params.iter().any(|(ek, _)| ek == k) {
+                r.extra_auth_params.push((k.to_string(), v.to_string()));
+                r.from_catalogue.push("offline-access parameters");
+            }
+        }
+        r.from_catalogue.dedup();
+    }
+}
+
+/// The flow: the grant words seen, else an authorization endpoint or a
+/// refresh token (u2m), else the client-credentials grant (m2m).
+fn decide_flow(
+    lines: &[&DocLine],
+    flow: Option<(Flow, usize)>,
+    token: &Option<(String, usize)>,
+    authorize: &Option<(String, usize)>,
+) -> (Flow, usize) {
+    match flow {
         Some(f) => f,
         None if authorize.is_some() => (Flow::U2m, authorize.as_ref().map_or(1, |a| a.1)),
         None => {
@@ -265,8 +337,16 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
                 None => (Flow::M2m, token.as_ref().map_or(1, |t| t.1)),
             }
         }
-    };
-    let extra = authorize
+    }
+}
+
+/// Extra parameters of the authorization URL (`access_type=offline`), from
+/// its query or from a backticked query the doc shows.
+fn extra_auth_params(
+    lines: &[&DocLine],
+    authorize: &Option<(String, usize)>,
+) -> Vec<(String, String)> {
+    authorize
         .as_ref()
         .and_then(|(u, _)| u.split_once('?').map(|(_, q)| q.to_string()))
         .or_else(|| {
@@ -286,15 +366,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()
         })
-        .unwrap_or_default();
-    Some(Recognised {
-        flow,
-        flow_line,
-        authorization_url: authorize.map(|(u, l)| (strip_query(&u), l)),
-        token_url: token,
-        scopes: scopes(lines),
-        extra_auth_params: extra,
-    })
+        .unwrap_or_default()
 }
 
 fn strip_query(url: &str) -> String {
@@ -370,6 +442,15 @@ mod tests {
         );
         assert_eq!(r.scopes, ["https://www.example.com/auth/yt.readonly"]);
         assert_eq!(r.extra_auth_params.len(), 2);
+    }
+
+    #[test]
+    fn a_request_with_an_authorization_header_is_no_authorize_endpoint() {
+        let r = recognised("Sign in with OAuth 2.0 (authorization code).\n\n```\ncurl -H \"Authorization: Bearer <token>\" https://api.ledger.example/me\n```\n\n- Authorize URL: `https://ledger.example/oauth/authorize`\n- Token URL: `https://ledger.example/oauth/token`\n").expect("oauth");
+        assert_eq!(
+            r.authorization_url.map(|a| a.0).as_deref(),
+            Some("https://ledger.example/oauth/authorize")
+        );
     }
 
     #[test]

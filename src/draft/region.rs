@@ -31,9 +31,13 @@ fn softly_aside(text: &str) -> bool {
 fn stores_values(lines: &[&DocLine]) -> bool {
     lines.iter().filter(|l| !l.code).any(|l| {
         let t = l.text.to_lowercase();
-        (t.contains("connector stores") || t.contains("connector is configured with"))
-            && t.contains('`')
-            && !set_aside(&t)
+        let supports = t.contains("connector also supports")
+            || t.contains("also supported")
+            || t.contains("both supported");
+        (supports
+            || (t.contains("connector stores") || t.contains("connector is configured with"))
+                && t.contains('`'))
+            && !set_aside(&t.replace("alternative", "").replace("fallback", ""))
     })
 }
 
@@ -148,6 +152,8 @@ pub fn names_a_scheme(heading: &str) -> bool {
         "password",
         "service account",
         "service principal",
+        "ssh",
+        "private key",
         "key pair",
         "key-pair",
         "jwt",
@@ -235,7 +241,11 @@ impl<'d> View<'d> {
             let (aside_section, in_auth) = match last {
                 Some((k, aside, in_auth)) if std::ptr::eq(k, key) => (aside, in_auth),
                 _ => {
-                    let aside = line.section_path.iter().any(|h| other_methods_intro(h));
+                    let aside = line
+                        .section_path
+                        .iter()
+                        .skip(1)
+                        .any(|h| other_methods_intro(h) || unused_heading(h));
                     let in_auth = auth_depth(&line.section_path).is_some();
                     last = Some((key, aside, in_auth));
                     (aside, in_auth)
@@ -284,18 +294,33 @@ impl<'d> View<'d> {
         if !kept_any {
             return self.auth.clone();
         }
-        let aside: Vec<&str> = self
+        let aside: std::collections::HashSet<usize> = self
             .methods
             .iter()
             .filter(|m| m.standing == Standing::SetAside)
-            .map(|m| m.heading.as_str())
+            .flat_map(|m| m.lines.iter().map(|l| l.number))
             .collect();
         self.auth
             .iter()
             .copied()
-            .filter(|l| !l.section_path.iter().any(|h| aside.contains(&h.as_str())))
+            .filter(|l| !aside.contains(&l.number))
             .collect()
     }
+}
+
+/// A heading that marks its whole section as unused: "Marketing Cloud
+/// REST API (not used)", "SOAP endpoint — not supported".
+fn unused_heading(heading: &str) -> bool {
+    let h = heading.to_lowercase();
+    [
+        "not used",
+        "not supported",
+        "unsupported",
+        "out of scope",
+        "not implemented",
+    ]
+    .iter()
+    .any(|w| h.contains(w))
 }
 
 /// "Other supported methods (not used by this connector)" and the like.
@@ -339,6 +364,9 @@ fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
             }),
         }
     }
+    if sections.is_empty() {
+        sections = labelled_methods(auth);
+    }
     for s in &mut sections {
         // The heading and the section's first prose lines say how it stands.
         let opening: String = s
@@ -365,6 +393,86 @@ fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
         } else {
             Standing::Supported
         };
+    }
+    sections
+}
+
+/// A paragraph or bullet opening with a bold label that ranks a method:
+/// "**Preferred: personal access token.**", "- **Alternative**: OAuth
+/// app — …". Returns the method's heading ("Preferred: personal access
+/// token"), when what it names is a scheme.
+fn method_label(text: &str) -> Option<String> {
+    let t = text.trim_start();
+    let t = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("* "))
+        .unwrap_or(t);
+    let inner = t.trim_start().strip_prefix("**")?;
+    let (bold, rest) = inner.split_once("**")?;
+    let b = bold.to_lowercase();
+    let ranked = [
+        "preferred",
+        "alternative",
+        "fallback",
+        "secondary",
+        "recommended",
+        "primary",
+    ]
+    .iter()
+    .any(|w| b.starts_with(w));
+    if !ranked {
+        return None;
+    }
+    let named = match bold.split_once(':') {
+        Some((_, n)) if !n.trim().is_empty() => n.trim().trim_end_matches('.').to_string(),
+        _ => rest
+            .trim_start_matches([':', ' ', '—', '-', '–'])
+            .split(['—', '.', '('])
+            .next()
+            .unwrap_or("")
+            .replace('`', "")
+            .trim()
+            .to_string(),
+    };
+    let rank = bold.split(':').next().unwrap_or(bold).trim();
+    names_a_scheme(&named).then(|| format!("{rank}: {named}"))
+}
+
+/// Method sub-sections written as labelled paragraphs rather than
+/// headings: each runs from its label to the next label or heading.
+fn labelled_methods<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
+    let mut sections: Vec<MethodSection<'d>> = Vec::new();
+    let mut open: Option<usize> = None;
+    for line in auth {
+        let t = line.text.trim();
+        if t.starts_with('#') {
+            open = None;
+            continue;
+        }
+        if !line.code
+            && let Some(heading) = method_label(t)
+        {
+            sections.push(MethodSection {
+                heading,
+                standing: Standing::Supported,
+                lines: Vec::new(),
+            });
+            open = Some(sections.len() - 1);
+        }
+        let same_section = |s: &MethodSection<'d>| {
+            s.lines
+                .first()
+                .is_none_or(|f| std::sync::Arc::ptr_eq(&f.section_path, &line.section_path))
+        };
+        if let Some(i) = open
+            && same_section(&sections[i])
+        {
+            sections[i].lines.push(line);
+        }
+    }
+    // One label alone ranks nothing.
+    if sections.len() < 2 {
+        sections.clear();
     }
     sections
 }
@@ -410,6 +518,37 @@ mod tests {
         ] {
             assert!(!names_a_scheme(h), "{h}");
         }
+    }
+
+    #[test]
+    fn labelled_paragraphs_are_method_sections() {
+        let doc = ApiDoc::parse(
+            "# Hub\n\n## Authorization\n\n**Preferred: personal access token.** Send it as a bearer token.\n\n**Alternative: OAuth app.** The connector stores the `client_id` and `client_secret`.\n\n- Token URL: `https://hub.example/oauth/token`\n",
+        );
+        let view = View::new(&doc);
+        let methods: Vec<(&str, Standing)> = view
+            .methods
+            .iter()
+            .map(|m| (m.heading.as_str(), m.standing))
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                ("Preferred: personal access token", Standing::Preferred),
+                ("Alternative: OAuth app", Standing::Alternative)
+            ]
+        );
+        assert_eq!(view.methods[1].lines.len(), 4);
+        assert_eq!(method_label("- **Chosen method**: API key"), None);
+    }
+
+    #[test]
+    fn a_section_headed_not_used_is_left_out() {
+        let doc = ApiDoc::parse(
+            "# Drop\n\n## Connecting\n\nLog in with `username` and `password`.\n\n### Reporting REST API (not used)\n\nTokens come from https://x.test/v2/token with client credentials.\n",
+        );
+        let view = View::new(&doc);
+        assert!(view.usable.iter().all(|l| !l.text.contains("v2/token")));
     }
 
     #[test]

@@ -43,7 +43,15 @@ const QUERY_KEYS: &[&str] = &[
 /// Doc placeholder name → parameter name: snake_case, without `your_`; a
 /// bare `key` is the API key it stands for.
 pub fn param_name(placeholder: &str) -> String {
-    let n = apidoc::snake(placeholder);
+    // `{realmId}` is `realm_id`; `{YOUR_KEY}` stays one word per part.
+    let camel = placeholder.chars().any(|c| c.is_ascii_lowercase())
+        && placeholder.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        && !placeholder.contains(['_', '-', ' ']);
+    let n = if camel {
+        apidoc::camel_to_snake(placeholder)
+    } else {
+        apidoc::snake(placeholder)
+    };
     let n = n
         .strip_prefix("your_")
         .or_else(|| n.strip_prefix("my_"))
@@ -414,6 +422,11 @@ pub fn base_url(lines: &[&DocLine], doc: &ApiDoc, found: &mut Vec<Used>) {
     }
 }
 
+/// Why a fixed base URL is proposed: weak evidence (one host the doc
+/// states, no placeholder, no setting listed), so the decision step leaves
+/// it out of the draft and names it in the review list.
+pub const FIXED_BASE: &str = "a fixed base URL the doc states";
+
 /// Adds what a stated base URL needs.
 fn use_base_url(base: apidoc::Fact<String>, found: &mut Vec<Used>) {
     if template::placeholders(&base.value).is_empty() {
@@ -438,11 +451,9 @@ fn use_base_url(base: apidoc::Fact<String>, found: &mut Vec<Used>) {
                 secret: false,
                 locates: false,
                 line: base.line,
-                why: "the base URL (optional: it has a default)".into(),
-                description: Some(format!(
-                    "API base URL. Defaults to {fixed}; set it only for another host (e.g. a self-hosted or regional instance)."
-                )),
-                default: None,
+                why: FIXED_BASE.into(),
+                description: Some(description),
+                default: Some(fixed),
                 required: false,
             },
         );
@@ -474,5 +485,18 @@ fn use_base_url(base: apidoc::Fact<String>, found: &mut Vec<Used>) {
                 },
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::param_name;
+
+    #[test]
+    fn placeholders_become_snake_case_names() {
+        assert_eq!(param_name("realmId"), "realm_id");
+        assert_eq!(param_name("YOUR_API_KEY"), "api_key");
+        assert_eq!(param_name("Your-Domain"), "domain");
+        assert_eq!(param_name("key"), "api_key");
     }
 }

@@ -490,7 +490,8 @@ where
     RE: std::error::Error + 'static,
     E: oauth2::ErrorResponseType + serde::Serialize + std::fmt::Display + 'static,
 {
-    let scrub = |s: &str| crate::report::printable(&redactor.scrub(s));
+    // Strip first, then scrub: stripping may join a split secret.
+    let scrub = |s: &str| redactor.shown(s);
     match err {
         RequestTokenError::ServerResponse(response) => {
             let code = serde_json::to_value(response.error())

@@ -6,6 +6,7 @@
 //! is said so in the review.
 
 use super::{Description, Grant, KeyIn, OAuthFlow, Scheme, SchemeKind, Server};
+use crate::report::printable;
 use crate::source::Span;
 use crate::spec::{AuthMethod, Flow, Located, OAuth, ParamType, Parameter, Spec};
 
@@ -47,12 +48,16 @@ pub struct Planned {
 
 /// The API-key schemes one global requirement sends together: `{a: [], b: []}`.
 fn together(desc: &Description, schemes: &[Scheme]) -> Vec<Vec<Scheme>> {
+    let mut by_name: std::collections::HashMap<&str, &Scheme> = std::collections::HashMap::new();
+    for s in schemes {
+        by_name.entry(s.name.as_str()).or_insert(s);
+    }
     desc.global_security()
         .into_iter()
         .filter(|alt| alt.len() > 1)
         .filter_map(|alt| {
             alt.iter()
-                .map(|n| schemes.iter().find(|s| s.name == *n).cloned())
+                .map(|n| by_name.get(n.as_str()).map(|s| (*s).clone()))
                 .collect::<Option<Vec<Scheme>>>()
         })
         .filter(|group| {
@@ -97,27 +102,32 @@ pub fn plan(desc: &Description) -> Result<(Vec<Planned>, Vec<String>), Refused> 
     if schemes.is_empty() {
         return Err(Refused::NoScheme);
     }
-    let global: Vec<String> = desc.global_security().into_iter().flatten().collect();
-    let rank = |s: &Scheme| {
-        global
-            .iter()
-            .position(|g| *g == s.name)
-            .unwrap_or(usize::MAX)
-    };
+    let mut global: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, name) in desc.global_security().into_iter().flatten().enumerate() {
+        global.entry(name).or_insert(i);
+    }
+    let rank = |s: &Scheme| global.get(&s.name).copied().unwrap_or(usize::MAX);
     schemes.sort_by_key(rank);
     let mut planned: Vec<Planned> = Vec::new();
     let mut left_out = Vec::new();
     let groups = together(desc, &schemes);
+    // The first group naming each scheme, looked up by name (no scan per
+    // scheme: thousands of schemes draft in n log n).
+    let mut group_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        for s in g {
+            group_of.entry(s.name.as_str()).or_insert(i);
+        }
+    }
+    let mut names = MethodNames::default();
     for scheme in &schemes {
-        let group = groups
-            .iter()
-            .find(|g| g.iter().any(|s| s.name == scheme.name));
+        let group = group_of.get(scheme.name.as_str()).map(|&i| &groups[i]);
         if group.is_some_and(|g| g.first().is_none_or(|f| f.name != scheme.name)) {
             continue; // sent along with the first of its requirement
         }
         match usable(scheme) {
             Ok(flow) => {
-                let method = unique(snake(&scheme.name, "auth"), &planned);
+                let method = names.unique(snake(&scheme.name, "auth"));
                 planned.push(Planned {
                     method,
                     scheme: scheme.clone(),
@@ -127,7 +137,10 @@ pub fn plan(desc: &Description) -> Result<(Vec<Planned>, Vec<String>), Refused> 
                         .unwrap_or_default(),
                 });
             }
-            Err(why) => left_out.push(format!("`{}` ({}): {why}", scheme.name, scheme.pointer)),
+            Err(why) => left_out.push(printable(&format!(
+                "`{}` ({}): {why}",
+                scheme.name, scheme.pointer
+            ))),
         }
     }
     if planned.is_empty() {
@@ -141,14 +154,28 @@ pub fn plan(desc: &Description) -> Result<(Vec<Planned>, Vec<String>), Refused> 
     Ok((planned, left_out))
 }
 
-fn unique(name: String, planned: &[Planned]) -> String {
-    let mut candidate = name.clone();
-    let mut i = 2;
-    while planned.iter().any(|p| p.method == candidate) {
-        candidate = format!("{name}_{i}");
-        i += 1;
+/// The method names given so far, and for each base name the next suffix
+/// to try: a name is found unique in amortised constant time, however many
+/// schemes collapse to one snake_case name.
+#[derive(Default)]
+struct MethodNames {
+    taken: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl MethodNames {
+    /// `name`, or `name_2`, `name_3`, … the first not taken yet.
+    fn unique(&mut self, name: String) -> String {
+        let mut candidate = name.clone();
+        let mut i = self.next.get(&name).copied().unwrap_or(2);
+        while self.taken.contains(&candidate) {
+            candidate = format!("{name}_{i}");
+            i += 1;
+        }
+        self.next.insert(name, i);
+        self.taken.insert(candidate.clone());
+        candidate
     }
-    candidate
 }
 
 /// Whether a scheme can be offered, with the OAuth flow it uses.
@@ -268,6 +295,16 @@ pub fn draft(desc: &Description, source: &str) -> Result<OpenApiDraft, Refused> 
             "external references were not fetched: {}",
             external.join(", ")
         ));
+    }
+    // The description's own text (server URLs, scheme names, `$ref`s)
+    // reaches the terminal through these: the same rule as server-sent text.
+    for line in &mut out.review {
+        *line = printable(line);
+    }
+    for note in &mut out.notes {
+        note.parameter = printable(&note.parameter);
+        note.pointer = printable(&note.pointer);
+        note.why = printable(&note.why);
     }
     Ok(out)
 }

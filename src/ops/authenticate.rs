@@ -185,13 +185,19 @@ impl Steps<'_> {
             return Ok(Exit::Done);
         }
         let settings = &self.options.collect;
-        let prepared = collect::prepare(self.workspace, &self.paths, settings, printer)?;
+        let mut prepared = collect::prepare(self.workspace, &self.paths, settings, printer)?;
         let verifier = check_on_save::verifier(&self.paths, &prepared.spec);
+        prepared.check_shown = verifier
+            .as_ref()
+            .and_then(|_| check_on_save::sends(&self.paths, &prepared.spec));
+        let shown_spec = prepared.check_shown.as_ref().map(|_| prepared.spec.clone());
         let outcome = collect::ask(prepared, settings, self.stop.take(), verifier, printer)?;
         let exit = collect::ended(&outcome, printer)?;
         if exit != Exit::Done {
             let resume = format!("run `{}` again", self.again);
             stopped(printer, 2, "no credentials were saved", &resume)?;
+        } else {
+            collect::keep_shown_check(&self.paths, shown_spec.as_ref());
         }
         Ok(exit)
     }

@@ -44,6 +44,62 @@ pub fn verifier(paths: &SourcePaths, spec: &Spec) -> Option<Verifier> {
     }))
 }
 
+/// What Save checks, in words for the form (`GET https://… (the credential
+/// in the X-Api-Key header)`), when a check can run on Save.
+pub fn sends(paths: &SourcePaths, spec: &Spec) -> Option<String> {
+    file::for_save(paths, spec).map(|f| checks_in_words(&f, spec))
+}
+
+/// The checks of a file in words: each one's method and URL, filled with
+/// the defaults (never a secret; what the person types stays a
+/// `{placeholder}`), and where the credential goes.
+fn checks_in_words(file: &crate::check::AuthCheck, spec: &Spec) -> String {
+    use crate::check::Auth;
+    let words: Vec<String> = file
+        .checks
+        .iter()
+        .map(|c| {
+            let method = spec
+                .auth_methods
+                .iter()
+                .find(|m| Some(&m.name) == c.auth_method.as_ref());
+            let scope = spec.parameters_for(method);
+            let mut url = c.url.clone();
+            for (_, name) in crate::template::placeholders(&c.url) {
+                let param = scope.iter().find(|p| p.name == name);
+                if param.is_some_and(|p| p.secret || p.looks_secret()) {
+                    continue;
+                }
+                let default = param
+                    .and_then(|p| p.default.clone())
+                    .or_else(|| file.default_value(name).map(str::to_string));
+                if let Some(v) = default {
+                    url = url.replace(&format!("{{{name}}}"), &v);
+                }
+            }
+            let goes = match &c.auth {
+                Auth::Basic { .. } => " (the credentials in an Authorization: Basic header)".into(),
+                Auth::Bearer(_) => " (the credential in an Authorization: Bearer header)".into(),
+                Auth::Header { name, .. } => format!(" (the credential in the {name} header)"),
+                Auth::Query { name, .. } => {
+                    format!(" (the credential in the {name} query parameter)")
+                }
+                Auth::OAuth => {
+                    " (a token from the OAuth provider in an Authorization: Bearer header)".into()
+                }
+                Auth::None => String::new(),
+            };
+            let who = c
+                .auth_method
+                .as_ref()
+                .map(|m| format!("for {m}: "))
+                .unwrap_or_default();
+            crate::report::printable(&format!("{who}{} {url}{goes}", c.method))
+        })
+        .collect();
+    words.join("; ")
+}
+
 /// The outcome of the check, as collect needs it.
 fn result(outcome: Outcome) -> CheckResult {
     let accepted = outcome.verdict == Verdict::Ok;

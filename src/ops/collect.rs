@@ -27,6 +27,8 @@ pub struct Prepared {
     pub shown_output: String,
     pub stored: Option<Credentials>,
     pub warnings: Vec<String>,
+    /// What Save checks, in words (no secret), when a check runs on Save.
+    pub check_shown: Option<String>,
 }
 
 /// `collect <source>`: the check on Save runs whenever a complete auth
@@ -41,9 +43,30 @@ pub fn run(
 ) -> Result<Exit, Error> {
     let paths = workspace.source(source)?;
     let prepared = prepare(workspace, &paths, settings, printer)?;
+    let mut prepared = prepared;
     let verifier = check_on_save::verifier(&paths, &prepared.spec);
+    prepared.check_shown = verifier
+        .as_ref()
+        .and_then(|_| check_on_save::sends(&paths, &prepared.spec));
+    let shown_spec = prepared.check_shown.as_ref().map(|_| prepared.spec.clone());
     let outcome = ask(prepared, settings, stop, verifier, printer)?;
-    ended(&outcome, printer)
+    let exit = ended(&outcome, printer)?;
+    if exit == Exit::Done {
+        keep_shown_check(&paths, shown_spec.as_ref());
+    }
+    Ok(exit)
+}
+
+/// After a Save that ran the check the form showed (`spec` given), that
+/// check is no longer fresh: it is written as the source's auth check (when
+/// there is none yet) for validate to send and the person to keep.
+pub fn keep_shown_check(paths: &SourcePaths, spec: Option<&Spec>) {
+    if let Some(spec) = spec
+        && !paths.auth_check.is_file()
+        && let Err(why) = crate::check::file::derive_and_write(paths, spec, None)
+    {
+        crate::report::eprint(&format!("note: {why}"));
+    }
 }
 
 /// Where `--store` and `--output` say the credentials go.
@@ -110,6 +133,7 @@ pub fn prepare(
         shown_output,
         stored,
         warnings,
+        check_shown: None,
     })
 }
 
@@ -128,6 +152,9 @@ pub fn ask(
     match settings.mode {
         Mode::Browser => browser(prepared, form, settings, stop, verifier, printer),
         Mode::Cli => {
+            if let Some(line) = &prepared.check_shown {
+                printer.event(&Event::Note(&format!("Save checks {line}")))?;
+            }
             let terminal = terminal::Settings {
                 port: settings.port,
                 open: !settings.no_open && !settings.no_browser && display_available(),
@@ -174,12 +201,13 @@ fn browser(
         shown_output,
         stored,
         warnings,
+        check_shown,
         ..
     } = prepared;
     collect::browser(&browser, printer, |port| {
         let pages = Pages::new().map_err(|e| Error::Internal(e.to_string()))?;
         Run::new(form, pages, port, output, shown_output, stored, warnings)
-            .map(|run| run.with_verifier(verifier))
+            .map(|run| run.with_verifier(verifier).with_check_shown(check_shown))
             .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))
     })
 }

@@ -106,36 +106,18 @@ fn explain(
     paths: &SourcePaths,
     printer: &mut Printer,
 ) -> Result<(), Error> {
-    if printer.is_json() {
-        let parameters: Vec<serde_json::Value> = drafted
-            .notes
-            .iter()
-            .map(|n| serde_json::json!({"name": n.parameter, "line": n.line, "why": n.why}))
-            .collect();
-        return Ok(printer.json(&serde_json::json!({
-            "event": "drafted",
-            "path": shown(&paths.spec),
-            "written": written.written,
-            "parameters": parameters,
-            "review": drafted.review,
-        }))?);
-    }
-    let mut text = if written.written {
-        format!("drafted {} from {doc_name}:\n", shown(&paths.spec))
-    } else {
-        format!("drafted from {doc_name} (not written):\n")
-    };
-    text.push_str(&parameter_lines(drafted));
-    text.push_str("review:\n  - the descriptions are the doc's own sentences: check they tell a person where to find each value\n");
+    let parameters: Vec<serde_json::Value> = drafted
+        .notes
+        .iter()
+        .map(|n| serde_json::json!({"name": n.parameter, "line": n.line, "why": n.why}))
+        .collect();
+    let fields = serde_json::json!({"parameters": parameters, "review": drafted.review});
+    let mut lines = parameter_lines(drafted);
+    lines.push_str("review:\n  - the descriptions are the doc's own sentences: check they tell a person where to find each value\n");
     for r in &drafted.review {
-        text.push_str(&format!("  - {r}\n"));
+        lines.push_str(&format!("  - {r}\n"));
     }
-    if print {
-        eprint(text.trim_end());
-    } else {
-        printer.text(&text)?;
-    }
-    Ok(())
+    Ok(written.explain(&paths.spec, doc_name, &lines, fields, print, printer)?)
 }
 
 /// One line per drafted parameter (with its method) and OAuth flow.

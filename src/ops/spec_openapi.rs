@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Exit};
 use crate::openapi::{self, draft::OpenApiDraft};
-use crate::report::{Printer, eprint, shown};
+use crate::report::{Printer, eprint};
 use crate::spec::{self, WrittenDraft};
 use crate::workspace::SourcePaths;
 
@@ -48,43 +48,25 @@ fn explain(
     paths: &SourcePaths,
     printer: &mut Printer,
 ) -> Result<(), Error> {
-    if printer.is_json() {
-        let values: Vec<serde_json::Value> = drafted
-            .notes
-            .iter()
-            .map(|n| serde_json::json!({"name": n.parameter, "pointer": n.pointer, "why": n.why}))
-            .collect();
-        printer.json(&serde_json::json!({
-            "event": "drafted",
-            "path": shown(&paths.spec),
-            "from": location,
-            "written": written.written,
-            "parameters": values,
-            "review": drafted.review,
-        }))?;
-        return Ok(());
-    }
-    let mut text = if written.written {
-        format!("drafted {} from {location}:\n", shown(&paths.spec))
-    } else {
-        format!("drafted from {location} (not written):\n")
-    };
+    let values: Vec<serde_json::Value> = drafted
+        .notes
+        .iter()
+        .map(|n| serde_json::json!({"name": n.parameter, "pointer": n.pointer, "why": n.why}))
+        .collect();
+    let fields =
+        serde_json::json!({"from": location, "parameters": values, "review": drafted.review});
+    let mut lines = String::new();
     for n in &drafted.notes {
-        text.push_str(&format!(
+        lines.push_str(&format!(
             "  {:<24} {}  ({})\n",
             n.parameter, n.pointer, n.why
         ));
     }
     if !drafted.review.is_empty() {
-        text.push_str("review:\n");
+        lines.push_str("review:\n");
         for r in &drafted.review {
-            text.push_str(&format!("  - {r}\n"));
+            lines.push_str(&format!("  - {r}\n"));
         }
     }
-    if print {
-        eprint(text.trim_end());
-    } else {
-        printer.text(&text)?;
-    }
-    Ok(())
+    Ok(written.explain(&paths.spec, location, &lines, fields, print, printer)?)
 }

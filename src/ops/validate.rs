@@ -34,6 +34,8 @@ struct Ready {
     /// the credentials came from it.
     keyring: KeyringEntry,
     check: usize,
+    /// The auth check was derived by this run: it was never sent before.
+    fresh: bool,
 }
 
 impl Ready {
@@ -95,11 +97,64 @@ pub fn run(
         .build()
         .map_err(Error::Output)?;
     let http = Arc::new(probe::http_client(timeout).map_err(Error::Internal)?);
+    for (name, prep) in &mut prepared {
+        show_fresh(name, prep, &http, timeout, printer);
+    }
     let outcomes = runtime.block_on(send_all(prepared, timeout, usize::from(args.jobs), http));
     report(&outcomes, printer)?;
     Ok(combined_exit(
         outcomes.iter().map(|(_, o)| o.verdict.exit()),
     ))
+}
+
+/// A freshly derived check is shown before it is first sent: the URL and
+/// where the credential goes, secrets masked. At a terminal it is said,
+/// then sent; with no person watching (the MCP server) it is not sent: the
+/// answer shows it, and the next `validate` sends it.
+fn show_fresh(
+    name: &SourceName,
+    prep: &mut Prepared,
+    http: &reqwest::Client,
+    timeout: Duration,
+    printer: &Printer,
+) {
+    let Prepared::Ready(ready) = prep else {
+        return;
+    };
+    if !ready.fresh {
+        return;
+    }
+    let sends = match ready.request(http, timeout).preview() {
+        Ok(preview) => would_send(&preview),
+        Err(why) => {
+            *prep = decided(Verdict::BadCheck, why);
+            return;
+        }
+    };
+    if printer.is_captured() {
+        *prep = decided(
+            Verdict::BadCheck,
+            format!(
+                "a new auth check was derived and not sent yet: it sends {sends}. Show this to the person; once they confirm it, call validate again to send it"
+            ),
+        );
+    } else {
+        eprint(&format!("{name}: the derived check sends {sends}"));
+    }
+}
+
+/// A request in words, secrets masked: `GET https://… with Authorization: Bearer ***`.
+fn would_send(preview: &probe::Preview) -> String {
+    let mut text = format!("{} {}", preview.method, preview.url);
+    if !preview.headers.is_empty() {
+        let headers: Vec<String> = preview
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        text.push_str(&format!(" with {}", headers.join(", ")));
+    }
+    text
 }
 
 /// The exit code of several verdicts: an input problem first, then a
@@ -125,6 +180,7 @@ fn prepare(
 ) -> Prepared {
     let name = paths.name.as_str();
     let openapi = args.openapi.as_deref();
+    let fresh = !paths.auth_check.is_file();
     let spec = match spec_for(paths, openapi, color) {
         Ok(spec) => spec,
         Err(e) => return decided(Verdict::BadCheck, e),
@@ -194,6 +250,7 @@ fn prepare(
                 origin,
                 keyring: keyring.clone(),
                 check: index,
+                fresh,
             }))
         }
         Err(missing) => decided(

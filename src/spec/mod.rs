@@ -12,7 +12,7 @@ mod write;
 
 pub use lint::lint;
 pub use load::{Loaded, load, load_str};
-pub use render::render;
+pub use render::{comment, quoted, render};
 pub use usable::{Unusable, load_usable};
 pub use write::{WrittenDraft, write_draft};
 

@@ -13,6 +13,7 @@ const WIDTH: usize = 80;
 pub fn render(spec: &Spec, header: &[&str]) -> String {
     let mut out = String::new();
     for line in header {
+        let line = comment(line);
         if line.is_empty() {
             out.push_str("#\n");
         } else {
@@ -117,9 +118,34 @@ fn description(out: &mut String, text: &str, indent: usize) {
 /// True when a folded block scalar reads back as exactly `text`: one line,
 /// printable, no leading or trailing blanks.
 fn foldable(text: &str) -> bool {
-    !text.is_empty()
-        && text.trim() == text
-        && !text.chars().any(|c| c.is_control() || c == '\u{feff}')
+    !text.is_empty() && text.trim() == text && text.chars().all(|c| !needs_escape(c))
+}
+
+/// True for a character a double-quoted scalar must escape for YAML 1.1
+/// and 1.2 readers to read the same string: every control character (C0,
+/// DEL, C1 with NEL), the line and paragraph separators (U+2028/U+2029,
+/// line breaks to YAML 1.1 only), the byte-order mark and the
+/// non-characters outside YAML's printable set; and the bidi overrides,
+/// which make a file read in another order than it parses.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            // bidi overrides and marks: text that reads in another order
+            | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}'
+        )
+}
+
+/// A header line as one comment line: any character that could end the
+/// comment for some reader (a line break, NEL, U+2028/U+2029) or that a
+/// terminal would act on becomes a space.
+pub fn comment(line: &str) -> String {
+    line.chars()
+        .map(|c| if needs_escape(c) { ' ' } else { c })
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 /// Splits `text` at single spaces (a fold reads a line break back as one
@@ -180,9 +206,27 @@ fn scalar(text: &str) -> String {
     }
 }
 
-/// A double-quoted YAML scalar (JSON string syntax is valid YAML).
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+/// A double-quoted YAML scalar whose only characters are printable ones
+/// every YAML reader takes literally: `"` and `\\` escaped, and every
+/// character of [`needs_escape`] written as a `\\u` escape (both YAML 1.1
+/// and 1.2 read those the same way).
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -204,5 +248,15 @@ mod tests {
         assert_eq!(scalar("123"), "\"123\"");
         assert_eq!(scalar("https://{tenant}.x"), "\"https://{tenant}.x\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
+    }
+
+    #[test]
+    fn line_separators_and_controls_are_escaped_in_quoted_scalars() {
+        assert_eq!(quoted("a\u{2028}b"), "\"a\\u2028b\"");
+        assert_eq!(quoted("a\u{2029}b\u{85}c"), "\"a\\u2029b\\u0085c\"");
+        assert_eq!(quoted("q\"\\\n\t\u{7f}"), "\"q\\\"\\\\\\n\\t\\u007f\"");
+        assert!(!foldable("one\u{2028}secret: false"));
+        assert_eq!(comment("Title\nconnection: {}"), "Title connection: {}");
+        assert_eq!(comment("T\u{2029}x\u{1b}[2J"), "T x [2J");
     }
 }

@@ -37,7 +37,7 @@ pub fn write_draft(
     if written {
         if path.is_file() {
             let backup = path.with_extension("yaml.bak");
-            std::fs::copy(path, &backup)?;
+            atomic::backup(path, &backup)?;
             eprint(&format!(
                 "note: the previous spec is kept as {}",
                 shown(&backup)
@@ -54,6 +54,45 @@ pub fn write_draft(
 }
 
 impl WrittenDraft {
+    /// Says what was drafted from `from`: a heading, then `lines` (on
+    /// stderr when the draft itself went to stdout); with `--json`, the
+    /// `drafted` event made of `fields` (its `parameters`, `review`, …).
+    pub fn explain(
+        &self,
+        path: &Path,
+        from: &str,
+        lines: &str,
+        fields: serde_json::Value,
+        print: bool,
+        printer: &mut Printer,
+    ) -> std::io::Result<()> {
+        if printer.is_json() {
+            let mut event = serde_json::json!({
+                "event": "drafted",
+                "path": shown(path),
+                "written": self.written,
+            });
+            if let (Some(event), serde_json::Value::Object(fields)) =
+                (event.as_object_mut(), fields)
+            {
+                event.extend(fields);
+            }
+            return printer.json(&event);
+        }
+        let heading = if self.written {
+            format!("drafted {} from {from}:\n", shown(path))
+        } else {
+            format!("drafted from {from} (not written):\n")
+        };
+        let text = format!("{heading}{lines}");
+        if print {
+            eprint(text.trim_end());
+            Ok(())
+        } else {
+            printer.text(&text)
+        }
+    }
+
     /// Shows the draft's lint findings (only errors when it was printed
     /// instead of written) and its verdict: errors are exit 1, and such a
     /// draft was not written.

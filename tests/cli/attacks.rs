@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 
 use crate::support::{
-    Repo, Run, TESTS, assert_hidden, client, csrf, json_lines, page, post, saved, source, validate,
+    Repo, Run, TESTS, assert_hidden, client, csrf, json_lines, page, post, source, validate,
 };
 
 /// A client secret with every character RFC 6749's form-encoding changes.
@@ -42,32 +42,18 @@ impl Hostile {
     fn start() -> Hostile {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                let app = axum::Router::new().fallback(
-                    move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
-                        let log = log.clone();
-                        async move {
-                            if let Ok(mut l) = log.lock() {
-                                l.push(format!("{method} {}", uri.path()));
-                            }
-                            answer(uri.path(), &headers)
+        let port = crate::support::serve(move || {
+            axum::Router::new().fallback(
+                move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
+                    let log = log.clone();
+                    async move {
+                        if let Ok(mut l) = log.lock() {
+                            l.push(format!("{method} {}", uri.path()));
                         }
-                    },
-                );
-                if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
-                    let _ = axum::serve(l, app).await;
-                }
-            });
+                        answer(uri.path(), &headers)
+                    }
+                },
+            )
         });
         Hostile { port, seen }
     }
@@ -282,7 +268,7 @@ async fn a_good_grant_in_a_form_encoded_answer_saves_on_the_m2m_page() {
         .expect("join");
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stdout.contains("AT-form-4444") && !stderr.contains("AT-form-4444"));
-    assert!(saved(&repo, "odd").is_some());
+    assert!(repo.saved("odd").is_some());
 }
 
 #[test]
@@ -594,8 +580,7 @@ fn authenticate_on_a_doc_with_a_base_url_line_ends_ok() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    let check = std::fs::read_to_string(repo.root().join(format!("{TESTS}/keyed/auth_check.yaml")))
-        .expect("check");
+    let check = repo.check_text("keyed");
     assert!(check.contains("{base_url}/me"), "{check}");
     assert!(check.contains("keyed_api_doc.md line"), "{check}");
     assert!(!stdout.contains(crate::apis::API_KEY) && !stderr.contains(crate::apis::API_KEY));

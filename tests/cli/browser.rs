@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
-use crate::support::{Repo, Running, TESTS, fixture_spec};
+use crate::support::{Repo, Running, fixture_spec};
 
 /// A chromedriver process and a WebDriver session in a fresh profile.
 pub struct Browser {
@@ -159,11 +159,6 @@ pub fn output_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output")
 }
 
-fn saved(repo: &Repo, source: &str) -> PathBuf {
-    repo.root()
-        .join(format!("{TESTS}/{source}/configs/dev_config.json"))
-}
-
 async fn finish(running: Running) {
     let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
         .await
@@ -195,7 +190,7 @@ async fn a_flat_form_is_filled_and_saved() {
     browser.screenshot("collect-saved").await;
     browser.close().await;
     finish(running).await;
-    let path = saved(&repo, "github");
+    let path = repo.credentials_path("github");
     let value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("file")).expect("json");
     assert_eq!(
@@ -240,9 +235,10 @@ async fn switching_the_method_saves_only_that_methods_fields() {
     assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");
     browser.close().await;
     finish(running).await;
-    let value: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(saved(&repo, "zendesk")).expect("file"))
-            .expect("json");
+    let value: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.credentials_path("zendesk")).expect("file"),
+    )
+    .expect("json");
     assert_eq!(
         value,
         serde_json::json!({"subdomain": "acme", "email": "agent@acme.test", "password": "pa55word"})
@@ -270,7 +266,7 @@ async fn a_missing_required_field_shows_an_inline_error_and_saves_nothing() {
         Some("https://kept.example.com")
     );
     browser.screenshot("collect-missing-required").await;
-    assert!(!saved(&repo, "github").exists());
+    assert!(!repo.credentials_path("github").exists());
     browser.fill("token", "now-given").await;
     browser.click("button#save").await;
     assert_eq!(browser.text_becomes("h1", "Saved").await, "Saved");

@@ -1,11 +1,9 @@
 //! `collect` in browser mode, driven over HTTP: every server rule, the file
 //! it writes, re-runs, cancellation, ports and secrecy.
 
-use std::path::PathBuf;
-
 use reqwest::StatusCode;
 
-use crate::support::{Repo, Running, TESTS, csrf, fixture_spec, form_body};
+use crate::support::{Repo, Running, client, csrf, fixture_spec, form_body};
 
 const SECRET: &str = "tok-4f9c2e7a-SECRET";
 
@@ -13,18 +11,6 @@ fn zendesk() -> Repo {
     let repo = Repo::new();
     repo.spec("zendesk", &fixture_spec("methods_shared.yaml"));
     repo
-}
-
-fn saved_file(repo: &Repo, source: &str) -> PathBuf {
-    repo.root()
-        .join(format!("{TESTS}/{source}/configs/dev_config.json"))
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
 }
 
 async fn form_page(running: &Running) -> String {
@@ -74,7 +60,7 @@ async fn a_valid_save_writes_the_file_and_ends_the_run() {
     let (code, stdout, stderr) = running.finish();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains(r#""event":"saved""#), "{stdout}");
-    let path = saved_file(&repo, "zendesk");
+    let path = repo.credentials_path("zendesk");
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("file")).expect("json");
     assert_eq!(
@@ -131,7 +117,7 @@ async fn a_cross_origin_post_changes_nothing() {
         .await
         .expect("POST");
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(!saved_file(&repo, "zendesk").exists());
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[tokio::test]
@@ -142,7 +128,7 @@ async fn a_post_without_the_csrf_token_is_refused() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = post(&running, body(&"0".repeat(32), &good_answer(SECRET))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(!saved_file(&repo, "zendesk").exists());
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[tokio::test]
@@ -154,7 +140,7 @@ async fn bodies_over_64_kib_are_refused() {
     pairs.push(("subdomain", "x".repeat(70 * 1024)));
     let (status, _) = post(&running, body(&csrf(&page), &pairs)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(!saved_file(&repo, "zendesk").exists());
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[tokio::test]
@@ -167,7 +153,7 @@ async fn undeclared_names_are_refused() {
     let (status, html) = post(&running, body(&csrf(&page), &pairs)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("is_admin"));
-    assert!(!saved_file(&repo, "zendesk").exists());
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[tokio::test]
@@ -192,7 +178,7 @@ async fn required_values_are_checked_for_the_chosen_method_without_echoing_secre
     let (status, html) = post(&running, body(&token, &pairs)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("unknown authentication method"));
-    assert!(!saved_file(&repo, "zendesk").exists());
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[tokio::test]
@@ -222,7 +208,7 @@ async fn typed_values_are_checked() {
     assert_eq!(status, StatusCode::OK);
     let (code, _, _) = running.finish();
     assert_eq!(code, Some(0));
-    let saved = std::fs::read_to_string(saved_file(&repo, "typed")).expect("file");
+    let saved = std::fs::read_to_string(repo.credentials_path("typed")).expect("file");
     assert!(saved.contains("\"page_size\": \"50\""));
 }
 
@@ -252,15 +238,15 @@ async fn of_two_simultaneous_saves_exactly_one_wins() {
     } else {
         "second-token"
     };
-    let saved = std::fs::read_to_string(saved_file(&repo, "zendesk")).expect("file");
+    let saved = std::fs::read_to_string(repo.credentials_path("zendesk")).expect("file");
     assert!(saved.contains(winner));
 }
 
 #[tokio::test]
 async fn a_rerun_prefills_plain_values_and_keeps_stored_secrets_off_the_page() {
     let repo = zendesk();
-    repo.file(
-        &format!("{TESTS}/zendesk/configs/dev_config.json"),
+    repo.credentials(
+        "zendesk",
         &format!(
             r#"{{"subdomain": "stored-sub", "email": "old@acme.test", "api_token": "{SECRET}"}}"#
         ),
@@ -280,9 +266,10 @@ async fn a_rerun_prefills_plain_values_and_keeps_stored_secrets_off_the_page() {
     assert_eq!(status, StatusCode::OK);
     let (code, _, _) = running.finish();
     assert_eq!(code, Some(0));
-    let saved: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(saved_file(&repo, "zendesk")).expect("file"))
-            .expect("json");
+    let saved: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.credentials_path("zendesk")).expect("file"),
+    )
+    .expect("json");
     assert_eq!(saved["subdomain"], "new-sub");
     assert_eq!(
         saved["api_token"], SECRET,
@@ -298,7 +285,7 @@ fn the_timeout_cancels_and_writes_nothing() {
     assert_eq!(code, Some(1));
     assert!(stdout.contains(r#""event":"cancelled""#), "{stdout}");
     assert!(stdout.contains("timed out"), "{stdout}");
-    assert!(!saved_file(&repo, "zendesk").exists());
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[cfg(unix)]
@@ -312,7 +299,7 @@ fn ctrl_c_and_sigterm_cancel_release_the_port_and_write_nothing() {
         let (code, stdout, _) = running.finish();
         assert_eq!(code, Some(1), "SIG{signal}");
         assert!(stdout.contains("interrupted"), "{stdout}");
-        assert!(!saved_file(&repo, "zendesk").exists());
+        assert!(!repo.credentials_path("zendesk").exists());
         assert!(
             std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
             "port {port} still held after SIG{signal}"

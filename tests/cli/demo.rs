@@ -190,12 +190,7 @@ fn a_collect_that_times_out_stops_at_step_2_and_writes_nothing() {
     let (code, stdout, _) = running.finish();
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains(r#""event":"stopped","step":2"#), "{stdout}");
-    assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/zendesk/configs/dev_config.json"))
-            .exists()
-    );
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[cfg(unix)]
@@ -214,12 +209,7 @@ fn ctrl_c_during_collect_leaves_no_file() {
     let (code, stdout, _) = running.finish();
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains(r#""event":"cancelled""#), "{stdout}");
-    assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/zendesk/configs/dev_config.json"))
-            .exists()
-    );
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[test]

@@ -248,6 +248,60 @@ mod command {
         );
     }
 
+    /// A plain two-method doc: a personal access token preferred, an
+    /// OAuth app as the alternative, and a JSON response example under
+    /// `GET /user`. Two methods, the OAuth block on the method holding
+    /// `client_id`, and none of the response's fields as parameters.
+    #[test]
+    fn a_plain_two_method_doc_drafts_two_methods_and_no_response_fields() {
+        let repo = Repo::new();
+        repo.api_doc("codehost", &doc("plain_two_methods"));
+        let output = repo.cmd().args(["spec", "codehost"]).output().expect("run");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let path = spec_path(&repo, "codehost");
+        let text = std::fs::read_to_string(&path).expect("spec");
+        let spec =
+            connector_auth::spec::load_str(connector_auth::source::Source::new(path, text.clone()))
+                .spec
+                .expect("the draft loads");
+        let methods: Vec<Vec<&str>> = spec
+            .auth_methods
+            .iter()
+            .map(|m| m.parameters.iter().map(|p| p.name.as_str()).collect())
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                vec!["personal_access_token"],
+                vec!["client_id", "client_secret"]
+            ],
+            "{text}"
+        );
+        assert!(spec.oauth.is_none(), "{text}");
+        let oauth = spec.auth_methods[1].oauth.as_ref().expect("oauth block");
+        assert_eq!(
+            oauth.authorization_url.as_ref().map(|u| u.value.as_str()),
+            Some("https://codehost.example/login/oauth/authorize")
+        );
+        for field in ["login", "type", "id", "site_admin", "state", "per_page"] {
+            assert!(
+                !text.contains(&format!("name: {field}\n")),
+                "{field}: {text}"
+            );
+        }
+        let lint = repo
+            .cmd()
+            .args(["lint", "codehost"])
+            .output()
+            .expect("lint");
+        assert_eq!(lint.status.code(), Some(0));
+    }
+
     #[test]
     fn print_writes_nothing() {
         let repo = Repo::new();

@@ -16,77 +16,62 @@ fn hostile() -> u16 {
     use axum::http::{StatusCode, header};
     use axum::response::IntoResponse;
     use axum::routing::{get, post};
-    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        rt.block_on(async move {
-            let huge = || "x".repeat(5 * 1024 * 1024);
-            let app = axum::Router::new()
-                .route(
-                    "/malformed",
-                    post(|| async {
-                        (
-                            StatusCode::OK,
-                            [(header::CONTENT_TYPE, "application/json")],
-                            "{not json",
-                        )
-                    }),
-                )
-                .route(
-                    "/html",
-                    post(|| async {
-                        (
-                            StatusCode::OK,
-                            [(header::CONTENT_TYPE, "text/html")],
-                            "<html><body>Sign in</body></html>",
-                        )
-                    }),
-                )
-                .route(
-                    "/error200",
-                    post(|| async {
-                        (
-                            StatusCode::OK,
-                            [(header::CONTENT_TYPE, "application/json")],
-                            r#"{"error":"invalid_client"}"#,
-                        )
-                    }),
-                )
-                .route(
-                    "/huge",
-                    post(move || async move {
-                        (
-                            StatusCode::OK,
-                            [(header::CONTENT_TYPE, "application/json")],
-                            huge(),
-                        )
-                            .into_response()
-                    }),
-                )
-                .route(
-                    "/hang",
-                    post(|| async {
-                        tokio::time::sleep(Duration::from_secs(30)).await;
-                        "{}"
-                    }),
-                )
-                .route(
-                    "/huge-api",
-                    get(|| async { (StatusCode::UNAUTHORIZED, "y".repeat(5 * 1024 * 1024)) }),
-                );
-            if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
-                let _ = axum::serve(l, app).await;
-            }
-        });
-    });
-    port
+    crate::support::serve(|| {
+        let huge = || "x".repeat(5 * 1024 * 1024);
+        axum::Router::new()
+            .route(
+                "/malformed",
+                post(|| async {
+                    (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        "{not json",
+                    )
+                }),
+            )
+            .route(
+                "/html",
+                post(|| async {
+                    (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "text/html")],
+                        "<html><body>Sign in</body></html>",
+                    )
+                }),
+            )
+            .route(
+                "/error200",
+                post(|| async {
+                    (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        r#"{"error":"invalid_client"}"#,
+                    )
+                }),
+            )
+            .route(
+                "/huge",
+                post(move || async move {
+                    (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        huge(),
+                    )
+                        .into_response()
+                }),
+            )
+            .route(
+                "/hang",
+                post(|| async {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    "{}"
+                }),
+            )
+            .route(
+                "/huge-api",
+                get(|| async { (StatusCode::UNAUTHORIZED, "y".repeat(5 * 1024 * 1024)) }),
+            )
+    })
 }
 
 #[tokio::test]
@@ -144,7 +129,7 @@ fn an_api_answering_a_huge_body_gets_a_short_reason() {
             &format!("{TESTS}/big/auth_check.yaml"),
             &format!("checks:\n  - request:\n      url: http://127.0.0.1:{port}/huge-api\n      auth: {{bearer: \"{{token}}\"}}\n"),
         )
-        .file(&format!("{TESTS}/big/configs/dev_config.json"), r#"{"token": "tok-huge-1234"}"#);
+        .credentials("big", r#"{"token": "tok-huge-1234"}"#);
     let output = repo
         .cmd()
         .args(["validate", "big", "--json"])
@@ -312,12 +297,7 @@ fn sigterm_while_the_terminal_waits_for_the_oauth_callback_writes_nothing() {
     let (code, stdout, _) = running.finish();
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains(r#""event":"cancelled""#), "{stdout}");
-    assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/sandbox/configs/dev_config.json"))
-            .exists()
-    );
+    assert!(!repo.credentials_path("sandbox").exists());
     assert!(
         std::net::TcpListener::bind(("127.0.0.1", callback)).is_ok(),
         "port still held"

@@ -12,7 +12,7 @@ use std::process::Stdio;
 
 use crate::apis::{self, Nginx};
 use crate::secret_service::SecretService;
-use crate::support::{NO_BUS, Repo, Run, TESTS, assert_hidden, assert_no_panic, json_lines};
+use crate::support::{NO_BUS, Repo, Run, assert_hidden, assert_no_panic, json_lines};
 
 const SPEC: &str = "display_name: Basic API\nconnection:\n  parameters:\n    - {name: email, required: true, description: Agent email.}\n    - {name: api_token, required: true, secret: true, description: API token.}\nexternal_options_allowlist: \"\"\n";
 const EMAIL: &str = "agent@acme.test";
@@ -98,11 +98,6 @@ fn files(root: &Path) -> Vec<PathBuf> {
     }
     found.sort();
     found
-}
-
-fn default_file(repo: &Repo) -> PathBuf {
-    repo.root()
-        .join(format!("{TESTS}/zendesk/configs/dev_config.json"))
 }
 
 #[test]
@@ -297,7 +292,7 @@ fn a_rerun_replaces_the_entry_and_prefills_from_it() {
     assert!(page.contains(EMAIL), "the stored email is pre-filled");
     assert!(!page.contains(SECOND), "the stored secret reached the page");
     assert!(page.contains("leave empty to keep the stored value"));
-    assert!(!default_file(&repo).exists());
+    assert!(!repo.credentials_path("zendesk").exists());
 }
 
 #[test]
@@ -460,7 +455,7 @@ fn forget_removes_the_file_and_the_entry_and_says_which() {
         "{}",
         r.stdout
     );
-    assert!(!default_file(&repo).exists());
+    assert!(!repo.credentials_path("zendesk").exists());
     assert_hidden(&r, FIRST, None);
     assert_hidden(&r, SECOND, None);
 

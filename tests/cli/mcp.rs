@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::apis::{API_KEY, Nginx};
 use crate::browser::output_dir;
 use crate::provider::{Provider, free_port, u2m_spec};
-use crate::support::{Repo, TESTS, mode, saved};
+use crate::support::{Repo, mode};
 
 /// The venv's Python, with the pinned SDK.
 fn python() -> PathBuf {
@@ -181,18 +181,9 @@ fn the_tools_are_listed_for_a_model_and_stdout_is_only_json_rpc() {
         .expect("tools");
     let mut names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
     names.sort_unstable();
-    assert_eq!(
-        names,
-        [
-            "authenticate",
-            "collect",
-            "collect_status",
-            "lint",
-            "sources",
-            "spec",
-            "validate"
-        ]
-    );
+    let mut listed = connector_auth::MCP_TOOLS.to_vec();
+    listed.sort_unstable();
+    assert_eq!(names, listed);
     for tool in tools {
         let description = tool["description"].as_str().unwrap_or_default();
         assert!(description.len() > 150, "{tool}");
@@ -269,13 +260,9 @@ fn spec_collect_by_url_elicitation_and_validate_in_one_session() {
     assert_eq!(collect["elicitation"], "url");
     assert_eq!(collect["parameters"], json!(["api_key"]));
     let path = PathBuf::from(collect["path"].as_str().expect("path"));
-    assert_eq!(
-        path,
-        repo.root()
-            .join(format!("{TESTS}/acme/configs/dev_config.json"))
-    );
+    assert_eq!(path, repo.credentials_path("acme"));
     assert_eq!(mode(&path), 0o600);
-    assert_eq!(saved(&repo, "acme").expect("saved")["api_key"], API_KEY);
+    assert_eq!(repo.saved("acme").expect("saved")["api_key"], API_KEY);
     assert_eq!(session.report["browser"], json!(["Saved"]));
 
     let [elicitation] = session.elicitations().as_slice() else {
@@ -293,6 +280,8 @@ fn spec_collect_by_url_elicitation_and_validate_in_one_session() {
     let id = elicitation["elicitationId"].as_str().expect("id");
     assert_eq!(session.completed(), [id]);
 
+    // The form said what Save checks, and Save sent it: the check is
+    // written, and validate sends it at once.
     let validate = session.structured("validate", 0);
     assert_eq!(validate["outcome"], "ok", "{validate}");
     assert_eq!(validate["exit_code"], 0);
@@ -326,7 +315,7 @@ fn a_declined_elicitation_closes_the_form_and_writes_nothing() {
             .as_str()
             .is_some_and(|r| r.contains("declined"))
     );
-    assert!(saved(&repo, "acme").is_none());
+    assert!(repo.saved("acme").is_none());
     assert_eq!(session.completed().len(), 1);
     assert_eq!(
         session.structured("collect_status", 0)["status"],
@@ -360,7 +349,7 @@ fn a_form_left_open_times_out_and_writes_nothing() {
             .is_some_and(|r| r.contains("timed out")),
         "{collect}"
     );
-    assert!(saved(&repo, "acme").is_none());
+    assert!(repo.saved("acme").is_none());
     let [elicitation] = session.elicitations().as_slice() else {
         panic!("one elicitation");
     };
@@ -403,7 +392,7 @@ fn a_client_without_url_elicitation_gets_the_url_and_polls_collect_status() {
     let done = session.structured("collect_status", 1);
     assert_eq!(done["status"], "saved", "{done}");
     assert_eq!(done["parameters"], json!(["api_key"]));
-    assert_eq!(saved(&repo, "acme").expect("saved")["api_key"], API_KEY);
+    assert_eq!(repo.saved("acme").expect("saved")["api_key"], API_KEY);
     session.assert_hidden(&[API_KEY]);
 }
 
@@ -484,7 +473,7 @@ fn oauth_u2m_through_the_elicited_url() {
         .collect();
     names.sort_unstable();
     assert_eq!(names, ["client_id", "client_secret", "refresh_token"]);
-    let file = saved(&repo, "sandbox").expect("saved");
+    let file = repo.saved("sandbox").expect("saved");
     let refresh = file["refresh_token"]
         .as_str()
         .expect("refresh token")
@@ -534,4 +523,18 @@ fn authenticate_runs_the_three_steps_with_the_form_elicited() {
     assert_eq!(again["status"], "not_saved");
     assert_eq!(session.elicitations().len(), 1);
     session.assert_hidden(&[API_KEY]);
+}
+
+#[test]
+fn the_readme_and_the_agent_skill_name_every_tool() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for doc in ["README.md", "skills/authenticate-source/SKILL.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).expect("doc");
+        for tool in connector_auth::MCP_TOOLS {
+            assert!(
+                text.contains(&format!("`{tool}`")),
+                "{doc} does not name `{tool}`"
+            );
+        }
+    }
 }

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 
 use crate::browser::Browser;
 use crate::provider::{Provider, free_port, m2m_spec, u2m_spec};
-use crate::support::{Repo, Running, TESTS, client, csrf, page, post, saved};
+use crate::support::{Repo, Running, TESTS, client, csrf, page, post};
 
 /// Signs in on the provider's page and consents.
 async fn sign_in_and_consent(browser: &Browser) {
@@ -149,7 +149,7 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
         .await
         .expect("join");
     assert_eq!(code, Some(0), "{stderr}");
-    let file = saved(&repo, "sandbox").expect("credentials");
+    let file = repo.saved("sandbox").expect("credentials");
     assert_eq!(file["client_id"], client_id);
     let refresh = file["refresh_token"]
         .as_str()
@@ -176,7 +176,7 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
         // oidc-provider rotates a public client's refresh token on use:
         // validate saves the new one, or the stored one would be spent.
         assert!(row["warnings"].to_string().contains("rotated"), "{row}");
-        let now = saved(&repo, "sandbox").expect("credentials")["refresh_token"].clone();
+        let now = repo.saved("sandbox").expect("credentials")["refresh_token"].clone();
         assert_ne!(now.as_str(), Some(refresh.as_str()));
         assert!(!String::from_utf8_lossy(&output.stdout).contains(now.as_str().unwrap_or("-")));
     }
@@ -191,7 +191,7 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
         &http,
         &app,
         &connector_auth::secret::Secret::new(
-            saved(&repo, "sandbox").expect("credentials")["refresh_token"]
+            repo.saved("sandbox").expect("credentials")["refresh_token"]
                 .as_str()
                 .expect("refresh token")
                 .to_string(),
@@ -201,12 +201,9 @@ async fn browser_u2m(client_id: &str, secret: Option<&str>, pkce: bool) {
     .await
     .expect("refresh grant");
     assert!(!grant.access_token.is_empty());
-    let mut file = saved(&repo, "sandbox").expect("credentials");
+    let mut file = repo.saved("sandbox").expect("credentials");
     file["refresh_token"] = serde_json::json!("revoked-or-expired-0000");
-    repo.file(
-        &format!("{TESTS}/sandbox/configs/dev_config.json"),
-        &file.to_string(),
-    );
+    repo.credentials("sandbox", &file.to_string());
     let output = repo
         .cmd()
         .args(["validate", "sandbox", "--json"])
@@ -264,7 +261,7 @@ async fn a_denied_consent_is_reported_and_nothing_is_saved() {
     let error = browser.text("#problems").await;
     assert!(error.contains("click Authorize first"), "{error}");
     browser.close().await;
-    assert_eq!(saved(&repo, "sandbox"), None);
+    assert_eq!(repo.saved("sandbox"), None);
 }
 
 #[tokio::test]
@@ -288,7 +285,7 @@ async fn a_wrong_client_secret_fails_the_exchange_with_a_hint() {
     );
     assert!(!status.contains("not-the-secret-1234"));
     browser.close().await;
-    assert_eq!(saved(&repo, "sandbox"), None);
+    assert_eq!(repo.saved("sandbox"), None);
 }
 
 /// Starts an authorization over HTTP and returns the state it carries.
@@ -392,7 +389,7 @@ async fn a_slow_provider_times_out() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("did not answer within 1 s"), "{html}");
-    assert_eq!(saved(&repo, "m2m"), None);
+    assert_eq!(repo.saved("m2m"), None);
 }
 
 #[tokio::test]
@@ -417,7 +414,7 @@ async fn m2m_save_runs_the_client_credentials_grant_first() {
     assert!(html.contains("invalid_client"), "{html}");
     assert!(html.contains("Save anyway"), "{html}");
     assert!(!html.contains("wrong-secret-5678"));
-    assert_eq!(saved(&repo, "m2m"), None);
+    assert_eq!(repo.saved("m2m"), None);
     let (status, _) = post(
         &running,
         "/save",
@@ -434,7 +431,7 @@ async fn m2m_save_runs_the_client_credentials_grant_first() {
         .expect("join");
     assert_eq!(code, Some(0));
     assert_eq!(
-        saved(&repo, "m2m"),
+        repo.saved("m2m"),
         Some(serde_json::json!({"client_id": "machine", "client_secret": "machine-secret"}))
     );
 }
@@ -457,7 +454,7 @@ async fn m2m_save_anyway_writes_after_a_failed_check() {
     anyway.push(("_oauth_skip_check", "on"));
     let (status, _) = post(&running, "/save", &anyway).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(saved(&repo, "m2m").is_some());
+    assert!(repo.saved("m2m").is_some());
 }
 
 /// A token endpoint that authenticates clients only by HTTP Basic, and
@@ -606,7 +603,7 @@ async fn cli_mode_waits_on_a_loopback_callback() {
         .await
         .expect("join");
     assert_eq!(code, Some(0), "{stderr}");
-    let file = saved(&repo, "sandbox").expect("credentials");
+    let file = repo.saved("sandbox").expect("credentials");
     let refresh = file["refresh_token"].as_str().expect("refresh token");
     assert!(!stdout.contains(refresh) && !stderr.contains(refresh));
 }
@@ -643,7 +640,7 @@ async fn cli_mode_paste_back_checks_the_state_before_the_exchange() {
         .expect("join");
     assert_eq!(code, Some(1));
     assert!(stderr.contains("state mismatch"), "{stderr}");
-    assert_eq!(saved(&repo, "sandbox"), None);
+    assert_eq!(repo.saved("sandbox"), None);
     // …the real one is exchanged.
     let mut running = repo.spawn(
         &args,
@@ -662,7 +659,10 @@ async fn cli_mode_paste_back_checks_the_state_before_the_exchange() {
         .await
         .expect("join");
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(saved(&repo, "sandbox").is_some_and(|f| f["refresh_token"].is_string()));
+    assert!(
+        repo.saved("sandbox")
+            .is_some_and(|f| f["refresh_token"].is_string())
+    );
 }
 
 #[tokio::test]
@@ -693,7 +693,10 @@ async fn cli_mode_device_grant() {
         .await
         .expect("join");
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(saved(&repo, "sandbox").is_some_and(|f| f["refresh_token"].is_string()));
+    assert!(
+        repo.saved("sandbox")
+            .is_some_and(|f| f["refresh_token"].is_string())
+    );
 }
 
 #[tokio::test]
@@ -712,7 +715,7 @@ async fn cli_mode_m2m_with_a_wrong_secret_writes_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("invalid_client"), "{stderr}");
     assert!(!stderr.contains("wrong-secret-2468"));
-    assert_eq!(saved(&repo, "m2m"), None);
+    assert_eq!(repo.saved("m2m"), None);
     let output = repo
         .cmd()
         .args(["collect", "m2m", "--mode", "cli"])
@@ -739,7 +742,7 @@ fn cli_mode_provider_down_is_no_verdict() {
         .expect("run");
     assert_eq!(output.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot reach"));
-    assert_eq!(saved(&repo, "m2m"), None);
+    assert_eq!(repo.saved("m2m"), None);
 }
 
 #[tokio::test]
@@ -754,16 +757,14 @@ async fn a_grant_without_a_refresh_token_names_the_likely_cause() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("granted no refresh token"), "{stderr}");
     assert!(stderr.contains("access_type: offline"), "{stderr}");
-    assert_eq!(saved(&repo, "sandbox"), None);
+    assert_eq!(repo.saved("sandbox"), None);
 }
 
 #[test]
 fn a_stored_refresh_token_is_kept_unless_reauthorizing() {
     let repo = Repo::new();
     repo.spec("sandbox", &cli_spec(free_port()));
-    repo.file(
-        &format!("{TESTS}/sandbox/configs/dev_config.json"),
-        r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-1357"}"#,
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-1357"}"#,
     );
     let output = repo
         .cmd()
@@ -779,7 +780,7 @@ fn a_stored_refresh_token_is_kept_unless_reauthorizing() {
     );
     assert!(String::from_utf8_lossy(&output.stderr).contains("Keeping the stored refresh token"));
     assert_eq!(
-        saved(&repo, "sandbox").map(|f| f["refresh_token"].clone()),
+        repo.saved("sandbox").map(|f| f["refresh_token"].clone()),
         Some(serde_json::json!("stored-refresh-1357"))
     );
     // With --reauthorize the flow runs again; here the provider is down: exit 3, file untouched.
@@ -803,7 +804,7 @@ fn a_stored_refresh_token_is_kept_unless_reauthorizing() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(
-        saved(&repo, "sandbox").map(|f| f["refresh_token"].clone()),
+        repo.saved("sandbox").map(|f| f["refresh_token"].clone()),
         Some(serde_json::json!("stored-refresh-1357"))
     );
 }

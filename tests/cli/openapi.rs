@@ -6,7 +6,7 @@
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
-use crate::support::{Repo, Run, SOURCES, TESTS, fixtures};
+use crate::support::{Repo, Run, SOURCES, fixtures};
 
 fn fixture(name: &str) -> String {
     fixtures()
@@ -29,8 +29,7 @@ fn drafted(repo: &Repo, name: &str) -> Run {
 /// The check derived by `validate x --dry-run --openapi FIXTURE`.
 fn derived(repo: &Repo, name: &str) -> String {
     repo.run(&["validate", "x", "--dry-run", "--openapi", &fixture(name)]);
-    std::fs::read_to_string(repo.root().join(format!("{TESTS}/x/auth_check.yaml")))
-        .expect("auth_check.yaml written")
+    repo.check_text("x")
 }
 
 #[test]
@@ -207,8 +206,7 @@ fn a_description_in_the_source_folder_is_preferred() {
     assert!(spec.contains("name: query_key"), "{spec}");
     assert_eq!(repo.run(&["lint", "x"]).code, Some(0));
     repo.run(&["validate", "x", "--dry-run"]);
-    let check = std::fs::read_to_string(repo.root().join(format!("{TESTS}/x/auth_check.yaml")))
-        .expect("check");
+    let check = repo.check_text("x");
     assert!(
         check.contains(r#"query: {name: "api_key", value: "{api_key}"}"#),
         "{check}"

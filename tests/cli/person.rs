@@ -11,7 +11,7 @@ use fantoccini::Locator;
 
 use crate::apis::{self, Nginx};
 use crate::browser::Browser;
-use crate::support::{Repo, Running, saved};
+use crate::support::{Repo, Running};
 
 const SPEC: &str = r#"display_name: Acme Cloud
 connection:
@@ -150,19 +150,13 @@ async fn the_form_keeps_typed_secrets_masks_credentials_and_reads_well_on_a_phon
     let (code, stdout, stderr) = finish(running).await;
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stdout.contains("cs-typed-4242") && !stderr.contains("cs-typed-4242"));
-    let file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(saved_path(&repo)).expect("file"))
-            .expect("json");
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.credentials_path("acme")).expect("file"),
+    )
+    .expect("json");
     assert_eq!(file["client_secret"], "cs-typed-4242");
     assert_eq!(file["private_key_pem"], PEM, "the PEM key lost its lines");
     assert_eq!(file["subdomain"], "acme");
-}
-
-fn saved_path(repo: &Repo) -> std::path::PathBuf {
-    repo.root().join(format!(
-        "{}/acme/configs/dev_config.json",
-        crate::support::TESTS
-    ))
 }
 
 #[tokio::test]
@@ -229,7 +223,7 @@ async fn under_authenticate_a_rejected_password_is_shown_on_the_page_and_a_corre
     assert!(problem.contains("invalid_credentials"), "{problem}");
     assert!(problem.contains("nothing was saved"), "{problem}");
     assert!(
-        saved(&repo, "basic").is_none(),
+        repo.saved("basic").is_none(),
         "saved credentials the API rejected"
     );
     assert_ne!(browser.text("h1").await, "Saved");

@@ -10,7 +10,7 @@ fn repo() -> Repo {
         .spec("broken", "connection: [\n")
         .api_doc("jira", "# Jira API\n")
         .file(&format!("{TESTS}/github/auth_check.yaml"), "checks: []\n")
-        .file(&format!("{TESTS}/github/configs/dev_config.json"), "{}")
+        .credentials("github", "{}")
         .file(
             &format!("{TESTS}/zendesk/auth_check.yaml"),
             "# derived\nchecks:\n  - request:\n      url: \"TODO: https://api.example.com/v1/me\"\n",

@@ -77,9 +77,33 @@ impl Repo {
         self.file(&format!("{TESTS}/{source}/auth_check.yaml"), text)
     }
 
-    /// A source's default credentials file.
+    /// Writes a source's default credentials file.
     pub fn credentials(&self, source: &str, json: &str) -> &Repo {
         self.file(&format!("{TESTS}/{source}/configs/dev_config.json"), json)
+    }
+
+    /// Where a source's default credentials file is.
+    pub fn credentials_path(&self, source: &str) -> PathBuf {
+        self.root()
+            .join(format!("{TESTS}/{source}/configs/dev_config.json"))
+    }
+
+    /// The credentials saved in the source's default file, when it holds JSON.
+    pub fn saved(&self, source: &str) -> Option<serde_json::Value> {
+        let text = std::fs::read_to_string(self.credentials_path(source)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Where a source's auth check is.
+    pub fn check_path(&self, source: &str) -> PathBuf {
+        self.root()
+            .join(format!("{TESTS}/{source}/auth_check.yaml"))
+    }
+
+    /// The text of a source's auth check.
+    pub fn check_text(&self, source: &str) -> String {
+        std::fs::read_to_string(self.check_path(source))
+            .unwrap_or_else(|e| panic!("auth check of {source}: {e}"))
     }
 
     /// Runs the binary to the end with `args`.
@@ -370,12 +394,26 @@ pub fn mode(path: &Path) -> u32 {
         & 0o777
 }
 
-/// The credentials `collect` saved for `source` at the default path.
-pub fn saved(repo: &Repo, source: &str) -> Option<serde_json::Value> {
-    let path = repo
-        .root()
-        .join(format!("{TESTS}/{source}/configs/dev_config.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+/// Serves the router `app` makes on 127.0.0.1 (a free port, returned) from
+/// a thread of its own, for as long as the test runs.
+pub fn serve(app: impl FnOnce() -> axum::Router + Send + 'static) -> u16 {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("nonblocking");
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
+                let _ = axum::serve(l, app()).await;
+            }
+        });
+    });
+    port
 }
 
 /// An HTTP client that does not follow redirects.

@@ -1,15 +1,7 @@
 //! `collect --mode cli`: answers piped on stdin, and a person at a real
 //! pseudo-terminal typing a secret that must not be echoed.
 
-use crate::support::{Repo, TESTS, fixture_spec};
-
-fn saved(repo: &Repo, source: &str) -> Option<serde_json::Value> {
-    let path = repo
-        .root()
-        .join(format!("{TESTS}/{source}/configs/dev_config.json"));
-    let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str(&text).ok()
-}
+use crate::support::{Repo, fixture_spec};
 
 fn piped(repo: &Repo, source: &str, input: &str) -> (Option<i32>, String, String) {
     let output = repo
@@ -32,7 +24,7 @@ fn piped_answers_are_read_line_by_line() {
     let (code, stdout, stderr) = piped(&repo, "github", "ghp_piped_secret\n\n");
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
-        saved(&repo, "github"),
+        repo.saved("github"),
         Some(serde_json::json!({"token": "ghp_piped_secret"}))
     );
     assert!(stderr.contains("Token (required, hidden):"), "{stderr}");
@@ -50,7 +42,7 @@ fn the_method_is_a_choice_by_number_or_name() {
         let (code, _, stderr) = piped(&repo, "zendesk", &input);
         assert_eq!(code, Some(0), "{stderr}");
         assert_eq!(
-            saved(&repo, "zendesk"),
+            repo.saved("zendesk"),
             Some(
                 serde_json::json!({"subdomain": "acme", "email": "agent@acme.test", "password": "pa55"})
             )
@@ -71,7 +63,7 @@ fn an_empty_required_answer_is_asked_again() {
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stderr.matches("Token is required").count(), 2, "{stderr}");
     assert_eq!(
-        saved(&repo, "github"),
+        repo.saved("github"),
         Some(serde_json::json!({"token": "ghp_second_try"}))
     );
 }
@@ -91,7 +83,7 @@ fn mistyped_values_are_asked_again() {
         "{stderr}"
     );
     assert_eq!(
-        saved(&repo, "typed"),
+        repo.saved("typed"),
         Some(
             serde_json::json!({"api_key": "k", "page_size": "10", "include_archived": "true", "rate_limit": "2.5"})
         )
@@ -108,10 +100,10 @@ fn input_ending_early_exits_1_and_writes_nothing() {
         stderr.contains("input ended before `email` was given"),
         "{stderr}"
     );
-    assert_eq!(saved(&repo, "zendesk"), None);
+    assert_eq!(repo.saved("zendesk"), None);
     let (code, _, _) = piped(&repo, "zendesk", "");
     assert_eq!(code, Some(1));
-    assert_eq!(saved(&repo, "zendesk"), None);
+    assert_eq!(repo.saved("zendesk"), None);
 }
 
 #[cfg(unix)]
@@ -141,7 +133,7 @@ fn a_secret_typed_at_a_terminal_is_not_echoed() {
         "the secret was echoed:\n{transcript}"
     );
     assert_eq!(
-        saved(&repo, "github"),
+        repo.saved("github"),
         Some(serde_json::json!({"token": "pty-typed-secret-93"}))
     );
 }
@@ -164,7 +156,7 @@ fn ctrl_c_at_a_hidden_prompt_exits_1_and_writes_nothing() {
     session.send_control('c').expect("ctrl-c");
     let rest = session.exp_eof().expect("exit");
     assert!(rest.contains("nothing was written"), "{rest}");
-    assert_eq!(saved(&repo, "github"), None);
+    assert_eq!(repo.saved("github"), None);
 }
 
 #[test]
@@ -179,7 +171,7 @@ fn a_url_typed_where_a_subdomain_goes_is_asked_again() {
         "{stderr}"
     );
     assert_eq!(
-        saved(&repo, "zendesk").map(|v| v["subdomain"].clone()),
+        repo.saved("zendesk").map(|v| v["subdomain"].clone()),
         Some(serde_json::json!("acme"))
     );
 }
@@ -214,7 +206,7 @@ fn collect_checks_on_save_and_asks_before_writing_rejected_credentials() {
         "{stderr}"
     );
     assert!(
-        saved(&repo, "zendesk").is_none(),
+        repo.saved("zendesk").is_none(),
         "rejected credentials were written"
     );
     assert!(
@@ -222,17 +214,12 @@ fn collect_checks_on_save_and_asks_before_writing_rejected_credentials() {
         "{stdout}{stderr}"
     );
     // Building the check writes no file: deriving writes only under validate.
-    assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/zendesk/auth_check.yaml"))
-            .exists()
-    );
+    assert!(!repo.check_path("zendesk").exists());
 
     let (code, _, stderr) = piped(&repo, "zendesk", "agent@acme.test\nwrong-secret-8080\ny\n");
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
-        saved(&repo, "zendesk").expect("saved anyway")["api_token"],
+        repo.saved("zendesk").expect("saved anyway")["api_token"],
         "wrong-secret-8080"
     );
 
@@ -241,7 +228,7 @@ fn collect_checks_on_save_and_asks_before_writing_rejected_credentials() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("✓ check on Save: ok"), "{stderr}");
     assert_eq!(
-        saved(&repo, "zendesk").expect("saved")["api_token"],
+        repo.saved("zendesk").expect("saved")["api_token"],
         crate::apis::BASIC_PASSWORD
     );
 }

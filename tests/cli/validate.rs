@@ -14,6 +14,20 @@ fn basic_check(url: &str) -> String {
     )
 }
 
+/// A repository whose `name` source is checked with Basic auth against
+/// `path` on `api`, with `credentials` in its default file when given.
+fn basic_repo(api: &Nginx, name: &str, path: &str, credentials: Option<&str>) -> Repo {
+    let repo = Repo::new();
+    source(
+        &repo,
+        name,
+        BASIC_SPEC,
+        &basic_check(&api.url(path)),
+        credentials,
+    );
+    repo
+}
+
 fn basic_credentials(password: &str) -> String {
     format!(r#"{{"email": "agent@acme.test", "api_token": "{password}"}}"#)
 }
@@ -30,12 +44,10 @@ fn outcome(repo: &Repo, name: &str, extra: &[&str]) -> (serde_json::Value, Run) 
 #[test]
 fn basic_credentials_that_work_are_ok_with_the_identity() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials(apis::BASIC_PASSWORD)),
     );
     let run = validate(&repo, &["zendesk"]);
@@ -52,12 +64,10 @@ fn basic_credentials_that_work_are_ok_with_the_identity() {
 #[test]
 fn a_wrong_password_is_invalid_credentials() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials("wrong-pass-9999")),
     );
     let (json, run) = outcome(&repo, "zendesk", &[]);
@@ -75,12 +85,10 @@ fn a_wrong_password_is_invalid_credentials() {
 #[test]
 fn a_wrong_path_is_not_found() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/nope")),
+        "/basic/nope",
         Some(&basic_credentials(apis::BASIC_PASSWORD)),
     );
     let (json, run) = outcome(&repo, "zendesk", &[]);
@@ -218,12 +226,10 @@ fn an_api_that_echoes_the_credentials_leaks_nothing() {
 #[test]
 fn a_200_without_the_identity_is_unexpected() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "liar",
-        BASIC_SPEC,
-        &basic_check(&api.url("/lies/me")),
+        "/lies/me",
         Some(&basic_credentials("anything-goes")),
     );
     let (json, run) = outcome(&repo, "liar", &[]);
@@ -240,12 +246,10 @@ fn a_200_without_the_identity_is_unexpected() {
 #[test]
 fn missing_credentials_name_what_is_missing() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(r#"{"email": "agent@acme.test"}"#),
     );
     let (json, run) = outcome(&repo, "zendesk", &[]);
@@ -257,14 +261,7 @@ fn missing_credentials_name_what_is_missing() {
             .is_some_and(|r| r.contains("`api_token`")),
         "{json}"
     );
-    let repo = Repo::new();
-    source(
-        &repo,
-        "nofile",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
-        None,
-    );
+    let repo = basic_repo(&api, "nofile", "/basic/me", None);
     let (json, run) = outcome(&repo, "nofile", &[]);
     assert_eq!(run.code, Some(2));
     assert!(
@@ -380,12 +377,10 @@ fn credentials_never_follow_a_redirect_to_another_host() {
 #[test]
 fn all_runs_every_source_with_a_spec_and_prints_a_table() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "good",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials(apis::BASIC_PASSWORD)),
     );
     source(
@@ -411,12 +406,10 @@ fn all_runs_every_source_with_a_spec_and_prints_a_table() {
 #[test]
 fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "good",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials(apis::BASIC_PASSWORD)),
     );
     // A spec and an API doc, no check and no credentials: nothing to derive.
@@ -433,10 +426,7 @@ fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
         .expect("fresh listed");
     assert_eq!(fresh["outcome"], "skipped", "{fresh}");
     assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/fresh/auth_check.yaml"))
-            .exists(),
+        !repo.check_path("fresh").exists(),
         "a check was written for a source without credentials"
     );
     let good = lines.iter().find(|l| l["source"] == "good").expect("good");
@@ -445,12 +435,7 @@ fn all_skips_sources_without_credentials_and_writes_no_check_for_them() {
     std::fs::remove_dir_all(repo.root().join(format!("{TESTS}/good"))).expect("rm");
     let run = validate(&repo, &["--all"]);
     assert!(run.stdout.contains("skipped"), "{}", run.stdout);
-    assert!(
-        !repo
-            .root()
-            .join(format!("{TESTS}/fresh/auth_check.yaml"))
-            .exists()
-    );
+    assert!(!repo.check_path("fresh").exists());
 }
 
 #[test]
@@ -475,9 +460,7 @@ fn a_database_reached_by_a_driver_gets_no_http_check_instead_of_a_todo() {
             .is_some_and(|r| r.contains("driver")),
         "{verdict}"
     );
-    let written =
-        std::fs::read_to_string(repo.root().join(format!("{TESTS}/orders/auth_check.yaml")))
-            .expect("written");
+    let written = repo.check_text("orders");
     assert!(
         written.contains("no_http_check:") && !written.contains("TODO"),
         "{written}"
@@ -520,12 +503,10 @@ fn dry_run_shows_the_request_masked_and_sends_nothing() {
 #[test]
 fn credentials_come_from_flag_dir_env_then_default() {
     let api = Nginx::start();
-    let repo = Repo::new();
-    source(
-        &repo,
+    let repo = basic_repo(
+        &api,
         "zendesk",
-        BASIC_SPEC,
-        &basic_check(&api.url("/basic/me")),
+        "/basic/me",
         Some(&basic_credentials("default-bad-0000")),
     );
     repo.file(
@@ -618,8 +599,8 @@ fn m2m_gets_a_token_by_client_credentials_and_warns_about_missing_scopes() {
         "{warnings}"
     );
     assert_hidden(&run, "machine-secret", Some("machine"));
-    repo.file(
-        &format!("{TESTS}/m2m/configs/dev_config.json"),
+    repo.credentials(
+        "m2m",
         r#"{"client_id": "machine", "client_secret": "wrong-m2m-secret-6666"}"#,
     );
     let (json, run) = outcome(&repo, "m2m", &[]);
@@ -643,10 +624,7 @@ fn a_missing_check_is_derived_from_the_api_doc_written_and_run() {
             base = api.url("")
         ),
     );
-    repo.file(
-        &format!("{TESTS}/zendesk/configs/dev_config.json"),
-        &basic_credentials(apis::BASIC_PASSWORD),
-    );
+    repo.credentials("zendesk", &basic_credentials(apis::BASIC_PASSWORD));
     let run = validate(&repo, &["zendesk"]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert!(
@@ -655,9 +633,7 @@ fn a_missing_check_is_derived_from_the_api_doc_written_and_run() {
         "{}",
         run.stderr
     );
-    let written =
-        std::fs::read_to_string(repo.root().join(format!("{TESTS}/zendesk/auth_check.yaml")))
-            .expect("check");
+    let written = repo.check_text("zendesk");
     assert!(written.contains("zendesk_api_doc.md line 8"), "{written}");
     assert!(
         written.contains(r#"basic: {username: "{email}/token", password: "{api_token}"}"#),
@@ -674,8 +650,6 @@ fn a_check_that_cannot_be_derived_is_written_with_todos_and_stops() {
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("fill in the TODO"), "{}", run.stderr);
     assert!(run.stderr.contains("check-todo"), "{}", run.stderr);
-    let written =
-        std::fs::read_to_string(repo.root().join(format!("{TESTS}/vague/auth_check.yaml")))
-            .expect("written");
+    let written = repo.check_text("vague");
     assert!(written.contains("TODO"));
 }

@@ -62,6 +62,8 @@ impl Interactive {
 struct Ending {
     source: String,
     output: PathBuf,
+    /// `output` was the model's choice, not the default.
+    chosen: bool,
     url: Option<String>,
 }
 
@@ -105,15 +107,9 @@ pub async fn run(
         .clone()
         .unwrap_or_else(|| workspace.paths(&source).credentials);
     let output = std::path::absolute(&output).unwrap_or(output);
+    let chosen = settings.output.is_some();
     if !jobs.start(&name) {
-        let url = match jobs.get(&name) {
-            Some(Job::Pending { url }) => url,
-            _ => None,
-        };
-        return Answer::refused(format!(
-            "a collect for `{name}` is already open{}; let the person finish it, or call collect_status",
-            url.map(|u| format!(" at {u}")).unwrap_or_default()
-        ));
+        return already_open(jobs, &name);
     }
     let (stop, stop_signal) = Stop::new();
 
@@ -126,6 +122,7 @@ pub async fn run(
     let mut ending = Ending {
         source: name.clone(),
         output,
+        chosen,
         url: None,
     };
 
@@ -157,61 +154,111 @@ pub async fn run(
         return answer::pending(&name, &url, "unsupported", timeout);
     }
 
-    let id = match crate::collect::server::random_hex(16) {
-        Ok(id) => id,
-        Err(e) => {
-            follow(jobs.clone(), finish, ending, "failed");
-            return answer::pending(&name, &url, &format!("failed: no randomness: {e}"), timeout);
-        }
+    let open = OpenForm {
+        jobs,
+        name: &name,
+        url: &url,
+        timeout,
     };
-    let message = format!(
-        "connector-auth needs the credentials of the `{name}` source. Open the local form to \
-         enter them: they go from your browser to connector-auth on this machine only, never \
-         through the assistant, and are saved to {}.",
-        ending.output.display()
-    );
-    eprint(&format!(
-        "collect {name}: asking the client to open {url} (URL elicitation {id})"
-    ));
-    let mut elicit = Box::pin(elicit(peer.clone(), message, url.clone(), id.clone()));
-    let mut answered = false;
-    let mut withdrawn = false;
-    let finished = loop {
-        tokio::select! {
-            finished = &mut finish => break finished.unwrap_or_else(stopped_unexpectedly),
-            action = &mut elicit, if !answered => {
-                answered = true;
-                match action {
-                    Ok(ElicitationAction::Accept) => {
-                        eprint(&format!("collect {name}: the person accepted; waiting for the form"));
-                    }
-                    Ok(other) => {
-                        eprint(&format!("collect {name}: the person answered {other:?}; closing the form"));
-                        stop.fire();
-                    }
-                    Err(why) => {
-                        eprint(&format!("collect {name}: URL elicitation failed ({why}); the URL is in the answer"));
-                        follow(jobs.clone(), finish, ending, "failed");
-                        return answer::pending(&name, &url, &format!("failed: {why}"), timeout);
+    open.wait_for_person(&context, peer, finish, ending, stop)
+        .await
+}
+
+/// The answer when a collect for `name` is already open.
+fn already_open(jobs: &Jobs, name: &str) -> Answer {
+    let url = match jobs.get(name) {
+        Some(Job::Pending { url }) => url,
+        _ => None,
+    };
+    Answer::refused(format!(
+        "a collect for `{name}` is already open{}; let the person finish it, or call collect_status",
+        url.map(|u| format!(" at {u}")).unwrap_or_default()
+    ))
+}
+
+/// A form that listens, and the run behind it.
+struct OpenForm<'a> {
+    jobs: &'a Jobs,
+    name: &'a str,
+    url: &'a str,
+    timeout: u64,
+}
+
+impl OpenForm<'_> {
+    /// Asks the client to send the person to the form, and answers once
+    /// the run ends (or at once, `pending`, when the elicitation fails).
+    async fn wait_for_person(
+        &self,
+        context: &RequestContext<RoleServer>,
+        peer: Peer<RoleServer>,
+        mut finish: tokio::task::JoinHandle<Finished>,
+        ending: Ending,
+        stop: crate::collect::StopSender,
+    ) -> Answer {
+        let (jobs, name, url, timeout) = (self.jobs, self.name, self.url, self.timeout);
+        let id = match crate::collect::server::random_hex(16) {
+            Ok(id) => id,
+            Err(e) => {
+                follow(jobs.clone(), finish, ending, "failed");
+                return answer::pending(name, url, &format!("failed: no randomness: {e}"), timeout);
+            }
+        };
+        // The default path is this server's own words; a path the model
+        // chose is left out (it is in the answer), so no text of the
+        // model's reaches the dialog the person reads as the server's.
+        let saved_to = if ending.chosen {
+            "a private file in this workspace".to_string()
+        } else {
+            crate::report::printable(&ending.output.display().to_string())
+        };
+        let message = format!(
+            "connector-auth needs the credentials of the `{name}` source. Open the local form to \
+             enter them: they go from your browser to connector-auth on this machine only, never \
+             through the assistant, and are saved to {saved_to}."
+        );
+        eprint(&format!(
+            "collect {name}: asking the client to open {url} (URL elicitation {id})"
+        ));
+        let mut elicit = Box::pin(elicit(peer.clone(), message, url.to_string(), id.clone()));
+        let mut answered = false;
+        let mut withdrawn = false;
+        let finished = loop {
+            tokio::select! {
+                finished = &mut finish => break finished.unwrap_or_else(stopped_unexpectedly),
+                action = &mut elicit, if !answered => {
+                    answered = true;
+                    match action {
+                        Ok(ElicitationAction::Accept) => {
+                            eprint(&format!("collect {name}: the person accepted; waiting for the form"));
+                        }
+                        Ok(other) => {
+                            eprint(&format!("collect {name}: the person answered {other:?}; closing the form"));
+                            stop.fire();
+                        }
+                        Err(why) => {
+                            eprint(&format!("collect {name}: URL elicitation failed ({why}); the URL is in the answer"));
+                            follow(jobs.clone(), finish, ending, "failed");
+                            return answer::pending(name, url, &format!("failed: {why}"), timeout);
+                        }
                     }
                 }
+                () = context.ct.cancelled(), if !withdrawn => {
+                    withdrawn = true;
+                    eprint(&format!("collect {name}: the client cancelled the call; closing the form"));
+                    stop.fire();
+                }
             }
-            () = context.ct.cancelled(), if !withdrawn => {
-                withdrawn = true;
-                eprint(&format!("collect {name}: the client cancelled the call; closing the form"));
-                stop.fire();
-            }
+        };
+        complete(&peer, &id).await;
+        if !answered {
+            // Let a client that answers after the form (it waited for Save)
+            // finish its answer before this one.
+            let _ = tokio::time::timeout(Duration::from_secs(3), &mut elicit).await;
         }
-    };
-    complete(&peer, &id).await;
-    if !answered {
-        // Let a client that answers after the form (it waited for Save)
-        // finish its answer before this one.
-        let _ = tokio::time::timeout(Duration::from_secs(3), &mut elicit).await;
+        let answer = ending.answer(&finished, "url");
+        jobs.finish(name, answer.value.clone());
+        answer
     }
-    let answer = ending.answer(&finished, "url");
-    jobs.finish(&name, answer.value.clone());
-    answer
 }
 
 /// Asks the client to send the person to `url`.

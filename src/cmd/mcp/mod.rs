@@ -6,7 +6,10 @@ mod answer;
 mod call;
 mod interactive;
 mod jobs;
+mod paths;
 mod tools;
+
+pub use tools::TOOLS;
 
 use rmcp::ServiceExt;
 
@@ -22,6 +25,14 @@ pub fn run(workspace: &Workspace) -> Result<Exit, Error> {
         .enable_all()
         .build()
         .map_err(Error::Output)?;
+    // Relative paths in the tools' arguments mean the workspace's, never
+    // the folder the client happened to start the server in.
+    if let Err(e) = std::env::set_current_dir(workspace.root()) {
+        eprint(&format!(
+            "connector-auth mcp: cannot work from {}: {e}",
+            workspace.root().display()
+        ));
+    }
     let served = runtime.block_on(async {
         let mut interrupts = crate::collect::Interrupts::listen();
         eprint(&format!(

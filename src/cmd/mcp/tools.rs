@@ -16,9 +16,23 @@ use super::answer::{self, Answer};
 use super::call;
 use super::interactive::{self, Interactive};
 use super::jobs::{DEFAULT_COLLECT_TIMEOUT, Job, Jobs};
+use super::paths;
 use crate::cli::{CollectArgs, JsonArg, LintArgs, Mode, SourceCollectArgs, SpecArgs, ValidateArgs};
 use crate::ops::authenticate::AuthenticateOptions;
 use crate::workspace::{SourceName, Workspace};
+
+/// The tools this server offers, in the order a session uses them: the one
+/// list the server is checked against, and that the tests hold the README
+/// and the agent skill to.
+pub const TOOLS: &[&str] = &[
+    "sources",
+    "lint",
+    "spec",
+    "collect",
+    "validate",
+    "authenticate",
+    "collect_status",
+];
 
 const SOURCES: &str = "List the sources (connectors) of the repository and where each stands: \
 spec (`ok`, `ok (N warnings)`, `invalid (N errors)`, `missing`), auth kind, API doc, auth check \
@@ -55,8 +69,10 @@ missing). One result per source: `outcome` `ok` (with `identity`); `invalid_cred
 collect again); `missing_credentials`, `bad_check`, `bad_value` (exit_code 2: collect first, or \
 fill in the TODO of the auth check); `rate_limited`, `server_error`, `unreachable`, `timeout` \
 (exit_code 3: no verdict, try later; the credentials were not judged). Report the reason as \
-given; do not redo collect unless the credentials were rejected. `dry_run: true` shows the \
-request with secrets masked and sends nothing.";
+given; do not redo collect unless the credentials were rejected. A check derived by this call \
+is not sent: the answer (`bad_check`) shows the request it would send; show it to the person and \
+call validate again once they confirm. `dry_run: true` shows the request with secrets masked and \
+sends nothing.";
 
 const AUTHENTICATE: &str = "All three steps in order for a source: keep or draft the spec, \
 collect the credentials through the form (as collect does; on Save the auth check runs and the \
@@ -81,7 +97,7 @@ pub struct NoArgs {}
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[schemars(crate = "rmcp::schemars")]
 pub struct LintParams {
-    /// Source name (e.g. `zendesk`) or a spec file path; omit to check every source.
+    /// Source name (e.g. `zendesk`) or a spec file path inside the workspace (relative to its root); omit to check every source.
     pub source: Option<String>,
 }
 
@@ -107,7 +123,7 @@ pub struct CollectParams {
     pub mode: Option<String>,
     /// Port of the local form (default 9876, the next free one when busy; 0: any free port).
     pub port: Option<u16>,
-    /// Where to save the credentials (default: the source's dev_config.json).
+    /// Where to save the credentials, inside the workspace (relative to its root; an existing file must be a credentials JSON object). Default: the source's dev_config.json.
     pub output: Option<String>,
     /// Seconds the form stays open before giving up (default 600).
     pub timeout: Option<u64>,
@@ -128,7 +144,7 @@ pub struct AuthenticateParams {
     pub mode: Option<String>,
     /// Port of the local form (default 9876, the next free one when busy; 0: any free port).
     pub port: Option<u16>,
-    /// Where to save the credentials (default: the source's dev_config.json).
+    /// Where to save the credentials, inside the workspace (relative to its root; an existing file must be a credentials JSON object). Default: the source's dev_config.json.
     pub output: Option<String>,
     /// Seconds the form stays open before giving up (default 600).
     pub timeout: Option<u64>,
@@ -153,9 +169,9 @@ pub struct ValidateParams {
     /// Every source that has credentials (the others are listed as skipped).
     #[serde(default)]
     pub all: bool,
-    /// Credentials file to use instead of the default.
+    /// Credentials file to use instead of the default, inside the workspace (relative to its root).
     pub config: Option<String>,
-    /// Folder of per-source credentials files (DIR/<source>.json).
+    /// Folder of per-source credentials files (DIR/<source>.json), inside the workspace.
     pub config_dir: Option<String>,
     /// Seconds before a request gives up (default 15).
     pub timeout: Option<u64>,
@@ -210,6 +226,17 @@ impl CollectParams {
     }
 }
 
+impl Server {
+    /// A model's `output`: inside the workspace, and new or a credentials
+    /// file already (see [`paths::credentials_target`]).
+    fn output(&self, output: Option<&str>) -> Result<Option<PathBuf>, Answer> {
+        output
+            .map(|o| paths::credentials_target(&self.workspace, o))
+            .transpose()
+            .map_err(Answer::refused)
+    }
+}
+
 #[tool_router]
 impl Server {
     pub fn new(workspace: Workspace) -> Server {
@@ -230,9 +257,18 @@ impl Server {
 
     #[tool(description = LINT, annotations(read_only_hint = true))]
     async fn lint(&self, Parameters(params): Parameters<LintParams>) -> CallToolResult {
+        // A source name, or a spec file inside the workspace.
+        let target = match params.source {
+            Some(name) if name.parse::<SourceName>().is_ok() => Some(name),
+            Some(path) => match paths::readable(&self.workspace, &path) {
+                Ok(file) => Some(file.to_string_lossy().into_owned()),
+                Err(why) => return Answer::refused(why).into_result(),
+            },
+            None => None,
+        };
         let workspace = self.workspace.clone();
         let args = LintArgs {
-            targets: params.source.into_iter().collect(),
+            targets: target.into_iter().collect(),
             json: JsonArg { json: true },
         };
         let finished =
@@ -271,12 +307,28 @@ impl Server {
             return Answer::refused("name a `source` (or `sources`), or set `all: true`")
                 .into_result();
         }
+        let config = match params
+            .config
+            .as_deref()
+            .map(|c| paths::readable(&self.workspace, c))
+        {
+            Some(Err(why)) => return Answer::refused(why).into_result(),
+            found => found.and_then(Result::ok),
+        };
+        let config_dir = match params
+            .config_dir
+            .as_deref()
+            .map(|d| paths::credentials_dir(&self.workspace, d))
+        {
+            Some(Err(why)) => return Answer::refused(why).into_result(),
+            found => found.and_then(Result::ok),
+        };
         let workspace = self.workspace.clone();
         let args = ValidateArgs {
             sources: names,
             all: params.all,
-            config: params.config.map(PathBuf::from),
-            config_dir: params.config_dir.map(PathBuf::from),
+            config,
+            config_dir,
             timeout: params.timeout,
             dry_run: params.dry_run,
             jobs: 64,
@@ -300,10 +352,13 @@ impl Server {
             Ok(s) => s,
             Err(refused) => return refused.into_result(),
         };
-        let args = SourceCollectArgs {
-            source,
-            collect: params.args(),
+        let output = match self.output(params.output.as_deref()) {
+            Ok(output) => output,
+            Err(refused) => return refused.into_result(),
         };
+        let mut collect = params.args();
+        collect.output = output;
+        let args = SourceCollectArgs { source, collect };
         interactive::run(
             &self.workspace,
             &self.jobs,
@@ -335,9 +390,15 @@ impl Server {
             reauthorize: params.reauthorize,
             open: params.open,
         };
+        let output = match self.output(params.output.as_deref()) {
+            Ok(output) => output,
+            Err(refused) => return refused.into_result(),
+        };
+        let mut collect = collect.args();
+        collect.output = output;
         let options = AuthenticateOptions {
             source,
-            collect: collect.args(),
+            collect,
             reuse: !params.recollect,
             recollect: params.recollect,
             resume_with: None,
@@ -400,5 +461,23 @@ impl ServerHandler for Server {
     /// client, which later revisions no longer allow.
     fn supported_protocol_versions(&self) -> std::borrow::Cow<'static, [ProtocolVersion]> {
         std::borrow::Cow::Borrowed(ProtocolVersion::known_up_to(&ProtocolVersion::V_2025_11_25))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_offers_exactly_the_listed_tools() {
+        let mut offered: Vec<String> = Server::tool_router()
+            .list_all()
+            .into_iter()
+            .map(|tool| tool.name.to_string())
+            .collect();
+        offered.sort();
+        let mut listed: Vec<&str> = TOOLS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(offered, listed);
     }
 }

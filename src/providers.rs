@@ -1,0 +1,324 @@
+//! The catalogue of well-known OAuth 2.0 providers: one table of data (a
+//! name, the words docs use for it, the hosts that identify it, its
+//! authorization and token endpoints, and the parameters its authorization
+//! URL needs for a refresh token), in the manner of Go's x/oauth2
+//! `endpoints` package. Drafting reads it to complete an `oauth` block a
+//! doc names without its URLs; checks may read it to recognise a token
+//! host. Adding a provider is one row; a `{tenant_id}` or `{zoho_domain}`
+//! placeholder stands for the part each account fills in.
+
+/// One well-known provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Provider {
+    pub name: &'static str,
+    /// Lower-case words a doc names the provider's OAuth with ("google").
+    pub words: &'static [&'static str],
+    /// Hosts of its authorization and token endpoints (lower case).
+    pub hosts: &'static [&'static str],
+    pub authorization_url: &'static str,
+    pub token_url: &'static str,
+    /// Added to the authorization URL so the grant returns a refresh token
+    /// (or a scope word that does, left to the doc's scopes).
+    pub offline: &'static [(&'static str, &'static str)],
+    /// Other hosts of the same endpoints (data centres, sovereign clouds).
+    pub regions: &'static str,
+}
+
+/// The catalogue.
+pub const PROVIDERS: &[Provider] = &[
+    Provider {
+        name: "Google",
+        words: &["google"],
+        hosts: &["accounts.google.com", "oauth2.googleapis.com"],
+        authorization_url: "https://accounts.google.com/o/oauth2/v2/auth",
+        token_url: "https://oauth2.googleapis.com/token",
+        offline: &[("access_type", "offline"), ("prompt", "consent")],
+        regions: "",
+    },
+    Provider {
+        name: "Microsoft identity platform",
+        words: &[
+            "microsoft identity platform",
+            "microsoft entra",
+            "entra id",
+            "azure ad",
+            "azure active directory",
+        ],
+        hosts: &["login.microsoftonline.com"],
+        authorization_url: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/authorize",
+        token_url: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token",
+        offline: &[],
+        regions: "national clouds use login.microsoftonline.us or login.partner.microsoftonline.cn",
+    },
+    Provider {
+        name: "Salesforce",
+        words: &["salesforce"],
+        hosts: &["login.salesforce.com", "test.salesforce.com"],
+        authorization_url: "https://login.salesforce.com/services/oauth2/authorize",
+        token_url: "https://login.salesforce.com/services/oauth2/token",
+        offline: &[],
+        regions: "sandboxes use test.salesforce.com; My Domain logins use the org's own host",
+    },
+    Provider {
+        name: "Zoho",
+        words: &["zoho"],
+        hosts: &[
+            "accounts.zoho.com",
+            "accounts.zoho.eu",
+            "accounts.zoho.in",
+            "accounts.zoho.com.au",
+            "accounts.zoho.jp",
+            "accounts.zohocloud.ca",
+        ],
+        authorization_url: "https://accounts.zoho.com/oauth/v2/auth",
+        token_url: "https://accounts.zoho.com/oauth/v2/token",
+        offline: &[("access_type", "offline"), ("prompt", "consent")],
+        regions: "each data centre has its own accounts server: accounts.zoho.eu, .in, .com.au, .jp, accounts.zohocloud.ca",
+    },
+    Provider {
+        name: "HubSpot",
+        words: &["hubspot"],
+        hosts: &["app.hubspot.com", "api.hubapi.com"],
+        authorization_url: "https://app.hubspot.com/oauth/authorize",
+        token_url: "https://api.hubapi.com/oauth/v1/token",
+        offline: &[],
+        regions: "EU accounts authorize at app-eu1.hubspot.com",
+    },
+    Provider {
+        name: "GitHub",
+        words: &["github"],
+        hosts: &["github.com"],
+        authorization_url: "https://github.com/login/oauth/authorize",
+        token_url: "https://github.com/login/oauth/access_token",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Atlassian",
+        words: &["atlassian", "jira cloud", "confluence cloud"],
+        hosts: &["auth.atlassian.com"],
+        authorization_url: "https://auth.atlassian.com/authorize",
+        token_url: "https://auth.atlassian.com/oauth/token",
+        offline: &[("audience", "api.atlassian.com"), ("prompt", "consent")],
+        regions: "",
+    },
+    Provider {
+        name: "Xero",
+        words: &["xero"],
+        hosts: &["login.xero.com", "identity.xero.com"],
+        authorization_url: "https://login.xero.com/identity/connect/authorize",
+        token_url: "https://identity.xero.com/connect/token",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Dropbox",
+        words: &["dropbox"],
+        hosts: &["www.dropbox.com", "api.dropboxapi.com"],
+        authorization_url: "https://www.dropbox.com/oauth2/authorize",
+        token_url: "https://api.dropboxapi.com/oauth2/token",
+        offline: &[("token_access_type", "offline")],
+        regions: "",
+    },
+    Provider {
+        name: "Box",
+        words: &["box oauth", "box.com"],
+        hosts: &["account.box.com", "api.box.com"],
+        authorization_url: "https://account.box.com/api/oauth2/authorize",
+        token_url: "https://api.box.com/oauth2/token",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Asana",
+        words: &["asana"],
+        hosts: &["app.asana.com"],
+        authorization_url: "https://app.asana.com/-/oauth_authorize",
+        token_url: "https://app.asana.com/-/oauth_token",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Slack",
+        words: &["slack"],
+        hosts: &["slack.com"],
+        authorization_url: "https://slack.com/oauth/v2/authorize",
+        token_url: "https://slack.com/api/oauth.v2.access",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Intuit",
+        words: &["intuit", "quickbooks"],
+        hosts: &["appcenter.intuit.com", "oauth.platform.intuit.com"],
+        authorization_url: "https://appcenter.intuit.com/connect/oauth2",
+        token_url: "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "LinkedIn",
+        words: &["linkedin"],
+        hosts: &["www.linkedin.com"],
+        authorization_url: "https://www.linkedin.com/oauth/v2/authorization",
+        token_url: "https://www.linkedin.com/oauth/v2/accessToken",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Zoom",
+        words: &["zoom"],
+        hosts: &["zoom.us"],
+        authorization_url: "https://zoom.us/oauth/authorize",
+        token_url: "https://zoom.us/oauth/token",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Mailchimp",
+        words: &["mailchimp"],
+        hosts: &["login.mailchimp.com"],
+        authorization_url: "https://login.mailchimp.com/oauth2/authorize",
+        token_url: "https://login.mailchimp.com/oauth2/token",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Pinterest",
+        words: &["pinterest"],
+        hosts: &["www.pinterest.com", "api.pinterest.com"],
+        authorization_url: "https://www.pinterest.com/oauth/",
+        token_url: "https://api.pinterest.com/v5/oauth/token",
+        offline: &[],
+        regions: "",
+    },
+];
+
+/// The provider whose endpoint host a URL (or a `Host:` line's value) names.
+pub fn by_host(text: &str) -> Option<&'static Provider> {
+    let t = text.to_ascii_lowercase();
+    let host = t
+        .split_once("://")
+        .map_or(t.as_str(), |(_, r)| r)
+        .split(['/', '?', '#', ' ', '`'])
+        .next()
+        .unwrap_or("");
+    PROVIDERS.iter().find(|p| p.hosts.contains(&host))
+}
+
+/// The provider a line names as the OAuth it uses ("Google OAuth 2.0",
+/// "Xero OAuth", "authorization code flow on the Microsoft identity
+/// platform"): one of its words as a whole word, near "OAuth" or in a
+/// line naming the grant.
+pub fn named(line: &str) -> Option<&'static Provider> {
+    let t = line.to_lowercase();
+    let grant = t.contains("authorization code") || t.contains("client credentials");
+    let oauth: Vec<usize> = t.match_indices("oauth").map(|(at, _)| at).collect();
+    if oauth.is_empty() && !grant {
+        return None;
+    }
+    PROVIDERS.iter().find(|p| {
+        p.words.iter().any(|w| {
+            t.match_indices(w).any(|(at, _)| {
+                // A whole word, not part of another ("boxes", "googleapis").
+                let before = t[..at].chars().next_back();
+                let after = t[at + w.len()..].chars().next();
+                let part = |c: char| c.is_alphanumeric() || ".-_/@".contains(c);
+                let whole = !before.is_some_and(part) && !after.is_some_and(part);
+                let near = oauth
+                    .iter()
+                    .any(|o| o.abs_diff(at) <= w.len() + NEAR || o.abs_diff(at + w.len()) <= NEAR);
+                whole && (near || grant)
+            })
+        })
+    })
+}
+
+/// How far "OAuth" may stand from the provider's name, in bytes.
+const NEAR: usize = 24;
+
+/// The provider one of whose endpoints a URL is (same host, and a path the
+/// endpoint's starts with), or whose endpoint host a `Host:` value names.
+pub fn endpoint(url: &str) -> Option<&'static Provider> {
+    let u = url.to_ascii_lowercase();
+    let Some((_, rest)) = u.split_once("://") else {
+        return by_host(&u);
+    };
+    let path = |e: &str| {
+        let r = e.split_once("://").map_or(e, |(_, r)| r);
+        r.find('/').map_or(String::new(), |i| r[i..].to_string())
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let own = rest.get(host.len()..).unwrap_or("");
+    PROVIDERS.iter().find(|p| {
+        p.hosts.contains(&host)
+            && [p.token_url, p.authorization_url].iter().any(|e| {
+                let ep = path(e);
+                let stem = ep.split('{').next().unwrap_or("");
+                !stem.is_empty() && stem != "/" && own.starts_with(stem)
+                    || ep.contains('{') && own.contains(ep.rsplit('}').next().unwrap_or("\0"))
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_is_complete_https_and_names_its_own_hosts() {
+        for p in PROVIDERS {
+            for url in [p.authorization_url, p.token_url] {
+                assert!(url.starts_with("https://"), "{}: {url}", p.name);
+            }
+            assert!(by_host(p.token_url).is_some(), "{}", p.name);
+            assert!(!p.words.is_empty() && !p.hosts.is_empty(), "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn providers_by_host_and_by_name() {
+        // "Host: login.microsoftonline.com" over a token request.
+        assert_eq!(
+            by_host("login.microsoftonline.com").map(|p| p.name),
+            Some("Microsoft identity platform")
+        );
+        assert_eq!(
+            by_host("https://oauth2.googleapis.com/token").map(|p| p.name),
+            Some("Google")
+        );
+        assert_eq!(by_host("https://api.acme.example/token"), None);
+        // An API host that is also an endpoint host is not an endpoint.
+        assert_eq!(endpoint("https://slack.com/api/conversations.list"), None);
+        assert_eq!(
+            endpoint("https://slack.com/api/oauth.v2.access").map(|p| p.name),
+            Some("Slack")
+        );
+        assert_eq!(
+            endpoint("https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token")
+                .map(|p| p.name),
+            Some("Microsoft identity platform")
+        );
+        assert_eq!(
+            named("Sign-in is Google OAuth 2.0 with a desktop client.").map(|p| p.name),
+            Some("Google")
+        );
+        assert_eq!(
+            named("Microsoft identity platform, authorization code flow, delegated.")
+                .map(|p| p.name),
+            Some("Microsoft identity platform")
+        );
+        // A provider named without OAuth, far from it, or inside another
+        // word, is not it.
+        assert_eq!(named("Exports land in Google Drive."), None);
+        assert_eq!(
+            named("With OAuth, call https://login.mailchimp.com/oauth2/metadata"),
+            None
+        );
+        assert_eq!(
+            named("The Dropbox Sign API supports two schemes: an API key (HTTP Basic) and OAuth."),
+            None
+        );
+        assert_eq!(named("OAuth tokens for the inboxes API"), None);
+    }
+}
