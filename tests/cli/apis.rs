@@ -172,7 +172,8 @@ impl Stub {
             };
             let r1 = record.clone();
             let r2 = record.clone();
-            let app = axum::Router::new()
+
+            axum::Router::new()
                 .route(
                     "/ratelimited",
                     get(move |headers: HeaderMap| {
@@ -219,8 +220,7 @@ impl Stub {
                         record(&headers, "/landing");
                         async { "{}" }
                     }),
-                );
-            app
+                )
         });
         Stub { port, seen }
     }

@@ -7,7 +7,6 @@
 //! them.
 
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode, header};
@@ -35,26 +34,12 @@ const TOKENS: &[&str] = &[
 /// the path of every request.
 struct Hostile {
     port: u16,
-    seen: Arc<Mutex<Vec<String>>>,
+    seen: crate::support::Requests,
 }
 
 impl Hostile {
     fn start() -> Hostile {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let port = crate::support::serve(move || {
-            axum::Router::new().fallback(
-                move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
-                    let log = log.clone();
-                    async move {
-                        if let Ok(mut l) = log.lock() {
-                            l.push(format!("{method} {}", uri.path()));
-                        }
-                        answer(uri.path(), &headers)
-                    }
-                },
-            )
-        });
+        let (port, seen) = crate::support::serve_logged(answer);
         Hostile { port, seen }
     }
 
@@ -63,7 +48,7 @@ impl Hostile {
     }
 
     fn paths(&self) -> Vec<String> {
-        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+        crate::support::request_lines(&self.seen)
     }
 }
 
@@ -437,7 +422,7 @@ fn dot_segments_and_control_characters_are_bad_values_and_nothing_is_sent() {
         assert_eq!(run.code, Some(2), "{credentials}: {}", run.all());
         let verdict = &json_lines(run.stdout.as_bytes())[0];
         assert_eq!(verdict["outcome"], "bad_value", "{verdict}");
-        crate::support::assert_reason(&verdict, &format!("`{culprit}`"));
+        crate::support::assert_reason(verdict, &format!("`{culprit}`"));
     }
     assert_eq!(api.paths(), Vec::<String>::new(), "a request was sent");
 }

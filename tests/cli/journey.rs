@@ -372,7 +372,7 @@ fn verdicts_name_the_filled_url_use_the_typed_base_and_name_a_host_that_does_not
     let typed = repo.run(&["validate", "hosted", "--json"]);
     let verdict = &events(&typed.stdout)[0];
     assert_eq!(verdict["outcome"], "ok", "{}", typed.all());
-    crate::support::assert_reason(&verdict, &nginx.url("/apikey/me"));
+    crate::support::assert_reason(verdict, &nginx.url("/apikey/me"));
 
     // Without it, the company's host does not resolve: named, with the value.
     repo.credentials(

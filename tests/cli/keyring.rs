@@ -593,7 +593,7 @@ fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
     assert_eq!(v.code, Some(2), "{}", v.all());
     let verdict = &json_lines(v.stdout.as_bytes())[0];
     assert_eq!(verdict["outcome"], "missing_credentials");
-    crate::support::assert_reason(&verdict, "the OS keyring could not be reached");
+    crate::support::assert_reason(verdict, "the OS keyring could not be reached");
     let e = run(&repo, &none, &["exec", "zendesk", "--", "true"], "");
     assert_eq!(e.code, Some(2));
     crate::support::assert_contains(&e.stderr, "could not be reached");

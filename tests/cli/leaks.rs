@@ -30,50 +30,48 @@ fn choices() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(any::<u8>(), 24..=24)
 }
 
-/// The secret as a JSON string body, each character literal or escaped.
-fn json_escaped(secret: &str, choice: &[u8]) -> String {
+/// The secret written character by character: `write` adds each one in the
+/// form its pick (0, 1 or 2, read from `choice`) says.
+fn encoded(secret: &str, choice: &[u8], write: impl Fn(&mut String, char, u8)) -> String {
     let mut out = String::new();
     for (i, c) in secret.chars().enumerate() {
-        let pick = choice[i % choice.len()] % 3;
-        match (c, pick) {
-            ('"', _) => out.push_str("\\\""),
-            ('\\', _) => out.push_str("\\\\"),
-            ('/', 1) => out.push_str("\\/"),
-            (c, 2) => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-            (c, _) => out.push(c),
-        }
+        write(&mut out, c, choice[i % choice.len()] % 3);
     }
     out
+}
+
+/// The secret as a JSON string body, each character literal or escaped.
+fn json_escaped(secret: &str, choice: &[u8]) -> String {
+    encoded(secret, choice, |out, c, pick| match (c, pick) {
+        ('"', _) => out.push_str("\\\""),
+        ('\\', _) => out.push_str("\\\\"),
+        ('/', 1) => out.push_str("\\/"),
+        (c, 2) => {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+        (c, _) => out.push(c),
+    })
 }
 
 /// The secret in HTML, each character literal, decimal, hex or named.
 fn html_escaped(secret: &str, choice: &[u8]) -> String {
-    let mut out = String::new();
-    for (i, c) in secret.chars().enumerate() {
-        let pick = choice[i % choice.len()] % 3;
-        match (c, pick) {
-            ('&', 0) => out.push_str("&amp;"),
-            ('<', 0) => out.push_str("&lt;"),
-            ('>', 0) => out.push_str("&gt;"),
-            ('"', 0) => out.push_str("&quot;"),
-            ('&' | '<' | '>' | '"', _) | (_, 1) => out.push_str(&format!("&#{};", c as u32)),
-            (c, 2) => out.push_str(&format!("&#x{:X};", c as u32)),
-            (c, _) => out.push(c),
-        }
-    }
-    out
+    encoded(secret, choice, |out, c, pick| match (c, pick) {
+        ('&', 0) => out.push_str("&amp;"),
+        ('<', 0) => out.push_str("&lt;"),
+        ('>', 0) => out.push_str("&gt;"),
+        ('"', 0) => out.push_str("&quot;"),
+        ('&' | '<' | '>' | '"', _) | (_, 1) => out.push_str(&format!("&#{};", c as u32)),
+        (c, 2) => out.push_str(&format!("&#x{:X};", c as u32)),
+        (c, _) => out.push(c),
+    })
 }
 
 /// The secret percent- or form-encoded, each character literal or `%XX`.
 fn percent_encoded(secret: &str, choice: &[u8]) -> String {
-    let mut out = String::new();
-    for (i, c) in secret.chars().enumerate() {
-        let pick = choice[i % choice.len()] % 3;
+    encoded(secret, choice, |out, c, pick| {
         let plain = c.is_ascii_alphanumeric() || "-._~".contains(c);
         match (c, pick) {
             (' ', 0) => out.push('+'),
@@ -89,8 +87,7 @@ fn percent_encoded(secret: &str, choice: &[u8]) -> String {
                 }
             }
         }
-    }
-    out
+    })
 }
 
 /// Whether any base64 run of `text`, read from any of its first four
@@ -312,33 +309,18 @@ impl Echo {
     fn start() -> Echo {
         let body = Arc::new(Mutex::new(String::new()));
         let shared = body.clone();
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                let app = axum::Router::new().fallback(move || {
-                    let shared = shared.clone();
-                    async move {
-                        let text = shared.lock().map(|b| b.clone()).unwrap_or_default();
-                        (
-                            axum::http::StatusCode::UNAUTHORIZED,
-                            [("content-type", "application/json")],
-                            text,
-                        )
-                    }
-                });
-                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                    return;
-                };
-                let _ = axum::serve(listener, app).await;
-            });
+        let port = crate::support::serve(move || {
+            axum::Router::new().fallback(move || {
+                let shared = shared.clone();
+                async move {
+                    let text = shared.lock().map(|b| b.clone()).unwrap_or_default();
+                    (
+                        axum::http::StatusCode::UNAUTHORIZED,
+                        [("content-type", "application/json")],
+                        text,
+                    )
+                }
+            })
         });
         Echo { port, body }
     }

@@ -331,7 +331,7 @@ fn a_form_left_open_times_out_and_writes_nothing() {
     );
     let collect = session.structured("collect", 0);
     assert_eq!(collect["status"], "cancelled", "{collect}");
-    crate::support::assert_reason(&collect, "timed out");
+    crate::support::assert_reason(collect, "timed out");
     assert!(repo.saved("acme").is_none());
     let [elicitation] = session.elicitations().as_slice() else {
         panic!("one elicitation");
@@ -583,7 +583,7 @@ fn the_elicited_form_speaks_to_the_person_and_its_cancel_declines() {
     let collect = session.structured("collect", 0);
     assert_eq!(collect["status"], "cancelled", "{collect}");
     assert_eq!(collect["exit_code"], 1);
-    crate::support::assert_reason(&collect, "Cancel in the form");
+    crate::support::assert_reason(collect, "Cancel in the form");
     assert_eq!(collect["next"]["tool"], "collect", "{collect}");
     assert!(repo.saved("acme").is_none());
     assert_eq!(session.report["browser"], json!(["Cancelled"]));

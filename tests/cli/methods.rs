@@ -54,7 +54,8 @@ impl TokenServer {
         let account = account.to_string();
         let port = crate::support::serve_port(move |port| {
             let audience = format!("http://127.0.0.1:{port}/token");
-            let app = axum::Router::new()
+
+            axum::Router::new()
             .route(
                 "/token",
                 post(move |body: String| {
@@ -98,8 +99,7 @@ impl TokenServer {
                         }
                     }
                 }),
-            );
-            app
+            )
         });
         TokenServer { port, seen }
     }

@@ -490,3 +490,43 @@ pub fn assert_reason(verdict: &serde_json::Value, needle: &str) {
         "{verdict}"
     );
 }
+
+/// Requests a loopback API received: `METHOD path` and the headers, in order.
+pub type Requests = std::sync::Arc<std::sync::Mutex<Vec<(String, axum::http::HeaderMap)>>>;
+
+/// Serves every request on a free loopback port (returned) with
+/// `answer(path, headers)`, after logging it in the returned [`Requests`].
+pub fn serve_logged<R>(
+    answer: impl Fn(&str, &axum::http::HeaderMap) -> R + Clone + Send + Sync + 'static,
+) -> (u16, Requests)
+where
+    R: axum::response::IntoResponse,
+{
+    let seen = Requests::default();
+    let log = seen.clone();
+    let port = serve(move || {
+        axum::Router::new().fallback(
+            move |method: axum::http::Method,
+                  uri: axum::http::Uri,
+                  headers: axum::http::HeaderMap| {
+                let log = log.clone();
+                let answer = answer.clone();
+                async move {
+                    let reply = answer(uri.path(), &headers);
+                    if let Ok(mut l) = log.lock() {
+                        l.push((format!("{method} {}", uri.path()), headers));
+                    }
+                    reply
+                }
+            },
+        )
+    });
+    (port, seen)
+}
+
+/// The `METHOD path` of each request in `seen`, in order.
+pub fn request_lines(seen: &Requests) -> Vec<String> {
+    seen.lock()
+        .map(|s| s.iter().map(|(r, _)| r.clone()).collect())
+        .unwrap_or_default()
+}

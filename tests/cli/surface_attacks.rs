@@ -10,10 +10,9 @@
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
@@ -26,28 +25,15 @@ const KEY: &str = "k3y-SURFACE-7a9c41";
 /// answers each path with what `answer` says.
 struct Api {
     port: u16,
-    seen: Arc<Mutex<Vec<(String, HeaderMap)>>>,
+    seen: crate::support::Requests,
 }
 
 impl Api {
     fn start(answer: fn(&str) -> (StatusCode, String)) -> Api {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let port = crate::support::serve(move || {
-            let app = axum::Router::new().fallback(
-                move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
-                    let log = log.clone();
-                    async move {
-                        if let Ok(mut l) = log.lock() {
-                            l.push((format!("{method} {}", uri.path()), headers));
-                        }
-                        let (status, body) = answer(uri.path());
-                        let json = [(header::CONTENT_TYPE, "application/json")];
-                        (status, json, body).into_response()
-                    }
-                },
-            );
-            app
+        let (port, seen) = crate::support::serve_logged(move |path, _| {
+            let (status, body) = answer(path);
+            let json = [(header::CONTENT_TYPE, "application/json")];
+            (status, json, body).into_response()
         });
         Api { port, seen }
     }
@@ -57,10 +43,7 @@ impl Api {
     }
 
     fn requests(&self) -> Vec<String> {
-        self.seen
-            .lock()
-            .map(|s| s.iter().map(|(r, _)| r.clone()).collect())
-            .unwrap_or_default()
+        crate::support::request_lines(&self.seen)
     }
 
     /// Whether any request carried `secret` in a header value.

@@ -433,7 +433,7 @@ fn a_database_reached_by_a_driver_gets_no_http_check_instead_of_a_todo() {
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     let verdict = &json_lines(run.stdout.as_bytes())[0];
     assert_eq!(verdict["outcome"], "skipped", "{verdict}");
-    crate::support::assert_reason(&verdict, "driver");
+    crate::support::assert_reason(verdict, "driver");
     let written = repo.check_text("orders");
     assert!(
         written.contains("no_http_check:") && !written.contains("TODO"),
