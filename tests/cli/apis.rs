@@ -172,7 +172,6 @@ impl Stub {
             };
             let r1 = record.clone();
             let r2 = record.clone();
-
             axum::Router::new()
                 .route(
                     "/ratelimited",

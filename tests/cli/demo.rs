@@ -209,11 +209,7 @@ fn ctrl_c_during_collect_leaves_no_file() {
         None,
     );
     running.next_event("listening").expect("listening");
-    running.signal("INT");
-    let (code, stdout, _) = running.finish();
-    assert_eq!(code, Some(1), "{stdout}");
-    assert!(stdout.contains(r#""event":"cancelled""#), "{stdout}");
-    assert!(!repo.credentials_path("zendesk").exists());
+    running.assert_cancelled_by("INT", &repo, "zendesk");
 }
 
 #[test]

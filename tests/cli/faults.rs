@@ -258,11 +258,7 @@ fn sigterm_while_the_terminal_waits_for_the_oauth_callback_writes_nothing() {
         Some("confidential-pkce\nconfidential-pkce-secret\n"),
     );
     running.next_event("authorize").expect("authorize event");
-    running.signal("TERM");
-    let (code, stdout, _) = running.finish();
-    assert_eq!(code, Some(1), "{stdout}");
-    assert!(stdout.contains(r#""event":"cancelled""#), "{stdout}");
-    assert!(!repo.credentials_path("sandbox").exists());
+    running.assert_cancelled_by("TERM", &repo, "sandbox");
     assert!(
         std::net::TcpListener::bind(("127.0.0.1", callback)).is_ok(),
         "port still held"

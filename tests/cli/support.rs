@@ -357,6 +357,17 @@ impl Running {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
+    /// Sends `signal`, then asserts the run ended cancelled (exit 1, a
+    /// `cancelled` event) and saved nothing for `source` in `repo`.
+    #[track_caller]
+    pub fn assert_cancelled_by(self, signal: &str, repo: &Repo, source: &str) {
+        self.signal(signal);
+        let (code, stdout, _) = self.finish();
+        assert_eq!(code, Some(1), "{stdout}");
+        assert!(stdout.contains(r#""event":"cancelled""#), "{stdout}");
+        assert!(!repo.credentials_path(source).exists());
+    }
+
     /// Sends a signal (unix).
     pub fn signal(&self, name: &str) {
         let status = std::process::Command::new("kill")
