@@ -338,6 +338,7 @@ fn oauth_views(form: &Form, redirect_uri: &str, attempt: &Attempt) -> Vec<serde_
             "token_url": typed(super::form::OAUTH_TOKEN_URL).unwrap_or_else(|| oauth.token_url.as_ref().map(|u| u.value.clone()).unwrap_or_default()),
             "scopes": typed(super::form::OAUTH_SCOPES).unwrap_or_else(|| oauth.scopes.join(" ")),
             "status": status,
+            "token_stored": flow.is_user() && attempt.stored.is_some_and(|s| s.contains("refresh_token")),
         }));
     };
     if form.methods.is_empty() {

@@ -808,3 +808,90 @@ fn a_stored_refresh_token_is_kept_unless_reauthorizing() {
         Some(serde_json::json!("stored-refresh-1357"))
     );
 }
+
+#[test]
+fn a_new_client_id_at_the_terminal_is_never_paired_with_the_stored_token() {
+    let repo = Repo::new();
+    repo.spec("sandbox", &cli_spec(free_port()));
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-2468"}"#,
+    );
+    // A new client ID: the authorization runs again (here the provider is
+    // down, so exit 3), and the stored token is neither kept nor shown.
+    let output = repo
+        .cmd()
+        .args(["collect", "sandbox", "--mode", "cli", "--device"])
+        .write_stdin("another-client\n\n")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("A refresh token is stored, but it was issued to the earlier client ID"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Keeping the stored refresh token"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("stored-refresh-2468"), "{stderr}");
+    assert_eq!(
+        repo.saved("sandbox").map(|f| f["client_id"].clone()),
+        Some(serde_json::json!("confidential-pkce"))
+    );
+}
+
+#[tokio::test]
+async fn a_new_client_id_in_the_form_needs_authorize_again() {
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(free_port(), true));
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-8642"}"#,
+    );
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let html = page(&running).await;
+    assert!(
+        html.contains("A refresh token is stored for the saved client ID"),
+        "{html}"
+    );
+    let token = csrf(&html);
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "another-client"),
+            ("client_secret", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains("a refresh token is stored, but it was issued to the earlier client ID"),
+        "{html}"
+    );
+    assert!(html.contains("click Authorize again"), "{html}");
+    assert!(!html.contains("stored-refresh-8642"));
+    assert_eq!(
+        repo.saved("sandbox").map(|f| f["client_id"].clone()),
+        Some(serde_json::json!("confidential-pkce"))
+    );
+    // The same client keeps its stored token.
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("client_secret", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        repo.saved("sandbox").map(|f| f["refresh_token"].clone()),
+        Some(serde_json::json!("stored-refresh-8642"))
+    );
+}
