@@ -197,6 +197,7 @@ impl Pages {
         title: &str,
         path: &str,
         checked: Checked,
+        notes: &[String],
         audience: &Audience,
     ) -> Result<String, minijinja::Error> {
         let (verified, unverified) = match checked {
@@ -209,6 +210,7 @@ impl Pages {
             "path": path,
             "verified": verified,
             "unverified": unverified,
+            "notes": notes,
             "audience": audience.view(),
         })))
     }

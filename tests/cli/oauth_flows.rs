@@ -895,3 +895,79 @@ async fn a_new_client_id_in_the_form_needs_authorize_again() {
         Some(serde_json::json!("stored-refresh-8642"))
     );
 }
+
+#[tokio::test]
+async fn oauth_edits_on_the_form_name_the_spec_key_validate_reads() {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(port, true));
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-1122"}"#,
+    );
+    // The boxes as the page shows them: nothing to say.
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let spec_url = format!("http://127.0.0.1:{port}/token");
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("_oauth_token_url", &spec_url),
+            ("_oauth_scopes", "openid  offline_access read"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(!html.contains("for this run only"), "{html}");
+    let (code, events, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!events.contains("for this run only"), "{events}");
+    // Edited boxes: the Saved page and the terminal say validate reads the
+    // spec, and which keys to change.
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("_oauth_token_url", "http://127.0.0.1:9/other-token"),
+            ("_oauth_scopes", "openid read"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    // The terminal's words come as `warning` events (the run is --json).
+    let (code, events, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(events.contains(r#""event":"warning""#), "{events}");
+    // The page's text, as a browser shows it.
+    let html = html.replace("&#x27;", "'").replace("&#x2f;", "/");
+    for said in [&html, &events] {
+        assert!(
+            said.contains(&format!(
+                "`validate` uses the spec's token URL (`{spec_url}`)"
+            )),
+            "{said}"
+        );
+        assert!(
+            said.contains("change `connection.oauth.token_url` in connector_spec.yaml"),
+            "{said}"
+        );
+        assert!(
+            said.contains("`validate` asks for the spec's scopes (`openid offline_access read`)"),
+            "{said}"
+        );
+        assert!(
+            said.contains("change `connection.oauth.scopes` in connector_spec.yaml"),
+            "{said}"
+        );
+        assert!(!said.contains("stored-refresh-1122"));
+    }
+}
