@@ -971,3 +971,43 @@ async fn oauth_edits_on_the_form_name_the_spec_key_validate_reads() {
         assert!(!said.contains("stored-refresh-1122"));
     }
 }
+
+#[tokio::test]
+async fn a_token_url_a_parameter_supplies_is_saved_with_the_credentials() {
+    let port = free_port();
+    let repo = Repo::new();
+    let spec = u2m_spec(port, true)
+        .replace(&format!("    token_url: http://127.0.0.1:{port}/token\n"), "")
+        .replace(
+            "  oauth:\n",
+            "    - name: token_url\n      required: true\n      description: The token endpoint of your tenant.\n  oauth:\n",
+        );
+    repo.spec("sandbox", &spec);
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-3344"}"#,
+    );
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let html = page(&running).await;
+    assert!(!html.contains("name=\"_oauth_token_url\""), "{html}");
+    let token = csrf(&html);
+    let tenant_url = format!("http://127.0.0.1:{port}/tenant/token");
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("token_url", &tenant_url),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(!html.contains("for this run only"), "{html}");
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        repo.saved("sandbox").map(|f| f["token_url"].clone()),
+        Some(serde_json::json!(tenant_url))
+    );
+}
