@@ -193,11 +193,18 @@ fn json_escape(text: &[char], at: usize) -> Option<(char, usize)> {
     }
 }
 
+/// The longest entity body read (`#x10FFFF` and the named ones fit).
+const ENTITY_BODY_MAX: usize = 10;
+
 /// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;`, `&#NN;` and `&#xHH;`.
 fn html_entity(text: &[char], at: usize) -> Option<(char, usize)> {
-    let end = (at + 1..text.len().min(at + 12)).find(|&j| text[j] == ';')?;
-    let body: String = text[at + 1..end].iter().collect();
-    let len = end + 1 - at;
+    let body_len = text
+        .get(at + 1..)?
+        .iter()
+        .take(ENTITY_BODY_MAX + 1)
+        .position(|&c| c == ';')?;
+    let body: String = text[at + 1..at + 1 + body_len].iter().collect();
+    let len = body_len + 2;
     let named = match body.as_str() {
         "amp" => Some('&'),
         "lt" => Some('<'),
@@ -414,6 +421,52 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_surrogate_escape_is_no_character() {
+        let mut r = Redactor::new();
+        r.add("pw😀pw");
+        for text in [r"x pw\ud83dXude00pw y", r"x pw\ud83d\Xde00pw y"] {
+            assert_eq!(r.scrub(text), text);
+        }
+    }
+
+    #[test]
+    fn an_entity_at_the_very_start_is_read() {
+        let mut r = Redactor::new();
+        r.add("&abcdef");
+        assert_eq!(r.scrub("&amp;abcdef"), "***");
+        assert_eq!(r.scrub("&#38;abcdef tail"), "*** tail");
+    }
+
+    #[test]
+    fn every_named_entity_and_long_numeric_ones_are_read() {
+        let mut r = Redactor::new();
+        r.add("it's/a=b+c");
+        for echoed in [
+            "it&apos;s&sol;a&equals;b&plus;c",
+            "it&#0000039;s/a=b+c",
+            "it&#x00000027;s/a=b+c",
+        ] {
+            assert_eq!(r.scrub(&format!("[{echoed}]")), "[***]", "{echoed}");
+        }
+        // A body longer than any entity is no entity.
+        assert_eq!(
+            r.scrub("it&#00000000039;s/a=b+c"),
+            "it&#00000000039;s/a=b+c"
+        );
+    }
+
+    #[test]
+    fn multi_byte_characters_are_read_from_their_percent_bytes() {
+        let mut r = Redactor::new();
+        r.add("k日本😀y");
+        assert_eq!(
+            r.scrub("q=k%E6%97%A5%E6%9C%AC%F0%9F%98%80y&x=1"),
+            "q=***&x=1"
+        );
+        assert_eq!(r.scrub("q=k%e6%97%a5%e6%9c%ac%f0%9f%98%80y"), "q=***");
+    }
+
+    #[test]
     fn plain_words_stay_readable() {
         let mut r = Redactor::new();
         r.add("abc");
@@ -480,5 +533,14 @@ mod tests {
             "access_token=***&scope=repo&token_type=bearer"
         );
         assert_eq!(mask_token_fields("no tokens here"), "no tokens here");
+        for (text, masked) in [
+            ("access_token=abc,scope=x", "access_token=***,scope=x"),
+            ("{access_token=abc}", "{access_token=***}"),
+            ("access_token=abc<br>", "access_token=***<br>"),
+            ("access_token=abc next", "access_token=*** next"),
+            ("access_token=abc\nnext", "access_token=***\nnext"),
+        ] {
+            assert_eq!(mask_token_fields(text), masked, "{text}");
+        }
     }
 }

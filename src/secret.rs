@@ -53,4 +53,13 @@ mod tests {
         assert_eq!(format!("{:?}", Some(&s)), "Some(Secret(***))");
         assert_eq!(s.expose(), "hunter2");
     }
+
+    #[test]
+    fn conversions_keep_the_value_and_emptiness_is_told() {
+        assert_eq!(Secret::from("s3cr3t").expose(), "s3cr3t");
+        assert_eq!(Secret::from(String::from("s3cr3t")).expose(), "s3cr3t");
+        assert!(!Secret::from("x").is_empty());
+        assert!(Secret::from("").is_empty());
+        assert!(Secret::default().is_empty());
+    }
 }

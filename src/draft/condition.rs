@@ -12,7 +12,38 @@
 //!
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
-use super::listed::{SELECTOR_NAMES, backticked};
+use crate::apidoc::snake;
+
+/// Names that choose a method rather than carry a value.
+pub const SELECTOR_NAMES: &[&str] = &[
+    "auth_type",
+    "auth_method",
+    "auth_mode",
+    "authenticator",
+    "authentication_type",
+    "authentication_method",
+    "auth_scheme",
+    "credentials_type",
+];
+
+/// The identifiers in backticks in a text.
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|t| name_like(t))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A value that can name a method: `api_token`, `oauth2`, `isu_basic`.
+fn name_like(t: &str) -> bool {
+    !t.is_empty()
+        && t.len() <= 48
+        && t.starts_with(|c: char| c.is_ascii_alphabetic())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
 
 /// A row's tie to one method.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,14 +87,14 @@ pub fn of(cell: &str) -> Option<Condition> {
 fn by_value(cell: &str) -> Option<String> {
     if let Some((_, v)) = cell.split_once('=') {
         let v = v.trim().trim_matches(['`', ')', ' ', '"', '\'']);
-        if let Some(n) = super::listed::identifier(v) {
-            return Some(crate::apidoc::snake(&n));
+        if name_like(v) {
+            return Some(snake(v));
         }
     }
     backticked(cell)
         .into_iter()
         .rfind(|n| !SELECTOR_NAMES.contains(&n.as_str()))
-        .map(|n| crate::apidoc::snake(&n))
+        .map(|n| snake(&n))
 }
 
 /// The words after "for", "with", "if" or "when", or before "only":
@@ -92,7 +123,7 @@ fn by_words(c: &str) -> Option<String> {
         .take_while(|w| !["auth", "authentication", "method", "mode", "login", "only"].contains(w))
         .take(2)
         .collect();
-    let name = crate::apidoc::snake(&words.join(" "));
+    let name = snake(&words.join(" "));
     let name = name.trim_matches('_').to_string();
     (!name.is_empty() && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
         .then_some(name)

@@ -43,17 +43,7 @@ pub struct Lists {
     pub selectors: Vec<Selector>,
 }
 
-/// Names that choose a method rather than carry a value.
-pub const SELECTOR_NAMES: &[&str] = &[
-    "auth_type",
-    "auth_method",
-    "auth_mode",
-    "authenticator",
-    "authentication_type",
-    "authentication_method",
-    "auth_scheme",
-    "credentials_type",
-];
+use super::condition::SELECTOR_NAMES;
 
 /// Fields of an OAuth token request: a table holding them describes the
 /// request, not the connection.
@@ -795,15 +785,10 @@ fn table_row(
         let condition = cols
             .required
             .and_then(|_| super::condition::of(get(cols.required)));
-        let method = condition.as_ref().map(|c| c.method.clone()).or_else(|| {
-            cols.method.map(method_cell).filter(|m| {
-                !m.is_empty()
-                    && m != "—"
-                    && m != "-"
-                    && !m.eq_ignore_ascii_case("all")
-                    && !m.eq_ignore_ascii_case("both")
-            })
-        });
+        let method = condition
+            .as_ref()
+            .map(|c| c.method.clone())
+            .or_else(|| cols.method.map(method_cell).filter(|m| one_method(m)));
         let method = method.or_else(|| hint.map(str::to_string));
         let label = lower(c.get(cols.name).map_or("", |s| s.as_str()));
         let required = if optional || (variant && several) {
@@ -823,16 +808,31 @@ fn table_row(
             kind,
             default,
             description: clean_cell(description),
-            why: if condition.is_some() {
-                CONDITIONAL
-            } else if hint.is_some() && method.as_deref() == hint {
-                METHOD_TABLE
-            } else {
-                "a row of the doc's parameters table"
-            },
+            why: row_why(condition.is_some(), hint, method.as_deref()),
             method,
             line: row.number,
         });
+    }
+}
+
+/// A Method cell naming one method (not "all", "both" or a dash).
+fn one_method(m: &str) -> bool {
+    !m.is_empty()
+        && m != "—"
+        && m != "-"
+        && !m.eq_ignore_ascii_case("all")
+        && !m.eq_ignore_ascii_case("both")
+}
+
+/// Why a table row is listed: tied to a method by its Required cell, by a
+/// one-method table, or neither.
+fn row_why(conditional: bool, hint: Option<&str>, method: Option<&str>) -> &'static str {
+    if conditional {
+        CONDITIONAL
+    } else if hint.is_some() && method == hint {
+        METHOD_TABLE
+    } else {
+        "a row of the doc's parameters table"
     }
 }
 
@@ -999,7 +999,8 @@ fn selector(name: &str, description: &str) -> bool {
 }
 
 /// A bullet's name (`name`, **name**, **`name`**), the rest of the
-/// bullet, and whether the name was backticked.
+/// bullet, and whether the name was backticked. A capitalised bold word
+/// ("**Scopes**: …") is a label, not a name.
 fn bullet_name(item: &str) -> Option<(String, &str, bool)> {
     let unbold = item.trim_start_matches("**");
     let ticked = unbold.starts_with('`');
@@ -1012,7 +1013,8 @@ fn bullet_name(item: &str) -> Option<(String, &str, bool)> {
     } else {
         return None;
     };
-    Some((identifier(name)?, rest, ticked))
+    let label = !ticked && name.starts_with(|c: char| c.is_ascii_uppercase());
+    Some((identifier(name).filter(|_| !label)?, rest, ticked))
 }
 
 /// Whether a bullet's words, or its list's introduction, mark it required.
@@ -1062,15 +1064,10 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             intro = item.to_string();
             continue;
         }
-        let Some((name, rest, ticked)) = bullet_name(item) else {
+        let Some((name, rest, ticked)) = bullet_name(item).filter(|_| !names_a_selector(&intro))
+        else {
             continue;
         };
-        // "**Scopes**: …" is a label; "`basic` — …" under "`auth_method`
-        // is one of:" is a selector's value.
-        let label = !ticked && name.starts_with(|c: char| c.is_ascii_uppercase());
-        if label || names_a_selector(&intro) {
-            continue;
-        }
         let rest_lower = lower(rest);
         let paren = rest
             .strip_prefix('(')

@@ -152,7 +152,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     let mut found = Found::default();
 
     // 1. What the doc lists is authoritative.
-    add_listed(doc, &lists, recognised.is_some(), &mut found);
+    add_listed(doc, &lists, recognised.is_some(), &mut found, &mut review);
     // A list is authoritative; "the connector stores `client_id`…" alone
     // speaks only for the OAuth app.
     let listed_any = lists
@@ -209,10 +209,28 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
 }
 
 /// Step 1 of a draft: every parameter the doc lists.
-fn add_listed(doc: &ApiDoc, lists: &listed::Lists, oauth: bool, found: &mut Found) {
+fn add_listed(
+    doc: &ApiDoc,
+    lists: &listed::Lists,
+    oauth: bool,
+    found: &mut Found,
+    review: &mut Vec<String>,
+) {
     for l in &lists.params {
         if !oauth && from_boilerplate(doc, l) {
             continue;
+        }
+        if l.required.is_none() && found.get(&l.name).is_none() {
+            review.push(format!(
+                "`{}` (line {}): the doc does not say whether it is required; drafted as {} from its name",
+                l.name,
+                l.line,
+                if l.default.is_none() && likely_required(&l.name) {
+                    "required"
+                } else {
+                    "optional"
+                }
+            ));
         }
         let secret = l.secret.unwrap_or(false) || credential_like(&l.name);
         let required = l
@@ -293,7 +311,12 @@ fn add_used(
     usage::base_url(chosen, doc, &mut used);
     for u in used {
         // `$QBO_ACCESS_TOKEN` in a request is the issued token too.
-        let issued = runs_grant && ISSUED.iter().any(|i| u.name.ends_with(i));
+        // A personal access token is typed by a person, never issued.
+        let issued = runs_grant
+            && !u.name.starts_with("personal")
+            && ISSUED
+                .iter()
+                .any(|i| u.name == *i || u.name.ends_with(&format!("_{i}")));
         if issued || u.name == "refresh_token" && oauth {
             continue;
         }
@@ -487,7 +510,7 @@ fn assemble(
     several: bool,
     found: Found,
     oauth: Option<Option<OAuth>>,
-    review: Vec<String>,
+    mut review: Vec<String>,
 ) -> Draft {
     let mut notes = Vec::new();
     let mut params = found.params;
@@ -524,6 +547,11 @@ fn assemble(
         Vec::new()
     };
     if methods.len() >= 2 {
+        let names: Vec<&str> = methods.iter().map(|(n, _)| n.as_str()).collect();
+        review.push(format!(
+            "auth methods {} were grouped from the doc's sections and Required cells: check which parameters each holds",
+            names.join(", ")
+        ));
         let mut claimed: Vec<String> = Vec::new();
         for (name, members) in &methods {
             let parameters = params

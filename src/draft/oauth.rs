@@ -245,7 +245,8 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
             }
             _ => text.to_string(),
         };
-        let found = urls(line);
+        let mut found = urls(line);
+        found.extend(host_and_paths(text));
         provider = provider.or_else(|| provider_of(text, &found));
         for url in found {
             if token.is_none() && token_endpoint(&url, &label) {
@@ -278,6 +279,28 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     };
     complete_from_catalogue(&mut r);
     Some(r)
+}
+
+/// Endpoints written as a host and paths: "Lever's auth server
+/// (`auth.lever.co`), standard `/authorize` and `/oauth/token` endpoints"
+/// names `https://auth.lever.co/authorize` and its token URL.
+fn host_and_paths(text: &str) -> Vec<String> {
+    let spans: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
+    let host = spans.iter().find(|t| {
+        t.contains('.')
+            && !t.starts_with('.')
+            && t.chars().any(|c| c.is_ascii_alphabetic())
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    });
+    let Some(host) = host else {
+        return Vec::new();
+    };
+    spans
+        .iter()
+        .filter(|t| t.starts_with('/') && t.len() > 1 && !t.contains(' '))
+        .map(|p| format!("https://{host}{p}"))
+        .collect()
 }
 
 /// The provider a line names: by its words next to "OAuth", by the host of
@@ -357,7 +380,17 @@ fn extra_auth_params(
                     .split('`')
                     .skip(1)
                     .step_by(2)
-                    .find(|s| s.contains("access_type=") || s.contains("prompt="))
+                    .find(|s| {
+                        s.contains("access_type=")
+                            || s.contains("prompt=")
+                            || (l.text.to_lowercase().contains("authoriz")
+                                && s.split_once('=').is_some_and(|(k, _)| {
+                                    !k.is_empty()
+                                        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                                        && !crate::spec::FLOW_PARAMS.contains(&k)
+                                        && k != "grant_type"
+                                }))
+                    })
                     .map(str::to_string)
             })
         })
@@ -452,6 +485,27 @@ mod tests {
         assert_eq!(
             r.authorization_url.map(|a| a.0).as_deref(),
             Some("https://ledger.example/oauth/authorize")
+        );
+    }
+
+    #[test]
+    fn endpoints_written_as_a_host_and_paths() {
+        let r = recognised("- Authorization code flow against the auth server (`auth.crm.example`), standard `/authorize` and `/oauth/token` endpoints.\n- The authorize request must carry `audience=https://api.crm.example/v1/`.\n").expect("oauth");
+        assert_eq!(r.flow, Flow::U2m);
+        assert_eq!(
+            r.token_url.map(|t| t.0).as_deref(),
+            Some("https://auth.crm.example/oauth/token")
+        );
+        assert_eq!(
+            r.authorization_url.map(|a| a.0).as_deref(),
+            Some("https://auth.crm.example/authorize")
+        );
+        assert_eq!(
+            r.extra_auth_params,
+            [(
+                "audience".to_string(),
+                "https://api.crm.example/v1/".to_string()
+            )]
         );
     }
 

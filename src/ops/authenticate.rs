@@ -8,6 +8,7 @@
 use std::io::IsTerminal;
 
 use crate::cli::{CollectArgs, ValidateArgs};
+use crate::collect::page::Audience;
 use crate::error::{Error, Exit};
 use crate::report::{Event, Printer, shown};
 use crate::spec;
@@ -179,8 +180,12 @@ impl Steps<'_> {
             name: "collect",
         })?;
         if !self.collect_again(saved) {
+            let again = match self.options.collect.audience {
+                Audience::Assistant => "`recollect: true` enters them again",
+                _ => "--recollect enters them again",
+            };
             let text = format!(
-                "using the credentials saved at {} (--recollect enters them again)",
+                "using the credentials saved at {} ({again})",
                 self.shown_output()
             );
             say(printer, &text)?;
@@ -195,6 +200,14 @@ impl Steps<'_> {
         let shown_spec = prepared.check_shown.as_ref().map(|_| prepared.spec.clone());
         let outcome = collect::ask(prepared, settings, self.stop.take(), verifier, printer)?;
         let exit = collect::ended(&outcome, printer)?;
+        if let (Audience::Demo { kept: false, .. }, Exit::Done) =
+            (&self.options.collect.audience, exit)
+        {
+            say(
+                printer,
+                "the demo's workspace, this file with it, is removed when the demo ends",
+            )?;
+        }
         if exit != Exit::Done {
             let resume = format!("run `{}` again", self.again);
             stopped(printer, 2, "no credentials were saved", &resume)?;

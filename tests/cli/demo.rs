@@ -42,6 +42,10 @@ async fn demo_api_key_variant_runs_the_whole_flow() {
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains(r#""event":"authenticated""#), "{stdout}");
     assert!(stdout.contains(r#""outcome":"ok""#), "{stdout}");
+    assert!(
+        stdout.contains("is removed when the demo ends"),
+        "the saved path is not said to go: {stdout}"
+    );
     assert!(!workspace.exists(), "the demo workspace was not removed");
 }
 

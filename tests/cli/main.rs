@@ -15,6 +15,7 @@ mod form_words;
 mod house;
 mod journey;
 mod keyring;
+mod leaks;
 mod lint;
 mod mcp;
 mod methods;

@@ -562,8 +562,15 @@ fn answers_name_the_next_tool_call_not_a_shell_command() {
         rejected["next"]["arguments"],
         json!({"source": "acme", "recollect": true})
     );
+    assert!(
+        rejected
+            .to_string()
+            .contains("`recollect: true` enters them again"),
+        "{rejected}"
+    );
     for answer in [broken, rejected] {
         assert!(answer["stopped"]["resume"].is_null(), "{answer}");
+        assert!(!answer.to_string().contains("--recollect"), "{answer}");
         let text = answer.to_string();
         assert!(!text.contains("connector-auth authenticate"), "{text}");
         assert!(!text.contains("connector-auth validate"), "{text}");
