@@ -148,16 +148,26 @@ pub fn resolve(
     let scope = form.scope(method);
     let endpoint =
         |edited: &str, found: Option<Endpoint>, what: &str| -> Result<Option<String>, String> {
-            let template = match (value(edited), found) {
-                (Some(t), _) => t,
-                (None, Some(Endpoint::Block(url))) => url.value.clone(),
-                (None, Some(Endpoint::Parameter(p))) => value(&p.name)
-                    .ok_or_else(|| format!("fill in {} first", form::humanise(&p.name)))?,
+            // The spec's own endpoint (unedited) moves to the person's
+            // regional accounts host, when one is named.
+            let (template, from_spec) = match (value(edited), found) {
+                (Some(t), Some(Endpoint::Block(url))) if t == url.value => (t, true),
+                (Some(t), _) => (t, false),
+                (None, Some(Endpoint::Block(url))) => (url.value.clone(), true),
+                (None, Some(Endpoint::Parameter(p))) => (
+                    value(&p.name)
+                        .ok_or_else(|| format!("fill in {} first", form::humanise(&p.name)))?,
+                    false,
+                ),
                 (None, None) => return Ok(None),
             };
-            template::fill_url(&template, value)
-                .map(Some)
-                .map_err(|e| format!("the {what} cannot be built: {e}"))
+            let filled = template::fill_url(&template, value)
+                .map_err(|e| format!("the {what} cannot be built: {e}"))?;
+            Ok(Some(if from_spec {
+                crate::spec::on_accounts_host(&filled, &scope, value)
+            } else {
+                filled
+            }))
         };
     let token_url = endpoint(
         form::OAUTH_TOKEN_URL,

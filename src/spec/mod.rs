@@ -125,6 +125,44 @@ pub enum Endpoint<'a> {
     Parameter(&'a Parameter),
 }
 
+/// An OAuth endpoint on an accounts host (`https://accounts.acme.example.com/oauth/token`)
+/// moved to the regional accounts host the person named in a parameter
+/// of `scope` (`accounts_server`: `https://accounts.acme.example.eu`):
+/// that region's endpoint. Only a host of the same accounts service (the
+/// same label after `accounts.`) replaces it; otherwise `url` is kept.
+pub fn on_accounts_host(
+    url: &str,
+    scope: &[&Parameter],
+    value: impl Fn(&str) -> Option<String>,
+) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let cut = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, path) = rest.split_at(cut);
+    let named = scope
+        .iter()
+        .filter(|p| p.name.to_ascii_lowercase().contains("accounts"))
+        .find_map(|p| value(&p.name));
+    let Some(named) = named else {
+        return url.to_string();
+    };
+    let named = named.trim();
+    let named = named.split_once("://").map_or(named, |(_, h)| h);
+    let named = named.split(['/', '?', '#']).next().unwrap_or(named);
+    let service = |h: &str| {
+        h.to_ascii_lowercase()
+            .strip_prefix("accounts.")
+            .and_then(|r| r.split('.').next().map(str::to_string))
+    };
+    match (service(host), service(named)) {
+        (Some(a), Some(b)) if a == b && !named.contains(['@', ' ', ':']) => {
+            format!("{scheme}://{}{path}", named.to_ascii_lowercase())
+        }
+        _ => url.to_string(),
+    }
+}
+
 impl Flow {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -1011,3 +1011,63 @@ async fn a_token_url_a_parameter_supplies_is_saved_with_the_credentials() {
         Some(serde_json::json!(tenant_url))
     );
 }
+
+#[tokio::test]
+async fn authorize_goes_to_the_accounts_host_of_the_persons_region() {
+    let repo = Repo::new();
+    repo.spec("ledger", "display_name: Ledger\nconnection:\n  parameters:\n    - {name: client_id, required: true}\n    - {name: client_secret, secret: true}\n    - {name: refresh_token, required: true, secret: true}\n    - {name: accounts_server, description: \"The accounts host of your data centre, such as https://accounts.ledger.example.eu.\"}\n  oauth:\n    flow: u2m\n    authorization_url: https://accounts.ledger.example.com/oauth/auth\n    token_url: https://accounts.ledger.example.com/oauth/token\n    scopes: \"books.read\"\nexternal_options_allowlist: \"\"\n");
+    let running = repo.start(&["collect", "ledger", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let start = |accounts: &'static str| {
+        let token = token.clone();
+        let running = &running;
+        async move {
+            let (status, body) = post(
+                running,
+                "/oauth/start",
+                &[
+                    ("_csrf", &token),
+                    ("client_id", "c-1"),
+                    ("accounts_server", accounts),
+                    (
+                        "_oauth_authorization_url",
+                        "https://accounts.ledger.example.com/oauth/auth",
+                    ),
+                    (
+                        "_oauth_token_url",
+                        "https://accounts.ledger.example.com/oauth/token",
+                    ),
+                ],
+            )
+            .await;
+            // The host is either in the authorization URL or, as the
+            // example hosts resolve nowhere, named as not reachable.
+            let answer: serde_json::Value = serde_json::from_str(&body).expect("json");
+            match status {
+                StatusCode::OK => answer["authorize_url"].as_str().expect("url").to_string(),
+                _ => {
+                    let said = answer["message"].as_str().expect("message");
+                    let host = said.split_whitespace().next().expect("host");
+                    assert!(said.contains("could not be reached"), "{said}");
+                    format!("https://{host}/oauth/auth?")
+                }
+            }
+        }
+    };
+    let regional = start("https://accounts.ledger.example.eu/").await;
+    assert!(
+        regional.starts_with("https://accounts.ledger.example.eu/oauth/auth?"),
+        "{regional}"
+    );
+    let default = start("").await;
+    assert!(
+        default.starts_with("https://accounts.ledger.example.com/oauth/auth?"),
+        "{default}"
+    );
+    // A host of another service never takes the endpoints.
+    let other = start("https://accounts.elsewhere.example").await;
+    assert!(
+        other.starts_with("https://accounts.ledger.example.com/oauth/auth?"),
+        "{other}"
+    );
+}

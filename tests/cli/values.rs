@@ -192,3 +192,28 @@ fn an_accounts_host_in_a_region_picks_that_regions_api_host() {
         "https://api.ledger.example.com/books/v1/organizations"
     );
 }
+
+#[test]
+fn an_accounts_host_in_a_region_takes_validates_token_request_there() {
+    let repo = Repo::new();
+    repo.spec("src", ACCOUNTS_SPEC)
+        .api_doc("src", ACCOUNTS_DOC)
+        .credentials(
+            "src",
+            r#"{"client_id": "c-1", "client_secret": "s-1", "refresh_token": "r-1", "accounts_server": "https://accounts.ledger.example.eu"}"#,
+        );
+    // The example hosts resolve nowhere: the token request is named as
+    // not reachable, at the region's accounts host, never the default one.
+    let run = validate(&repo, &["src"]);
+    assert_eq!(run.code, Some(3), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.all().contains("accounts.ledger.example.eu"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        !run.all().contains("accounts.ledger.example.com"),
+        "{}",
+        run.all()
+    );
+}
