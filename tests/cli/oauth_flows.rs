@@ -1064,10 +1064,16 @@ async fn authorize_goes_to_the_accounts_host_of_the_persons_region() {
         default.starts_with("https://accounts.ledger.example.com/oauth/auth?"),
         "{default}"
     );
-    // A host of another service never takes the endpoints.
-    let other = start("https://accounts.elsewhere.example").await;
-    assert!(
-        other.starts_with("https://accounts.ledger.example.com/oauth/auth?"),
-        "{other}"
-    );
+    // A host of another service, or another domain after the service's
+    // label, never takes the endpoints.
+    for other in [
+        "https://accounts.elsewhere.example",
+        "accounts.ledger.example.attacker.test",
+    ] {
+        let sent = start(other).await;
+        assert!(
+            sent.starts_with("https://accounts.ledger.example.com/oauth/auth?"),
+            "{sent}"
+        );
+    }
 }
