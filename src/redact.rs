@@ -563,6 +563,8 @@ mod tests {
             ("{access_token=abc}", "{access_token=***}"),
             ("access_token=abc<br>", "access_token=***<br>"),
             ("access_token=abc next", "access_token=*** next"),
+            ("access_token = abc&x=1", "access_token = ***&x=1"),
+            (r#"{"access_token" : "eyJ"}"#, r#"{"access_token" : "***"}"#),
             ("access_token=abc\nnext", "access_token=***\nnext"),
         ] {
             assert_eq!(mask_token_fields(text), masked, "{text}");
