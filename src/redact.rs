@@ -130,25 +130,35 @@ fn encoded_inside(engine: &base64::engine::GeneralPurpose, bytes: &[u8], shift: 
 /// Characters that can begin an escaped form of another character.
 const ESCAPE_STARTS: &[char] = &['\\', '&', '%', '+'];
 
-/// Where `needle` ends if it stands at `text[at..]`, each of its characters
-/// written literally or in an escaped form. Tried twice, preferring the
-/// escaped reading and then the literal one where both fit (a secret that
-/// itself holds `%`, `&` or a backslash).
-fn match_at(text: &[char], at: usize, needle: &[char]) -> Option<usize> {
-    match_with(text, at, needle, true).or_else(|| match_with(text, at, needle, false))
-}
+/// How many dead ends one match may back out of before it gives up.
+const BACKTRACK_BUDGET: usize = 1024;
 
-fn match_with(text: &[char], at: usize, needle: &[char], prefer_escape: bool) -> Option<usize> {
-    let mut j = at;
-    for &want in needle {
+/// Where `needle` ends if it stands at `text[at..]`, each of its characters
+/// written literally or in an escaped form. Where both readings fit (a
+/// secret that itself holds `%`, `&`, `+` or a backslash), the escaped one
+/// is tried first and the literal one when the rest does not match, so any
+/// mixture of the two is found.
+fn match_at(text: &[char], at: usize, needle: &[char]) -> Option<usize> {
+    // The choices not taken yet: (needle index, text position after the literal reading).
+    let mut untried: Vec<(usize, usize)> = Vec::new();
+    let mut budget = BACKTRACK_BUDGET;
+    let (mut i, mut j) = (0, at);
+    while let Some(&want) = needle.get(i) {
         let literal = (text.get(j) == Some(&want)).then_some(1);
         let escaped = unescape(text, j).and_then(|(c, len)| (c == want).then_some(len));
-        let step = if prefer_escape {
-            escaped.or(literal)
-        } else {
-            literal.or(escaped)
-        };
-        j += step?;
+        match (escaped, literal) {
+            (Some(step), Some(other)) => {
+                untried.push((i, j + other));
+                j += step;
+            }
+            (Some(step), None) | (None, Some(step)) => j += step,
+            (None, None) => {
+                let (back, after) = untried.pop()?;
+                budget = budget.checked_sub(1)?;
+                (i, j) = (back, after);
+            }
+        }
+        i += 1;
     }
     Some(j)
 }
@@ -467,6 +477,21 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_mixing_escapes_and_their_literal_look_is_found() {
+        let mut r = Redactor::new();
+        let secret = r"%é\\&0";
+        r.add(secret);
+        for echoed in [
+            r"%é\\&amp;0",
+            r"%25é\\\\&0",
+            r"%é\\\\&#38;0",
+            r"%%C3%A9\\&0",
+        ] {
+            assert_eq!(r.scrub(&format!("<{echoed}>")), "<***>", "{echoed}");
+        }
+    }
+
+    #[test]
     fn plain_words_stay_readable() {
         let mut r = Redactor::new();
         r.add("abc");
@@ -538,6 +563,8 @@ mod tests {
             ("{access_token=abc}", "{access_token=***}"),
             ("access_token=abc<br>", "access_token=***<br>"),
             ("access_token=abc next", "access_token=*** next"),
+            ("access_token = abc&x=1", "access_token = ***&x=1"),
+            (r#"{"access_token" : "eyJ"}"#, r#"{"access_token" : "***"}"#),
             ("access_token=abc\nnext", "access_token=***\nnext"),
         ] {
             assert_eq!(mask_token_fields(text), masked, "{text}");

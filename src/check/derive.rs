@@ -510,7 +510,9 @@ fn header_named_by_parameter(scope: &[&Parameter]) -> Option<(Auth, String)> {
 /// the URL written with them.
 fn derive_values(url: &str, scope: &[&Parameter], doc: &ApiDoc, file: &mut AuthCheck) -> String {
     let mut url = url.to_string();
-    if let Some((name, derivation)) = region_table(&url, scope, doc) {
+    if let Some((name, derivation)) =
+        region_table(&url, scope, doc).or_else(|| accounts_table(&url, scope, doc))
+    {
         let origin = origin_template(&url);
         url = format!("{{{name}}}{}", &url[origin.len()..]);
         if file.derivation(&name).is_none() {
@@ -597,6 +599,59 @@ fn region_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String
         Derivation {
             from: region.name.clone(),
             rule: DeriveRule::Map { map, default },
+        },
+    ))
+}
+
+/// `| EU | https://accounts.example.eu | https://api.example.eu |`: the
+/// doc's table pairing each region's accounts host with its API host, for
+/// a parameter naming the person's accounts host. Keyed by the accounts
+/// host; the name of the derived base URL and its derivation.
+fn accounts_table(url: &str, scope: &[&Parameter], doc: &ApiDoc) -> Option<(String, Derivation)> {
+    let accounts = scope
+        .iter()
+        .find(|p| p.name.to_ascii_lowercase().contains("accounts"))?;
+    let origin = origin_template(url);
+    if !template::placeholders(&origin).is_empty() {
+        return None;
+    }
+    let host = |o: &str| {
+        o.split_once("://")
+            .map_or("", |(_, h)| h)
+            .to_ascii_lowercase()
+    };
+    let mut map: Vec<(String, String)> = Vec::new();
+    for l in doc
+        .lines
+        .iter()
+        .filter(|l| l.text.trim_start().starts_with('|'))
+    {
+        let origins: Vec<String> = l
+            .text
+            .split(['|', ' ', '`', '<', '>'])
+            .filter(|c| c.starts_with("https://") || c.starts_with("http://"))
+            .map(origin_template)
+            .collect();
+        let (mut keys, targets): (Vec<&String>, Vec<&String>) = origins
+            .iter()
+            .partition(|o| host(o).starts_with("accounts."));
+        if let (Some(key), [target]) = (keys.pop(), targets.as_slice())
+            && !map.iter().any(|(k, _)| *k == host(key))
+        {
+            map.push((host(key), (*target).clone()));
+        }
+    }
+    if map.len() < 2 || !map.iter().any(|(_, t)| t.eq_ignore_ascii_case(&origin)) {
+        return None;
+    }
+    Some((
+        format!("{}_base_url", accounts.name),
+        Derivation {
+            from: accounts.name.clone(),
+            rule: DeriveRule::Map {
+                map,
+                default: Some(origin),
+            },
         },
     ))
 }

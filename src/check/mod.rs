@@ -71,6 +71,14 @@ impl Derivation {
             (DeriveRule::Map { map, .. }, Some(v)) => map
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(v))
+                .or_else(|| {
+                    // A host key (`accounts.example.eu`) also matches the
+                    // host given as a URL (`https://accounts.example.eu/`).
+                    let host = v.split_once("://").map_or(v, |(_, h)| h);
+                    let host = host.split(['/', '?', '#']).next().unwrap_or(host);
+                    map.iter()
+                        .find(|(k, _)| k.contains('.') && k.eq_ignore_ascii_case(host))
+                })
                 .map(|(_, to)| Some(to.clone()))
                 .ok_or_else(|| {
                     format!(

@@ -712,6 +712,39 @@ impl Request<'_> {
         })
     }
 
+    /// A method holding its app and token endpoint as parameters
+    /// (`token_url`, `client_id`, `client_secret`, `scope`): the
+    /// client-credentials grant, or refresh with a stored token.
+    fn token_from_parameters(
+        &self,
+        scope: &[&crate::spec::Parameter],
+    ) -> Result<(String, Flow, Vec<String>), Box<Outcome>> {
+        match scope.iter().find(|p| token_url_parameter(&p.name)) {
+            Some(p) => {
+                let flow = if scope.iter().any(|p| p.name == "refresh_token") {
+                    Flow::U2m
+                } else {
+                    Flow::M2m
+                };
+                let scopes: Vec<String> = ["scope", "scopes"]
+                    .iter()
+                    .find_map(|n| self.value(n))
+                    .map(|v| {
+                        v.split([' ', ','])
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok((self.value(&p.name).unwrap_or_default(), flow, scopes))
+            }
+            None => Err(Box::new(Outcome::new(
+                Verdict::BadCheck,
+                "the check uses `oauth`, and the spec has no oauth block for this method: add `oauth:` (flow and token_url, as the API doc gives them) to the spec's connection, or change the check's `auth`",
+            ))),
+        }
+    }
+
     /// An access token from the spec's OAuth block: client credentials for
     /// m2m, the refresh grant for u2m. Also warns about scopes not granted.
     async fn token(&self, r: &mut Redactor) -> Result<Token, Box<Outcome>> {
@@ -725,7 +758,9 @@ impl Request<'_> {
         let (template, flow, scopes) = match self.spec.oauth_for(owner) {
             Some(block) => {
                 let template = match block.token_endpoint(&scope) {
-                    Some(Endpoint::Block(u)) => u.value.clone(),
+                    Some(Endpoint::Block(u)) => {
+                        crate::spec::on_accounts_host(&u.value, &scope, |n| self.value(n))
+                    }
                     Some(Endpoint::Parameter(p)) => self.value(&p.name).unwrap_or_default(),
                     None => {
                         return Err(Box::new(Outcome::new(
@@ -736,35 +771,7 @@ impl Request<'_> {
                 };
                 (template, block.flow(), block.scopes.clone())
             }
-            // A method holding its app and token endpoint as parameters
-            // (`token_url`, `client_id`, `client_secret`, `scope`): the
-            // client-credentials grant, or refresh with a stored token.
-            None => match scope.iter().find(|p| token_url_parameter(&p.name)) {
-                Some(p) => {
-                    let flow = if scope.iter().any(|p| p.name == "refresh_token") {
-                        Flow::U2m
-                    } else {
-                        Flow::M2m
-                    };
-                    let scopes: Vec<String> = ["scope", "scopes"]
-                        .iter()
-                        .find_map(|n| self.value(n))
-                        .map(|v| {
-                            v.split([' ', ','])
-                                .filter(|s| !s.is_empty())
-                                .map(str::to_string)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (self.value(&p.name).unwrap_or_default(), flow, scopes)
-                }
-                None => {
-                    return Err(Box::new(Outcome::new(
-                        Verdict::BadCheck,
-                        "the check uses `oauth`, and the spec has no oauth block for this method: add `oauth:` (flow and token_url, as the API doc gives them) to the spec's connection, or change the check's `auth`",
-                    )));
-                }
-            },
+            None => self.token_from_parameters(&scope)?,
         };
         let token_url = template::fill_url(&template, |n| self.value(n)).map_err(|e| {
             let Unsendable(verdict, why) = Unsendable::from(e);

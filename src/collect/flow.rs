@@ -67,6 +67,59 @@ impl Status {
     }
 }
 
+/// What `validate` will not use of this submission's OAuth boxes: a token
+/// URL or scopes edited on the form apply to this run (its grant and its
+/// check on Save), while `validate` reads the spec. One sentence per edit,
+/// naming the spec's key to change.
+pub fn edits_validate_ignores(
+    form: &Form,
+    method: Option<&AuthMethod>,
+    typed: &[(String, String)],
+) -> Vec<String> {
+    let Some(oauth) = form.oauth(method) else {
+        return Vec::new();
+    };
+    let typed = |name: &str| {
+        typed
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let block = match method {
+        Some(m) if m.oauth.is_some() => format!("connection.auth_methods[{}].oauth", m.name),
+        _ => "connection.oauth".to_string(),
+    };
+    let mut said = Vec::new();
+    let spec_url = match oauth.token_endpoint(&form.scope(method)) {
+        Some(Endpoint::Block(url)) => Some(url.value.clone()),
+        _ => None,
+    };
+    if let Some(url) = typed(form::OAUTH_TOKEN_URL).filter(|u| !u.is_empty())
+        && spec_url.as_deref() != Some(url.as_str())
+    {
+        let theirs = spec_url.map_or("none".to_string(), |u| format!("`{u}`"));
+        said.push(format!(
+            "The token URL was edited on the form for this run only: `validate` uses the spec's token URL ({theirs}). To use `{url}` there too, change `{block}.token_url` in connector_spec.yaml."
+        ));
+    }
+    if let Some(scopes) = typed(form::OAUTH_SCOPES) {
+        let edited: Vec<&str> = scopes.split_whitespace().collect();
+        if edited != oauth.scopes.iter().map(String::as_str).collect::<Vec<_>>() {
+            let theirs = if oauth.scopes.is_empty() {
+                "none".to_string()
+            } else {
+                format!("`{}`", oauth.scopes.join(" "))
+            };
+            said.push(format!(
+                "The scopes were edited on the form for this run only: `validate` asks for the spec's scopes ({theirs}). To ask for `{}` there too, change `{block}.scopes` in connector_spec.yaml.",
+                edited.join(" ")
+            ));
+        }
+    }
+    said
+}
+
 /// Works out the client, endpoints and scopes for `method` from what was
 /// typed (edited OAuth fields win), the stored values and the spec.
 pub fn resolve(
@@ -95,16 +148,26 @@ pub fn resolve(
     let scope = form.scope(method);
     let endpoint =
         |edited: &str, found: Option<Endpoint>, what: &str| -> Result<Option<String>, String> {
-            let template = match (value(edited), found) {
-                (Some(t), _) => t,
-                (None, Some(Endpoint::Block(url))) => url.value.clone(),
-                (None, Some(Endpoint::Parameter(p))) => value(&p.name)
-                    .ok_or_else(|| format!("fill in {} first", form::humanise(&p.name)))?,
+            // The spec's own endpoint (unedited) moves to the person's
+            // regional accounts host, when one is named.
+            let (template, from_spec) = match (value(edited), found) {
+                (Some(t), Some(Endpoint::Block(url))) if t == url.value => (t, true),
+                (Some(t), _) => (t, false),
+                (None, Some(Endpoint::Block(url))) => (url.value.clone(), true),
+                (None, Some(Endpoint::Parameter(p))) => (
+                    value(&p.name)
+                        .ok_or_else(|| format!("fill in {} first", form::humanise(&p.name)))?,
+                    false,
+                ),
                 (None, None) => return Ok(None),
             };
-            template::fill_url(&template, value)
-                .map(Some)
-                .map_err(|e| format!("the {what} cannot be built: {e}"))
+            let filled = template::fill_url(&template, value)
+                .map_err(|e| format!("the {what} cannot be built: {e}"))?;
+            Ok(Some(if from_spec {
+                crate::spec::on_accounts_host(&filled, &scope, value)
+            } else {
+                filled
+            }))
         };
     let token_url = endpoint(
         form::OAUTH_TOKEN_URL,

@@ -279,6 +279,12 @@ impl Form {
                 )),
             }
         }
+        let from_store = from_flow.get("refresh_token").is_none();
+        if let Some(why) = token_of_another_client(&credentials, stored).filter(|_| from_store)
+            && credentials.remove("refresh_token").is_some()
+        {
+            problems.push(Problem::new(None, why));
+        }
         if problems.is_empty() {
             Ok(credentials)
         } else {
@@ -297,6 +303,21 @@ impl Form {
         })
     }
 }
+
+/// What to say when the stored refresh token was issued to another client
+/// than the one about to be saved: a token is never paired with a client
+/// it was not issued to.
+pub fn token_of_another_client(
+    credentials: &Credentials,
+    stored: Option<&Credentials>,
+) -> Option<&'static str> {
+    let before = stored.and_then(|s| s.get("client_id"))?;
+    let now = credentials.get("client_id")?;
+    (before.expose() != now.expose()).then_some(STORED_TOKEN_OF_ANOTHER_CLIENT)
+}
+
+/// The sentence for a stored refresh token whose client changed.
+pub const STORED_TOKEN_OF_ANOTHER_CLIENT: &str = "a refresh token is stored, but it was issued to the earlier client ID: the client ID changed, so click Authorize again to get one for the new client";
 
 impl Field {
     fn applies_to_user_flow(&self, spec: &Spec) -> bool {

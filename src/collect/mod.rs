@@ -181,6 +181,11 @@ pub fn browser(
             () = sleep_or_forever(settings.timeout) => Collected::Cancelled(Cancel::TimedOut(settings.timeout.unwrap_or_default())),
         };
         spinner.finish_and_clear();
+        if matches!(outcome, Collected::Saved(_)) {
+            for note in run.notes().await {
+                printer.event(&Event::Warning(&note))?;
+            }
+        }
         let _ = shutdown.send(true);
         for server in servers {
             let _ = tokio::time::timeout(Duration::from_secs(3), server).await;

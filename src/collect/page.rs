@@ -197,6 +197,7 @@ impl Pages {
         title: &str,
         path: &str,
         checked: Checked,
+        notes: &[String],
         audience: &Audience,
     ) -> Result<String, minijinja::Error> {
         let (verified, unverified) = match checked {
@@ -209,6 +210,7 @@ impl Pages {
             "path": path,
             "verified": verified,
             "unverified": unverified,
+            "notes": notes,
             "audience": audience.view(),
         })))
     }
@@ -338,6 +340,7 @@ fn oauth_views(form: &Form, redirect_uri: &str, attempt: &Attempt) -> Vec<serde_
             "token_url": typed(super::form::OAUTH_TOKEN_URL).unwrap_or_else(|| oauth.token_url.as_ref().map(|u| u.value.clone()).unwrap_or_default()),
             "scopes": typed(super::form::OAUTH_SCOPES).unwrap_or_else(|| oauth.scopes.join(" ")),
             "status": status,
+            "token_stored": flow.is_user() && attempt.stored.is_some_and(|s| s.contains("refresh_token")),
         }));
     };
     if form.methods.is_empty() {

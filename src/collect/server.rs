@@ -151,6 +151,9 @@ pub struct FormState {
     last_verdict: Mutex<Option<String>>,
     /// What Save checks, in words (no secret), shown on the form.
     check_shown: Option<String>,
+    /// What the Saved page said `validate` does not use of the form's
+    /// OAuth edits, for the terminal to say too.
+    notes: Mutex<Vec<String>>,
 }
 
 impl FormState {
@@ -187,7 +190,14 @@ impl FormState {
             cancelled: watch::channel(false).0,
             last_verdict: Mutex::new(None),
             check_shown: None,
+            notes: Mutex::new(Vec::new()),
         })
+    }
+
+    /// What the Saved page said `validate` does not use of the form's
+    /// OAuth edits.
+    pub async fn notes(&self) -> Vec<String> {
+        self.notes.lock().await.clone()
     }
 
     /// Runs `verifier` on Save: a negative verdict keeps the form open.
@@ -466,6 +476,9 @@ async fn save(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Res
         }
     };
     *saved = true;
+    let method = run.form.choose(submission.method_name()).ok().flatten();
+    let notes = flow::edits_validate_ignores(&run.form, method, &submission.pairs);
+    *run.notes.lock().await = notes.clone();
     let _ = run.done.send(Some(run.output.clone()));
     let checked = match (&verified, &unverified) {
         (Some(reason), _) => Checked::Passed(reason),
@@ -473,8 +486,13 @@ async fn save(State(run): State<Arc<FormState>>, body: axum::body::Bytes) -> Res
         (None, None) => Checked::NotRun,
     };
     page(StatusCode::OK, |_| {
-        run.pages
-            .done(&run.form.title, &run.shown_path, checked, &run.audience)
+        run.pages.done(
+            &run.form.title,
+            &run.shown_path,
+            checked,
+            &notes,
+            &run.audience,
+        )
     })
 }
 

@@ -100,7 +100,13 @@ pub fn collect(
             }
             Flow::U2m | Flow::U2mPerUser => {
                 let kept = stored.is_some_and(|s| s.contains("refresh_token"));
-                if kept && !settings.reauthorize {
+                let moved = kept && client_changed(&values, stored);
+                if moved {
+                    say(
+                        "A refresh token is stored, but it was issued to the earlier client ID: the client ID changed, so the authorization runs again for the new client.",
+                    );
+                }
+                if kept && !moved && !settings.reauthorize {
                     say(
                         "Keeping the stored refresh token (--reauthorize runs the authorization again).",
                     );
@@ -129,6 +135,17 @@ pub fn collect(
             Error::Usage(text.join("; "))
         })?;
     save_checked(output, verifier, credentials, &mut answers)
+}
+
+/// Whether the client ID answered differs from the stored one, so the
+/// stored refresh token (issued to the earlier client) cannot be kept.
+fn client_changed(values: &[(String, String)], stored: Option<&Credentials>) -> bool {
+    let before = stored.and_then(|s| s.get("client_id"));
+    let now = values.iter().rev().find(|(n, _)| n == "client_id");
+    match (before, now) {
+        (Some(before), Some((_, now))) => before.expose().trim() != now.trim(),
+        _ => false,
+    }
 }
 
 /// Saves through the one save path; credentials the check on Save did not

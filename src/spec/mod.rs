@@ -125,6 +125,62 @@ pub enum Endpoint<'a> {
     Parameter(&'a Parameter),
 }
 
+/// An OAuth endpoint on an accounts host (`https://accounts.acme.example.com/oauth/token`)
+/// moved to the regional accounts host the person named in a parameter
+/// of `scope` (`accounts_server`: `https://accounts.acme.example.eu`):
+/// that region's endpoint. Only a host of the same accounts service (the
+/// same label after `accounts.`, the domain's last label swapped for a
+/// short regional suffix such as `eu` or `com.au`) replaces it; otherwise
+/// `url` is kept.
+pub fn on_accounts_host(
+    url: &str,
+    scope: &[&Parameter],
+    value: impl Fn(&str) -> Option<String>,
+) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let cut = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, path) = rest.split_at(cut);
+    let named = scope
+        .iter()
+        .filter(|p| p.name.to_ascii_lowercase().contains("accounts"))
+        .find_map(|p| value(&p.name));
+    let Some(named) = named else {
+        return url.to_string();
+    };
+    let named = named.trim();
+    let named = named.split_once("://").map_or(named, |(_, h)| h);
+    let named = named.split(['/', '?', '#']).next().unwrap_or(named);
+    // `accounts.<service>.<domain>`: the same service, and the domain
+    // with only its last labels swapped for a short regional suffix
+    // (`example.com` → `example.eu`, `com` → `com.au`), never another domain.
+    let split = |h: &str| -> Option<(String, Vec<String>)> {
+        let h = h.to_ascii_lowercase();
+        let (service, domain) = h.strip_prefix("accounts.")?.split_once('.')?;
+        Some((
+            service.to_string(),
+            domain.split('.').map(str::to_string).collect(),
+        ))
+    };
+    let regional = match (split(host), split(named)) {
+        (Some((a, ours)), Some((b, theirs))) if a == b && !named.contains(['@', ' ', ':']) => {
+            let kept = &ours[..ours.len().saturating_sub(1)];
+            theirs.starts_with(kept)
+                && (1..=2).contains(&(theirs.len() - kept.len()))
+                && theirs[kept.len()..].iter().all(|l| {
+                    (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic())
+                })
+        }
+        _ => false,
+    };
+    if regional {
+        format!("{scheme}://{}{path}", named.to_ascii_lowercase())
+    } else {
+        url.to_string()
+    }
+}
+
 impl Flow {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -370,5 +426,45 @@ fn kind_of(oauth: Option<&OAuth>, parameters: &[&Parameter]) -> AuthKind {
         AuthKind::Bearer
     } else {
         AuthKind::Custom
+    }
+}
+
+#[cfg(test)]
+mod accounts_host_tests {
+    use super::*;
+
+    fn moved(url: &str, named: &str) -> String {
+        let p = Parameter {
+            name: "accounts_server".into(),
+            kind: ParamType::default(),
+            required: false,
+            secret: false,
+            description: None,
+            default: None,
+            span: Span::default(),
+        };
+        on_accounts_host(url, &[&p], |_| Some(named.to_string()))
+    }
+
+    #[test]
+    fn a_regional_accounts_host_of_the_same_service_takes_the_endpoint() {
+        let url = "https://accounts.books.com/oauth/v2/token";
+        assert_eq!(
+            moved(url, "https://accounts.books.eu/"),
+            "https://accounts.books.eu/oauth/v2/token"
+        );
+        assert_eq!(
+            moved(url, "accounts.books.com.au"),
+            "https://accounts.books.com.au/oauth/v2/token"
+        );
+        for other in [
+            "https://accounts.other.eu",
+            "accounts.books.com.attacker.test",
+            "accounts.books.evil",
+            "user@accounts.books.eu",
+            "",
+        ] {
+            assert_eq!(moved(url, other), url, "{other}");
+        }
     }
 }

@@ -384,3 +384,76 @@ fn a_file_inside_a_git_work_tree_that_is_not_ignored_is_warned_about() {
     let (_, stdout, _) = running.finish();
     assert!(!stdout.contains("not ignored"), "{stdout}");
 }
+
+/// Two methods; with `selector`, a shared `auth_type` parameter that
+/// repeats the choice (as some connectors read it).
+fn two_methods(selector: bool) -> String {
+    let shared = if selector {
+        "  common_parameters:\n    - {name: auth_type, required: true, description: Which of the two methods the connector uses.}\n"
+    } else {
+        ""
+    };
+    format!(
+        "display_name: Two Ways\nconnection:\n{shared}  auth_methods:\n    - name: api_key\n      parameters:\n        - {{name: api_key, required: true, secret: true, description: The key.}}\n    - name: basic\n      parameters:\n        - {{name: username, required: true, description: The user.}}\n        - {{name: password, required: true, secret: true, description: The password.}}\nexternal_options_allowlist: \"\"\n"
+    )
+}
+
+#[tokio::test]
+async fn a_method_selector_is_saved_by_the_form_only_where_the_spec_declares_it() {
+    for selector in [true, false] {
+        let repo = Repo::new();
+        repo.spec("two", &two_methods(selector));
+        let running = repo.start(&["collect", "two", "--port", "0"]);
+        let token = csrf(&form_page(&running).await);
+        if !selector {
+            // An undeclared selector is not taken from the post either.
+            let pairs = [
+                ("_method", "basic".to_string()),
+                ("auth_type", "basic".to_string()),
+                ("username", "ada".to_string()),
+                ("password", "pw-4711".to_string()),
+            ];
+            let (status, _) = post(&running, body(&token, &pairs)).await;
+            assert!(status.is_client_error(), "{status}");
+            assert_eq!(repo.saved("two"), None);
+        }
+        let pairs = [
+            ("_method", "basic".to_string()),
+            ("username", "ada".to_string()),
+            ("password", "pw-4711".to_string()),
+        ];
+        let (status, html) = post(&running, body(&token, &pairs)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
+            .await
+            .expect("join");
+        assert_eq!(code, Some(0), "{stderr}");
+        let mut expected = serde_json::json!({"username": "ada", "password": "pw-4711"});
+        if selector {
+            expected["auth_type"] = serde_json::json!("basic");
+        }
+        assert_eq!(repo.saved("two"), Some(expected), "selector {selector}");
+    }
+}
+
+#[test]
+fn a_method_selector_is_saved_at_the_terminal_only_where_the_spec_declares_it() {
+    for selector in [true, false] {
+        let repo = Repo::new();
+        repo.spec("two", &two_methods(selector));
+        let output = repo
+            .cmd()
+            .args(["collect", "two", "--mode", "cli"])
+            .write_stdin("basic\nada\npw-4711\n")
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        assert!(!stderr.contains("pw-4711"), "{stderr}");
+        let mut expected = serde_json::json!({"username": "ada", "password": "pw-4711"});
+        if selector {
+            expected["auth_type"] = serde_json::json!("basic");
+        }
+        assert_eq!(repo.saved("two"), Some(expected), "selector {selector}");
+    }
+}

@@ -800,3 +800,272 @@ fn a_stored_refresh_token_is_kept_unless_reauthorizing() {
         Some(serde_json::json!("stored-refresh-1357"))
     );
 }
+
+#[test]
+fn a_new_client_id_at_the_terminal_is_never_paired_with_the_stored_token() {
+    let repo = Repo::new();
+    repo.spec("sandbox", &cli_spec(free_port()));
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-2468"}"#,
+    );
+    // A new client ID: the authorization runs again (here the provider is
+    // down, so exit 3), and the stored token is neither kept nor shown.
+    let output = repo
+        .cmd()
+        .args(["collect", "sandbox", "--mode", "cli", "--device"])
+        .write_stdin("another-client\n\n")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("A refresh token is stored, but it was issued to the earlier client ID"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Keeping the stored refresh token"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("stored-refresh-2468"), "{stderr}");
+    assert_eq!(
+        repo.saved("sandbox").map(|f| f["client_id"].clone()),
+        Some(serde_json::json!("confidential-pkce"))
+    );
+}
+
+#[tokio::test]
+async fn a_new_client_id_in_the_form_needs_authorize_again() {
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(free_port(), true));
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-8642"}"#,
+    );
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let html = page(&running).await;
+    assert!(
+        html.contains("A refresh token is stored for the saved client ID"),
+        "{html}"
+    );
+    let token = csrf(&html);
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "another-client"),
+            ("client_secret", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains("a refresh token is stored, but it was issued to the earlier client ID"),
+        "{html}"
+    );
+    assert!(html.contains("click Authorize again"), "{html}");
+    assert!(!html.contains("stored-refresh-8642"));
+    assert_eq!(
+        repo.saved("sandbox").map(|f| f["client_id"].clone()),
+        Some(serde_json::json!("confidential-pkce"))
+    );
+    // The same client keeps its stored token.
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("client_secret", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        repo.saved("sandbox").map(|f| f["refresh_token"].clone()),
+        Some(serde_json::json!("stored-refresh-8642"))
+    );
+}
+
+#[tokio::test]
+async fn oauth_edits_on_the_form_name_the_spec_key_validate_reads() {
+    let port = free_port();
+    let repo = Repo::new();
+    repo.spec("sandbox", &u2m_spec(port, true));
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-1122"}"#,
+    );
+    // The boxes as the page shows them: nothing to say.
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let spec_url = format!("http://127.0.0.1:{port}/token");
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("_oauth_token_url", &spec_url),
+            ("_oauth_scopes", "openid  offline_access read"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(!html.contains("for this run only"), "{html}");
+    let (code, events, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!events.contains("for this run only"), "{events}");
+    // Edited boxes: the Saved page and the terminal say validate reads the
+    // spec, and which keys to change.
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("_oauth_token_url", "http://127.0.0.1:9/other-token"),
+            ("_oauth_scopes", "openid read"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    // The terminal's words come as `warning` events (the run is --json).
+    let (code, events, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(events.contains(r#""event":"warning""#), "{events}");
+    // The page's text, as a browser shows it.
+    let html = html.replace("&#x27;", "'").replace("&#x2f;", "/");
+    for said in [&html, &events] {
+        assert!(
+            said.contains(&format!(
+                "`validate` uses the spec's token URL (`{spec_url}`)"
+            )),
+            "{said}"
+        );
+        assert!(
+            said.contains("change `connection.oauth.token_url` in connector_spec.yaml"),
+            "{said}"
+        );
+        assert!(
+            said.contains("`validate` asks for the spec's scopes (`openid offline_access read`)"),
+            "{said}"
+        );
+        assert!(
+            said.contains("change `connection.oauth.scopes` in connector_spec.yaml"),
+            "{said}"
+        );
+        assert!(!said.contains("stored-refresh-1122"));
+    }
+}
+
+#[tokio::test]
+async fn a_token_url_a_parameter_supplies_is_saved_with_the_credentials() {
+    let port = free_port();
+    let repo = Repo::new();
+    let spec = u2m_spec(port, true)
+        .replace(&format!("    token_url: http://127.0.0.1:{port}/token\n"), "")
+        .replace(
+            "  oauth:\n",
+            "    - name: token_url\n      required: true\n      description: The token endpoint of your tenant.\n  oauth:\n",
+        );
+    repo.spec("sandbox", &spec);
+    repo.credentials("sandbox", r#"{"client_id": "confidential-pkce", "client_secret": "confidential-pkce-secret", "refresh_token": "stored-refresh-3344"}"#,
+    );
+    let running = repo.start(&["collect", "sandbox", "--port", "0"]);
+    let html = page(&running).await;
+    assert!(!html.contains("name=\"_oauth_token_url\""), "{html}");
+    let token = csrf(&html);
+    let tenant_url = format!("http://127.0.0.1:{port}/tenant/token");
+    let (status, html) = post(
+        &running,
+        "/save",
+        &[
+            ("_csrf", &token),
+            ("client_id", "confidential-pkce"),
+            ("token_url", &tenant_url),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(!html.contains("for this run only"), "{html}");
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || running.finish())
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        repo.saved("sandbox").map(|f| f["token_url"].clone()),
+        Some(serde_json::json!(tenant_url))
+    );
+}
+
+#[tokio::test]
+async fn authorize_goes_to_the_accounts_host_of_the_persons_region() {
+    let repo = Repo::new();
+    repo.spec("ledger", "display_name: Ledger\nconnection:\n  parameters:\n    - {name: client_id, required: true}\n    - {name: client_secret, secret: true}\n    - {name: refresh_token, required: true, secret: true}\n    - {name: accounts_server, description: \"The accounts host of your data centre, such as https://accounts.ledger.example.eu.\"}\n  oauth:\n    flow: u2m\n    authorization_url: https://accounts.ledger.example.com/oauth/auth\n    token_url: https://accounts.ledger.example.com/oauth/token\n    scopes: \"books.read\"\nexternal_options_allowlist: \"\"\n");
+    let running = repo.start(&["collect", "ledger", "--port", "0"]);
+    let token = csrf(&page(&running).await);
+    let start = |accounts: &'static str| {
+        let token = token.clone();
+        let running = &running;
+        async move {
+            let (status, body) = post(
+                running,
+                "/oauth/start",
+                &[
+                    ("_csrf", &token),
+                    ("client_id", "c-1"),
+                    ("accounts_server", accounts),
+                    (
+                        "_oauth_authorization_url",
+                        "https://accounts.ledger.example.com/oauth/auth",
+                    ),
+                    (
+                        "_oauth_token_url",
+                        "https://accounts.ledger.example.com/oauth/token",
+                    ),
+                ],
+            )
+            .await;
+            // The host is either in the authorization URL or, as the
+            // example hosts resolve nowhere, named as not reachable.
+            let answer: serde_json::Value = serde_json::from_str(&body).expect("json");
+            match status {
+                StatusCode::OK => answer["authorize_url"].as_str().expect("url").to_string(),
+                _ => {
+                    let said = answer["message"].as_str().expect("message");
+                    let host = said.split_whitespace().next().expect("host");
+                    assert!(said.contains("could not be reached"), "{said}");
+                    format!("https://{host}/oauth/auth?")
+                }
+            }
+        }
+    };
+    let regional = start("https://accounts.ledger.example.eu/").await;
+    assert!(
+        regional.starts_with("https://accounts.ledger.example.eu/oauth/auth?"),
+        "{regional}"
+    );
+    let default = start("").await;
+    assert!(
+        default.starts_with("https://accounts.ledger.example.com/oauth/auth?"),
+        "{default}"
+    );
+    // A host of another service, or another domain after the service's
+    // label, never takes the endpoints.
+    for other in [
+        "https://accounts.elsewhere.example",
+        "accounts.ledger.example.attacker.test",
+    ] {
+        let sent = start(other).await;
+        assert!(
+            sent.starts_with("https://accounts.ledger.example.com/oauth/auth?"),
+            "{sent}"
+        );
+    }
+}

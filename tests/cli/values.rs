@@ -160,3 +160,60 @@ fn a_region_row_in_words_is_matched_to_the_value_its_host_names() {
         );
     }
 }
+
+const ACCOUNTS_SPEC: &str = "connection:\n  parameters:\n    - {name: client_id, required: true}\n    - {name: client_secret, required: true, secret: true}\n    - {name: refresh_token, required: true, secret: true}\n    - {name: accounts_server, description: \"The accounts host of your data centre, such as https://accounts.ledger.example.eu. Defaults to the US one.\"}\n  oauth:\n    flow: u2m\n    authorization_url: https://accounts.ledger.example.com/oauth/auth\n    token_url: https://accounts.ledger.example.com/oauth/token\n    scopes: \"books.read\"\n";
+const ACCOUNTS_DOC: &str = "## Signing in\n\nEach data centre has its own accounts server and its own API host:\n\n| Data centre | Accounts server | API host |\n| --- | --- | --- |\n| United States | https://accounts.ledger.example.com | https://api.ledger.example.com |\n| Europe | https://accounts.ledger.example.eu | https://api.ledger.example.eu |\n| India | https://accounts.ledger.example.in | https://api.ledger.example.in |\n\nSend the access token as `Authorization: Bearer {access_token}`.\n\n`GET https://api.ledger.example.com/books/v1/organizations`\n";
+
+#[test]
+fn an_accounts_host_in_a_region_picks_that_regions_api_host() {
+    let credentials = |accounts: &str| {
+        format!(
+            r#"{{"client_id": "c-1", "client_secret": "s-1", "refresh_token": "r-1"{accounts}}}"#
+        )
+    };
+    assert_eq!(
+        would_send(
+            ACCOUNTS_SPEC,
+            ACCOUNTS_DOC,
+            &credentials(r#", "accounts_server": "https://accounts.ledger.example.eu""#)
+        ),
+        "https://api.ledger.example.eu/books/v1/organizations"
+    );
+    assert_eq!(
+        would_send(
+            ACCOUNTS_SPEC,
+            ACCOUNTS_DOC,
+            &credentials(r#", "accounts_server": "accounts.ledger.example.in""#)
+        ),
+        "https://api.ledger.example.in/books/v1/organizations"
+    );
+    assert_eq!(
+        would_send(ACCOUNTS_SPEC, ACCOUNTS_DOC, &credentials("")),
+        "https://api.ledger.example.com/books/v1/organizations"
+    );
+}
+
+#[test]
+fn an_accounts_host_in_a_region_takes_validates_token_request_there() {
+    let repo = Repo::new();
+    repo.spec("src", ACCOUNTS_SPEC)
+        .api_doc("src", ACCOUNTS_DOC)
+        .credentials(
+            "src",
+            r#"{"client_id": "c-1", "client_secret": "s-1", "refresh_token": "r-1", "accounts_server": "https://accounts.ledger.example.eu"}"#,
+        );
+    // The example hosts resolve nowhere: the token request is named as
+    // not reachable, at the region's accounts host, never the default one.
+    let run = validate(&repo, &["src"]);
+    assert_eq!(run.code, Some(3), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.all().contains("accounts.ledger.example.eu"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        !run.all().contains("accounts.ledger.example.com"),
+        "{}",
+        run.all()
+    );
+}
