@@ -8,12 +8,18 @@
 
 use crate::support::{Repo, validate};
 
-/// The URL `validate --dry-run` would send for these credentials.
-fn would_send(spec: &str, doc: &str, credentials: &str) -> String {
+/// A repo whose source `src` has `spec`, `doc` and `credentials`.
+fn source(spec: &str, doc: &str, credentials: &str) -> Repo {
     let repo = Repo::new();
     repo.spec("src", spec)
         .api_doc("src", doc)
         .credentials("src", credentials);
+    repo
+}
+
+/// The URL `validate --dry-run` would send for these credentials.
+fn would_send(spec: &str, doc: &str, credentials: &str) -> String {
+    let repo = source(spec, doc, credentials);
     let run = validate(&repo, &["src", "--dry-run"]);
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
     run.stdout
@@ -52,10 +58,11 @@ fn a_region_picks_its_host_from_the_docs_table() {
 
 #[test]
 fn a_region_not_in_the_table_is_a_bad_value_and_nothing_is_sent() {
-    let repo = Repo::new();
-    repo.spec("src", REGION_SPEC)
-        .api_doc("src", REGION_DOC)
-        .credentials("src", r#"{"api_key": "k-1", "data_region": "mars"}"#);
+    let repo = source(
+        REGION_SPEC,
+        REGION_DOC,
+        r#"{"api_key": "k-1", "data_region": "mars"}"#,
+    );
     let run = validate(&repo, &["src", "--dry-run"]);
     assert_eq!(run.code, Some(2), "{}\n{}", run.stdout, run.stderr);
     assert!(run.all().contains("`standard`, `eu`"), "{}", run.all());
@@ -195,13 +202,11 @@ fn an_accounts_host_in_a_region_picks_that_regions_api_host() {
 
 #[test]
 fn an_accounts_host_in_a_region_takes_validates_token_request_there() {
-    let repo = Repo::new();
-    repo.spec("src", ACCOUNTS_SPEC)
-        .api_doc("src", ACCOUNTS_DOC)
-        .credentials(
-            "src",
-            r#"{"client_id": "c-1", "client_secret": "s-1", "refresh_token": "r-1", "accounts_server": "https://accounts.ledger.example.eu"}"#,
-        );
+    let repo = source(
+        ACCOUNTS_SPEC,
+        ACCOUNTS_DOC,
+        r#"{"client_id": "c-1", "client_secret": "s-1", "refresh_token": "r-1", "accounts_server": "https://accounts.ledger.example.eu"}"#,
+    );
     // The example hosts resolve nowhere: the token request is named as
     // not reachable, at the region's accounts host, never the default one.
     let run = validate(&repo, &["src"]);
