@@ -70,19 +70,22 @@ impl Drop for Provider {
     }
 }
 
+/// The `client_id` and `client_secret` parameters of a spec (the secret
+/// required or not), as lines of its `parameters` list.
+fn client_parameters(secret_required: bool) -> String {
+    format!(
+        "    - name: client_id\n      required: true\n      description: Client ID.\n    - name: client_secret\n      required: {secret_required}\n      secret: true\n      description: Client secret."
+    )
+}
+
 /// A u2m spec pointing at a provider on `port`.
 pub fn u2m_spec(port: u16, pkce: bool) -> String {
+    let clients = client_parameters(false);
     format!(
         r#"display_name: Sandbox OAuth
 connection:
   parameters:
-    - name: client_id
-      required: true
-      description: Client ID.
-    - name: client_secret
-      required: false
-      secret: true
-      description: Client secret.
+{clients}
     - name: refresh_token
       required: true
       secret: true
@@ -101,17 +104,12 @@ external_options_allowlist: ""
 
 /// An m2m spec pointing at a provider on `port`.
 pub fn m2m_spec(port: u16) -> String {
+    let clients = client_parameters(true);
     format!(
         r#"display_name: Sandbox M2M
 connection:
   parameters:
-    - name: client_id
-      required: true
-      description: Client ID.
-    - name: client_secret
-      required: true
-      secret: true
-      description: Client secret.
+{clients}
   oauth:
     flow: m2m
     scopes: "read"
