@@ -41,11 +41,7 @@ pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
     // checked are named by `no_http_check` beside the checks.
     let reason = no_http_reason(spec);
     let oauth = spec.oauth.is_some() || spec.auth_methods.iter().any(|m| m.oauth.is_some());
-    let all: Vec<&Parameter> = spec
-        .parameters
-        .iter()
-        .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()))
-        .collect();
+    let all: Vec<&Parameter> = spec.all_parameters().collect();
     let signs = (key_file(&all).is_some() || private_key_client(&all))
         && reason
             .as_deref()
@@ -109,9 +105,7 @@ fn checkable(derived: Derived, reason: String) -> Derived {
 /// key that signs a JWT, or requests signed with an access key pair.
 fn no_http_reason(spec: &Spec) -> Option<String> {
     let names: Vec<String> = spec
-        .parameters
-        .iter()
-        .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()))
+        .all_parameters()
         .map(|p| p.name.to_ascii_lowercase())
         .collect();
     let has = |n: &str| names.iter().any(|x| x == n);

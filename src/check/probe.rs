@@ -284,14 +284,7 @@ impl Request<'_> {
         let mut r = Redactor::new();
         let secret_names = self
             .spec
-            .parameters
-            .iter()
-            .chain(
-                self.spec
-                    .auth_methods
-                    .iter()
-                    .flat_map(|m| m.parameters.iter()),
-            )
+            .all_parameters()
             .filter(|p| p.secret || p.looks_secret())
             .map(|p| p.name.as_str());
         for name in secret_names.chain(["client_secret", "refresh_token", "access_token"]) {
@@ -307,17 +300,7 @@ impl Request<'_> {
     /// as `https://{company_domain}.x.com`): the request goes to their base
     /// URL, with the check's path under it.
     fn on_typed_base(&self, filled: String) -> String {
-        let declared = self
-            .spec
-            .parameters
-            .iter()
-            .chain(
-                self.spec
-                    .auth_methods
-                    .iter()
-                    .flat_map(|m| m.parameters.iter()),
-            )
-            .any(|p| p.name == BASE_URL);
+        let declared = self.spec.all_parameters().any(|p| p.name == BASE_URL);
         let typed = self
             .credentials
             .get(BASE_URL)

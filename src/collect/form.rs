@@ -508,10 +508,7 @@ fn masked_name(name: &str) -> bool {
 /// first letter (`HL7v2`, `GraphQL`).
 fn casing_of(spec: &Spec) -> Vec<String> {
     let mut texts: Vec<&str> = spec.display_name.iter().map(String::as_str).collect();
-    let params = spec
-        .parameters
-        .iter()
-        .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()));
+    let params = spec.all_parameters();
     texts.extend(params.filter_map(|p| p.description.as_deref()));
     texts.extend(
         spec.auth_methods

@@ -214,9 +214,7 @@ fn credential_words(spec: &Spec, credentials: &Credentials) -> String {
         .map(|(name, _)| name)
         .filter(|name| *name != "refresh_token")
         .filter(|name| {
-            spec.parameters
-                .iter()
-                .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()))
+            spec.all_parameters()
                 .any(|p| p.name == **name && (p.secret || p.looks_secret()))
         })
         .map(humanise)

@@ -49,10 +49,7 @@ pub fn lint(spec: &Spec) -> Vec<Finding> {
             );
         }
     }
-    let all = spec
-        .parameters
-        .iter()
-        .chain(spec.auth_methods.iter().flat_map(|m| m.parameters.iter()));
+    let all = spec.all_parameters();
     for parameter in all {
         parameter_warnings(parameter, &mut findings);
     }

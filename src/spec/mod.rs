@@ -352,6 +352,13 @@ impl Spec {
         self.auth_methods.iter().find(|m| m.name == name)
     }
 
+    /// Every parameter the spec declares: the shared ones, then each method's.
+    pub fn all_parameters(&self) -> impl Iterator<Item = &Parameter> {
+        self.parameters
+            .iter()
+            .chain(self.auth_methods.iter().flat_map(|m| m.parameters.iter()))
+    }
+
     /// Every parameter a person fills in when choosing `method` (`None` when
     /// the spec has no auth methods): the shared ones, then the method's own.
     pub fn parameters_for<'a>(&'a self, method: Option<&'a AuthMethod>) -> Vec<&'a Parameter> {
