@@ -5,8 +5,9 @@
 #
 # Usage: scripts/mutants.sh [SHARD/SHARDS] [FILE...]
 #   scripts/mutants.sh                 every mutant of every file (hours on 2 cores)
-#   scripts/mutants.sh 3/24            one shard of them (under 20 minutes on 2 idle cores)
-#   scripts/mutants.sh 1/1 src/redact.rs
+#   scripts/mutants.sh 3/24            one shard of them, K counted from 0 (0/24 … 23/24);
+#                                      each runs in under 20 minutes on 2 idle cores
+#   scripts/mutants.sh 0/1 src/redact.rs
 # MUTANTS_IN_PLACE=1 mutates this checkout and reuses its target/ (much faster;
 # do not edit files while it runs; cargo-mutants restores each file).
 # Results: target/mutants/<shard>/mutants.out/{caught,missed,timeout,unviable}.txt
@@ -18,7 +19,7 @@ if ! cargo mutants --version 2>/dev/null | grep -q "$version"; then
   cargo install --locked cargo-mutants --version "$version"
 fi
 
-shard=${1:-1/1}
+shard=${1:-0/1}
 shift || true
 files=("$@")
 if ((${#files[@]} == 0)); then
@@ -42,8 +43,13 @@ cargo mutants "${args[@]}" --shard "$shard" --timeout 180 --output "$out" \
   -- --lib --test cli -- "${filters[@]}"
 status=$?
 set -e
+if [[ ! -d "$out/mutants.out" ]]; then
+  echo "cargo mutants did not run (exit $status)" >&2
+  exit "$status"
+fi
 for kind in caught missed timeout unviable; do
-  printf '%-9s %s\n' "$kind" "$(wc -l < "$out/mutants.out/$kind.txt" 2>/dev/null || echo 0)"
+  file="$out/mutants.out/$kind.txt"
+  printf '%-9s %s\n' "$kind" "$( [[ -f $file ]] && wc -l < "$file" || echo 0)"
 done
 if [[ -s "$out/mutants.out/missed.txt" ]]; then
   echo "missed mutants:"
