@@ -8,6 +8,9 @@
 #   scripts/mutants.sh 3/24            one shard of them, K counted from 0 (0/24 … 23/24);
 #                                      each runs in under 20 minutes on 2 idle cores
 #   scripts/mutants.sh 0/1 src/redact.rs
+# MUTANTS_TESTS=unit runs the unit tests only (a fast first pass; a mutant
+# they miss is then tried with the integration tests too).
+# MUTANTS_ITERATE=1 skips the mutants an earlier run of the shard caught.
 # MUTANTS_IN_PLACE=1 mutates this checkout and reuses its target/ (much faster;
 # do not edit files while it runs; cargo-mutants restores each file).
 # Results: target/mutants/<shard>/mutants.out/{caught,missed,timeout,unviable}.txt
@@ -37,10 +40,18 @@ filters=(redact:: secret:: answer:: template:: credentials:: store:: attacks:: l
   properties:: validate:: commands:: keyring:: secret_service:: collect::)
 
 out="target/mutants/${shard//\//-of-}"
+if [[ ${MUTANTS_ITERATE:-0} == 1 ]]; then args+=(--iterate); fi
+# --cargo-arg reaches the build too: only the targets that run are built.
+targets=(--cargo-arg=--lib --cargo-arg=--test=cli)
+if [[ ${MUTANTS_TESTS:-all} == unit ]]; then
+  targets=(--cargo-arg=--lib)
+  filters=()
+  out="$out-unit"
+fi
 mkdir -p "$out"
 set +e
-cargo mutants "${args[@]}" --shard "$shard" --timeout 180 --output "$out" \
-  -- --lib --test cli -- "${filters[@]}"
+cargo mutants "${args[@]}" "${targets[@]}" --shard "$shard" --timeout 180 --output "$out" \
+  -- -- "${filters[@]}"
 status=$?
 set -e
 if [[ ! -d "$out/mutants.out" ]]; then

@@ -487,4 +487,189 @@ mod tests {
                 .is_symlink()
         );
     }
+
+    #[test]
+    fn insert_replaces_remove_takes_and_order_is_kept() {
+        let mut c = Credentials::new();
+        assert!(c.is_empty());
+        c.insert("b", Secret::new("1"));
+        c.insert("a", Secret::new("2"));
+        c.insert("b", Secret::new("3"));
+        assert!(!c.is_empty());
+        assert!(c.contains("a") && c.contains("b") && !c.contains("c"));
+        let names: Vec<&str> = c.iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["b", "a"]);
+        assert_eq!(c.get("b").map(Secret::expose), Some("3"));
+        assert_eq!(c.remove("c"), None);
+        assert_eq!(c.remove("b").as_ref().map(Secret::expose), Some("3"));
+        assert!(!c.contains("b"));
+        assert_eq!(c.remove("a").as_ref().map(Secret::expose), Some("2"));
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn compact_json_is_one_line_in_order() {
+        let mut c = Credentials::new();
+        c.insert("token", Secret::new("t\"1"));
+        c.insert("host", Secret::new("h"));
+        assert_eq!(c.to_compact_json(), r#"{"token":"t\"1","host":"h"}"#);
+        assert_eq!(Credentials::new().to_compact_json(), "{}");
+        let back = Credentials::from_json(&c.to_compact_json(), &Origin::EnvJson).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn json_errors_say_whether_the_text_ends_early() {
+        let err = Credentials::from_json(r#"{"a": "b""#, &Origin::EnvJson).unwrap_err();
+        assert!(err.to_string().contains("the JSON ends too early"), "{err}");
+        let err = Credentials::from_json("{\n  \"a\": b}", &Origin::EnvJson).unwrap_err();
+        assert!(
+            err.to_string().ends_with("the JSON is malformed at line 2, column 8"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn blank_environment_values_are_passed_over() {
+        let default = Path::new("/d/dev_config.json");
+        let locate = |json: &str, path: &str| {
+            Origin::locate(None, None, "s", default, |k| match k {
+                ENV_JSON => Some(json.to_string()),
+                ENV_PATH => Some(path.to_string()),
+                _ => None,
+            })
+        };
+        assert_eq!(locate(" ", "/e.json"), Origin::EnvPath("/e.json".into()));
+        assert_eq!(locate("", "  "), Origin::Default(default.into()));
+        assert_eq!(locate("{}", ""), Origin::EnvJson);
+    }
+
+    #[test]
+    fn origins_name_themselves_and_their_files() {
+        let p = PathBuf::from("/x/c.json");
+        let cases = [
+            (Origin::Flag(p.clone()), "/x/c.json (from --config)", true),
+            (Origin::ConfigDir(p.clone()), "/x/c.json (from --config-dir)", true),
+            (
+                Origin::EnvJson,
+                "the JSON in $CONNECTOR_TEST_CONFIG_JSON",
+                false,
+            ),
+            (
+                Origin::EnvPath(p.clone()),
+                "/x/c.json (from $CONNECTOR_TEST_CONFIG_PATH)",
+                true,
+            ),
+            (
+                Origin::Default(p.clone()),
+                "/x/c.json (the default credentials file)",
+                true,
+            ),
+            (Origin::Keyring("entry k".into()), "entry k", false),
+        ];
+        for (origin, shown, file) in cases {
+            assert_eq!(origin.to_string(), shown);
+            assert_eq!(origin.path(), file.then_some(p.as_path()), "{shown}");
+        }
+    }
+
+    #[test]
+    fn the_environment_and_the_keyring_are_read_as_they_should_be() {
+        let env = |k: &str| (k == ENV_JSON).then(|| r#"{"a":"1"}"#.to_string());
+        let c = Origin::EnvJson.read(env).unwrap();
+        assert_eq!(c.get("a").map(Secret::expose), Some("1"));
+        assert!(matches!(
+            Origin::Keyring("k".into()).read(env),
+            Err(CredentialsError::Missing(_))
+        ));
+    }
+
+    #[test]
+    fn a_file_of_one_mebibyte_is_read_and_a_larger_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        let padded = |len: usize| {
+            let mut text = String::from(r#"{"a":"1"}"#);
+            text.push_str(&" ".repeat(len - text.len()));
+            text
+        };
+        std::fs::write(&path, padded(1024 * 1024)).unwrap();
+        let c = Origin::Flag(path.clone()).read(env_none).unwrap();
+        assert_eq!(c.get("a").map(Secret::expose), Some("1"));
+        std::fs::write(&path, padded(1024 * 1024 + 1)).unwrap();
+        assert!(matches!(
+            Origin::Flag(path.clone()).read(env_none),
+            Err(CredentialsError::TooLarge(_))
+        ));
+        std::fs::write(&path, padded(4096)).unwrap();
+        assert!(Origin::Flag(path).read(env_none).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_behind_a_symlink_has_a_real_location() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let resolved = std::fs::canonicalize(&real).unwrap();
+        assert_eq!(
+            real_location(&link.join("new/dev_config.json")),
+            Some(resolved.join("new/dev_config.json"))
+        );
+        let plain = std::fs::canonicalize(dir.path()).unwrap().join("real/c.json");
+        assert_eq!(real_location(&plain), None);
+    }
+
+    #[test]
+    fn git_is_asked_whether_the_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = std::fs::canonicalize(dir.path()).unwrap();
+        let git = |args: &[&str]| {
+            std::process::Command::new("git")
+                .arg("-C")
+                .arg(&repo)
+                .args(args)
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        assert!(git(&["init", "-q"]), "git is needed for this test");
+        std::fs::write(repo.join(".gitignore"), "ignored.json\n").unwrap();
+        assert_eq!(git_exposure(&repo.join("ignored.json")), GitExposure::Safe);
+        let exposed = git_exposure(&repo.join("sub/dev_config.json"));
+        assert_eq!(
+            exposed,
+            GitExposure::NotIgnored {
+                repo: repo.clone(),
+                real: None
+            }
+        );
+        let warning = exposed.warning("sub/dev_config.json").unwrap();
+        assert_eq!(
+            warning,
+            format!(
+                "sub/dev_config.json lies inside the git work tree at {} and is not ignored by it: `git add` would commit the credentials; add it to .gitignore",
+                repo.display()
+            )
+        );
+        let outside = tempfile::tempdir().unwrap();
+        assert_eq!(
+            git_exposure(&outside.path().join("c.json")),
+            GitExposure::Safe
+        );
+        assert_eq!(GitExposure::Safe.warning("x"), None);
+    }
+
+    #[test]
+    fn warnings_name_the_real_place_and_what_git_said() {
+        let unknown = GitExposure::Unknown {
+            repo: "/r".into(),
+            real: Some("/r/real/c.json".into()),
+        };
+        assert_eq!(
+            unknown.warning("link/c.json").unwrap(),
+            "link/c.json goes through a symlinked folder: the file lands at /r/real/c.json, inside the git work tree at /r, and git could not say whether it is ignored"
+        );
+    }
 }
