@@ -39,7 +39,7 @@ pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
     // also runs an OAuth grant, or holds a key file whose JWT grant the
     // check can run, has a request to make; its methods that cannot be
     // checked are named by `no_http_check` beside the checks.
-    let reason = no_http_reason(spec);
+    let reason = super::reach::no_http_reason(spec, doc);
     let oauth = spec.oauth.is_some() || spec.auth_methods.iter().any(|m| m.oauth.is_some());
     let all: Vec<&Parameter> = spec.all_parameters().collect();
     let signs = (key_file(&all).is_some() || private_key_client(&all))
@@ -98,51 +98,6 @@ fn checkable(derived: Derived, reason: String) -> Derived {
         kept.file.values.clear();
     }
     kept
-}
-
-/// Why a spec's credentials cannot be proven by one HTTP request: a
-/// database or file server reached by a driver, a service account's JSON
-/// key that signs a JWT, or requests signed with an access key pair.
-fn no_http_reason(spec: &Spec) -> Option<String> {
-    let names: Vec<String> = spec
-        .all_parameters()
-        .map(|p| p.name.to_ascii_lowercase())
-        .collect();
-    let has = |n: &str| names.iter().any(|x| x == n);
-    let any = |f: &dyn Fn(&str) -> bool| names.iter().any(|x| f(x));
-    let uri = any(&|n| {
-        n.contains("connection_uri")
-            || n.contains("connection_string")
-            || n == "dsn"
-            || n.ends_with("_dsn")
-            || n.contains("jdbc")
-    });
-    let driver = (has("host") || has("hostname") || has("server"))
-        && (has("port") || has("database") || has("dbname"))
-        && any(&|n| n == "password" || n == "user" || n == "username");
-    // A warehouse account or a file server signed into with a user and a
-    // password or a private key, with no URL or token to send.
-    let login = (has("host") || has("hostname") || has("account"))
-        && (has("user") || has("username"))
-        && any(&|n| n == "password" || n.contains("private_key") || n.contains("ssh_key"))
-        && !any(&|n| n.contains("url") || n.contains("token") || n == "api_key");
-    if uri || driver || login {
-        return Some("a database reached by a driver, not an HTTP API: test the connection with the connector itself".into());
-    }
-    let service_account = any(&|n| {
-        n.contains("credentials_json")
-            || n.ends_with("_json")
-            || n == "service_account_key"
-            || n == "service_account_key_file"
-    }) || (any(&|n| n.contains("private_key"))
-        && any(&|n| n.contains("email") || n == "client_id"));
-    if service_account {
-        return Some("a service account signs a JWT for its token: no single request with the stored values proves them; test with the connector itself".into());
-    }
-    if any(&|n| n.ends_with("secret_access_key")) {
-        return Some("requests are signed with an access key pair (AWS Signature Version 4), which auth_check.yaml cannot express: test with the connector itself".into());
-    }
-    None
 }
 
 fn derive_requests(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {

@@ -13,6 +13,7 @@ mod from_openapi;
 mod jwt;
 mod load;
 pub mod probe;
+mod reach;
 
 pub use derive::{Derived, derive, render};
 pub use load::{LoadedCheck, lint, load, load_str};

@@ -1,0 +1,150 @@
+//! How the source is reached: by HTTP requests a check can make, or by a
+//! driver, a file protocol or a signed scheme no single request proves.
+//! The spec's parameter names and the API doc's own words are both heard.
+//!
+//! Part of Step 3, `check` (see docs/architecture.md).
+
+use crate::apidoc::ApiDoc;
+use crate::spec::Spec;
+
+const DRIVER: &str = "a database reached by a driver, not an HTTP API: test the connection with the connector itself";
+const PROTOCOL: &str = "the doc reads the source through a driver or a non-HTTP protocol, and shows no HTTP request to prove the credentials with: test the connection with the connector itself";
+
+/// Why the credentials cannot be proven by one HTTP request, if they cannot.
+pub fn no_http_reason(spec: &Spec, doc: Option<&ApiDoc>) -> Option<String> {
+    spec_reason(spec).or_else(|| {
+        doc.filter(|d| read_through_a_driver(d))
+            .map(|_| PROTOCOL.to_string())
+    })
+}
+
+/// Words that name a way of reading a source other than HTTP requests.
+const NOT_HTTP: &[&str] = &[
+    "jdbc",
+    "odbc",
+    "dsn",
+    "wire protocol",
+    "native protocol",
+    "sftp",
+    "ssh",
+    "kafka",
+    "sasl",
+    "bootstrap server",
+    "bootstrap servers",
+    "bootstrap.servers",
+    "bootstrap_servers",
+    "cql",
+    "thrift",
+    "psycopg",
+    "psycopg2",
+    "pyodbc",
+    "libpq",
+    "sqlalchemy",
+    "database driver",
+    "python driver",
+    "java driver",
+    "driver class",
+    "official driver",
+    "native driver",
+];
+
+/// The doc names a driver or a non-HTTP protocol on at least two lines,
+/// and on more than four times as many lines as it shows HTTP requests.
+pub fn read_through_a_driver(doc: &ApiDoc) -> bool {
+    let lines = doc
+        .lines
+        .iter()
+        .filter(|l| {
+            let text = l.text.to_ascii_lowercase();
+            NOT_HTTP.iter().any(|term| names(&text, term))
+        })
+        .count();
+    lines >= 2 && lines > 4 * doc.examples().len()
+}
+
+/// `term` stands in `text` as a word of its own (`_` and `-` separate words).
+fn names(text: &str, term: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    text.match_indices(term).any(|(at, _)| {
+        !word(text[..at].chars().next_back()) && !word(text[at + term.len()..].chars().next())
+    })
+}
+
+/// What the spec's parameter names say: a database or file server reached
+/// by a driver, a service account's JSON key that signs a JWT, or requests
+/// signed with an access key pair.
+fn spec_reason(spec: &Spec) -> Option<String> {
+    let names: Vec<String> = spec
+        .all_parameters()
+        .map(|p| p.name.to_ascii_lowercase())
+        .collect();
+    let has = |n: &str| names.iter().any(|x| x == n);
+    let any = |f: &dyn Fn(&str) -> bool| names.iter().any(|x| f(x));
+    let uri = any(&|n| {
+        n.contains("connection_uri")
+            || n.contains("connection_string")
+            || n == "dsn"
+            || n.ends_with("_dsn")
+            || n.contains("jdbc")
+    });
+    let driver = (has("host") || has("hostname") || has("server"))
+        && (has("port") || has("database") || has("dbname"))
+        && any(&|n| n == "password" || n == "user" || n == "username");
+    // A warehouse account or a file server signed into with a user and a
+    // password or a private key, with no URL or token to send.
+    let login = (has("host") || has("hostname") || has("account"))
+        && (has("user") || has("username"))
+        && any(&|n| n == "password" || n.contains("private_key") || n.contains("ssh_key"))
+        && !any(&|n| n.contains("url") || n.contains("token") || n == "api_key");
+    if uri || driver || login {
+        return Some(DRIVER.into());
+    }
+    let service_account = any(&|n| {
+        n.contains("credentials_json")
+            || n.ends_with("_json")
+            || n == "service_account_key"
+            || n == "service_account_key_file"
+    }) || (any(&|n| n.contains("private_key"))
+        && any(&|n| n.contains("email") || n == "client_id"));
+    if service_account {
+        return Some("a service account signs a JWT for its token: no single request with the stored values proves them; test with the connector itself".into());
+    }
+    if any(&|n| n.ends_with("secret_access_key")) {
+        return Some("requests are signed with an access key pair (AWS Signature Version 4), which auth_check.yaml cannot express: test with the connector itself".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_doc_about_a_driver_is_not_proven_by_http() {
+        let doc = ApiDoc::parse(
+            "# Orders\n\nRead through the JDBC driver (`org.postgresql.Driver`).\n\n## Connection\n\nThe DSN holds host and port; psycopg works too.\n",
+        );
+        assert!(read_through_a_driver(&doc));
+        let spec = Spec::default();
+        assert_eq!(no_http_reason(&spec, Some(&doc)).as_deref(), Some(PROTOCOL));
+        assert_eq!(no_http_reason(&spec, None), None);
+    }
+
+    #[test]
+    fn a_doc_with_requests_is_an_http_api_even_when_it_names_a_driver() {
+        let doc = ApiDoc::parse(
+            "# Wiki\n\nA JDBC driver exists. An ODBC one too.\n\n```\nGET https://api.example.com/v1/me\n```\n",
+        );
+        assert!(!read_through_a_driver(&doc));
+        let one = ApiDoc::parse("# X\n\nUse the JDBC driver.\n");
+        assert!(!read_through_a_driver(&one), "one line is not enough");
+    }
+
+    #[test]
+    fn terms_are_whole_words() {
+        assert!(names("an ssh_private_key", "ssh"));
+        assert!(names("jdbc:postgresql://h", "jdbc"));
+        assert!(!names("the dsname field", "dsn"));
+        assert!(!names("microssh", "ssh"));
+    }
+}
