@@ -524,7 +524,8 @@ mod tests {
         assert!(err.to_string().contains("the JSON ends too early"), "{err}");
         let err = Credentials::from_json("{\n  \"a\": b}", &Origin::EnvJson).unwrap_err();
         assert!(
-            err.to_string().ends_with("the JSON is malformed at line 2, column 8"),
+            err.to_string()
+                .ends_with("the JSON is malformed at line 2, column 8"),
             "{err}"
         );
     }
@@ -549,7 +550,11 @@ mod tests {
         let p = PathBuf::from("/x/c.json");
         let cases = [
             (Origin::Flag(p.clone()), "/x/c.json (from --config)", true),
-            (Origin::ConfigDir(p.clone()), "/x/c.json (from --config-dir)", true),
+            (
+                Origin::ConfigDir(p.clone()),
+                "/x/c.json (from --config-dir)",
+                true,
+            ),
             (
                 Origin::EnvJson,
                 "the JSON in $CONNECTOR_TEST_CONFIG_JSON",
@@ -618,7 +623,9 @@ mod tests {
             real_location(&link.join("new/dev_config.json")),
             Some(resolved.join("new/dev_config.json"))
         );
-        let plain = std::fs::canonicalize(dir.path()).unwrap().join("real/c.json");
+        let plain = std::fs::canonicalize(dir.path())
+            .unwrap()
+            .join("real/c.json");
         assert_eq!(real_location(&plain), None);
     }
 

@@ -10,6 +10,9 @@
 use crate::apidoc::DocLine;
 use crate::spec::ParamType;
 
+pub use super::markup::identifier;
+use super::markup::{backticked_raw, cells};
+
 /// A parameter the doc lists.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listed {
@@ -48,20 +51,6 @@ use super::condition::SELECTOR_NAMES;
 /// Fields of an OAuth token request: a table holding them describes the
 /// request, not the connection.
 const TOKEN_REQUEST_FIELDS: &[&str] = &["grant_type", "response_type", "redirect_uri", "code"];
-
-/// A parameter name as docs write them: `snake_case` or `camelCase`.
-pub fn identifier(text: &str) -> Option<String> {
-    let t = text
-        .trim()
-        .trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\''))
-        .trim();
-    let ok = !t.is_empty()
-        && t.len() <= 48
-        && t.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && (t.contains('_') || t.chars().any(|c| c.is_ascii_lowercase()));
-    ok.then(|| t.to_string())
-}
 
 fn lower(text: &str) -> String {
     text.to_lowercase()
@@ -364,15 +353,6 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
     }
 }
 
-/// The cells of a table row.
-fn cells(text: &str) -> Vec<String> {
-    text.trim()
-        .trim_matches('|')
-        .split('|')
-        .map(|c| c.trim().to_string())
-        .collect()
-}
-
 /// The prose just before line index `i` (up to 3 non-empty lines).
 fn before(lines: &[&DocLine], i: usize) -> String {
     lines[..i]
@@ -404,6 +384,29 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
             .iter()
             .map(|c| lower(c).replace(['*', '`'], ""))
             .collect();
+        if let Some(found) = super::method_table::read(&header, &rows[2..]) {
+            for row in found {
+                let listed = Listed {
+                    name: row.name,
+                    required: Some(true),
+                    secret: row.secret.then_some(true),
+                    kind: ParamType::String,
+                    default: None,
+                    description: None,
+                    method: Some(row.method),
+                    line: row.line,
+                    why: super::method_table::METHOD_ROW,
+                };
+                if !lists
+                    .params
+                    .iter()
+                    .any(|p| p.name == listed.name && p.method == listed.method)
+                {
+                    lists.params.push(listed);
+                }
+            }
+            continue;
+        }
         // A table can list parameters only with a required/secret column,
         // or under words about the connection: others are passed over
         // before their context is read in full.
@@ -1139,15 +1142,6 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
     }
 }
 
-/// The raw texts in backticks.
-fn backticked_raw(text: &str) -> Vec<String> {
-    text.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
 /// The cues of "the connector stores `client_id` …" sentences.
 const STORES: [&str; 3] = ["stores `", "store `", "stores the"];
 /// Why a parameter named by such a sentence is listed: it describes an
@@ -1220,6 +1214,9 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             ("needs the following", Some(true)),
             ("both need", Some(true)),
             ("both methods need", Some(true)),
+            ("both:", Some(true)),
+            ("both methods:", Some(true)),
+            ("all methods:", Some(true)),
             ("every method needs", Some(true)),
             ("all methods need", Some(true)),
         ] {

@@ -11,6 +11,8 @@ mod condition;
 mod describe;
 mod kinds;
 mod listed;
+mod markup;
+mod method_table;
 mod oauth;
 mod region;
 mod usage;

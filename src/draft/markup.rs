@@ -1,0 +1,36 @@
+//! The doc's markdown pieces the recognisers read alike: a table row's
+//! cells, the texts in backticks, a name as docs write parameter names.
+//!
+//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
+
+/// A parameter name as docs write them: `snake_case` or `camelCase`.
+pub fn identifier(text: &str) -> Option<String> {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\''))
+        .trim();
+    let ok = !t.is_empty()
+        && t.len() <= 48
+        && t.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && (t.contains('_') || t.chars().any(|c| c.is_ascii_lowercase()));
+    ok.then(|| t.to_string())
+}
+
+/// The cells of a table row.
+pub fn cells(text: &str) -> Vec<String> {
+    text.trim()
+        .trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_string())
+        .collect()
+}
+
+/// The raw texts in backticks.
+pub fn backticked_raw(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
