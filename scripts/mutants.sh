@@ -43,14 +43,16 @@ out="target/mutants/${shard//\//-of-}"
 if [[ ${MUTANTS_ITERATE:-0} == 1 ]]; then args+=(--iterate); fi
 # --cargo-arg reaches the build too: only the targets that run are built.
 targets=(--cargo-arg=--lib --cargo-arg=--test=cli)
+timeout=180
 if [[ ${MUTANTS_TESTS:-all} == unit ]]; then
   targets=(--cargo-arg=--lib)
+  timeout=30
   filters=()
   out="$out-unit"
 fi
 mkdir -p "$out"
 set +e
-cargo mutants "${args[@]}" "${targets[@]}" --shard "$shard" --timeout 180 --output "$out" \
+cargo mutants "${args[@]}" "${targets[@]}" --shard "$shard" --timeout "$timeout" --output "$out" \
   -- -- "${filters[@]}"
 status=$?
 set -e
