@@ -476,7 +476,8 @@ fn table_method(first: &DocLine, intro: &str) -> Option<String> {
     let from_intro = intro
         .strip_suffix("method:")
         .filter(|head| head.split_whitespace().count() <= 3)
-        .map(str::to_string);
+        .map(str::to_string)
+        .or_else(|| intro_names_a_method(&intro));
     let tail = from_heading.or(from_intro)?;
     let words: Vec<&str> = tail
         .split_whitespace()
@@ -485,6 +486,29 @@ fn table_method(first: &DocLine, intro: &str) -> Option<String> {
         .collect();
     let name = crate::apidoc::snake(&words.join(" "));
     (!name.is_empty() && super::region::names_a_scheme(&tail)).then_some(name)
+}
+
+/// "Parameters (private app):", "Fields for the OAuth method:", "OAuth
+/// parameters:": the method the table under such a line is for.
+fn intro_names_a_method(intro: &str) -> Option<String> {
+    let body = intro.trim_end_matches(['*', ' ']).strip_suffix(':')?;
+    let body = body.trim_end_matches(['*', ' ']);
+    const LISTS: [&str; 5] = ["parameters", "params", "fields", "settings", "values"];
+    let tail = LISTS.iter().find_map(|w| {
+        let rest = body.strip_prefix(w)?.trim_start();
+        rest.strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .or_else(|| rest.strip_prefix("for "))
+            .or_else(|| rest.strip_prefix(['—', '–', '-']))
+    });
+    let tail = tail.or_else(|| {
+        LISTS
+            .iter()
+            .find_map(|w| body.strip_suffix(w))
+            .filter(|head| (1..=3).contains(&head.split_whitespace().count()))
+    })?;
+    let tail = tail.trim();
+    (!tail.is_empty()).then(|| tail.to_string())
 }
 
 /// Rows listed in every one-method table are shared by the methods: one
@@ -1607,5 +1631,23 @@ mod tests {
     fn plain_word_lists_after_a_colon() {
         let l = lists("The connector needs: host, port, database, user, password.\n");
         assert_eq!(l.params.len(), 5, "{:?}", l.params);
+    }
+
+    #[test]
+    fn a_line_over_a_table_may_name_its_method() {
+        assert_eq!(
+            intro_names_a_method("parameters (private app):").as_deref(),
+            Some("private app")
+        );
+        assert_eq!(
+            intro_names_a_method("fields for the oauth method:").as_deref(),
+            Some("the oauth method")
+        );
+        assert_eq!(
+            intro_names_a_method("oauth parameters:").as_deref(),
+            Some("oauth")
+        );
+        assert_eq!(intro_names_a_method("parameters:"), None);
+        assert_eq!(intro_names_a_method("parameters (private app)"), None);
     }
 }

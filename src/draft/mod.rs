@@ -618,7 +618,7 @@ fn method_groups(
         }
     }
     if groups.len() >= 2 {
-        return order_by_selector(groups, lists);
+        return order_by_selector(in_doc_order(groups, view, params), lists);
     }
     groups.clear();
     for section in view
@@ -655,6 +655,35 @@ fn method_groups(
     }
     groups.retain(|(_, m)| !m.is_empty());
     order_by_selector(groups, lists)
+}
+
+/// Methods the doc prefers first ("Recommended", "Preferred"), then in the
+/// order the doc first names their parameters.
+fn in_doc_order(
+    mut groups: Vec<(String, Vec<String>)>,
+    view: &region::View,
+    params: &[Candidate],
+) -> Vec<(String, Vec<String>)> {
+    let first_line = |members: &[String]| {
+        params
+            .iter()
+            .filter(|c| members.contains(&c.name))
+            .map(|c| c.line)
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let preferred = |members: &[String]| {
+        view.methods.iter().any(|m| {
+            m.standing == region::Standing::Preferred
+                && m.lines.iter().any(|l| {
+                    members.iter().any(|n| {
+                        l.text.contains(&format!("`{n}`")) || l.number == first_line(members)
+                    })
+                })
+        })
+    };
+    groups.sort_by_key(|(_, members)| (!preferred(members), first_line(members)));
+    groups
 }
 
 /// Methods in the selector's order, the preferred first, named by the
