@@ -424,6 +424,8 @@ fn scopes(lines: &[&DocLine]) -> Vec<String> {
                     && !w.contains('{')
                     && w != "scope"
                     && w != "scopes"
+                    // `pat-na1-`: the prefix of a token, not a scope.
+                    && !w.ends_with('-')
                     && w.len() < 120;
                 if plausible && !found.iter().any(|f| f == w) {
                     found.push(w.to_string());
@@ -477,6 +479,11 @@ mod tests {
         );
         assert_eq!(r.scopes, ["https://www.example.com/auth/yt.readonly"]);
         assert_eq!(r.extra_auth_params.len(), 2);
+        let r = recognised(
+            "# A\n\n## OAuth\n\nTick the read scopes, copy the token (starts with `pat-na1-`).\n\n- Scopes: `crm.read tickets`\n- Authorize: `https://a.example/oauth/authorize`\n- Token: `https://a.example/oauth/token`\n",
+        )
+        .unwrap();
+        assert_eq!(r.scopes, ["crm.read", "tickets"]);
     }
 
     #[test]
