@@ -1103,7 +1103,9 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             .unwrap_or_default();
         let context = format!("{} {}", headings(line), intro);
         let intro_lower = lower(&intro);
-        let intro_lists = about_connection(&context) && !about_something_else(&context);
+        let method = intro_method(&intro);
+        let intro_lists =
+            method.is_some() || about_connection(&context) && !about_something_else(&context);
         // "(required)"/"(optional)" mark a parameter anywhere; a type alone
         // ("(string)") only in a list about the connection, not a schema.
         let required_mark = paren.contains("required") || paren.contains("optional");
@@ -1159,11 +1161,44 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             kind,
             default,
             description: clean_cell(description),
-            method: None,
+            why: if method.is_some() {
+                METHOD_BULLET
+            } else {
+                "listed as a connection parameter in the doc"
+            },
+            method: method.clone(),
             line: line.number,
-            why: "listed as a connection parameter in the doc",
         });
     }
+}
+
+/// Why a bullet under its method's name is listed.
+pub const METHOD_BULLET: &str = "a bullet under its method's name in the doc";
+
+/// "`sql_password`:", "**OAuth**:", "For the API key method:": the method
+/// whose settings the bullets under such a line are.
+fn intro_method(intro: &str) -> Option<String> {
+    let body = intro.trim().strip_suffix(':')?.trim();
+    let body = body
+        .strip_prefix("For ")
+        .or_else(|| body.strip_prefix("for "))
+        .unwrap_or(body);
+    let name = body
+        .trim_matches(['`', '*'])
+        .trim()
+        .trim_start_matches("the ")
+        .trim_end_matches(" method")
+        .trim();
+    let one_name = !name.is_empty()
+        && name.split_whitespace().count() <= 3
+        && !name.contains(['`', '*', '(', ',']);
+    // "Option", "method" alone name no scheme here ("**Table options**:").
+    let spoken = name
+        .to_lowercase()
+        .replace(['_', '-'], " ")
+        .replace("option", "")
+        .replace("method", "");
+    (one_name && super::region::names_a_scheme(&spoken)).then(|| crate::apidoc::snake(name))
 }
 
 /// The cues of "the connector stores `client_id` …" sentences.
@@ -1649,5 +1684,22 @@ mod tests {
         );
         assert_eq!(intro_names_a_method("parameters:"), None);
         assert_eq!(intro_names_a_method("parameters (private app)"), None);
+    }
+
+    #[test]
+    fn a_line_naming_a_method_introduces_its_bullets() {
+        assert_eq!(
+            intro_method("`sql_password`:").as_deref(),
+            Some("sql_password")
+        );
+        assert_eq!(intro_method("**OAuth**:").as_deref(), Some("oauth"));
+        assert_eq!(
+            intro_method("For the API key method:").as_deref(),
+            Some("api_key")
+        );
+        assert_eq!(intro_method("Settings for every method:"), None);
+        assert_eq!(intro_method("`sql_password`"), None);
+        assert_eq!(intro_method("Objects:"), None);
+        assert_eq!(intro_method("**Table options**:"), None);
     }
 }
