@@ -8,7 +8,7 @@
 #   scripts/mutants.sh 3/24            one shard of them, K counted from 0 (0/24 … 23/24);
 #                                      each runs in under 20 minutes on 2 idle cores
 #   scripts/mutants.sh 0/1 src/redact.rs
-# MUTANTS_TESTS=unit runs the unit tests only (a fast first pass; a mutant
+# MUTANTS_TESTS=unit runs the unit tests only (a fast first pass, 10 s timeout; a mutant
 # they miss is then tried with the integration tests too).
 # MUTANTS_ITERATE=1 skips the mutants an earlier run of the shard caught.
 # MUTANTS_IN_PLACE=1 mutates this checkout and reuses its target/ (much faster;
@@ -46,7 +46,7 @@ targets=(--cargo-arg=--lib --cargo-arg=--test=cli)
 timeout=180
 if [[ ${MUTANTS_TESTS:-all} == unit ]]; then
   targets=(--cargo-arg=--lib)
-  timeout=30
+  timeout=10
   filters=()
   out="$out-unit"
 fi
