@@ -392,6 +392,47 @@ mod tests {
     }
 
     #[test]
+    fn inside_a_block_the_mask_starts_where_the_secret_decides_the_characters() {
+        // Every character whose six bits come from the secret alone is
+        // masked: what is left before the mask is exactly the characters
+        // the bytes in front of it decide (or share with the secret).
+        for secret in ["s3cr3t-value", "s3cr3t-valu", "s3cr3t-val"] {
+            let mut r = Redactor::new();
+            r.add(secret);
+            for shift in 0..3 {
+                let mut block = b"xyz"[..shift].to_vec();
+                block.extend_from_slice(secret.as_bytes());
+                block.extend_from_slice(b"!?");
+                let encoded = STANDARD_NO_PAD.encode(&block);
+                let clean = r.scrub(&encoded);
+                let kept = clean.find(MASK).unwrap_or(usize::MAX);
+                assert_eq!(
+                    kept,
+                    (8 * shift).div_ceil(6),
+                    "{secret} at {shift}: {clean}"
+                );
+            }
+        }
+        assert!(Redactor::new().is_empty());
+        let mut r = Redactor::new();
+        r.add("abcd");
+        assert!(!r.is_empty());
+    }
+
+    #[test]
+    fn text_that_is_not_the_secret_in_any_form_is_left_alone() {
+        // `a\\\` (three backslashes): two backslashes read literally or
+        // as one JSON escape are neither of them the secret.
+        let mut r = Redactor::new();
+        r.add("a\\\\\\");
+        for text in ["a\\\\/", "a\\\\a", "a\\\\"] {
+            assert_eq!(r.scrub(text), text);
+        }
+        assert_eq!(r.scrub("a\\\\\\"), MASK);
+        assert_eq!(r.scrub("a\\\\\\\\\\\\"), MASK);
+    }
+
+    #[test]
     fn a_secret_of_exactly_the_minimum_length_is_removed() {
         let mut r = Redactor::new();
         r.add("abcd");
