@@ -184,6 +184,22 @@ pub fn find(lines: &[&DocLine]) -> Lists {
     sentences(lines, &mut lists);
     config_objects(lines, &mut lists);
     required_by_calls(lines, &mut lists);
+    for n in super::setting_sentence::find(lines) {
+        if lists.params.iter().any(|p| p.name == n.name) {
+            continue;
+        }
+        lists.params.push(Listed {
+            name: n.name,
+            required: n.required,
+            secret: None,
+            kind: ParamType::String,
+            default: None,
+            description: None,
+            method: None,
+            line: n.line,
+            why: super::setting_sentence::NAMED_SETTING,
+        });
+    }
     lists
 }
 

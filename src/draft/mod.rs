@@ -15,6 +15,7 @@ mod markup;
 mod method_table;
 mod oauth;
 mod region;
+mod setting_sentence;
 mod usage;
 
 use crate::apidoc::{self, ApiDoc, DocLine};
