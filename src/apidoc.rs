@@ -14,6 +14,8 @@ pub struct DocLine {
     /// 1-based.
     pub number: usize,
     pub text: String,
+    /// The text lowercased, once for every recogniser that reads it so.
+    pub lower: String,
     /// The text with placeholders written the spec's way.
     pub norm: String,
     /// Inside a fenced or indented code block.
@@ -125,6 +127,7 @@ impl ApiDoc {
             lines.push(DocLine {
                 number: i + 1,
                 norm: normalise_placeholders(&text),
+                lower: text.to_lowercase(),
                 text,
                 code,
                 section: section.clone(),
@@ -198,11 +201,11 @@ impl ApiDoc {
             // Most lines name none of the words: passed over without allocating.
             if !["base", "root", "endpoint", "host"]
                 .iter()
-                .any(|w| Self::contains_ascii_ci(&l.text, w))
+                .any(|w| l.lower.contains(w))
             {
                 continue;
             }
-            let lower = l.text.to_lowercase();
+            let lower = &l.lower;
             if says(&l.text) {
                 if let Some(u) = urls_in(&l.norm).into_iter().next() {
                     return Some(Fact {
@@ -242,14 +245,6 @@ impl ApiDoc {
             }
         }
         None
-    }
-
-    /// Whether `hay` holds `needle` (lowercase ASCII), in any ASCII case.
-    fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
-        let n = needle.as_bytes();
-        hay.as_bytes()
-            .windows(n.len())
-            .any(|w| w.eq_ignore_ascii_case(n))
     }
 
     /// The base URL: the one the doc states, else the origin most example
@@ -599,7 +594,7 @@ pub fn sample_credential(value: &str) -> bool {
 
 /// Writes every placeholder the spec's way: `{name}`, snake_case.
 pub fn normalise_placeholders(text: &str) -> String {
-    if !text.contains(['<', '{', '$', 'Y', 'M']) {
+    if !text.contains(['<', '{', '$']) && !text.contains("YOUR_") && !text.contains("MY_") {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());

@@ -122,7 +122,7 @@ pub fn describe(doc: &ApiDoc, name: &str, line: usize) -> Option<String> {
         .filter(|l| !l.code && mentions(&l.text))
         .filter(|l| !l.text.trim_start().starts_with('|') && !l.text.trim_start().starts_with('#'))
         .map(|l| {
-            let lower = l.text.to_lowercase();
+            let lower = &l.lower;
             let mut score = 1i32;
             if obtain.iter().any(|w| lower.contains(w)) {
                 score += 3;

@@ -17,16 +17,12 @@ pub enum Kind {
     ServiceAccount(usize),
 }
 
-fn lower(s: &str) -> String {
-    s.to_lowercase()
-}
-
 /// Recognises the kind of connection in the auth lines.
 pub fn recognise(lines: &[&DocLine]) -> Kind {
     let prose: Vec<&&DocLine> = lines.iter().filter(|l| !l.code).collect();
     let text = prose
         .iter()
-        .map(|l| lower(&l.text))
+        .map(|l| l.lower.as_str())
         .collect::<Vec<_>>()
         .join("\n");
     let driver = [
@@ -87,7 +83,7 @@ pub fn recognise(lines: &[&DocLine]) -> Kind {
             let uri_line = prose
                 .iter()
                 .find(|l| {
-                    let t = lower(&l.text);
+                    let t = &l.lower;
                     t.contains("connection string")
                         || t.contains("connection uri")
                         || t.contains("uri")
@@ -112,7 +108,7 @@ pub fn recognise(lines: &[&DocLine]) -> Kind {
         return Kind::Database(params, line);
     }
     let service_account = prose.iter().find(|l| {
-        let t = lower(&l.text);
+        let t = &l.lower;
         t.contains("service account")
             && (t.contains("json") || t.contains("key file") || t.contains("private key"))
     });

@@ -212,18 +212,16 @@ pub const NEEDED_BY_CALLS: &str = "a value the doc says every call needs";
 /// `workspace_id`": in the auth section, values the requests need.
 fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
     let cued = |t: &str| {
-        ["requir", "needs", "must incl"].iter().any(|w| {
-            t.as_bytes()
-                .windows(w.len())
-                .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-        })
+        ["requir", "needs", "must incl"]
+            .iter()
+            .any(|w| t.contains(w))
     };
     for (i, line) in lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !l.code && cued(&l.text) && in_auth_section(l))
+        .filter(|(_, l)| !l.code && cued(&l.lower) && in_auth_section(l))
     {
-        let l = lower(&line.text);
+        let l = &line.lower;
         let cue = [
             "calls require",
             "requests require",
@@ -1232,7 +1230,7 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         let text = line.text.as_str();
         // Every cue holds one of these words: most lines are passed over
         // after a few searches.
-        let l = lower(text);
+        let l = &line.lower;
         if l.contains("with `") {
             selector_sentence(text, line.number, lists);
         }

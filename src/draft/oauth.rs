@@ -27,8 +27,13 @@ pub struct Recognised {
     pub from_catalogue: Vec<&'static str>,
 }
 
-fn lower(s: &str) -> String {
-    s.to_lowercase()
+/// `s` lowercased, borrowed when it already is (a line's `lower`).
+fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// The template's own sentence ("the connector stores client_id … and
@@ -133,13 +138,13 @@ fn urls(line: &DocLine) -> Vec<String> {
 fn path_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     rest.find('/')
-        .map(|i| lower(&rest[i..]))
+        .map(|i| lower(&rest[i..]).into_owned())
         .unwrap_or_default()
 }
 
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    lower(rest.split(['/', '?', '#']).next().unwrap_or(""))
+    lower(rest.split(['/', '?', '#']).next().unwrap_or("")).into_owned()
 }
 
 /// A URL that is a token endpoint.
@@ -212,25 +217,27 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
             discounted_paragraph = false;
         }
         previous_blank = false;
-        if !line.code && discounted(text) {
+        // The word checks read the line lowercased once.
+        let l = line.lower.trim();
+        let next = lines.get(i + 1).map(|l| l.lower.as_str()).unwrap_or(next);
+        if !line.code && discounted(l) {
             discounted_paragraph = true;
         }
         if discounted_paragraph
-            || boilerplate(text)
+            || boilerplate(l)
                 && (discounted(next)
                     || next.trim().is_empty()
-                        && lines.get(i + 2).is_some_and(|l| discounted(&l.text)))
+                        && lines.get(i + 2).is_some_and(|l| discounted(&l.lower)))
         {
             continue;
         }
-        if jwt_grant(text) {
+        if jwt_grant(l) {
             jwt = true;
         }
-        let l = lower(text);
-        if l.contains("oauth") && !boilerplate(text) {
+        if l.contains("oauth") && !boilerplate(l) {
             mentions = true;
         }
-        if let Some(f) = grant_words(text)
+        if let Some(f) = grant_words(l)
             && (flow.is_none() || (f == Flow::M2m && !line.code))
         {
             flow = flow
@@ -354,7 +361,7 @@ fn decide_flow(
         None if authorize.is_some() => (Flow::U2m, authorize.as_ref().map_or(1, |a| a.1)),
         None => {
             let refresh = lines.iter().find(|l| {
-                let t = lower(&l.text);
+                let t = &l.lower;
                 (t.contains("refresh token") || t.contains("refresh_token")) && !discounted(&l.text)
             });
             match refresh {
@@ -383,7 +390,7 @@ fn extra_auth_params(
                     .find(|s| {
                         s.contains("access_type=")
                             || s.contains("prompt=")
-                            || (l.text.to_lowercase().contains("authoriz")
+                            || (l.lower.contains("authoriz")
                                 && s.split_once('=').is_some_and(|(k, _)| {
                                     !k.is_empty()
                                         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -412,8 +419,7 @@ fn strip_query(url: &str) -> String {
 fn scopes(lines: &[&DocLine]) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for l in lines {
-        let t = lower(&l.text);
-        if !t.contains("scope") || discounted(&l.text) {
+        if !l.lower.contains("scope") || discounted(&l.text) {
             continue;
         }
         for span in l.text.split('`').skip(1).step_by(2) {

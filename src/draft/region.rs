@@ -32,7 +32,7 @@ fn softly_aside(text: &str) -> bool {
 /// A section saying what the connector keeps for its method.
 fn stores_values(lines: &[&DocLine]) -> bool {
     lines.iter().filter(|l| !l.code).any(|l| {
-        let t = l.text.to_lowercase();
+        let t = &l.lower;
         let supports = t.contains("connector also supports")
             || t.contains("also supported")
             || t.contains("both supported");
@@ -77,7 +77,11 @@ pub fn is_auth_heading(heading: &str) -> bool {
 
 /// Words that set a method or a mention aside.
 pub fn set_aside(text: &str) -> bool {
-    let t = text.to_lowercase();
+    let t = if text.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     [
         "not used",
         "not supported",
@@ -175,10 +179,9 @@ pub fn names_a_scheme(heading: &str) -> bool {
         "option",
     ]
     .iter()
-    .any(|w| {
-        h.split(|c: char| !c.is_alphanumeric() && c != ' ' && c != '-')
-            .any(|part| part.contains(w))
-    }) && !not_a_method(&h)
+    // No scheme word holds a separator, so no occurrence crosses one.
+    .any(|w| h.contains(w))
+        && !not_a_method(&h)
 }
 
 /// Sub-headings of an auth section that are not methods.
