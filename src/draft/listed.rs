@@ -1262,6 +1262,15 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         {
             continue;
         }
+        // Every cue below holds one of these words.
+        if ![
+            "conn", "config", "required", "store", "need", "both", "methods:",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+        {
+            continue;
+        }
         for (cue, required) in [
             ("required connection parameters", Some(true)),
             ("optional connection parameters", Some(false)),
