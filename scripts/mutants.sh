@@ -11,6 +11,8 @@
 # MUTANTS_TESTS=unit runs the unit tests only (a fast first pass, 10 s timeout; a mutant
 # they miss is then tried with the integration tests too).
 # MUTANTS_ITERATE=1 skips the mutants an earlier run of the shard caught.
+# MUTANTS_ONLY=FILE tries only the mutants FILE lists (a missed.txt of the
+# unit pass), with the integration tests as well.
 # MUTANTS_IN_PLACE=1 mutates this checkout and reuses its target/ (much faster;
 # do not edit files while it runs; cargo-mutants restores each file).
 # Results: target/mutants/<shard>/mutants.out/{caught,missed,timeout,unviable}.txt
@@ -41,6 +43,12 @@ filters=(redact:: secret:: answer:: template:: credentials:: store:: attacks:: l
 
 out="target/mutants/${shard//\//-of-}"
 if [[ ${MUTANTS_ITERATE:-0} == 1 ]]; then args+=(--iterate); fi
+if [[ -n ${MUTANTS_ONLY:-} ]]; then
+  while IFS= read -r name; do
+    [[ -n $name ]] && args+=(--re "^$(printf '%s' "$name" | sed 's/[][\\.^$*+?(){}|]/\\&/g')\$")
+  done < "$MUTANTS_ONLY"
+  out="$out-only"
+fi
 # --cargo-arg reaches the build too: only the targets that run are built.
 targets=(--cargo-arg=--lib --cargo-arg=--test=cli)
 timeout=180
