@@ -100,6 +100,42 @@ fn grant_words(text: &str) -> Option<Flow> {
     None
 }
 
+/// The line's machine-to-machine words are only "client credentials", not
+/// the grant or flow of that name ("send the client credentials in the
+/// Basic header").
+fn only_client_credentials(t: &str) -> bool {
+    let other = [
+        "client_credentials",
+        "machine-to-machine",
+        "machine to machine",
+        "m2m",
+        "two-legged",
+        "2-legged",
+        "server-to-server",
+    ];
+    if other.iter().any(|w| t.contains(w)) {
+        return false;
+    }
+    ![
+        "client credentials",
+        "client-credentials",
+        "client credential",
+    ]
+    .iter()
+    .any(|c| {
+        t.match_indices(c).any(|(at, _)| {
+            let after = t[at + c.len()..].trim_start_matches([' ', '*', '`', ')', '"', 's']);
+            let before = t[..at].trim_end_matches([' ', '*', '`', '"']);
+            after.starts_with("grant")
+                || after.starts_with("flow")
+                || before.ends_with("oauth")
+                || before.ends_with("oauth 2.0")
+                || before.ends_with("oauth2")
+                || before.ends_with('(')
+        })
+    })
+}
+
 /// A service account's JWT grant: not an OAuth flow of the spec.
 fn jwt_grant(text: &str) -> bool {
     let t = lower(text);
@@ -196,6 +232,9 @@ fn authorization_endpoint(url: &str, line: &str) -> bool {
 /// Recognises the connector's OAuth grant in `lines` (the chosen auth lines).
 pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     let mut flow: Option<(Flow, usize)> = None;
+    // Machine-to-machine said in words other than a bare "client
+    // credentials" (which often means the client's id and secret).
+    let mut m2m_said = false;
     let mut token: Option<(String, usize)> = None;
     let mut authorize: Option<(String, usize)> = None;
     let mut mentions = false;
@@ -240,6 +279,9 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
         if let Some(f) = grant_words(l)
             && (flow.is_none() || (f == Flow::M2m && !line.code))
         {
+            if f == Flow::M2m && !only_client_credentials(l) {
+                m2m_said = true;
+            }
             flow = flow
                 .filter(|(old, _)| *old == Flow::M2m)
                 .or(Some((f, line.number)));
@@ -272,7 +314,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     if !has_mechanism || !(mentions || flow.is_some()) {
         return None;
     }
-    let (flow, flow_line) = decide_flow(lines, flow, &token, &authorize);
+    let (flow, flow_line) = decide_flow(lines, flow, m2m_said, &token, &authorize);
     let extra = extra_auth_params(lines, &authorize);
     let mut r = Recognised {
         flow,
@@ -349,14 +391,20 @@ fn complete_from_catalogue(r: &mut Recognised) {
 }
 
 /// The flow: the grant words seen, else an authorization endpoint or a
-/// refresh token (u2m), else the client-credentials grant (m2m).
+/// refresh token (u2m), else the client-credentials grant (m2m). A bare
+/// "client credentials" weighs less than an authorization endpoint: a
+/// person consenting in a browser is u2m.
 fn decide_flow(
     lines: &[&DocLine],
     flow: Option<(Flow, usize)>,
+    m2m_said: bool,
     token: &Option<(String, usize)>,
     authorize: &Option<(String, usize)>,
 ) -> (Flow, usize) {
     match flow {
+        Some((Flow::M2m, _)) if !m2m_said && authorize.is_some() => {
+            (Flow::U2m, authorize.as_ref().map_or(1, |a| a.1))
+        }
         Some(f) => f,
         None if authorize.is_some() => (Flow::U2m, authorize.as_ref().map_or(1, |a| a.1)),
         None => {
@@ -520,6 +568,14 @@ mod tests {
                 "https://api.crm.example/v1/".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn client_credentials_sent_in_a_header_are_no_m2m_grant_beside_a_browser_consent() {
+        let doc = "## OAuth\n\n| Authorize (browser) | `https://pins.example/oauth/` |\n| Token | `https://api.pins.example/v5/oauth/token` |\n\nThe API wants the client credentials in the Basic header at the token endpoint.\n";
+        assert_eq!(recognised(doc).map(|r| r.flow), Some(Flow::U2m));
+        let grant = doc.replace("client credentials in", "client credentials grant in");
+        assert_eq!(recognised(&grant).map(|r| r.flow), Some(Flow::M2m));
     }
 
     #[test]
