@@ -632,4 +632,126 @@ mod tests {
             assert_eq!(unreachable_in_words(reason), words, "{reason}");
         }
     }
+
+    #[test]
+    fn each_word_of_an_unreachable_keyring_is_heard_alone() {
+        for reason in [
+            "could not connect",
+            "No such file or directory",
+            "ServiceUnknown",
+            "was not provided by any .service files",
+            "no session bus",
+        ] {
+            assert_eq!(
+                unreachable_in_words(reason),
+                "no Secret Service is running",
+                "{reason}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_store_holds_nothing_readable_or_unreadable_credentials() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dev_config.json");
+        let store = Store::File(path.clone());
+        assert_eq!(store.to_string(), path.display().to_string());
+        assert!(matches!(store.held(), Ok(Held::Nothing)));
+        std::fs::create_dir(dir.path().join("a_folder")).unwrap();
+        assert!(matches!(
+            Store::File(dir.path().join("a_folder")).held(),
+            Ok(Held::Nothing)
+        ));
+        let mut c = Credentials::new();
+        c.insert("token", Secret::new("s3cr3t-value"));
+        store.save(&c).unwrap();
+        match store.held() {
+            Ok(Held::Readable(read)) => assert_eq!(read, c),
+            other => panic!("{other:?}"),
+        }
+        std::fs::write(&path, "{\"token\": [\"s3cr3t-value\"]}").unwrap();
+        match store.held() {
+            Ok(Held::Unreadable(why)) => {
+                assert!(why.contains("`token`"), "{why}");
+                assert!(!why.contains("s3cr3t"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_store_follows_kind_and_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path(), None);
+        let paths = ws.paths(&"zendesk".parse().unwrap());
+        let out = dir.path().join("elsewhere.json");
+        assert_eq!(
+            Store::for_source(&ws, &paths, StoreKind::File, None).unwrap(),
+            Store::File(paths.credentials.clone())
+        );
+        assert_eq!(
+            Store::for_source(&ws, &paths, StoreKind::File, Some(&out)).unwrap(),
+            Store::File(out.clone())
+        );
+        let keyring = Store::for_source(&ws, &paths, StoreKind::Keyring, None).unwrap();
+        assert_eq!(
+            keyring,
+            Store::Keyring(KeyringEntry::for_source(&ws, "zendesk"))
+        );
+        assert!(
+            keyring
+                .to_string()
+                .starts_with("the OS keyring entry (service connector-auth, account ")
+        );
+        let err = Store::for_source(&ws, &paths, StoreKind::Keyring, Some(&out)).unwrap_err();
+        assert!(err.contains("--output"), "{err}");
+    }
+
+    #[test]
+    fn missing_credentials_are_told_from_unusable_ones() {
+        let entry = KeyringEntry {
+            account: "/r:s:x".into(),
+            legacy: None,
+        };
+        let missing = StoreError::File(CredentialsError::Missing(Origin::EnvJson));
+        assert!(missing.is_missing());
+        let not_stored = StoreError::NotStored {
+            file: Origin::Default("/r/dev_config.json".into()),
+            keyring: KeyringLookup::NoEntry(entry.clone()),
+        };
+        assert!(not_stored.is_missing());
+        assert_eq!(
+            not_stored.to_string(),
+            "no credentials: /r/dev_config.json (the default credentials file) does not exist, and the OS keyring entry (service connector-auth, account /r:s:x) does not exist either"
+        );
+        let unreachable = KeyringLookup::Unreachable("the collection is locked".into());
+        assert_eq!(
+            unreachable.to_string(),
+            "the OS keyring could not be reached to look for its entry (it is locked)"
+        );
+        let unusable = StoreError::File(CredentialsError::NotObject(Origin::EnvJson));
+        assert!(!unusable.is_missing());
+        assert!(
+            !StoreError::Keyring(KeyringError::Unreachable { reason: "x".into() }).is_missing()
+        );
+    }
+
+    #[test]
+    fn a_file_named_by_a_flag_is_read_without_asking_the_keyring() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        let entry = KeyringEntry {
+            account: "/nowhere:s:x".into(),
+            legacy: None,
+        };
+        let err = read_or_keyring(&Origin::Flag(path.clone()), &entry, |_| None).unwrap_err();
+        assert!(
+            matches!(err, StoreError::File(CredentialsError::Missing(_))),
+            "{err}"
+        );
+        std::fs::write(&path, "{\"a\":\"1\"}").unwrap();
+        let (c, origin) = read_or_keyring(&Origin::Flag(path.clone()), &entry, |_| None).unwrap();
+        assert_eq!(c.get("a").map(Secret::expose), Some("1"));
+        assert_eq!(origin, Origin::Flag(path));
+    }
 }
