@@ -238,10 +238,11 @@ impl<'d> View<'d> {
         let mut usable = Vec::new();
         let mut auth: Vec<&DocLine> = Vec::new();
         let mut paragraph_aside = false;
+        let item_aside = unused_items(&doc.lines);
         // A section's flags are worked out once, not once per line (the
         // lines of one section share their heading path).
         let mut last: Option<(*const [String], bool, bool)> = None;
-        for line in &doc.lines {
+        for (index, line) in doc.lines.iter().enumerate() {
             let key = std::sync::Arc::as_ptr(&line.section_path);
             let (aside_section, in_auth) = match last {
                 Some((k, aside, in_auth)) if std::ptr::eq(k, key) => (aside, in_auth),
@@ -262,7 +263,7 @@ impl<'d> View<'d> {
             } else if !line.code && t.len() > 20 && other_methods_intro(t) {
                 paragraph_aside = true;
             }
-            if paragraph_aside || aside_section {
+            if paragraph_aside || aside_section || item_aside[index] {
                 continue;
             }
             usable.push(line);
@@ -323,9 +324,65 @@ fn unused_heading(heading: &str) -> bool {
         "unsupported",
         "out of scope",
         "not implemented",
+        "not for the connector",
+        "not for this connector",
+        "not used by",
     ]
     .iter()
     .any(|w| h.contains(w))
+}
+
+/// Words by which a bullet says its own subject is not used ("- **HTTP
+/// interface** (`https://<host>:8443/`): … The connector doesn't use it.").
+fn item_unused(text: &str) -> bool {
+    let t = text.to_lowercase();
+    !t.contains("required")
+        && [
+            "not used",
+            "doesn't use",
+            "does not use",
+            "don't use",
+            "do not use",
+            "isn't used",
+            "not supported",
+            "unsupported",
+            "not for the connector",
+            "not for this connector",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
+/// The bullets of `lines` (each with its indented continuation lines) that
+/// say their subject is not used: the indexes of all their lines.
+fn unused_items(lines: &[DocLine]) -> Vec<bool> {
+    let mut aside = vec![false; lines.len()];
+    let bullet = |t: &str| {
+        let t = t.trim_start();
+        t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ")
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].code || !bullet(&lines[i].text) {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < lines.len()
+            && !lines[end].code
+            && !lines[end].text.trim().is_empty()
+            && !bullet(&lines[end].text)
+            && lines[end].text.starts_with([' ', '\t'])
+        {
+            end += 1;
+        }
+        let item: Vec<&str> = lines[i..end].iter().map(|l| l.text.as_str()).collect();
+        if item_unused(&item.join(" ")) {
+            aside[i..end].iter_mut().for_each(|a| *a = true);
+        }
+        i = end;
+    }
+    aside
 }
 
 /// "Other supported methods (not used by this connector)" and the like.
@@ -573,5 +630,15 @@ mod tests {
                 .iter()
                 .all(|l| !l.text.contains("oauth/token"))
         );
+    }
+
+    #[test]
+    fn a_bullet_saying_its_subject_is_not_used_is_set_aside_whole() {
+        let doc = ApiDoc::parse(
+            "# DB\n\n## Auth\n\n- **HTTP interface** (`https://<host>:8443/`): SQL over HTTP.\n  The connector doesn't use it; `GET https://<host>:8443/ping` needs no login.\n- `dsn` (required): the connection string.\n",
+        );
+        let view = View::new(&doc);
+        assert!(view.usable.iter().all(|l| !l.text.contains("8443")));
+        assert!(view.usable.iter().any(|l| l.text.contains("`dsn`")));
     }
 }
