@@ -116,6 +116,23 @@ impl Found {
         self.params.retain(|c| c.name != name);
     }
 
+    /// The one parameter that names the API's host (`coupa_host`,
+    /// `instance_url`, `subdomain`), if exactly one does.
+    fn the_host(&self) -> Option<String> {
+        let host = |n: &str| {
+            n.ends_with("host")
+                || n.ends_with("domain")
+                || n.ends_with("instance")
+                || n.ends_with("instance_url")
+                || n.ends_with("base_url")
+        };
+        let mut hosts = self.params.iter().filter(|c| host(&c.name));
+        match (hosts.next(), hosts.next()) {
+            (Some(only), None) => Some(only.name.clone()),
+            _ => None,
+        }
+    }
+
     /// The listed parameter a doc's placeholder name means, if any.
     fn matching(&self, name: &str) -> Option<String> {
         if self.get(name).is_some() {
@@ -329,6 +346,11 @@ fn add_used(
             }
             continue;
         }
+        // A host placeholder beside the one host parameter the doc lists
+        // is that parameter (`<instance>.coupahost.com`, `coupa_host`).
+        if u.locates && listed_any && found.the_host().is_some() {
+            continue;
+        }
         let has_credential = found.params.iter().any(|c| c.secret);
         let keep = !listed_any
             || (u.locates && u.why != usage::HOST_IN_PROSE)
@@ -417,18 +439,24 @@ fn several_methods(view: &region::View, lists: &listed::Lists) -> bool {
 fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>) -> Option<OAuth> {
     let mut fill = |url: &str, line: usize| -> String {
         let mut out = url.to_string();
-        for (_, p) in template::placeholders(url) {
+        for (at, p) in template::placeholders(url) {
             let name = usage::param_name(p);
-            let target = found.matching(&name).unwrap_or_else(|| {
-                found.add(Candidate::new(
-                    &name,
-                    true,
-                    false,
-                    line,
-                    "a placeholder of an OAuth endpoint",
-                ));
-                name.clone()
-            });
+            // `https://{instance}.host.example/…` beside a listed
+            // `coupa_host`: the one host parameter the doc lists.
+            let in_host = url[..at].ends_with("://");
+            let target = found
+                .matching(&name)
+                .or_else(|| in_host.then(|| found.the_host()).flatten())
+                .unwrap_or_else(|| {
+                    found.add(Candidate::new(
+                        &name,
+                        true,
+                        false,
+                        line,
+                        "a placeholder of an OAuth endpoint",
+                    ));
+                    name.clone()
+                });
             if target != p {
                 out = out.replace(&format!("{{{p}}}"), &format!("{{{target}}}"));
             }
@@ -773,6 +801,23 @@ mod tests {
         assert!(
             n.contains(&"host") && n.contains(&"password") && n.contains(&"database"),
             "{n:?}"
+        );
+    }
+
+    #[test]
+    fn a_host_placeholder_is_the_one_host_parameter_the_doc_lists() {
+        let spec = drafted(
+            "# Procure API\n\nInstances live at `https://<instance>.procure.example`.\n\n## Auth\n\nOAuth 2.0 client credentials grant:\n\n```\nPOST https://<instance>.procure.example/oauth2/token\n```\n\nSettings:\n\n| setting | required | secret | description |\n|---|---|---|---|\n| `procure_host` | yes | no | the instance host |\n| `client_id` | yes | no | client id |\n| `client_secret` | yes | yes | client secret |\n",
+        );
+        let n: Vec<&str> = spec.parameters.iter().map(|p| p.name.as_str()).collect();
+        assert!(!n.contains(&"instance"), "{n:?}");
+        let token = spec
+            .oauth
+            .as_ref()
+            .and_then(|o| o.token_url.as_ref().map(|t| t.value.clone()));
+        assert_eq!(
+            token.as_deref(),
+            Some("https://{procure_host}.procure.example/oauth2/token")
         );
     }
 }
