@@ -1158,16 +1158,7 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             continue;
         }
         let required = bullet_required(&paren, &rest_lower, auth_bullet, &intro_lower);
-        let kind = paren
-            .split([',', ' ', ';'])
-            .find_map(ParamType::parse)
-            .unwrap_or_default();
-        let default = rest
-            .find("default")
-            .map(|at| &rest[at + 7..])
-            .and_then(|d| backticked_raw(d).into_iter().next())
-            .filter(|_| paren.contains("default"));
-        let secret = (paren.contains("secret") || paren.contains("sensitive")).then_some(true);
+        let (kind, default, secret) = paren_facts(&paren, rest);
         lists.params.push(Listed {
             name,
             required,
@@ -1184,6 +1175,22 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             line: line.number,
         });
     }
+}
+
+/// What a bullet's parenthesis says: its type, its default (backticked
+/// after "default"), whether it is secret.
+fn paren_facts(paren: &str, rest: &str) -> (ParamType, Option<String>, Option<bool>) {
+    let kind = paren
+        .split([',', ' ', ';'])
+        .find_map(ParamType::parse)
+        .unwrap_or_default();
+    let default = rest
+        .find("default")
+        .map(|at| &rest[at + 7..])
+        .and_then(|d| backticked_raw(d).into_iter().next())
+        .filter(|_| paren.contains("default"));
+    let secret = (paren.contains("secret") || paren.contains("sensitive")).then_some(true);
+    (kind, default, secret)
 }
 
 /// Why a bullet under its method's name is listed.
