@@ -65,6 +65,9 @@ struct Candidate {
     method: Option<String>,
     line: usize,
     why: String,
+    /// In the doc's own list of settings (a table, bullets, a sentence or
+    /// a config example): strong evidence. Anything else was inferred.
+    listed: bool,
 }
 
 impl Candidate {
@@ -79,6 +82,7 @@ impl Candidate {
             method: None,
             line,
             why: why.to_string(),
+            listed: false,
         }
     }
 }
@@ -104,6 +108,7 @@ impl Found {
                     p.name = c.name.clone();
                 }
                 p.secret |= c.secret;
+                p.listed |= c.listed;
                 if p.description.is_none() {
                     p.description = c.description;
                 }
@@ -261,6 +266,7 @@ fn add_listed(
             default: l.default.clone(),
             description: l.description.clone(),
             method: l.method.as_deref().map(apidoc::snake),
+            listed: true,
             ..Candidate::new(&l.name, required, secret, l.line, l.why)
         });
     }
@@ -545,6 +551,9 @@ fn assemble(
 ) -> Draft {
     let mut notes = Vec::new();
     let mut params = found.params;
+    if let Some(first) = weak_evidence(&params) {
+        review.insert(0, first);
+    }
     // Where the account is first, then who, then the secrets, then options.
     params.sort_by_key(|c| (!c.required, c.secret));
     let to_param = |c: &Candidate, notes: &mut Vec<Note>| {
@@ -628,6 +637,32 @@ fn assemble(
         notes,
         review,
     }
+}
+
+/// What a person or agent should check first: the parameters the doc does
+/// not list among its settings, drafted from weaker evidence (a placeholder
+/// in a request, a host, a kind of connection, an OAuth endpoint).
+fn weak_evidence(params: &[Candidate]) -> Option<String> {
+    let weak: Vec<String> = params
+        .iter()
+        .filter(|c| !c.listed)
+        .map(|c| format!("`{}` (line {}: {})", c.name, c.line, c.why))
+        .collect();
+    if weak.is_empty() {
+        return None;
+    }
+    let listed = params.iter().any(|c| c.listed);
+    Some(if listed {
+        format!(
+            "check first, drafted on weak evidence (not in the doc's list of settings): {}",
+            weak.join("; ")
+        )
+    } else {
+        format!(
+            "check first, the doc lists no settings: every parameter was inferred from how the doc uses it: {}",
+            weak.join("; ")
+        )
+    })
 }
 
 /// The methods and their parameters: from rows tied to a method, else from

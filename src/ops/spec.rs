@@ -111,10 +111,12 @@ fn explain(
         .collect();
     let fields = serde_json::json!({"parameters": parameters, "review": drafted.review});
     let mut lines = parameter_lines(drafted);
-    lines.push_str("review:\n  - the descriptions are the doc's own sentences: check they tell a person where to find each value\n");
+    // What rests on weak evidence leads (the draft puts it first).
+    lines.push_str("review:\n");
     for r in &drafted.review {
         lines.push_str(&format!("  - {r}\n"));
     }
+    lines.push_str("  - the descriptions are the doc's own sentences: check they tell a person where to find each value\n");
     Ok(written.explain(&paths.spec, doc_name, &lines, fields, print, printer)?)
 }
 
