@@ -138,6 +138,20 @@ fn about_something_else(context: &str) -> bool {
     .any(|w| c.contains(w))
 }
 
+/// The words before a table saying its rows are no settings ("the
+/// following are fixed by the connector and are not connection settings").
+fn disowned(intro: &str) -> bool {
+    let t = lower(intro);
+    [
+        "not connection settings",
+        "not connection parameters",
+        "are not settings",
+        "are not parameters",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
 /// A bullet's words saying its name is no value to type: a response
 /// header, a fixed setting, a token obtained at run time.
 fn not_a_value(text: &str) -> bool {
@@ -450,7 +464,16 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
         ]
         .iter()
         .any(|w| lowered.contains(w));
-        if !strong && !hinted {
+        let paragraph: Vec<&str> = lines[..start]
+            .iter()
+            .rev()
+            .skip_while(|l| l.text.trim().is_empty())
+            .take_while(|l| !l.text.trim().is_empty())
+            .take(4)
+            .map(|l| l.text.as_str())
+            .collect();
+        let paragraph: Vec<&str> = paragraph.into_iter().rev().collect();
+        if !strong && !hinted || disowned(&paragraph.join(" ")) {
             continue;
         }
         let intro = lines[..start]
@@ -1731,5 +1754,13 @@ mod tests {
         assert_eq!(intro_method("`sql_password`"), None);
         assert_eq!(intro_method("Objects:"), None);
         assert_eq!(intro_method("**Table options**:"), None);
+    }
+
+    #[test]
+    fn a_table_the_doc_says_holds_no_settings_lists_none() {
+        let text = "# DB\n\n## Connection\n\nThe driver accepts more connection parameters. The following are fixed and are not\nconnection settings.\n\n| Parameter | Value | Meaning |\n|---|---|---|\n| `tmode` | `ANSI` | mode |\n| `charset` | `UTF8` | set |\n";
+        let doc = crate::apidoc::ApiDoc::parse(text);
+        let lines: Vec<&DocLine> = doc.lines.iter().collect();
+        assert!(find(&lines).params.is_empty());
     }
 }
