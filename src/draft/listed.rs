@@ -318,21 +318,28 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
         }
         let context = format!("{} {}", headings(lines[start]), before(lines, start));
         let c = lower(&context);
-        let cued = [
-            "dev_config",
-            "config.json",
-            "connection parameter",
-            "connection params",
-            "connection option",
-            "connection setting",
-            "connection config",
-            "connector config",
-            "connection should",
-            "connection values",
-        ]
-        .iter()
-        .any(|w| c.contains(w));
-        if !cued || about_something_else(&context) {
+        // "config, token method:" over the block: one method's config.
+        let method = lines[..start]
+            .iter()
+            .rev()
+            .find(|l| !l.text.trim().is_empty())
+            .and_then(|l| config_method(&l.text));
+        let cued = method.is_some()
+            || [
+                "dev_config",
+                "config.json",
+                "connection parameter",
+                "connection params",
+                "connection option",
+                "connection setting",
+                "connection config",
+                "connector config",
+                "connection should",
+                "connection values",
+            ]
+            .iter()
+            .any(|w| c.contains(w));
+        if !cued || method.is_none() && about_something_else(&context) {
             continue;
         }
         let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text)
@@ -352,6 +359,7 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
                     .iter()
                     .find(|l| l.text.contains(&ticked))
                     .map_or(lines[start].number, |l| l.number);
+                let credential = crate::spec::credential_like(&name) || name == "client_id";
                 Some(Listed {
                     name,
                     // A flag or a number is a setting; a text is a value to type.
@@ -364,7 +372,9 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
                     },
                     default: None,
                     description: None,
-                    method: None,
+                    // A method's config ties its credentials to it; its
+                    // other keys are shared settings.
+                    method: method.clone().filter(|_| credential),
                     line,
                     why: "a key of the doc's example connection config",
                 })
@@ -379,6 +389,36 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
             }
         }
     }
+}
+
+/// "config, token method:", "OAuth method config:", "Config for the API
+/// key method:": the method whose config example follows.
+fn config_method(line: &str) -> Option<String> {
+    let t = lower(line.trim().trim_matches('*'));
+    let body = t.strip_suffix(':')?;
+    if !body.contains("config") || !body.contains("method") {
+        return None;
+    }
+    let words: Vec<&str> = body
+        .split([' ', ',', '(', ')', '`'])
+        .filter(|w| {
+            !w.is_empty()
+                && ![
+                    "config",
+                    "configuration",
+                    "example",
+                    "for",
+                    "the",
+                    "method",
+                    "with",
+                    "dev_config.json",
+                ]
+                .contains(w)
+        })
+        .collect();
+    let name = crate::apidoc::snake(&words.join(" "));
+    (!name.is_empty() && words.len() <= 3 && super::region::names_a_scheme(&words.join(" ")))
+        .then_some(name)
 }
 
 /// The prose just before line index `i` (up to 3 non-empty lines).
@@ -1762,5 +1802,35 @@ mod tests {
         let doc = crate::apidoc::ApiDoc::parse(text);
         let lines: Vec<&DocLine> = doc.lines.iter().collect();
         assert!(find(&lines).params.is_empty());
+    }
+
+    #[test]
+    fn a_config_example_of_one_method_ties_its_credentials_to_it() {
+        assert_eq!(
+            config_method("config, token method:").as_deref(),
+            Some("token")
+        );
+        assert_eq!(
+            config_method("**OAuth method config:**").as_deref(),
+            Some("oauth")
+        );
+        assert_eq!(config_method("config:"), None);
+        let text = "# S\n\n## Setup\n\nconfig, token method:\n```json\n{ \"access_token\": \"EAAA\", \"location_ids\": \"L1\" }\n```\n\nconfig, OAuth method:\n```json\n{ \"client_id\": \"sq0\", \"client_secret\": \"x\" }\n```\n";
+        let doc = crate::apidoc::ApiDoc::parse(text);
+        let lines: Vec<&DocLine> = doc.lines.iter().collect();
+        let tied: Vec<(String, Option<String>)> = find(&lines)
+            .params
+            .into_iter()
+            .map(|p| (p.name, p.method))
+            .collect();
+        assert_eq!(
+            tied,
+            [
+                ("access_token".to_string(), Some("token".to_string())),
+                ("location_ids".to_string(), None),
+                ("client_id".to_string(), Some("oauth".to_string())),
+                ("client_secret".to_string(), Some("oauth".to_string())),
+            ]
+        );
     }
 }
