@@ -350,36 +350,7 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
         if map.contains_key("private_key_id") || map.contains_key("token_uri") {
             continue;
         }
-        let mut found: Vec<Listed> = map
-            .iter()
-            .filter_map(|(key, value)| {
-                let name = identifier(key)?;
-                let ticked = format!("\"{key}\"");
-                let line = block
-                    .iter()
-                    .find(|l| l.text.contains(&ticked))
-                    .map_or(lines[start].number, |l| l.number);
-                let credential = crate::spec::credential_like(&name) || name == "client_id";
-                Some(Listed {
-                    name,
-                    // A flag or a number is a setting; a text is a value to type.
-                    required: (!value.is_string()).then_some(false),
-                    secret: None,
-                    kind: match value {
-                        serde_json::Value::Bool(_) => ParamType::Boolean,
-                        serde_json::Value::Number(_) => ParamType::Integer,
-                        _ => ParamType::String,
-                    },
-                    default: None,
-                    description: None,
-                    // A method's config ties its credentials to it; its
-                    // other keys are shared settings.
-                    method: method.clone().filter(|_| credential),
-                    line,
-                    why: "a key of the doc's example connection config",
-                })
-            })
-            .collect();
+        let mut found = config_keys(&map, &block, lines[start].number, method.as_deref());
         found.sort_by_key(|l| l.line);
         for l in found {
             if !lists.params.iter().any(|p| p.name == l.name)
@@ -389,6 +360,45 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
             }
         }
     }
+}
+
+/// The keys of a config example's JSON object as listed parameters; with
+/// `method`, its credentials belong to that method.
+fn config_keys(
+    map: &serde_json::Map<String, serde_json::Value>,
+    block: &[&DocLine],
+    first_line: usize,
+    method: Option<&str>,
+) -> Vec<Listed> {
+    map.iter()
+        .filter_map(|(key, value)| {
+            let name = identifier(key)?;
+            let ticked = format!("\"{key}\"");
+            let line = block
+                .iter()
+                .find(|l| l.text.contains(&ticked))
+                .map_or(first_line, |l| l.number);
+            let credential = crate::spec::credential_like(&name) || name == "client_id";
+            Some(Listed {
+                name,
+                // A flag or a number is a setting; a text is a value to type.
+                required: (!value.is_string()).then_some(false),
+                secret: None,
+                kind: match value {
+                    serde_json::Value::Bool(_) => ParamType::Boolean,
+                    serde_json::Value::Number(_) => ParamType::Integer,
+                    _ => ParamType::String,
+                },
+                default: None,
+                description: None,
+                // A method's config ties its credentials to it; its
+                // other keys are shared settings.
+                method: method.map(str::to_string).filter(|_| credential),
+                line,
+                why: "a key of the doc's example connection config",
+            })
+        })
+        .collect()
 }
 
 /// "config, token method:", "OAuth method config:", "Config for the API
