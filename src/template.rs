@@ -532,4 +532,13 @@ mod fill_tests {
             "http://h.test/v1/users/a..b/me"
         );
     }
+
+    #[test]
+    fn a_url_that_is_one_placeholder_is_its_value_whole() {
+        let url = "https://api.example.com/v1/me?fields=id";
+        let filled = fill_url("{check_url}", |n| {
+            (n == "check_url").then(|| url.to_string())
+        });
+        assert_eq!(filled.ok().as_deref(), Some(url));
+    }
 }
