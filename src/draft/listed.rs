@@ -493,6 +493,7 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
                 "required",
                 "mandatory",
                 "req",
+                "needed",
                 "secret",
                 "sensitive",
                 "must be set",
@@ -706,7 +707,7 @@ impl Columns {
         });
         Some(Columns {
             name,
-            required: col(&["required", "mandatory", "req"]).filter(other),
+            required: col(&["required", "mandatory", "req", "needed"]).filter(other),
             optional,
             names_required: header[name].contains("required") || header[name].contains("must"),
             secret: col(&["secret", "sensitive"]),

@@ -213,8 +213,13 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
         listed_any,
         &mut review,
     );
+    // An issued token is no value to type, unless the doc lists it as a
+    // method's own setting ("`access_token` | with `pat`").
     for name in ISSUED {
-        if runs_grant {
+        let typed = found
+            .get(name)
+            .is_some_and(|c| c.listed && c.method.is_some());
+        if runs_grant && !typed {
             found.remove(name);
         }
     }
@@ -853,6 +858,36 @@ mod tests {
         assert_eq!(
             token.as_deref(),
             Some("https://{procure_host}.procure.example/oauth2/token")
+        );
+    }
+
+    #[test]
+    fn a_token_a_method_lists_is_typed_even_beside_an_oauth_grant() {
+        let spec = drafted(
+            "# Warehouse\n\n## Auth\n\nTwo methods, pick with `auth_type`: `pat` or `oauth_m2m` (OAuth client credentials grant against `https://<server-hostname>/oidc/v1/token`).\n\nSettings:\n\n| name | needed | notes |\n| --- | --- | --- |\n| `server_hostname` | yes | the host |\n| `access_token` | with `pat` | secret |\n| `client_id` | with `oauth_m2m` | the app id |\n| `client_secret` | with `oauth_m2m` | secret |\n| `catalog` | no | default all |\n",
+        );
+        let methods: Vec<(&str, Vec<&str>)> = spec
+            .auth_methods
+            .iter()
+            .map(|m| {
+                (
+                    m.name.as_str(),
+                    m.parameters.iter().map(|p| p.name.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                ("pat", vec!["access_token"]),
+                ("oauth_m2m", vec!["client_id", "client_secret"])
+            ],
+            "{spec:#?}"
+        );
+        assert!(
+            spec.parameters
+                .iter()
+                .any(|p| p.name == "catalog" && !p.required)
         );
     }
 }
