@@ -296,6 +296,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
         };
         let mut found = urls(line);
         found.extend(host_and_paths(text));
+        found.extend(raw_request(lines, i));
         provider = provider.or_else(|| provider_of(text, &found));
         for url in found {
             if token.is_none() && token_endpoint(&url, &label) {
@@ -328,6 +329,33 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     };
     complete_from_catalogue(&mut r);
     Some(r)
+}
+
+/// A raw HTTP request (`POST /oauth/token HTTP/1.1` over `Host:
+/// id.example.com` in the same code block): the URL it is sent to.
+fn raw_request(lines: &[&DocLine], i: usize) -> Option<String> {
+    let line = lines.get(i)?;
+    if !line.code {
+        return None;
+    }
+    let mut words = line.text.split_whitespace();
+    let (method, path, version) = (words.next()?, words.next()?, words.next()?);
+    if !["POST", "GET"].contains(&method) || !path.starts_with('/') || !version.starts_with("HTTP/")
+    {
+        return None;
+    }
+    lines[i + 1..]
+        .iter()
+        .take_while(|l| l.code && !l.text.trim().is_empty())
+        .take(8)
+        .find_map(|l| {
+            let (name, value) = l.text.split_once(':')?;
+            let host = value.trim();
+            (name.trim().eq_ignore_ascii_case("host")
+                && !host.is_empty()
+                && !host.contains(['/', ' ']))
+            .then(|| format!("https://{host}{path}"))
+        })
 }
 
 /// Endpoints written as a host and paths: "Lever's auth server
@@ -585,6 +613,19 @@ mod tests {
                 "Service account JSON key; the connector signs a JWT (jwt-bearer grant) at https://oauth2.example.com/token\n"
             ),
             None
+        );
+    }
+
+    #[test]
+    fn a_raw_token_request_names_its_endpoint_by_its_host_line() {
+        let r = recognised(
+            "## Auth\n\nOAuth 2.0 client credentials grant:\n\n```http\nPOST /oauth/token HTTP/1.1\nHost: id.example.io\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&client_id=<id>\n```\n",
+        )
+        .expect("oauth");
+        assert_eq!(r.flow, Flow::M2m);
+        assert_eq!(
+            r.token_url.map(|t| t.0).as_deref(),
+            Some("https://id.example.io/oauth/token")
         );
     }
 }
