@@ -122,7 +122,7 @@ pub fn fill_url(
     for &(at, name) in rest_found {
         out.push_str(&template[last..at]);
         let v = get(name)?;
-        if let Some(end) = authority_end.filter(|end| at < *end) {
+        if let Some(end) = authority_end.filter(|end| (..*end).contains(&at)) {
             let v = whole_host(&v, &template[at + name.len() + 2..end]);
             let host_safe = !v.is_empty()
                 && v.bytes()
@@ -158,18 +158,19 @@ pub fn fill_url(
 pub fn whole_host<'v>(value: &'v str, after: &str) -> &'v str {
     let mut v = value.trim();
     for scheme in ["https://", "http://"] {
-        if v.len() > scheme.len()
-            && v.get(..scheme.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
-        {
-            v = &v[scheme.len()..];
+        let named = v
+            .get(..scheme.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(scheme));
+        if let Some(rest) = v.get(scheme.len()..).filter(|_| named) {
+            v = rest;
         }
     }
     v = v.trim_end_matches('/');
     // The rest of the template's host, up to the next placeholder or port.
     let suffix = after.split(['{', ':']).next().unwrap_or("");
+    // A value that is only the suffix leaves nothing: no host name.
     if suffix.starts_with('.')
-        && v.len() > suffix.len()
+        && v.len() >= suffix.len()
         && v.get(v.len() - suffix.len()..)
             .is_some_and(|t| t.eq_ignore_ascii_case(suffix))
     {
@@ -540,5 +541,28 @@ mod fill_tests {
             (n == "check_url").then(|| url.to_string())
         });
         assert_eq!(filled.ok().as_deref(), Some(url));
+    }
+
+    #[test]
+    fn a_host_value_that_is_only_the_scheme_or_the_suffix_is_no_host() {
+        for value in [
+            "https://",
+            "HTTP://",
+            ".myshop.test",
+            "https://.myshop.test/",
+        ] {
+            let filled = fill_url("https://{shop}.myshop.test/admin", |_| {
+                Some(value.to_string())
+            });
+            assert!(filled.is_err(), "{value}: {filled:?}");
+        }
+        assert_eq!(
+            whole_host("https://acme.myshop.test/", ".myshop.test"),
+            "acme"
+        );
+        assert_eq!(
+            whole_host("HTTPS://Acme.MyShop.Test", ".myshop.test"),
+            "Acme"
+        );
     }
 }
