@@ -565,4 +565,28 @@ mod fill_tests {
             "Acme"
         );
     }
+
+    #[test]
+    fn a_base_url_ending_in_the_whole_template_path_is_not_doubled() {
+        let filled = fill_url("{base_url}/api/v2", |_| {
+            Some("https://x.test/api/v2".into())
+        });
+        assert_eq!(filled.ok().as_deref(), Some("https://x.test/api/v2"));
+    }
+
+    #[test]
+    fn text_after_a_base_url_that_moves_only_the_host_or_adds_only_a_user_is_refused() {
+        let base = |_: &str| Some("https://x.test".to_string());
+        assert!(fill_url("{base_url}.other.example/me", base).is_err());
+        assert!(fill_url("{base_url}@x.test/me", base).is_err());
+        assert!(fill_url("{base_url}/me", base).is_ok());
+    }
+
+    #[test]
+    fn a_base_url_with_a_query_or_a_fragment_alone_is_refused() {
+        for value in ["https://x.test/v1?a=1", "https://x.test/v1#top"] {
+            let filled = fill_url("{base_url}/me", |_| Some(value.to_string()));
+            assert!(filled.is_err(), "{value}");
+        }
+    }
 }
