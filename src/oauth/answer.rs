@@ -263,4 +263,92 @@ mod tests {
         assert_eq!(v["interval"], 5);
         assert_eq!(v["expires_in"], 900);
     }
+
+    fn device(body: &str) -> Result<Value, Unreadable> {
+        read(
+            GrantEndpoint::DeviceAuthorization,
+            200,
+            None,
+            body.as_bytes(),
+        )
+        .map(|n| serde_json::from_slice(&n.body).unwrap_or(Value::Null))
+    }
+
+    #[test]
+    fn each_endpoint_needs_its_own_field() {
+        assert!(device(r#"{"access_token":"a"}"#).is_err());
+        assert!(token(200, None, r#"{"device_code":"d","user_code":"U"}"#).is_err());
+        assert!(device(r#"{"device_code":"d","user_code":"U","interval":null}"#).is_ok());
+        assert!(token(200, None, r#"{"access_token":null}"#).is_err());
+    }
+
+    #[test]
+    fn a_blank_token_type_is_bearer_and_others_are_kept_lowercased() {
+        let v = token(200, None, r#"{"access_token":"a","token_type":"  "}"#).unwrap();
+        assert_eq!(v["token_type"], "bearer");
+        let v = token(200, None, r#"{"access_token":"a","token_type":" MAC "}"#).unwrap();
+        assert_eq!(v["token_type"], "mac");
+    }
+
+    #[test]
+    fn seconds_are_read_from_numbers_and_strings_and_nonsense_is_dropped() {
+        for (given, read) in [
+            ("3600", Some(3600)),
+            ("\"3600\"", Some(3600)),
+            ("\" 59.6 \"", Some(60)),
+            ("0", Some(0)),
+            ("\"-5\"", None),
+            ("\"soon\"", None),
+            ("[1]", None),
+            ("null", None),
+        ] {
+            let v = token(
+                200,
+                None,
+                &format!(r#"{{"access_token":"a","expires_in":{given}}}"#),
+            )
+            .unwrap();
+            assert_eq!(v.get("expires_in").and_then(Value::as_u64), read, "{given}");
+        }
+    }
+
+    #[test]
+    fn form_bodies_are_read_by_their_look_or_their_content_type() {
+        // Labelled form or text: read even with spaces (`+`-free text).
+        for ct in [
+            "application/x-www-form-urlencoded",
+            "text/plain; charset=utf-8",
+        ] {
+            let v = token(200, Some(ct), "access_token=a b&token_type=bearer").unwrap();
+            assert_eq!(v["access_token"], "a b", "{ct}");
+        }
+        // Unlabelled: read when it looks like one, `k=v&k=v` without markup.
+        let v = token(200, Some("application/octet-stream"), "access_token=a&x=1").unwrap();
+        assert_eq!(v["access_token"], "a");
+        for body in [
+            "<p>access_token=a</p>",
+            "access_token=a and more",
+            "access_token",
+            "{access_token=a}",
+            "line\naccess_token=a",
+        ] {
+            assert!(token(200, None, body).is_err(), "{body:?}");
+        }
+        assert!(token(200, Some("text/plain"), "  ").is_err());
+        assert!(token(200, Some("text/plain"), "=a&access_token=b").is_err());
+    }
+
+    #[test]
+    fn an_excerpt_is_one_line_of_at_most_two_hundred_characters() {
+        assert_eq!(excerpt(b""), "");
+        assert_eq!(excerpt(b"  a \n b  "), ": a b");
+        let long = "x".repeat(250);
+        let cut = excerpt(long.as_bytes());
+        assert_eq!(cut, format!(": {}…", "x".repeat(200)));
+        let exact = "y".repeat(200);
+        assert_eq!(excerpt(exact.as_bytes()), format!(": {exact}"));
+        let e = token(500, None, "{\"access_token\": \"tok-9\", \"other\": 1}").unwrap_err();
+        assert!(!e.excerpt.contains("tok-9"), "{}", e.excerpt);
+        assert_eq!(e.content_type, "no content type");
+    }
 }
