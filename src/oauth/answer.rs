@@ -297,6 +297,8 @@ mod tests {
             ("\"3600\"", Some(3600)),
             ("\" 59.6 \"", Some(60)),
             ("0", Some(0)),
+            // A whole number is kept exactly, beyond what a float holds.
+            ("9007199254740993", Some(9_007_199_254_740_993)),
             ("\"-5\"", None),
             ("\"soon\"", None),
             ("[1]", None),
