@@ -223,6 +223,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
             found.remove(name);
         }
     }
+    drop_synonyms(doc, &mut found);
     if found.params.is_empty() && oauth_block.is_none() {
         return Err(NoAuthFacts);
     }
@@ -644,6 +645,53 @@ fn assemble(
     }
 }
 
+/// Names docs use for one value: a plain word ("User / Password") and a
+/// written name (`username`) are one parameter.
+const SYNONYMS: &[&[&str]] = &[
+    &["username", "user", "user_name", "login", "uid"],
+    &["password", "pass", "pwd", "passwd"],
+    &["host", "hostname", "host_name", "server"],
+    &["database", "db", "dbname", "database_name"],
+];
+
+/// Of two drafted names for one value, the one the doc writes as a name
+/// (in backticks or as a placeholder) stays; the other goes, leaving its
+/// flags to the one kept.
+fn drop_synonyms(doc: &ApiDoc, found: &mut Found) {
+    let written = |name: &str| {
+        let ticked = format!("`{name}`");
+        let placeholder = format!("{{{name}}}");
+        doc.lines
+            .iter()
+            .any(|l| l.text.contains(&ticked) || l.norm.contains(&placeholder))
+    };
+    for group in SYNONYMS {
+        let present: Vec<String> = found
+            .params
+            .iter()
+            .filter(|c| group.contains(&c.name.as_str()))
+            .map(|c| c.name.clone())
+            .collect();
+        let [a, b] = present.as_slice() else {
+            continue;
+        };
+        let (keep, drop) = match (written(a), written(b)) {
+            (true, false) => (a, b),
+            (false, true) => (b, a),
+            _ => continue,
+        };
+        let Some(gone) = found.params.iter().position(|c| &c.name == drop) else {
+            continue;
+        };
+        let gone = found.params.remove(gone);
+        if let Some(kept) = found.params.iter_mut().find(|c| &c.name == keep) {
+            kept.secret |= gone.secret;
+            kept.required |= gone.required;
+            kept.listed |= gone.listed;
+        }
+    }
+}
+
 /// What a person or agent should check first: the parameters the doc does
 /// not list among its settings, drafted from weaker evidence (a placeholder
 /// in a request, a host, a kind of connection, an OAuth endpoint).
@@ -889,5 +937,14 @@ mod tests {
                 .iter()
                 .any(|p| p.name == "catalog" && !p.required)
         );
+    }
+
+    #[test]
+    fn a_plain_word_and_a_written_name_for_one_value_are_one_parameter() {
+        let spec = drafted(
+            "# ERP\n\n## Connection\n\n| Setting | Value |\n|---|---|\n| Host | the server |\n| User / Password | a SQL login |\n\nConnection string: `Server={host};Uid={username};Pwd={password};`\n\nRequired connection parameters: `host`, `username`, `password`.\n",
+        );
+        let n: Vec<&str> = spec.parameters.iter().map(|p| p.name.as_str()).collect();
+        assert!(n.contains(&"username") && !n.contains(&"user"), "{n:?}");
     }
 }
