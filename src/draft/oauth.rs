@@ -48,25 +48,28 @@ fn boilerplate(text: &str) -> bool {
 /// A line that negates or hedges what it says of OAuth, or a paragraph
 /// marked as left over from the template.
 fn discounted(text: &str) -> bool {
-    let t = lower(text);
-    set_aside(text)
-        || t.contains("no oauth")
-        || t.contains("without oauth")
-        || t.contains("may be available")
-        || t.contains("might be")
-        || t.contains("could be")
-        || t.contains("template")
-        || t.contains("ignore")
-        || t.contains("only for")
-        || t.contains("not for")
-        || t.contains("instead of oauth")
-        || t.contains("rather than oauth")
-        || t.contains("has no ")
-        || t.contains("there is no")
-        || t.contains("additionally support")
-        || t.contains("also support")
-        || t.contains("enterprise")
+    set_aside(text) || DISCOUNTING.any_in(&lower(text))
 }
+
+/// The words (beside [`set_aside`]'s) that negate or hedge a line on OAuth.
+static DISCOUNTING: super::words::WordList = super::words::WordList::new(&[
+    "no oauth",
+    "without oauth",
+    "may be available",
+    "might be",
+    "could be",
+    "template",
+    "ignore",
+    "only for",
+    "not for",
+    "instead of oauth",
+    "rather than oauth",
+    "has no ",
+    "there is no",
+    "additionally support",
+    "also support",
+    "enterprise",
+]);
 
 /// Grant evidence in a line.
 fn grant_words(text: &str) -> Option<Flow> {

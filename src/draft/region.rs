@@ -82,51 +82,52 @@ pub fn set_aside(text: &str) -> bool {
     } else {
         std::borrow::Cow::Borrowed(text)
     };
-    [
-        "not used",
-        "not supported",
-        "unsupported",
-        "not needed",
-        "not required",
-        "not implemented",
-        "not handled",
-        "not covered",
-        "not offered",
-        "not applicable",
-        "n/a",
-        "does not use",
-        "doesn't use",
-        "does not run",
-        "doesn't run",
-        "do not use",
-        "don't use",
-        "not use ",
-        "isn't used",
-        "is not used",
-        "won't",
-        "will not",
-        "deprecated",
-        "legacy",
-        "out of scope",
-        "alternative",
-        "fallback",
-        "not recommended",
-        "discouraged",
-        "❌",
-        "not for this connector",
-        "not this connector",
-        "not here",
-        "different connector",
-        "another connector",
-        "other supported method",
-        "not in scope",
-        "future",
-        "later",
-        "partner",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    SET_ASIDE.any_in(&t)
 }
+
+/// The words of [`set_aside`].
+static SET_ASIDE: super::words::WordList = super::words::WordList::new(&[
+    "not used",
+    "not supported",
+    "unsupported",
+    "not needed",
+    "not required",
+    "not implemented",
+    "not handled",
+    "not covered",
+    "not offered",
+    "not applicable",
+    "n/a",
+    "does not use",
+    "doesn't use",
+    "does not run",
+    "doesn't run",
+    "do not use",
+    "don't use",
+    "not use ",
+    "isn't used",
+    "is not used",
+    "won't",
+    "will not",
+    "deprecated",
+    "legacy",
+    "out of scope",
+    "alternative",
+    "fallback",
+    "not recommended",
+    "discouraged",
+    "❌",
+    "not for this connector",
+    "not this connector",
+    "not here",
+    "different connector",
+    "another connector",
+    "other supported method",
+    "not in scope",
+    "future",
+    "later",
+    "partner",
+]);
 
 /// Words that mark the method the connector uses.
 fn preferred(text: &str) -> bool {
@@ -264,7 +265,7 @@ impl<'d> View<'d> {
             let t = line.text.trim();
             if t.is_empty() || t.starts_with('#') {
                 paragraph_aside = false;
-            } else if !line.code && t.len() > 20 && other_methods_intro(t) {
+            } else if !line.code && t.len() > 20 && other_methods_intro(&line.lower) {
                 paragraph_aside = true;
             }
             if paragraph_aside || aside_section || item_aside[index] {
@@ -391,7 +392,11 @@ fn unused_items(lines: &[DocLine]) -> Vec<bool> {
 
 /// "Other supported methods (not used by this connector)" and the like.
 fn other_methods_intro(text: &str) -> bool {
-    let t = text.to_lowercase();
+    let t = if text.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     t.contains("other supported method")
         || t.contains("not used by this connector")
         || t.contains("not used by the connector")
