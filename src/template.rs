@@ -589,4 +589,25 @@ mod fill_tests {
             assert!(filled.is_err(), "{value}");
         }
     }
+
+    #[test]
+    fn only_whole_path_segments_of_a_base_url_overlap_the_template() {
+        let fill = |template: &str, base: &str| {
+            fill_url(template, |n| match n {
+                "base_url" => Some(base.to_string()),
+                _ => Some("7".to_string()),
+            })
+            .ok()
+        };
+        // `api` is whole before `/{id}`: not doubled.
+        assert_eq!(
+            fill("{base_url}/api/{id}", "https://x.test/api").as_deref(),
+            Some("https://x.test/api/7")
+        );
+        // `v` is cut at `{n}` in the template: no overlap is assumed.
+        assert_eq!(
+            fill("{base_url}/api/v{n}/users", "https://x.test/api/v").as_deref(),
+            Some("https://x.test/api/v/api/v7/users")
+        );
+    }
 }
