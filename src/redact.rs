@@ -406,6 +406,10 @@ mod tests {
                 let encoded = STANDARD_NO_PAD.encode(&block);
                 let clean = r.scrub(&encoded);
                 let kept = clean.find(MASK).unwrap_or(usize::MAX);
+                // …and goes on at least as far as its bytes decide them.
+                let after = clean.len() - kept - MASK.len();
+                let end = 8 * (shift + secret.len()) / 6;
+                assert!(after <= encoded.len() - end, "{secret} at {shift}: {clean}");
                 assert_eq!(
                     kept,
                     (8 * shift).div_ceil(6),

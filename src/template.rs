@@ -610,4 +610,13 @@ mod fill_tests {
             Some("https://x.test/api/v/api/v7/users")
         );
     }
+
+    #[test]
+    fn only_a_whole_json_list_with_a_plain_first_item_is_read_as_a_list() {
+        assert_eq!(first_of_list("[\"123\", \"456\"]"), "123");
+        assert_eq!(first_of_list("[7]"), "7");
+        for value in ["[abc", "abc]", "[\"\"]", "[]", "[\"a\\\"b\"]", "[[1]]"] {
+            assert_eq!(first_of_list(value), value, "{value}");
+        }
+    }
 }
