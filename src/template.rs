@@ -619,4 +619,12 @@ mod fill_tests {
             assert_eq!(first_of_list(value), value, "{value}");
         }
     }
+
+    #[test]
+    fn a_base_url_of_another_scheme_is_refused_even_with_a_host() {
+        for value in ["ftp://x.test/v1", "file:///etc", "javascript://x.test/"] {
+            let filled = fill_url("{base_url}/me", |_| Some(value.to_string()));
+            assert!(filled.is_err(), "{value}: {filled:?}");
+        }
+    }
 }
