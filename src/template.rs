@@ -621,8 +621,14 @@ mod fill_tests {
     }
 
     #[test]
-    fn a_base_url_of_another_scheme_is_refused_even_with_a_host() {
-        for value in ["ftp://x.test/v1", "file:///etc", "javascript://x.test/"] {
+    fn a_base_url_of_another_scheme_or_with_a_user_or_a_password_alone_is_refused() {
+        for value in [
+            "ftp://x.test/v1",
+            "file:///etc",
+            "javascript://x.test/",
+            "https://me@x.test/v1",
+            "https://:pw@x.test/v1",
+        ] {
             let filled = fill_url("{base_url}/me", |_| Some(value.to_string()));
             assert!(filled.is_err(), "{value}: {filled:?}");
         }
