@@ -632,5 +632,13 @@ mod fill_tests {
             let filled = fill_url("{base_url}/me", |_| Some(value.to_string()));
             assert!(filled.is_err(), "{value}: {filled:?}");
         }
+        // Said as what it is: credentials go in their own fields.
+        for value in ["https://me@x.test/v1", "https://:pw@x.test/v1"] {
+            let err = fill_url("{base_url}/me", |_| Some(value.to_string()))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("user name or password"), "{value}: {err}");
+        }
     }
 }
