@@ -354,10 +354,12 @@ fn raw_request(lines: &[&DocLine], i: usize) -> Option<String> {
         .find_map(|l| {
             let (name, value) = l.text.split_once(':')?;
             let host = value.trim();
-            (name.trim().eq_ignore_ascii_case("host")
-                && !host.is_empty()
-                && !host.contains(['/', ' ']))
-            .then(|| format!("https://{host}{path}"))
+            // A host name (and port) only: no user info, path or query.
+            let plain = host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:".contains(&b));
+            (name.trim().eq_ignore_ascii_case("host") && !host.is_empty() && plain)
+                .then(|| format!("https://{host}{path}"))
         })
 }
 
@@ -630,5 +632,9 @@ mod tests {
             r.token_url.map(|t| t.0).as_deref(),
             Some("https://id.example.io/oauth/token")
         );
+        let odd = recognised(
+            "## Auth\n\nOAuth 2.0 client credentials grant:\n\n```http\nPOST /oauth/token HTTP/1.1\nHost: evil.example@id.example.io\n\ngrant_type=client_credentials\n```\n",
+        );
+        assert!(odd.is_none_or(|r| r.token_url.is_none()));
     }
 }
