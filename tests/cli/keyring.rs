@@ -114,6 +114,8 @@ fn collect_into_the_keyring_writes_no_file_and_validate_reads_the_entry() {
     );
     assert_eq!(files(repo.root()), before, "collect wrote a file");
     assert_hidden(&saved, apis::BASIC_PASSWORD, Some(apis::BASIC_USER));
+    // A login keyring lasts: no word of the session keyring.
+    assert!(!saved.all().contains("session keyring"), "{}", saved.all());
 
     let checked = run(&repo, &env, &["validate", "zendesk"], "");
     assert_eq!(checked.code, Some(0), "{}", checked.all());
