@@ -523,6 +523,29 @@ fn a_locked_keyring_cannot_be_reached_and_nothing_is_written() {
 }
 
 #[test]
+fn forget_on_a_locked_keyring_says_so_and_removes_nothing() {
+    let keyring = SecretService::start();
+    let env = keyring.env();
+    let api = Nginx::start();
+    let repo = repo(&api);
+    assert_eq!(
+        collect(&repo, &env, &format!("{EMAIL}\n{FIRST}\n")).code,
+        Some(0)
+    );
+    keyring.lock();
+    // Nothing else to remove: it says the entry was not looked for.
+    let f = run(&repo, &env, &["forget", "zendesk"], "");
+    crate::support::assert_contains(&f.stderr, "could not be reached");
+    crate::support::assert_contains(&f.stderr, "was not looked for");
+    assert!(
+        !f.stdout.contains("removed the OS keyring entry"),
+        "{}",
+        f.all()
+    );
+    assert_hidden(&f, FIRST, None);
+}
+
+#[test]
 fn without_a_secret_service_the_keyring_store_exits_2_and_writes_nothing() {
     let api = Nginx::start();
     let repo = repo(&api);

@@ -835,6 +835,16 @@ fn keyring_accounts_never_collide_and_old_names_are_read_once() {
         None,
         "the old entry was moved, not copied"
     );
+    // `forget` removes an entry left under the old name too.
+    store(&d, &keyring, &["--sources-dir", "sub"], "key-of-old-4444");
+    let forget = keyring_run(&legacy_root, &keyring, &["forget", "acme"], "");
+    assert_eq!(forget.code, Some(0), "{}", forget.all());
+    assert_eq!(
+        handed(&d, &keyring, &["--sources-dir", "sub"]),
+        None,
+        "forget left the entry under the old name"
+    );
+    assert!(!forget.all().contains("key-of-old-4444"));
 }
 
 // 10. thousands of schemes ---------------------------------------------------------
