@@ -481,6 +481,26 @@ fn without_a_default_collection_the_entry_lives_in_the_session_collection() {
         r.all()
     );
     assert_eq!(files(repo.root()), before, "collect wrote a file");
+    // The item carries the attributes the keyring crate searches by, so
+    // any client of the keyring finds it as its own.
+    let account = r
+        .all()
+        .split("account ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .map(str::to_string)
+        .unwrap_or_default();
+    assert!(
+        items(
+            &env,
+            &[
+                ("service", "connector-auth"),
+                ("username", &account),
+                ("target", "default")
+            ]
+        ),
+        "no item for {account}"
+    );
     let checked = run(&repo, &env, &["validate", "zendesk"], "");
     assert_eq!(checked.code, Some(0), "{}", checked.all());
     assert_eq!(collect(&repo, &env, &format!("\n{SECOND}\n")).code, Some(0));
@@ -493,6 +513,32 @@ fn without_a_default_collection_the_entry_lives_in_the_session_collection() {
     );
     let gone = run(&repo, &env, &["exec", "zendesk", "--", "true"], "");
     assert_eq!(gone.code, Some(2), "{}", gone.all());
+}
+
+/// Whether the Secret Service holds an item with all of `attributes`
+/// (asked over D-Bus with gdbus, as any client would).
+fn items(env: &[(String, String)], attributes: &[(&str, &str)]) -> bool {
+    let dict: Vec<String> = attributes
+        .iter()
+        .map(|(k, v)| format!("'{k}': '{v}'"))
+        .collect();
+    let out = std::process::Command::new("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.secrets",
+            "--object-path",
+            "/org/freedesktop/secrets",
+            "--method",
+            "org.freedesktop.Secret.Service.SearchItems",
+        ])
+        .arg(format!("{{{}}}", dict.join(", ")))
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .expect("gdbus");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).contains("/org/freedesktop/secrets/collection/")
 }
 
 #[test]
