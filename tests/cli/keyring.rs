@@ -474,6 +474,8 @@ fn without_a_default_collection_the_entry_lives_in_the_session_collection() {
     let before = files(repo.root());
     let r = collect(&repo, &env, &format!("{EMAIL}\n{}\n", apis::BASIC_PASSWORD));
     assert_eq!(r.code, Some(0), "{}", r.all());
+    // Nothing was stored before: nothing unreadable to replace.
+    assert!(!r.all().contains("will be replaced"), "{}", r.all());
     assert!(
         r.all()
             .contains("lasts only until the keyring daemon stops"),
@@ -513,6 +515,9 @@ fn without_a_default_collection_the_entry_lives_in_the_session_collection() {
     );
     let gone = run(&repo, &env, &["exec", "zendesk", "--", "true"], "");
     assert_eq!(gone.code, Some(2), "{}", gone.all());
+    // Nothing is left, and nothing is said to be removed.
+    let again = run(&repo, &env, &["forget", "zendesk"], "");
+    crate::support::assert_contains(&again.stdout, "nothing to remove for zendesk");
 }
 
 /// Whether the Secret Service holds an item with all of `attributes`
