@@ -597,83 +597,90 @@ pub fn normalise_placeholders(text: &str) -> String {
     if !text.contains(['<', '{', '$']) && !text.contains("YOUR_") && !text.contains("MY_") {
         return text.to_string();
     }
+    // Every character this looks at is ASCII, and no byte of a multi-byte
+    // UTF-8 character is: the text is read as bytes, copied in slices.
+    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let chars: Vec<char> = text.chars().collect();
+    let mut copied = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let put = |out: &mut String, copied: &mut usize, from: usize, to: usize, name: &str| {
+        out.push_str(&text[*copied..from]);
+        out.push('{');
+        out.push_str(&snake(name));
+        out.push('}');
+        *copied = to;
+    };
+    while i < b.len() {
+        let c = b[i];
         let close = match c {
-            '<' => Some('>'),
-            '{' => Some('}'),
+            b'<' => Some(b'>'),
+            b'{' => Some(b'}'),
             _ => None,
         };
         if let Some(close) = close {
             let mut j = i + 1;
-            while j < chars.len() && chars[j] == c {
+            while j < b.len() && b[j] == c {
                 j += 1;
             }
             let start = j;
-            while j < chars.len() && (chars[j].is_ascii_alphanumeric() || "_- ".contains(chars[j]))
-            {
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b"_- ".contains(&b[j])) {
                 j += 1;
             }
-            if j < chars.len() && chars[j] == close && j > start {
-                let name = snake(&chars[start..j].iter().collect::<String>());
-                while j < chars.len() && chars[j] == close {
+            if j < b.len() && b[j] == close && j > start {
+                let name = &text[start..j];
+                while j < b.len() && b[j] == close {
                     j += 1;
                 }
-                out.push('{');
-                out.push_str(&name);
-                out.push('}');
+                put(&mut out, &mut copied, i, j, name);
                 i = j;
                 continue;
             }
         }
-        if c == '$' {
+        if c == b'$' {
             let mut j = i + 1;
-            let braced = chars.get(j) == Some(&'{');
+            let braced = b.get(j) == Some(&b'{');
             if braced {
                 j += 1;
             }
             let start = j;
-            while j < chars.len()
-                && (chars[j].is_ascii_uppercase() || chars[j].is_ascii_digit() || chars[j] == '_')
+            while j < b.len()
+                && (b[j].is_ascii_uppercase() || b[j].is_ascii_digit() || b[j] == b'_')
             {
                 j += 1;
             }
             if j > start + 1 {
-                out.push('{');
-                out.push_str(&snake(&chars[start..j].iter().collect::<String>()));
-                out.push('}');
-                i = if braced && chars.get(j) == Some(&'}') {
+                let end = if braced && b.get(j) == Some(&b'}') {
                     j + 1
                 } else {
                     j
                 };
+                put(&mut out, &mut copied, i, end, &text[start..j]);
+                i = end;
                 continue;
             }
         }
-        if c.is_ascii_uppercase() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
+        if c.is_ascii_uppercase() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
             let mut j = i;
-            while j < chars.len()
-                && (chars[j].is_ascii_uppercase() || chars[j].is_ascii_digit() || chars[j] == '_')
+            while j < b.len()
+                && (b[j].is_ascii_uppercase() || b[j].is_ascii_digit() || b[j] == b'_')
             {
                 j += 1;
             }
-            let word: String = chars[i..j].iter().collect();
-            let boundary = j == chars.len() || !chars[j].is_ascii_alphanumeric();
+            let word = &text[i..j];
+            let boundary = j == b.len() || !b[j].is_ascii_alphanumeric();
             if boundary && (word.starts_with("YOUR_") || word.starts_with("MY_")) && word.len() > 5
             {
-                out.push('{');
-                out.push_str(&snake(&word));
-                out.push('}');
+                put(&mut out, &mut copied, i, j, word);
                 i = j;
                 continue;
             }
+            // The rest of an upper-case word is no placeholder's start.
+            i = j.max(i + 1);
+            continue;
         }
-        out.push(c);
         i += 1;
     }
+    out.push_str(&text[copied..]);
     out
 }
 

@@ -501,9 +501,9 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
             .iter()
             .any(|w| h.contains(w))
         });
-        let context = format!("{} {}", headings(rows[0]), before(lines, start));
-        let lowered = lower(&context);
-        let hinted = [
+        // Words about the connection in the headings or the two lines
+        // before: read line by line, most tables are passed over here.
+        const HINTS: [&str; 8] = [
             "connect",
             "config",
             "setting",
@@ -512,9 +512,21 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
             "option",
             "needs",
             "requires",
-        ]
-        .iter()
-        .any(|w| lowered.contains(w));
+        ];
+        let hinted = strong
+            || lines[..start]
+                .iter()
+                .rev()
+                .filter(|l| !l.text.trim().is_empty())
+                .take(2)
+                .any(|l| HINTS.iter().any(|w| l.lower.contains(w)))
+            || rows[0].section_path.iter().any(|h| {
+                let h = h.to_lowercase();
+                HINTS.iter().any(|w| h.contains(w))
+            });
+        if !hinted {
+            continue;
+        }
         let paragraph: Vec<&str> = lines[..start]
             .iter()
             .rev()
@@ -524,9 +536,10 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
             .map(|l| l.text.as_str())
             .collect();
         let paragraph: Vec<&str> = paragraph.into_iter().rev().collect();
-        if !strong && !hinted || disowned(&paragraph.join(" ")) {
+        if disowned(&paragraph.join(" ")) {
             continue;
         }
+        let context = format!("{} {}", headings(rows[0]), before(lines, start));
         let intro = lines[..start]
             .iter()
             .rev()
