@@ -501,42 +501,9 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
             .iter()
             .any(|w| h.contains(w))
         });
-        // Words about the connection in the headings or the two lines
-        // before: read line by line, most tables are passed over here.
-        const HINTS: [&str; 8] = [
-            "connect",
-            "config",
-            "setting",
-            "credential",
-            "parameter",
-            "option",
-            "needs",
-            "requires",
-        ];
-        let hinted = strong
-            || lines[..start]
-                .iter()
-                .rev()
-                .filter(|l| !l.text.trim().is_empty())
-                .take(2)
-                .any(|l| HINTS.iter().any(|w| l.lower.contains(w)))
-            || rows[0].section_path.iter().any(|h| {
-                let h = h.to_lowercase();
-                HINTS.iter().any(|w| h.contains(w))
-            });
-        if !hinted {
-            continue;
-        }
-        let paragraph: Vec<&str> = lines[..start]
-            .iter()
-            .rev()
-            .skip_while(|l| l.text.trim().is_empty())
-            .take_while(|l| !l.text.trim().is_empty())
-            .take(4)
-            .map(|l| l.text.as_str())
-            .collect();
-        let paragraph: Vec<&str> = paragraph.into_iter().rev().collect();
-        if disowned(&paragraph.join(" ")) {
+        if !(strong || about_the_connection(lines, start))
+            || disowned(&paragraph_before(lines, start))
+        {
             continue;
         }
         let context = format!("{} {}", headings(rows[0]), before(lines, start));
@@ -549,6 +516,45 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
         table(&header, &rows[2..], &context, hint.as_deref(), lists);
     }
     shared_across_method_tables(lists);
+}
+
+/// Words about the connection in the headings over line `start` or the
+/// two lines before it: read line by line, most tables are passed over here.
+fn about_the_connection(lines: &[&DocLine], start: usize) -> bool {
+    const HINTS: [&str; 8] = [
+        "connect",
+        "config",
+        "setting",
+        "credential",
+        "parameter",
+        "option",
+        "needs",
+        "requires",
+    ];
+    lines[..start]
+        .iter()
+        .rev()
+        .filter(|l| !l.text.trim().is_empty())
+        .take(2)
+        .any(|l| HINTS.iter().any(|w| l.lower.contains(w)))
+        || lines[start].section_path.iter().any(|h| {
+            let h = h.to_lowercase();
+            HINTS.iter().any(|w| h.contains(w))
+        })
+}
+
+/// The paragraph just before line `start` (up to 4 lines), in doc order.
+fn paragraph_before(lines: &[&DocLine], start: usize) -> String {
+    let mut paragraph: Vec<&str> = lines[..start]
+        .iter()
+        .rev()
+        .skip_while(|l| l.text.trim().is_empty())
+        .take_while(|l| !l.text.trim().is_empty())
+        .take(4)
+        .map(|l| l.text.as_str())
+        .collect();
+    paragraph.reverse();
+    paragraph.join(" ")
 }
 
 /// Why a row of a table for one method is listed.
