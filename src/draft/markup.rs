@@ -34,3 +34,13 @@ pub fn backticked_raw(text: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// `text` lowercased, borrowed when it already is (a line's `lower`): the
+/// word checks run on every line and most are lowercase already.
+pub fn lowered(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}

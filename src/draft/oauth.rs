@@ -27,14 +27,7 @@ pub struct Recognised {
     pub from_catalogue: Vec<&'static str>,
 }
 
-/// `s` lowercased, borrowed when it already is (a line's `lower`).
-fn lower(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_uppercase) {
-        std::borrow::Cow::Owned(s.to_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
+use super::markup::lowered as lower;
 
 /// The template's own sentence ("the connector stores client_id … and
 /// exchanges them for an access token at runtime"): not evidence by itself.
@@ -71,19 +64,24 @@ static DISCOUNTING: super::words::WordList = super::words::WordList::new(&[
     "enterprise",
 ]);
 
+/// "Client credentials" as prose writes it: the grant, or only the
+/// client's id and secret (see [`only_client_credentials`]).
+const CLIENT_CREDENTIALS: [&str; 2] = ["client credentials", "client-credentials"];
+/// Words that name the machine-to-machine grant itself.
+const M2M: [&str; 7] = [
+    "client_credentials",
+    "machine-to-machine",
+    "machine to machine",
+    "m2m",
+    "two-legged",
+    "2-legged",
+    "server-to-server",
+];
+
 /// Grant evidence in a line.
 fn grant_words(text: &str) -> Option<Flow> {
     let t = lower(text);
-    if t.contains("client credentials")
-        || t.contains("client_credentials")
-        || t.contains("client-credentials")
-        || t.contains("machine-to-machine")
-        || t.contains("machine to machine")
-        || t.contains("m2m")
-        || t.contains("two-legged")
-        || t.contains("2-legged")
-        || t.contains("server-to-server")
-    {
+    if CLIENT_CREDENTIALS.iter().chain(&M2M).any(|w| t.contains(w)) {
         return Some(Flow::M2m);
     }
     if t.contains("authorization code")
@@ -107,16 +105,7 @@ fn grant_words(text: &str) -> Option<Flow> {
 /// the grant or flow of that name ("send the client credentials in the
 /// Basic header").
 fn only_client_credentials(t: &str) -> bool {
-    let other = [
-        "client_credentials",
-        "machine-to-machine",
-        "machine to machine",
-        "m2m",
-        "two-legged",
-        "2-legged",
-        "server-to-server",
-    ];
-    if other.iter().any(|w| t.contains(w)) {
+    if M2M.iter().any(|w| t.contains(w)) {
         return false;
     }
     ![

@@ -77,11 +77,7 @@ pub fn is_auth_heading(heading: &str) -> bool {
 
 /// Words that set a method or a mention aside.
 pub fn set_aside(text: &str) -> bool {
-    let t = if text.chars().any(char::is_uppercase) {
-        std::borrow::Cow::Owned(text.to_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
+    let t = super::markup::lowered(text);
     SET_ASIDE.any_in(&t)
 }
 
@@ -392,11 +388,7 @@ fn unused_items(lines: &[DocLine]) -> Vec<bool> {
 
 /// "Other supported methods (not used by this connector)" and the like.
 fn other_methods_intro(text: &str) -> bool {
-    let t = if text.chars().any(char::is_uppercase) {
-        std::borrow::Cow::Owned(text.to_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
+    let t = super::markup::lowered(text);
     t.contains("other supported method")
         || t.contains("not used by this connector")
         || t.contains("not used by the connector")
