@@ -35,14 +35,16 @@ const IDENTITY: &[&str] = &[
 
 pub fn derive(spec: &Spec, doc: Option<&ApiDoc>, doc_name: &str) -> Derived {
     // What no HTTP request can prove is said so every time, never guessed
-    // at: a driver or a signed-request scheme decides first. A spec that
-    // also runs an OAuth grant, or holds a key file whose JWT grant the
-    // check can run, has a request to make; its methods that cannot be
-    // checked are named by `no_http_check` beside the checks.
+    // at: a driver, a service account's key file or a signed-request scheme
+    // decides first. A spec that also runs an OAuth grant, or a client that
+    // signs its own assertion for one, has a request to make; its methods
+    // that cannot be checked are named by `no_http_check` beside the checks.
+    // (A `jwt: {key: …}` check for a key file is still run when a person
+    // writes one.)
     let reason = super::reach::no_http_reason(spec, doc);
     let oauth = spec.oauth.is_some() || spec.auth_methods.iter().any(|m| m.oauth.is_some());
     let all: Vec<&Parameter> = spec.all_parameters().collect();
-    let signs = (key_file(&all).is_some() || private_key_client(&all))
+    let signs = private_key_client(&all)
         && reason
             .as_deref()
             .is_some_and(|r| r.starts_with("a service account"));
@@ -72,7 +74,10 @@ fn private_key_client(all: &[&Parameter]) -> bool {
 /// The derived checks that need nothing filled in by hand, with the reason
 /// the other methods have no HTTP check; only that reason when none is left.
 fn checkable(derived: Derived, reason: String) -> Derived {
-    if derived.todos.is_empty() {
+    // A key file's JWT grant proves the key signs, not that the source
+    // reads with it: that method is named by the reason too.
+    let key_grant = |c: &Check| matches!(c.auth, Auth::Jwt { .. });
+    if derived.todos.is_empty() && !derived.file.checks.iter().any(key_grant) {
         return derived;
     }
     let mut kept = Derived {
@@ -88,7 +93,7 @@ fn checkable(derived: Derived, reason: String) -> Derived {
     for (check, origin) in derived.file.checks.into_iter().zip(derived.origins) {
         let todo = check.url.contains("TODO")
             || matches!(&check.auth, Auth::Header { name, .. } if name.contains("TODO"));
-        if !todo && check.auth_method.is_some() {
+        if !todo && !key_grant(&check) && check.auth_method.is_some() {
             kept.file.checks.push(check);
             kept.origins.push(origin);
         }

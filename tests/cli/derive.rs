@@ -268,39 +268,25 @@ fn a_kerberos_example_is_no_basic_example() {
 }
 
 #[test]
-fn a_key_file_is_checked_by_its_jwt_grant_never_sent_as_a_token() {
+fn a_key_file_says_no_http_check_every_time_and_is_never_sent_as_a_token() {
+    // Issue 24: a service account's key file is proved by the connector,
+    // not by one request, even when the doc shows a request and a scope (a
+    // person may still write a `jwt:` check by hand; tests/cli/methods.rs
+    // runs one).
     let spec = "connection:\n  parameters:\n    - {name: project_id, required: true}\n    - {name: credentials_json, required: true, secret: true, description: The service account key file (JSON) as downloaded.}\n";
-    let (c, derived) = first_check(
-        spec,
+    let spec = connector_auth::spec::load_str(Source::new("connector_spec.yaml", spec.to_string()))
+        .spec
+        .expect("spec");
+    for doc in [
         "## Auth\n\nThe connector signs in with a service account key and asks for the scope `https://auth.cloudstore.example/scopes/read`.\n\n```\ncurl -H \"Authorization: Bearer $(print-access-token)\" https://api.cloudstore.example/v1/projects/{project_id}/buckets\n```\n",
-    );
-    assert!(derived.todos.is_empty(), "{:?}", derived.todos);
-    assert_eq!(
-        c.auth,
-        check::Auth::Jwt {
-            key: "{credentials_json}".into(),
-            scope: Some("https://auth.cloudstore.example/scopes/read".into())
-        }
-    );
-    assert_eq!(
-        c.url,
-        "https://api.cloudstore.example/v1/projects/{project_id}/buckets"
-    );
-    // With no request to make, it says so instead of guessing.
-    let (_, derived) = {
-        let spec =
-            connector_auth::spec::load_str(Source::new("connector_spec.yaml", spec.to_string()))
-                .spec
-                .expect("spec");
-        let d = check::derive(
-            &spec,
-            Some(&ApiDoc::parse("## Auth\n\nA service account.\n")),
-            "d.md",
-        );
-        ((), d)
-    };
-    assert!(derived.file.no_http.is_some(), "{:#?}", derived.file);
-    assert!(derived.file.checks.is_empty());
+        "## Auth\n\nA service account.\n",
+    ] {
+        let derived = check::derive(&spec, Some(&ApiDoc::parse(doc)), "d.md");
+        let reason = derived.file.no_http.as_deref().unwrap_or_default();
+        assert!(reason.contains("service account"), "{:#?}", derived.file);
+        assert!(derived.file.checks.is_empty(), "{:#?}", derived.file);
+        assert!(derived.todos.is_empty(), "{:?}", derived.todos);
+    }
 }
 
 #[test]
