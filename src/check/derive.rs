@@ -1293,6 +1293,9 @@ fn url_from_doc(
         }
     }
     for (ex, line, url, default) in candidates {
+        if disowned_example(doc, line) {
+            continue;
+        }
         if let Err(origin) = chosen.admits(&url) {
             if !elsewhere.contains(&origin) {
                 elsewhere.push(origin);
@@ -1353,6 +1356,40 @@ fn url_from_doc(
     best.map(|(_, target)| target)
 }
 
+/// Words of a sentence that says the request it shows fails or is not to
+/// be sent ("`GET /me` does not work with an app-only token").
+const DISOWNING: &[&str] = &[
+    "does not work",
+    "doesn't work",
+    "do not work",
+    "won't work",
+    "will not work",
+    "not supported",
+    "unsupported",
+    "is only valid",
+    "only valid with",
+    "will fail",
+    "fails with",
+    "returns 401",
+    "returns 403",
+    "do not use",
+    "don't use",
+    "no longer",
+    "deprecated",
+    "retired",
+];
+
+/// The example stands in a prose sentence that disowns it.
+fn disowned_example(doc: &ApiDoc, line: usize) -> bool {
+    doc.lines
+        .iter()
+        .find(|l| l.number == line)
+        .is_some_and(|l| {
+            let text = l.text.to_ascii_lowercase();
+            !l.code && DISOWNING.iter().any(|w| text.contains(w))
+        })
+}
+
 /// A GET example of the doc (not a token endpoint) with its line, its URL
 /// made absolute in the spec's names and located, and the default it needs.
 type Candidate = (Example, usize, String, Option<(String, String)>);
@@ -1363,6 +1400,26 @@ fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec
     let base_param = scope
         .iter()
         .find(|p| p.name == "base_url" || p.name.ends_with("_base_url"));
+    // A value the doc writes in a path (`POST /{tenant_id}/oauth2/token`)
+    // is not a label of a fixed host elsewhere.
+    let paths: Vec<String> = doc
+        .examples()
+        .into_iter()
+        .map(|e| e.value.target)
+        .chain(doc.urls().into_iter().map(|u| u.value))
+        .map(|u| match u.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or(String::new(), |i| rest[i..].into()),
+            None => u,
+        })
+        .collect();
+    let hostable: Vec<&Parameter> = scope
+        .iter()
+        .copied()
+        .filter(|p| {
+            let placed = format!("/{{{}}}", p.name);
+            !paths.iter().any(|path| path.contains(&placed))
+        })
+        .collect();
     let mut candidates = Vec::new();
     for Fact { value: ex, line } in doc.examples() {
         if ex.method != "GET" {
@@ -1375,7 +1432,7 @@ fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec
             continue;
         }
         // A query value with spaces (`$filter=kind eq 'Team'`) goes encoded.
-        let url = locate(&url, templates, scope).replace(' ', "%20");
+        let url = locate(&url, templates, &hostable).replace(' ', "%20");
         candidates.push((ex, line, url, default));
     }
     candidates
@@ -1648,9 +1705,17 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
         if login_only_id(only) {
             return url.to_string();
         }
+        // A value given as a whole host: by its name, or by a description
+        // that says to leave the scheme off.
+        let described = only
+            .description
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .is_some_and(|d| d.contains("without https") || d.contains("without the https"));
         let host_like = only.name.ends_with("host")
             || only.name.ends_with("hostname")
-            || only.name.ends_with("server");
+            || only.name.ends_with("server")
+            || described;
         if labels.len() >= 3 && !generic && !host_like {
             let scheme = origin.split_once("://").map_or("https", |(s, _)| s);
             return format!(

@@ -305,6 +305,10 @@ fn measure_check(
     expected: &Spec,
 ) {
     let derived = check::derive(expected, Some(doc), doc_name);
+    // `CORPUS_SHOW=<folder>` prints what was derived for one folder.
+    if std::env::var("CORPUS_SHOW").is_ok_and(|s| s == name) {
+        println!("{}", check::render(&derived, name, Some(doc_name)));
+    }
     if derived.todos.is_empty() {
         figures.derived_any += 1;
     } else if std::env::var_os("CORPUS_DIR").is_some() {
