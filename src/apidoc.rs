@@ -700,6 +700,29 @@ pub fn camel_to_snake(name: &str) -> String {
     out
 }
 
+/// `accessKey` → `access_key`, `apiBaseURL` → `api_base_url`,
+/// `HTTPProxy2Url` → `http_proxy2_url`: a word starts at a capital after a
+/// lowercase letter or a digit, and at the last capital of a run that a
+/// lowercase letter follows.
+pub fn to_snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let starts_word = prev.is_ascii_lowercase()
+                || (prev.is_ascii_digit() && next_lower)
+                || (prev.is_ascii_uppercase() && next_lower);
+            if starts_word && !out.ends_with('_') {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 /// `Your-Domain` → `your_domain`.
 pub fn snake(name: &str) -> String {
     let mut out = String::new();
@@ -926,6 +949,21 @@ fn by_synonym<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_become_snake_case() {
+        for (from, to) in [
+            ("accessKey", "access_key"),
+            ("apiBaseUrl", "api_base_url"),
+            ("apiBaseURL", "api_base_url"),
+            ("HTTPProxy2Url", "http_proxy2_url"),
+            ("datacenterId", "datacenter_id"),
+            ("already_snake", "already_snake"),
+            ("Token", "token"),
+        ] {
+            assert_eq!(to_snake_case(from), to, "{from}");
+        }
+    }
 
     #[test]
     fn a_query_value_with_spaces_is_one_target() {

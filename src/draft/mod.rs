@@ -639,10 +639,72 @@ fn assemble(
         spec.parameters = params.iter().map(|c| to_param(c, &mut notes)).collect();
         spec.oauth = oauth;
     }
-    Draft {
+    let mut draft = Draft {
         spec,
         notes,
         review,
+    };
+    snake_case_names(&mut draft);
+    draft
+}
+
+/// `accessKey`, `apiBaseURL`: the connector's names are snake_case, in the
+/// parameters, the notes, the review list and the OAuth endpoints'
+/// placeholders alike.
+fn snake_case_names(draft: &mut Draft) {
+    let spec = &mut draft.spec;
+    let renamed: Vec<(String, String)> = spec
+        .all_parameters()
+        .filter(|p| p.name.chars().any(|c| c.is_ascii_uppercase()))
+        .map(|p| (p.name.clone(), apidoc::to_snake_case(&p.name)))
+        .collect();
+    if renamed.is_empty() {
+        return;
+    }
+    let new_name = |name: &str| {
+        renamed
+            .iter()
+            .find(|(old, _)| old == name)
+            .map(|(_, new)| new.clone())
+    };
+    let params = spec.parameters.iter_mut().chain(
+        spec.auth_methods
+            .iter_mut()
+            .flat_map(|m| m.parameters.iter_mut()),
+    );
+    for p in params {
+        if let Some(new) = new_name(&p.name) {
+            p.name = new;
+        }
+    }
+    for n in &mut draft.notes {
+        if let Some(new) = new_name(&n.parameter) {
+            n.parameter = new;
+        }
+    }
+    let blocks = spec.oauth.iter_mut().chain(
+        spec.auth_methods
+            .iter_mut()
+            .filter_map(|m| m.oauth.as_mut()),
+    );
+    for block in blocks {
+        let urls = [
+            &mut block.authorization_url,
+            &mut block.token_url,
+            &mut block.device_authorization_url,
+        ];
+        for url in urls.into_iter().flatten() {
+            for (old, new) in &renamed {
+                url.value = url
+                    .value
+                    .replace(&format!("{{{old}}}"), &format!("{{{new}}}"));
+            }
+        }
+    }
+    for line in &mut draft.review {
+        for (old, new) in &renamed {
+            *line = line.replace(&format!("`{old}`"), &format!("`{new}`"));
+        }
     }
 }
 
