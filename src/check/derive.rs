@@ -953,6 +953,14 @@ fn sample_basic(user: &str, pass: &str, scope: &[&Parameter]) -> (String, String
             (format!("{{{}}}", u.name), format!("{{{}}}", s.name))
         }
         (None, [only]) if dummy => (format!("{{{}}}", only.name), pass.to_string()),
+        // `curl -u 1971800d…:api_token`: the token as the user, a fixed
+        // word as the password; `curl -u api:key-3ax6…`: the other way.
+        (None, [only]) if apidoc::sample_credential(user) && !apidoc::sample_credential(pass) => {
+            (format!("{{{}}}", only.name), pass.to_string())
+        }
+        (None, [only]) if apidoc::sample_credential(pass) && !apidoc::sample_credential(user) => {
+            (user.to_string(), format!("{{{}}}", only.name))
+        }
         (None, [a, b]) if literal(pass) && !dummy => {
             (format!("{{{}}}", a.name), format!("{{{}}}", b.name))
         }

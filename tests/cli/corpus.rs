@@ -256,6 +256,15 @@ fn measure_draft(figures: &mut Figures, name: &str, doc: &ApiDoc, expected: &Spe
         }
     };
     figures.drafted += 1;
+    if std::env::var("CORPUS_SHOW").is_ok_and(|s| s == name) {
+        println!("{}", connector_auth::spec::render(&d.spec, &[]));
+        for n in &d.notes {
+            println!("# {}: line {}: {}", n.parameter, n.line, n.why);
+        }
+        for r in &d.review {
+            println!("# review: {r}");
+        }
+    }
     let (got_all, got_required) = names(&d.spec);
     figures.drafted_names += got_all.len();
     figures.true_pos += want_all.intersection(&got_all).count();
