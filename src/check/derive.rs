@@ -935,8 +935,10 @@ fn extra_credential_headers(
 /// for the spec's credentials, in the spec's order; a one-letter password
 /// (`X`) is the dummy some APIs ask for, kept as is.
 fn sample_basic(user: &str, pass: &str, scope: &[&Parameter]) -> (String, String) {
-    let literal = |s: &str| template::placeholders(s).is_empty() && !s.contains('@');
-    if !literal(user) {
+    // An `@` marks an email as the user; a password may hold one.
+    let literal_user = template::placeholders(user).is_empty() && !user.contains('@');
+    let literal = |s: &str| template::placeholders(s).is_empty();
+    if !literal_user {
         return (user.to_string(), pass.to_string());
     }
     let secrets: Vec<&&Parameter> = scope
@@ -989,7 +991,11 @@ fn auth_from_doc(
     doc_name: &str,
     lax: bool,
 ) -> Option<(Auth, String)> {
-    let examples = doc.examples();
+    let examples: Vec<Fact<Example>> = doc
+        .examples()
+        .into_iter()
+        .filter(|ex| !disowned_example(doc, ex.line))
+        .collect();
     for ex in &examples {
         if let Some((user, pass)) = &ex.value.basic {
             let (user, pass) = &sample_basic(user, pass, scope);
@@ -1021,7 +1027,11 @@ fn auth_from_doc(
             })
         })
         .collect();
-    headers.extend(doc.header_lines());
+    headers.extend(
+        doc.header_lines()
+            .into_iter()
+            .filter(|h| !disowned_example(doc, h.line)),
+    );
     for h in &headers {
         let (name, value) = &h.value;
         if let Some(auth) = header_auth(name, value, scope, lax) {
@@ -1387,15 +1397,37 @@ const DISOWNING: &[&str] = &[
     "retired",
 ];
 
-/// The example stands in a prose sentence that disowns it.
+/// Headings over a part of the doc the connector does not use ("1.3 Not
+/// used", "Deprecated authentication", "Legacy API (retired)").
+const UNUSED_HEADINGS: &[&str] = &[
+    "not used",
+    "not supported",
+    "unsupported",
+    "out of scope",
+    "not implemented",
+    "deprecated",
+    "legacy",
+    "retired",
+    "no longer",
+];
+
+/// The example or header stands in a prose sentence that disowns it, or
+/// under a heading that sets its part of the doc aside.
 fn disowned_example(doc: &ApiDoc, line: usize) -> bool {
-    doc.lines
-        .iter()
-        .find(|l| l.number == line)
-        .is_some_and(|l| {
-            let text = l.text.to_ascii_lowercase();
-            !l.code && DISOWNING.iter().any(|w| text.contains(w))
-        })
+    let Some(l) = doc
+        .lines
+        .get(line.wrapping_sub(1))
+        .filter(|l| l.number == line)
+        .or_else(|| doc.lines.iter().find(|l| l.number == line))
+    else {
+        return false;
+    };
+    let under_unused = l.section_path.iter().any(|h| {
+        let h = h.to_ascii_lowercase();
+        UNUSED_HEADINGS.iter().any(|w| h.contains(w))
+    });
+    let text = l.text.to_ascii_lowercase();
+    under_unused || (!l.code && DISOWNING.iter().any(|w| text.contains(w)))
 }
 
 /// A GET example of the doc (not a token endpoint) with its line, its URL
