@@ -444,67 +444,69 @@ fn drafting_and_derivation_quality_on_the_corpus() {
 /// loses ground fails here. First runs, before the rules changed: the
 /// first 44 docs F1 0.547, exact 15/44; the 8 of MANIFEST-C F1 0.860; the
 /// 82 docs with writers D, E and F F1 0.908, exact 51, two methods 9/22;
-/// writer G's 12 and H's 8 fresh docs: exact 8/12 and 4/8.
-/// Reached (102 docs): F1 0.978, exact 90, flows 34/38 (98/102 with
-/// none), no junk 96, two methods 28/29, checks complete 70/77 (kind and
-/// host 58, fillable 69), no_http_check 22/22.
+/// writer G's 12 and H's 8 fresh docs: exact 8/12 and 4/8; writers I, J
+/// and K's 30 fresh docs: exact 22/30 (J: 6/10, two methods 0/2).
+/// Reached (132 docs): F1 0.961, exact 114, flows 40/46 (125/132 with
+/// none), no junk 121, two methods 33/36, checks complete 88/96 (kind and
+/// host 77, fillable 87), no_http_check 32/33.
 fn tuned_floors(f: &Figures) {
-    assert!(f.docs >= 102, "{} docs", f.docs);
-    assert!(f.f1() >= 0.97, "name F1 {:.3}", f.f1());
-    assert!(f.exact_required >= 87, "exact {}", f.exact_required);
-    assert!(f.flow_right >= 32, "flows {}", f.flow_right);
+    assert!(f.docs >= 132, "{} docs", f.docs);
+    assert!(f.f1() >= 0.955, "name F1 {:.3}", f.f1());
+    assert!(f.exact_required >= 111, "exact {}", f.exact_required);
+    assert!(f.flow_right >= 38, "flows {}", f.flow_right);
     assert!(
-        f.flow_right_any >= 95,
+        f.flow_right_any >= 122,
         "flows with none {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 93, "no junk {}", f.no_junk);
+    assert!(f.no_junk >= 118, "no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 26,
+        f.multi_method_right >= 31,
         "two methods {}",
         f.multi_method_right
     );
-    assert!(f.checks_complete >= 67, "complete {}", f.checks_complete);
-    assert!(f.kind_and_host >= 55, "kind and host {}", f.kind_and_host);
-    assert!(f.fillable >= 66, "fillable {}", f.fillable);
-    assert!(f.no_http_right >= 22, "no_http_check {}", f.no_http_right);
+    assert!(f.checks_complete >= 85, "complete {}", f.checks_complete);
+    assert!(f.kind_and_host >= 74, "kind and host {}", f.kind_and_host);
+    assert!(f.fillable >= 84, "fillable {}", f.fillable);
+    assert!(f.no_http_right >= 30, "no_http_check {}", f.no_http_right);
 }
 
 /// Floors a little under the figures the held-back part reaches (measured
-/// only; no rule was tuned on it). Reached (54 docs): F1 0.922, exact
-/// 34, flows 13/18 (46/54 with none), no junk 41, two methods 14/17,
-/// checks complete 34/38 (kind and host 29), no_http_check 12/16.
+/// only; no rule was tuned on it). Reached (69 docs): F1 0.923, exact
+/// 45, flows 16/24 (57/69 with none), no junk 52, two methods 17/20,
+/// checks complete 43/46 (kind and host 38), no_http_check 19/23.
+/// Writers I, J and K's 15 held-back docs at first sight: exact 8/15.
 fn heldback_floors(f: &Figures) {
-    assert!(f.docs >= 54, "held-back docs {}", f.docs);
-    assert!(f.f1() >= 0.91, "held-back name F1 {:.3}", f.f1());
+    assert!(f.docs >= 69, "held-back docs {}", f.docs);
+    assert!(f.f1() >= 0.915, "held-back name F1 {:.3}", f.f1());
     assert!(
-        f.exact_required >= 32,
+        f.exact_required >= 43,
         "held-back exact {}",
         f.exact_required
     );
     assert!(
-        f.flow_right_any >= 44,
+        f.flow_right_any >= 55,
         "held-back flows {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 39, "held-back no junk {}", f.no_junk);
+    assert!(f.no_junk >= 50, "held-back no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 13,
+        f.multi_method_right >= 16,
         "held-back two methods {}",
         f.multi_method_right
     );
     assert!(
-        f.checks_complete >= 32,
+        f.checks_complete >= 41,
         "held-back complete {}",
         f.checks_complete
     );
     assert!(
-        f.kind_and_host >= 27,
+        f.kind_and_host >= 36,
         "held-back kind and host {}",
         f.kind_and_host
     );
     assert!(
-        f.no_http_right >= 11,
+        f.no_http_right >= 18,
         "held-back no_http_check {}",
         f.no_http_right
     );
