@@ -510,9 +510,18 @@ fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>
     // sentence does not make it a value to type (a table that asks the
     // person to paste it does).
     if r.flow.is_user() {
-        found
-            .params
-            .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED));
+        match r.refresh_pasted {
+            Some(line) => found.add(Candidate::new(
+                "refresh_token",
+                true,
+                true,
+                line,
+                "the refresh token the doc has the person copy into the connector",
+            )),
+            None => found
+                .params
+                .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED)),
+        }
     }
     if !r.from_catalogue.is_empty()
         && let Some(p) = r.provider

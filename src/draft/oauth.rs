@@ -25,6 +25,9 @@ pub struct Recognised {
     /// came from the catalogue rather than the doc.
     pub provider: Option<&'static Provider>,
     pub from_catalogue: Vec<&'static str>,
+    /// The line where the doc has the person copy the refresh token into
+    /// the connector ("Copy the refresh token into the connector").
+    pub refresh_pasted: Option<usize>,
 }
 
 use super::markup::lowered as lower;
@@ -234,6 +237,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     let mut provider: Option<&'static Provider> = None;
     let mut discounted_paragraph = false;
     let mut previous_blank = true;
+    let mut refresh_pasted = None;
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
         if text.is_empty() {
@@ -268,12 +272,17 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
         if l.contains("oauth") && !boilerplate(l) {
             mentions = true;
         }
-        if let Some(f) = grant_words(l)
+        if refresh_pasted.is_none() && pastes_refresh_token(l) {
+            refresh_pasted = Some(line.number);
+        }
+        let grant = grant_words(l);
+        // `-d grant_type=client_credentials` says the grant, even in code.
+        if grant == Some(Flow::M2m) && !only_client_credentials(l) {
+            m2m_said = true;
+        }
+        if let Some(f) = grant
             && (flow.is_none() || (f == Flow::M2m && !line.code))
         {
-            if f == Flow::M2m && !only_client_credentials(l) {
-                m2m_said = true;
-            }
             flow = flow
                 .filter(|(old, _)| *old == Flow::M2m)
                 .or(Some((f, line.number)));
@@ -290,8 +299,9 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
         found.extend(host_and_paths(text));
         found.extend(raw_request(lines, i));
         provider = provider.or_else(|| provider_of(text, &found));
+        let posts_grant = posts_a_grant(lines, i);
         for url in found {
-            if token.is_none() && token_endpoint(&url, &label) {
+            if token.is_none() && (token_endpoint(&url, &label) || posts_grant) {
                 token = Some((strip_query(&url), line.number));
             } else if authorize.is_none() && authorization_endpoint(&url, &label) {
                 authorize = Some((url.clone(), line.number));
@@ -318,9 +328,42 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
         extra_auth_params: extra,
         provider,
         from_catalogue: Vec::new(),
+        refresh_pasted,
     };
     complete_from_catalogue(&mut r);
     Some(r)
+}
+
+/// A `curl -X POST <url>` whose request (the same code block) sends a
+/// `grant_type`: its URL is the token endpoint, whatever its path says
+/// (`/oauth/authorize/client`).
+fn posts_a_grant(lines: &[&DocLine], i: usize) -> bool {
+    let Some(line) = lines.get(i) else {
+        return false;
+    };
+    let l = &line.lower;
+    if !line.code || !l.contains("curl") || !(l.contains("post") || l.contains(" -d")) {
+        return false;
+    }
+    lines[i..]
+        .iter()
+        .take_while(|l| l.code && !l.text.trim().is_empty())
+        .take(8)
+        .any(|l| l.lower.contains("grant_type"))
+}
+
+/// "Copy the refresh token into the connector", "paste the refresh_token":
+/// the person, not a consent flow, gives the connector its refresh token.
+fn pastes_refresh_token(l: &str) -> bool {
+    (l.contains("refresh token") || l.contains("refresh_token"))
+        && ["copy the", "paste", "copies the"]
+            .iter()
+            .any(|w| l.contains(w))
+        && !discounted(l)
+        // "nobody pastes it", "the user never paste a token".
+        && !["nobody", "nothing", "never", "no one", "not ", "n't"]
+            .iter()
+            .any(|w| l.contains(w))
 }
 
 /// A raw HTTP request (`POST /oauth/token HTTP/1.1` over `Host:
@@ -625,5 +668,24 @@ mod tests {
             "## Auth\n\nOAuth 2.0 client credentials grant:\n\n```http\nPOST /oauth/token HTTP/1.1\nHost: evil.example@id.example.io\n\ngrant_type=client_credentials\n```\n",
         );
         assert!(odd.is_none_or(|r| r.token_url.is_none()));
+    }
+
+    #[test]
+    fn a_curl_posting_a_grant_names_the_token_endpoint_whatever_its_path() {
+        let r = recognised("Client credentials token, Basic auth with id:secret:\n\n```bash\ncurl -s -X POST https://api.clips.example/oauth/authorize/client \\\n  -u \"$ID:$SECRET\" \\\n  -d '{\"grant_type\":\"client_credentials\",\"scope\":\"public\"}'\n```\n").expect("oauth");
+        assert_eq!(r.flow, Flow::M2m);
+        assert_eq!(
+            r.token_url.map(|(u, _)| u).as_deref(),
+            Some("https://api.clips.example/oauth/authorize/client")
+        );
+        assert_eq!(r.authorization_url, None);
+    }
+
+    #[test]
+    fn a_refresh_token_the_person_copies_is_said_and_one_nobody_pastes_is_not() {
+        let pasted = recognised("OAuth **authorization code grant**.\n\n- Token: `https://id.shop.example/oauth/token`\n- Copy the refresh token into the connector (`refresh_token`).\n").expect("oauth");
+        assert_eq!(pasted.refresh_pasted, Some(4));
+        let kept = recognised("OAuth **authorization code grant**.\n\n- Token: `https://id.shop.example/oauth/token`\n- The connector keeps the refresh token it receives (nobody pastes it).\n").expect("oauth");
+        assert_eq!(kept.refresh_pasted, None);
     }
 }
