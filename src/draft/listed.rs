@@ -138,6 +138,24 @@ fn about_something_else(context: &str) -> bool {
     .any(|w| c.contains(w))
 }
 
+/// A heading about the source's objects rather than its connection: their
+/// schema, ingestion, incremental reads, or one endpoint.
+fn about_objects(heading: &str) -> bool {
+    let h = lower(heading);
+    [
+        "schema",
+        "ingestion",
+        "incremental",
+        "cursor",
+        "object",
+        "endpoint reference",
+        "field type",
+        "type mapping",
+    ]
+    .iter()
+    .any(|w| h.contains(w))
+}
+
 /// The words before a table saying its rows are no settings ("the
 /// following are fixed by the connector and are not connection settings").
 fn disowned(intro: &str) -> bool {
@@ -462,6 +480,9 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
             .iter()
             .map(|c| lower(c).replace(['*', '`'], ""))
             .collect();
+        if endpoint_table(&header, rows[0]) {
+            continue;
+        }
         if let Some(found) = super::method_table::read(&header, &rows[2..]) {
             for row in found {
                 let listed = Listed {
@@ -516,6 +537,41 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
         table(&header, &rows[2..], &context, hint.as_deref(), lists);
     }
     shared_across_method_tables(lists);
+}
+
+/// A table of one endpoint's request or response: its first column names
+/// query, path or body parameters, headers or fields, or it stands under
+/// an endpoint's heading (`### GET /v2/business-units`) outside the auth
+/// section. Its rows are the endpoint's, never the connection's.
+fn endpoint_table(header: &[String], first: &DocLine) -> bool {
+    let column = header.first().map_or("", |h| h.trim());
+    let request_column = [
+        "query param",
+        "path param",
+        "body param",
+        "request param",
+        "url param",
+        "query string",
+        "header",
+    ]
+    .iter()
+    .any(|w| column.starts_with(w))
+        // "| Field | Required |" may list the settings themselves: a
+        // field or column table counts as the endpoint's only outside the
+        // auth and connection sections.
+        || ["column", "field", "property", "attribute"]
+            .iter()
+            .any(|w| column.starts_with(w))
+            && !in_auth_section(first)
+            && !about_connection(&headings(first));
+    let endpoint_heading = first.section_path.last().is_some_and(|h| {
+        let h = h.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+        ["GET ", "POST ", "PUT ", "PATCH ", "DELETE "]
+            .iter()
+            .any(|m| h.starts_with(m))
+            && h.contains('/')
+    });
+    request_column || endpoint_heading && !in_auth_section(first)
 }
 
 /// Words about the connection in the headings over line `start` or the
@@ -1349,6 +1405,11 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         {
             continue;
         }
+        // "The connector stores the last `sequence_number`" under the
+        // objects' ingestion or schema: a cursor, not a connection value.
+        if !in_auth_section(line) && about_objects(&headings(line)) {
+            continue;
+        }
         // "Optional `use_sandbox` is for table options": not the connection's.
         if [
             "table option",
@@ -1614,6 +1675,28 @@ mod tests {
         );
         assert_eq!(l.params[2].kind, ParamType::Integer);
         assert_eq!(l.params[2].default.as_deref(), Some("100"));
+    }
+
+    #[test]
+    fn an_endpoints_query_table_is_not_parameters_wherever_it_stands() {
+        // Under a heading that happens to hold "settings" in its path.
+        let l = lists(
+            "## Connection settings\n\n| Setting | Required | Description |\n|---|---|---|\n| `tenant_id` | yes | tenant |\n\n## Endpoint reference\n\n### GET /settings/v2/units\n\nNeeds the credentials.\n\n| Query parameter | Type | Description |\n|---|---|---|\n| `page` | integer | page |\n| `pageSize` | integer | size |\n\n### GET /v2/jobs\n\n| Name | Type | Description |\n|---|---|---|\n| `active` | string | filter |\n",
+        );
+        assert_eq!(names(&l), [("tenant_id".into(), Some(true))]);
+        // A `Field` column in the connection section still lists settings.
+        let l = lists(
+            "## Connection settings\n\n| Field | Required | Description |\n|---|---|---|\n| `api_key` | yes | key |\n",
+        );
+        assert_eq!(names(&l), [("api_key".into(), Some(true))]);
+    }
+
+    #[test]
+    fn a_cursor_the_connector_stores_for_an_object_is_not_a_parameter() {
+        let l = lists(
+            "## Objects' ingestion type\n\n`append`. The connector stores the last `sequence_number` per partition and resumes from it.\n",
+        );
+        assert_eq!(names(&l), []);
     }
 
     #[test]
