@@ -6,7 +6,7 @@
 //!
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
-use super::region::set_aside;
+use super::region::{set_aside, softly_aside};
 use crate::apidoc::{DocLine, normalise_placeholders};
 use crate::providers::{self, Provider};
 use crate::spec::Flow;
@@ -44,7 +44,8 @@ fn boilerplate(text: &str) -> bool {
 /// A line that negates or hedges what it says of OAuth, or a paragraph
 /// marked as left over from the template.
 fn discounted(text: &str) -> bool {
-    set_aside(text) || DISCOUNTING.any_in(&lower(text))
+    // "Alternative: Square OAuth" offers a second method, not a negation.
+    set_aside(text) && !softly_aside(text) || DISCOUNTING.any_in(&lower(text))
 }
 
 /// The words (beside [`set_aside`]'s) that negate or hedge a line on OAuth.
@@ -687,5 +688,13 @@ mod tests {
         assert_eq!(pasted.refresh_pasted, Some(4));
         let kept = recognised("OAuth **authorization code grant**.\n\n- Token: `https://id.shop.example/oauth/token`\n- The connector keeps the refresh token it receives (nobody pastes it).\n").expect("oauth");
         assert_eq!(kept.refresh_pasted, None);
+    }
+
+    #[test]
+    fn an_alternative_method_is_offered_not_negated() {
+        let r = recognised("- **Preferred: access token.** Bearer.\n- **Alternative: Acme OAuth.** For when the seller won't hand over the token. Authorization code flow; consent once in the setup wizard.\n  Token URL: `https://connect.acme.example/oauth2/token`, a partner app is needed.\n").expect("oauth");
+        assert_eq!(r.flow, Flow::U2m);
+        assert!(r.token_url.is_some());
+        assert!(recognised("OAuth 2.0 is the alternative, but it is not supported here.\nToken URL: `https://connect.acme.example/oauth2/token`\n").is_none());
     }
 }

@@ -23,7 +23,7 @@ pub enum Standing {
 
 /// Words that set a method aside only softly: it remains one the
 /// connector can run when the doc says what it stores for it.
-fn softly_aside(text: &str) -> bool {
+pub fn softly_aside(text: &str) -> bool {
     let t = text.to_lowercase();
     (t.contains("alternative") || t.contains("fallback") || t.contains("secondary"))
         && !set_aside(&t.replace("alternative", "").replace("fallback", ""))
@@ -103,7 +103,12 @@ static SET_ASIDE: super::words::WordList = super::words::WordList::new(&[
     "not use ",
     "isn't used",
     "is not used",
-    "won't",
+    "won't be",
+    "won't use",
+    "won't support",
+    "won't work",
+    "we won't",
+    "connector won't",
     "will not",
     "deprecated",
     "legacy",
@@ -122,7 +127,12 @@ static SET_ASIDE: super::words::WordList = super::words::WordList::new(&[
     "not in scope",
     "future",
     "later",
-    "partner",
+    "partner-only",
+    "partner only",
+    "partners only",
+    "for partners",
+    "partner api",
+    "partner program",
 ]);
 
 /// Words that mark the method the connector uses.
