@@ -68,6 +68,31 @@ static DISCOUNTING: super::words::WordList = super::words::WordList::new(&[
     "enterprise",
 ]);
 
+/// A sentence that says the connector has no OAuth at all: "the connector
+/// has no OAuth settings", "OAuth may be supported later".
+fn disowns_oauth(l: &str) -> bool {
+    // "does not use OAuth scopes" says nothing of the grant.
+    let l = lower(l).replace("oauth scope", "scope");
+    l.contains("oauth")
+        && [
+            "no oauth setting",
+            "no oauth parameter",
+            "no oauth configuration",
+            "oauth is not used",
+            "oauth is not supported",
+            "oauth is out of scope",
+            "oauth may be supported later",
+            "oauth **may be supported later",
+            "oauth might be supported later",
+            "does not use oauth",
+            "doesn't use oauth",
+            "do not use oauth",
+            "oauth is not part",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+}
+
 /// "Client credentials" as prose writes it: the grant, or only the
 /// client's id and secret (see [`only_client_credentials`]).
 const CLIENT_CREDENTIALS: [&str; 2] = ["client credentials", "client-credentials"];
@@ -239,11 +264,29 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     let mut discounted_paragraph = false;
     let mut previous_blank = true;
     let mut refresh_pasted = None;
+    // "Things that exist but are **not** used by this connector:" over a
+    // list: every item of it is set aside.
+    let mut disowned_list = false;
+    if lines.iter().any(|l| !l.code && disowns_oauth(&l.lower)) {
+        return None;
+    }
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
         if text.is_empty() {
             previous_blank = true;
             discounted_paragraph = false;
+            continue;
+        }
+        let item = text.starts_with("- ")
+            || text.starts_with("* ")
+            || line.text.starts_with("  ")
+            || text
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u8>().is_ok());
+        if !line.code && !item {
+            disowned_list = text.ends_with(':') && discounted(&line.lower);
+        }
+        if disowned_list && item {
             continue;
         }
         // A paragraph (or a bullet) is judged by its own words and, for the
@@ -696,5 +739,16 @@ mod tests {
         assert_eq!(r.flow, Flow::U2m);
         assert!(r.token_url.is_some());
         assert!(recognised("OAuth 2.0 is the alternative, but it is not supported here.\nToken URL: `https://connect.acme.example/oauth2/token`\n").is_none());
+    }
+
+    #[test]
+    fn a_list_the_doc_disowns_and_a_connector_with_no_oauth_settings_have_no_grant() {
+        let listed = "Things that exist but are **not** used by this connector:\n\n- **mTLS client certificates.** Maybe later.\n- **The Cloud API** (OAuth 2.0 client credentials against\n  `https://auth.cloud.example/oauth/token`). It cannot read messages.\n\nThe connector signs in with SCRAM.\n";
+        assert_eq!(recognised(listed), None);
+        let decided = "1. **API key.** Basic auth.\n2. **OAuth 2.0 (public apps).** Authorization code at `https://{domain}.desk.example/oauth/authorize` and `.../oauth/token`.\n\n> **Decision:** Basic auth with an API key; the connector has no OAuth settings.\n";
+        assert_eq!(recognised(decided), None);
+        // "does not use OAuth scopes" keeps the grant.
+        let scopes = "OAuth 2.0 client credentials; token from `https://login.build.example/oauth/token`.\n\nCorrection: the API does not use OAuth scopes.\n";
+        assert_eq!(recognised(scopes).map(|r| r.flow), Some(Flow::M2m));
     }
 }

@@ -78,6 +78,10 @@ pub fn is_auth_heading(heading: &str) -> bool {
 /// Words that set a method or a mention aside.
 pub fn set_aside(text: &str) -> bool {
     let t = super::markup::lowered(text);
+    // "are **not** used": emphasis inside the words still negates.
+    if t.contains('*') {
+        return SET_ASIDE.any_in(&t.replace('*', ""));
+    }
     SET_ASIDE.any_in(&t)
 }
 
