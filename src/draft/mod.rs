@@ -891,7 +891,11 @@ fn order_by_selector(
             let values: Vec<&String> = sel
                 .values
                 .iter()
-                .filter(|v| stem(&apidoc::snake(v)) == stem(name))
+                .filter(|v| {
+                    // `token` is the selector's `api_token`, and the reverse.
+                    let (v, n) = (stem(&apidoc::snake(v)), stem(name));
+                    v == n || v.ends_with(&format!("_{n}")) || n.ends_with(&format!("_{v}"))
+                })
                 .collect();
             if let [only] = values.as_slice() {
                 *name = apidoc::snake(only);
@@ -913,6 +917,14 @@ mod tests {
 
     fn drafted(text: &str) -> Spec {
         draft(&ApiDoc::parse(text), "x").expect("draft").spec
+    }
+
+    #[test]
+    fn a_selector_value_names_the_method_it_stands_for_and_orders_it() {
+        let text = "# Desk API\n\n## Authorization\n\n- **Preferred: API token.** Bearer.\n- **Alternative: OAuth.** Authorization code; token at `https://app.desk.example/oauth/token`, consent at `https://app.desk.example/oauth/authorize`.\n\n### Connection settings\n\n| Setting | Type | Required | Notes |\n|---|---|---|---|\n| `auth_type` | enum | Yes | `api_token` (default) or `oauth` |\n| `client_id` | string | only with OAuth | app id |\n| `client_secret` | string, secret | only with OAuth | app secret |\n| `api_token` | string, secret | for the token method | the token |\n";
+        let spec = drafted(text);
+        let methods: Vec<&str> = spec.auth_methods.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(methods, ["api_token", "oauth"]);
     }
 
     #[test]
