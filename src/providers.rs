@@ -554,6 +554,24 @@ pub const PROVIDERS: &[Provider] = &[
         offline: &[],
         regions: "",
     },
+    Provider {
+        name: "Todoist",
+        words: &["todoist"],
+        hosts: &["todoist.com"],
+        authorization_url: "https://todoist.com/oauth/authorize",
+        token_url: "https://todoist.com/oauth/access_token",
+        offline: &[],
+        regions: "",
+    },
+    Provider {
+        name: "Brex",
+        words: &["brex"],
+        hosts: &["accounts-api.brex.com"],
+        authorization_url: "https://accounts-api.brex.com/oauth2/default/v1/authorize",
+        token_url: "https://accounts-api.brex.com/oauth2/default/v1/token",
+        offline: &[],
+        regions: "",
+    },
 ];
 
 /// The provider whose endpoint host a URL (or a `Host:` line's value) names.

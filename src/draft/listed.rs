@@ -1203,6 +1203,11 @@ fn bullet_name(item: &str) -> Option<(String, &str, bool)> {
     } else {
         return None;
     };
+    // "`api_token` *(string, secret)* — …": the parenthesis in emphasis.
+    let rest = match rest.strip_prefix(['*', '_']) {
+        Some(r) if r.starts_with('(') => r,
+        _ => rest,
+    };
     let label = !ticked && name.starts_with(|c: char| c.is_ascii_uppercase());
     Some((identifier(name).filter(|_| !label)?, rest, ticked))
 }
@@ -1233,6 +1238,7 @@ fn bullet_required(
 /// Bullets: "- `name` (string, required) — …", "* **name** (optional): …".
 fn bullets(lines: &[&DocLine], lists: &mut Lists) {
     let mut intro = String::new();
+    let mut tree: Option<SelectorTree> = None;
     for line in lines {
         if line.code {
             continue;
@@ -1244,6 +1250,9 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             .or_else(|| t.strip_prefix("+ "))
         else {
             if !t.is_empty() {
+                if let Some(done) = tree.take() {
+                    done.close(lists);
+                }
                 intro = t.to_string();
             }
             continue;
@@ -1254,7 +1263,33 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             intro = item.to_string();
             continue;
         }
-        let Some((name, rest, ticked)) = bullet_name(item).filter(|_| !names_a_selector(&intro))
+        let indent = line.text.len() - line.text.trim_start().len();
+        let mut tree_method = None;
+        if let Some(at) = tree.as_mut() {
+            match at.place(indent, bullet_name(item).map(|(n, ..)| n)) {
+                Place::Value => continue,
+                Place::Param(method) => tree_method = Some(method),
+                Place::After => {
+                    if let Some(done) = tree.take() {
+                        done.close(lists);
+                    }
+                    intro.clear();
+                }
+            }
+        }
+        let named = bullet_name(item);
+        // "- `auth_type`" over nested bullets of its values, each over its
+        // method's settings.
+        if tree.is_none()
+            && let Some((name, rest, _)) = &named
+            && SELECTOR_NAMES.contains(&name.as_str())
+            && (rest.trim().is_empty() || names_a_selector(&intro))
+        {
+            tree = Some(SelectorTree::new(name, indent, line.number));
+            continue;
+        }
+        let Some((name, rest, ticked)) =
+            named.filter(|_| tree_method.is_some() || !names_a_selector(&intro))
         else {
             continue;
         };
@@ -1266,7 +1301,7 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             .unwrap_or_default();
         let context = format!("{} {}", headings(line), intro);
         let intro_lower = lower(&intro);
-        let method = intro_method(&intro);
+        let method = tree_method.or_else(|| intro_method(&intro));
         let intro_lists =
             method.is_some() || about_connection(&context) && !about_something_else(&context);
         // "(required)"/"(optional)" mark a parameter anywhere; a type alone
@@ -1323,6 +1358,64 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             method: method.clone(),
             line: line.number,
         });
+    }
+    if let Some(done) = tree {
+        done.close(lists);
+    }
+}
+
+/// A selector written as nested bullets: `auth_type`, under it each value
+/// (a method), under each value that method's settings.
+struct SelectorTree {
+    name: String,
+    indent: usize,
+    line: usize,
+    values: Vec<String>,
+    /// The value being read, and how deep its bullet stands.
+    value: Option<(String, usize)>,
+}
+
+/// Where a bullet stands in a [`SelectorTree`].
+enum Place {
+    Value,
+    Param(String),
+    After,
+}
+
+impl SelectorTree {
+    fn new(name: &str, indent: usize, line: usize) -> Self {
+        SelectorTree {
+            name: name.to_string(),
+            indent,
+            line,
+            values: Vec::new(),
+            value: None,
+        }
+    }
+
+    fn place(&mut self, indent: usize, name: Option<String>) -> Place {
+        if indent <= self.indent {
+            return Place::After;
+        }
+        match (&self.value, name) {
+            (Some((value, depth)), _) if indent > *depth => Place::Param(value.clone()),
+            (_, Some(name)) => {
+                self.values.push(name.clone());
+                self.value = Some((name, indent));
+                Place::Value
+            }
+            (_, None) => Place::Value,
+        }
+    }
+
+    fn close(self, lists: &mut Lists) {
+        if self.values.len() >= 2 {
+            lists.selectors.push(Selector {
+                name: self.name,
+                values: self.values,
+                line: self.line,
+            });
+        }
     }
 }
 
@@ -1697,6 +1790,30 @@ mod tests {
             "## Objects' ingestion type\n\n`append`. The connector stores the last `sequence_number` per partition and resumes from it.\n",
         );
         assert_eq!(names(&l), []);
+    }
+
+    #[test]
+    fn a_selector_written_as_nested_bullets_gives_each_method_its_settings() {
+        let l = lists(
+            "## Authorization\n\nSelected with `auth_type`:\n\n- `auth_type`\n  - `token` (default) — personal API token\n    - `api_token` *(string, secret, required for this method)* — the token.\n  - `oauth` — OAuth app\n    - `client_id` *(string, required with oauth)* — app id.\n    - `client_secret` *(string, secret, required with oauth)* — same place.\n- `project_ids` *(string, optional)* — projects to read.\n",
+        );
+        let got: Vec<(String, Option<String>, Option<bool>)> = l
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.method.clone(), p.required))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("api_token".into(), Some("token".into()), Some(true)),
+                ("client_id".into(), Some("oauth".into()), Some(true)),
+                ("client_secret".into(), Some("oauth".into()), Some(true)),
+                ("project_ids".into(), None, Some(false)),
+            ]
+        );
+        assert_eq!(l.selectors.len(), 1);
+        assert_eq!(l.selectors[0].values, ["token", "oauth"]);
+        assert_eq!(l.params[0].secret, Some(true));
     }
 
     #[test]
