@@ -883,7 +883,22 @@ fn table(
     let connection =
         about_connection(context) && !about_something_else(context) || own_heading_lists(own);
     let in_auth = rows.first().is_some_and(|r| in_auth_section(r));
-    if !(connection || (cols.strong() && in_auth && !about_something_else(context))) {
+    // "| Setting | Type | Required |" in the auth section names settings
+    // whatever words stand before it ("request the scopes listed above").
+    // Not under one method's own heading, where the table is that method's.
+    let method_heading = ["oauth", "token", "key", "basic", "preferred", "alternative"]
+        .iter()
+        .any(|w| lower(own).contains(w));
+    let settings_header = !method_heading
+        && header.first().is_some_and(|h| {
+            let h = h.trim();
+            ["setting", "parameter", "option", "connection"]
+                .iter()
+                .any(|w| h.starts_with(w))
+        });
+    if !(connection
+        || (cols.strong() && in_auth && (settings_header || !about_something_else(context))))
+    {
         return;
     }
     let database = names.iter().flatten().any(|n| n == "host")
@@ -1814,6 +1829,19 @@ mod tests {
         assert_eq!(l.selectors.len(), 1);
         assert_eq!(l.selectors[0].values, ["token", "oauth"]);
         assert_eq!(l.params[0].secret, Some(true));
+    }
+
+    #[test]
+    fn a_settings_table_in_the_auth_section_is_read_whatever_stands_before_it() {
+        let l = lists(
+            "## Authorization\n\n### x-connector-auth\n\n- `oauth`: the connector stores the app's id and secret. Request the scopes listed above.\n\n| Setting | Type | Required | Secret | Notes |\n| --- | --- | --- | --- | --- |\n| `user_token` | string | for the `user_token` method | yes | token |\n| `start_date` | string | no | no | date |\n",
+        );
+        assert!(
+            l.params
+                .iter()
+                .any(|p| p.name == "start_date" && p.required == Some(false))
+        );
+        assert!(l.params.iter().any(|p| p.name == "user_token"));
     }
 
     #[test]

@@ -448,13 +448,13 @@ fn drafting_and_derivation_quality_on_the_corpus() {
 /// and K's 30 fresh docs: exact 22/30 (J: 6/10, two methods 0/2); writer
 /// L's 10: F1 0.932, exact 6/10; writer M's 10: F1 0.739, exact 6/10,
 /// two methods 0/3.
-/// Reached (152 docs): F1 0.959, exact 132, flows 49/52 (148/152 with
-/// none), no junk 144, two methods 36/41, checks complete 99/110 (kind and
+/// Reached (152 docs): F1 0.964, exact 134, flows 49/52 (148/152 with
+/// none), no junk 145, two methods 37/41, checks complete 99/110 (kind and
 /// host 87, fillable 98), no_http_check 37/39.
 fn tuned_floors(f: &Figures) {
     assert!(f.docs >= 152, "{} docs", f.docs);
     assert!(f.f1() >= 0.95, "name F1 {:.3}", f.f1());
-    assert!(f.exact_required >= 129, "exact {}", f.exact_required);
+    assert!(f.exact_required >= 131, "exact {}", f.exact_required);
     assert!(f.flow_right >= 47, "flows {}", f.flow_right);
     assert!(
         f.flow_right_any >= 145,
@@ -474,14 +474,14 @@ fn tuned_floors(f: &Figures) {
 }
 
 /// Floors a little under the figures the held-back part reaches (measured
-/// only; no rule was tuned on it). Reached (79 docs): F1 0.927, exact
-/// 54, flows 20/28 (66/79 with none), no junk 63, two methods 18/23,
+/// only; no rule was tuned on it). Reached (79 docs): F1 0.947, exact
+/// 55, flows 20/28 (67/79 with none), no junk 65, two methods 18/23,
 /// checks complete 50/54 (kind and host 44), no_http_check 21/25.
 /// Held-back docs at first sight: writers I, J and K's 15 exact 8/15;
 /// writer L's 5 F1 0.939, exact 4/5; writer M's 5 F1 0.811, exact 3/5.
 fn heldback_floors(f: &Figures) {
     assert!(f.docs >= 79, "held-back docs {}", f.docs);
-    assert!(f.f1() >= 0.915, "held-back name F1 {:.3}", f.f1());
+    assert!(f.f1() >= 0.935, "held-back name F1 {:.3}", f.f1());
     assert!(
         f.exact_required >= 52,
         "held-back exact {}",
