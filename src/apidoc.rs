@@ -184,6 +184,8 @@ impl ApiDoc {
                 || t.contains("api root")
                 || t.contains("root url")
                 || t.contains("api endpoint")
+                // "The public API (v2) lives at `https://…`".
+                || t.contains("api") && (t.contains("lives at") || t.contains("is served at"))
         };
         let says = |t: &str| {
             if !labelled {
@@ -199,7 +201,7 @@ impl ApiDoc {
         };
         for (i, l) in self.lines.iter().enumerate().skip(start) {
             // Most lines name none of the words: passed over without allocating.
-            if !["base", "root", "endpoint", "host"]
+            if !["base", "root", "endpoint", "host", "lives at", "served at"]
                 .iter()
                 .any(|w| l.lower.contains(w))
             {
@@ -1051,6 +1053,17 @@ mod tests {
         assert_eq!(
             doc.header_lines()[0].value,
             ("X-Api-Key".into(), "{api_key}".into())
+        );
+    }
+
+    #[test]
+    fn an_api_that_lives_at_a_url_states_its_base() {
+        let doc = ApiDoc::parse(
+            "# X\n\nSign in to `https://phone.example` as an admin.\n\nThe public API (v2) lives at `https://phone.example/api/v2`.\n",
+        );
+        assert_eq!(
+            doc.stated_base_url().map(|f| f.value),
+            Some("https://phone.example/api/v2".into())
         );
     }
 }
