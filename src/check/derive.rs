@@ -1660,6 +1660,27 @@ fn origin_template(url: &str) -> String {
     }
 }
 
+/// A template host whose labels are the sample host's, with placeholders
+/// where they differ (`{subdomain}.vendor.com` for `acme.vendor.com`).
+fn fitting_template<'t>(templates: &'t [String], labels: &[&str]) -> Option<&'t String> {
+    templates.iter().find(|t| {
+        if t.starts_with('{') || t.split_once("://").is_some_and(|(_, h)| h.contains('/')) {
+            return false;
+        }
+        let t_host = t.split_once("://").map_or("", |(_, h)| h);
+        let t_labels: Vec<&str> = t_host.split('.').collect();
+        t_labels.len() == labels.len()
+            && t_labels
+                .iter()
+                .zip(labels)
+                .all(|(t, l)| !template::placeholders(t).is_empty() || t.eq_ignore_ascii_case(l))
+            && t_labels
+                .iter()
+                .zip(labels)
+                .any(|(t, l)| !t.eq_ignore_ascii_case(l))
+    })
+}
+
 /// A URL whose host is a sample (`acme.zendesk.com`, `us21.api…`) written
 /// with the spec's placeholder again: by a template of the doc with the
 /// same shape, else (one host-like parameter left unused) its first label.
@@ -1701,24 +1722,8 @@ fn locate(url: &str, templates: &[String], scope: &[&Parameter]) -> String {
             return format!("{t}{rest}");
         }
     }
-    for t in templates {
-        if t.starts_with('{') || t.split_once("://").is_some_and(|(_, h)| h.contains('/')) {
-            continue;
-        }
-        let t_host = t.split_once("://").map_or("", |(_, h)| h);
-        let t_labels: Vec<&str> = t_host.split('.').collect();
-        let fits = t_labels.len() == labels.len()
-            && t_labels
-                .iter()
-                .zip(&labels)
-                .all(|(t, l)| !template::placeholders(t).is_empty() || t.eq_ignore_ascii_case(l))
-            && t_labels
-                .iter()
-                .zip(&labels)
-                .any(|(t, l)| !t.eq_ignore_ascii_case(l));
-        if fits {
-            return format!("{t}{rest}");
-        }
+    if let Some(t) = fitting_template(templates, &labels) {
+        return format!("{t}{rest}");
     }
     let unused: Vec<&&Parameter> = scope
         .iter()

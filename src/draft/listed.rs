@@ -1278,31 +1278,10 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             intro = item.to_string();
             continue;
         }
-        let indent = line.text.len() - line.text.trim_start().len();
-        let mut tree_method = None;
-        if let Some(at) = tree.as_mut() {
-            match at.place(indent, bullet_name(item).map(|(n, ..)| n)) {
-                Place::Value => continue,
-                Place::Param(method) => tree_method = Some(method),
-                Place::After => {
-                    if let Some(done) = tree.take() {
-                        done.close(lists);
-                    }
-                    intro.clear();
-                }
-            }
-        }
-        let named = bullet_name(item);
-        // "- `auth_type`" over nested bullets of its values, each over its
-        // method's settings.
-        if tree.is_none()
-            && let Some((name, rest, _)) = &named
-            && SELECTOR_NAMES.contains(&name.as_str())
-            && (rest.trim().is_empty() || names_a_selector(&intro))
-        {
-            tree = Some(SelectorTree::new(name, indent, line.number));
+        let Some(tree_method) = in_tree(&mut tree, line, item, &mut intro, lists) else {
             continue;
-        }
+        };
+        let named = bullet_name(item);
         let Some((name, rest, ticked)) =
             named.filter(|_| tree_method.is_some() || !names_a_selector(&intro))
         else {
@@ -1319,14 +1298,7 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
         let method = tree_method.or_else(|| intro_method(&intro));
         let intro_lists =
             method.is_some() || about_connection(&context) && !about_something_else(&context);
-        // "(required)"/"(optional)" mark a parameter anywhere; a type alone
-        // ("(string)") only in a list about the connection, not a schema.
-        let required_mark = paren.contains("required") || paren.contains("optional");
-        let typed = ParamType::parse(paren.split([',', ' ']).next().unwrap_or("")).is_some();
-        let marks_in_paren = (required_mark
-            && (in_auth_section(line) || intro_lists)
-            && !about_something_else(&headings(line)))
-            || (typed && intro_lists);
+        let marks_in_paren = paren_marks(&paren, line, intro_lists);
         let described = rest.is_empty() || rest.starts_with(['—', '-', ':', '–', '(']);
         // In the auth section, "`name` — what it is" lists a value too,
         // unless it says the value is not one to type.
@@ -1377,6 +1349,42 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
     if let Some(done) = tree {
         done.close(lists);
     }
+}
+
+/// Where bullet `item` stands towards a selector written as nested
+/// bullets: `None` when the tree takes it (the selector, one of its
+/// values), else the method whose setting it is, if any.
+fn in_tree(
+    tree: &mut Option<SelectorTree>,
+    line: &DocLine,
+    item: &str,
+    intro: &mut String,
+    lists: &mut Lists,
+) -> Option<Option<String>> {
+    let indent = line.text.len() - line.text.trim_start().len();
+    let named = bullet_name(item);
+    if let Some(at) = tree.as_mut() {
+        match at.place(indent, named.as_ref().map(|(n, ..)| n.clone())) {
+            Place::Value => return None,
+            Place::Param(method) => return Some(Some(method)),
+            Place::After => {
+                if let Some(done) = tree.take() {
+                    done.close(lists);
+                }
+                intro.clear();
+            }
+        }
+    }
+    // "- `auth_type`" over nested bullets of its values, each over its
+    // method's settings.
+    if let Some((name, rest, _)) = &named
+        && SELECTOR_NAMES.contains(&name.as_str())
+        && (rest.trim().is_empty() || names_a_selector(intro))
+    {
+        *tree = Some(SelectorTree::new(name, indent, line.number));
+        return None;
+    }
+    Some(None)
 }
 
 /// A selector written as nested bullets: `auth_type`, under it each value
@@ -1432,6 +1440,18 @@ impl SelectorTree {
             });
         }
     }
+}
+
+/// Whether a bullet's parenthesis marks a parameter: "(required)" or
+/// "(optional)" anywhere; a type alone ("(string)") only in a list about
+/// the connection, not a schema.
+fn paren_marks(paren: &str, line: &DocLine, intro_lists: bool) -> bool {
+    let required_mark = paren.contains("required") || paren.contains("optional");
+    let typed = ParamType::parse(paren.split([',', ' ']).next().unwrap_or("")).is_some();
+    (required_mark
+        && (in_auth_section(line) || intro_lists)
+        && !about_something_else(&headings(line)))
+        || (typed && intro_lists)
 }
 
 /// What a bullet's parenthesis says: its type, its default (backticked

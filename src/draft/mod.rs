@@ -446,6 +446,24 @@ fn several_methods(view: &region::View, lists: &listed::Lists) -> bool {
     selector || tied.len() >= 2 || unranked
 }
 
+/// A u2m grant's refresh token: a parameter when the doc has the person
+/// copy it in, else the consent flow collects it and a "stores … the
+/// refresh token" sentence does not make it a value to type.
+fn consent_refresh_token(r: &oauth::Recognised, found: &mut Found) {
+    match r.refresh_pasted {
+        Some(line) => found.add(Candidate::new(
+            "refresh_token",
+            true,
+            true,
+            line,
+            "the refresh token the doc has the person copy into the connector",
+        )),
+        None => found
+            .params
+            .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED)),
+    }
+}
+
 /// The spec's `oauth` block from what was recognised; placeholders of its
 /// URLs become (or map onto) parameters. A u2m grant with no authorization
 /// endpoint cannot lint: the refresh token is then a parameter to paste.
@@ -506,22 +524,8 @@ fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>
         ));
         return None;
     }
-    // The consent flow collects the refresh token: a "stores … `refresh_token`"
-    // sentence does not make it a value to type (a table that asks the
-    // person to paste it does).
     if r.flow.is_user() {
-        match r.refresh_pasted {
-            Some(line) => found.add(Candidate::new(
-                "refresh_token",
-                true,
-                true,
-                line,
-                "the refresh token the doc has the person copy into the connector",
-            )),
-            None => found
-                .params
-                .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED)),
-        }
+        consent_refresh_token(r, found);
     }
     if !r.from_catalogue.is_empty()
         && let Some(p) = r.provider
@@ -629,17 +633,7 @@ fn assemble(
             .filter(|c| !claimed.contains(&c.name))
             .map(|c| to_param(c, &mut notes))
             .collect();
-        // The OAuth block belongs to the method holding client_id.
-        if let Some(block) = oauth {
-            match spec
-                .auth_methods
-                .iter_mut()
-                .find(|m| m.parameters.iter().any(|p| p.name == "client_id"))
-            {
-                Some(m) => m.oauth = Some(block),
-                None => spec.oauth = Some(block),
-            }
-        }
+        give_oauth_to_its_method(&mut spec, oauth);
     } else {
         // With one method, a value required only for a method is optional.
         for c in params.iter_mut().filter(|c| c.why == listed::CONDITIONAL) {
@@ -655,6 +649,20 @@ fn assemble(
     };
     snake_case_names(&mut draft);
     draft
+}
+
+/// The OAuth block belongs to the method holding `client_id` (or the
+/// connection, when none does).
+fn give_oauth_to_its_method(spec: &mut Spec, oauth: Option<OAuth>) {
+    let Some(block) = oauth else { return };
+    match spec
+        .auth_methods
+        .iter_mut()
+        .find(|m| m.parameters.iter().any(|p| p.name == "client_id"))
+    {
+        Some(m) => m.oauth = Some(block),
+        None => spec.oauth = Some(block),
+    }
 }
 
 /// `accessKey`, `apiBaseURL`: the connector's names are snake_case, in the

@@ -252,6 +252,14 @@ fn authorization_endpoint(url: &str, line: &str) -> bool {
 
 /// Recognises the connector's OAuth grant in `lines` (the chosen auth lines).
 pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
+    if lines.iter().any(|l| !l.code && disowns_oauth(&l.lower)) {
+        return None;
+    }
+    grant_in(lines)
+}
+
+/// The grant the lines describe, read line by line (see [`recognise`]).
+fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
     let mut flow: Option<(Flow, usize)> = None;
     // Machine-to-machine said in words other than a bare "client
     // credentials" (which often means the client's id and secret).
@@ -267,9 +275,6 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     // "Things that exist but are **not** used by this connector:" over a
     // list: every item of it is set aside.
     let mut disowned_list = false;
-    if lines.iter().any(|l| !l.code && disowns_oauth(&l.lower)) {
-        return None;
-    }
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
         if text.is_empty() {
@@ -277,12 +282,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
             discounted_paragraph = false;
             continue;
         }
-        let item = text.starts_with("- ")
-            || text.starts_with("* ")
-            || line.text.starts_with("  ")
-            || text
-                .split_once(". ")
-                .is_some_and(|(n, _)| n.parse::<u8>().is_ok());
+        let item = list_item(line);
         if !line.code && !item {
             disowned_list = text.ends_with(':') && discounted(&line.lower);
         }
@@ -331,26 +331,7 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
                 .filter(|(old, _)| *old == Flow::M2m)
                 .or(Some((f, line.number)));
         }
-        // A label on the line before (`- Authorization endpoint:` over an
-        // indented URL) names the URL too.
-        let label = match i.checked_sub(1).and_then(|p| lines.get(p)) {
-            Some(prev) if prev.text.trim_end().ends_with(':') && !prev.text.contains("://") => {
-                format!("{} {text}", prev.text.trim())
-            }
-            _ => text.to_string(),
-        };
-        let mut found = urls(line);
-        found.extend(host_and_paths(text));
-        found.extend(raw_request(lines, i));
-        provider = provider.or_else(|| provider_of(text, &found));
-        let posts_grant = posts_a_grant(lines, i);
-        for url in found {
-            if token.is_none() && (token_endpoint(&url, &label) || posts_grant) {
-                token = Some((strip_query(&url), line.number));
-            } else if authorize.is_none() && authorization_endpoint(&url, &label) {
-                authorize = Some((url.clone(), line.number));
-            }
-        }
+        endpoints(lines, i, &mut token, &mut authorize, &mut provider);
     }
     if jwt && flow.is_none_or(|(f, _)| f != Flow::M2m) {
         return None;
@@ -376,6 +357,55 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     };
     complete_from_catalogue(&mut r);
     Some(r)
+}
+
+/// The endpoints and provider line `i` names, where none was found yet:
+/// its URLs, a host with paths, a raw request's `Host:` line.
+fn endpoints(
+    lines: &[&DocLine],
+    i: usize,
+    token: &mut Option<(String, usize)>,
+    authorize: &mut Option<(String, usize)>,
+    provider: &mut Option<&'static Provider>,
+) {
+    let Some(line) = lines.get(i) else { return };
+    let text = line.text.trim();
+    let label = label_of(lines, i);
+    let mut found = urls(line);
+    found.extend(host_and_paths(text));
+    found.extend(raw_request(lines, i));
+    *provider = provider.or_else(|| provider_of(text, &found));
+    let posts_grant = posts_a_grant(lines, i);
+    for url in found {
+        if token.is_none() && (token_endpoint(&url, &label) || posts_grant) {
+            *token = Some((strip_query(&url), line.number));
+        } else if authorize.is_none() && authorization_endpoint(&url, &label) {
+            *authorize = Some((url.clone(), line.number));
+        }
+    }
+}
+
+/// A line of a list: a bullet, a numbered item, or a continuation line.
+fn list_item(line: &DocLine) -> bool {
+    let text = line.text.trim();
+    text.starts_with("- ")
+        || text.starts_with("* ")
+        || line.text.starts_with("  ")
+        || text
+            .split_once(". ")
+            .is_some_and(|(n, _)| n.parse::<u8>().is_ok())
+}
+
+/// Line `i` with the label on the line before it (`- Authorization
+/// endpoint:` over an indented URL), which names the URL too.
+fn label_of(lines: &[&DocLine], i: usize) -> String {
+    let text = lines.get(i).map_or("", |l| l.text.trim());
+    match i.checked_sub(1).and_then(|p| lines.get(p)) {
+        Some(prev) if prev.text.trim_end().ends_with(':') && !prev.text.contains("://") => {
+            format!("{} {text}", prev.text.trim())
+        }
+        _ => text.to_string(),
+    }
 }
 
 /// A `curl -X POST <url>` whose request (the same code block) sends a
