@@ -1278,10 +1278,10 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             intro = item.to_string();
             continue;
         }
-        let Some(tree_method) = in_tree(&mut tree, line, item, &mut intro, lists) else {
+        let named = bullet_name(item);
+        let Some(tree_method) = in_tree(&mut tree, line, named.as_ref(), &mut intro, lists) else {
             continue;
         };
-        let named = bullet_name(item);
         let Some((name, rest, ticked)) =
             named.filter(|_| tree_method.is_some() || !names_a_selector(&intro))
         else {
@@ -1357,14 +1357,13 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
 fn in_tree(
     tree: &mut Option<SelectorTree>,
     line: &DocLine,
-    item: &str,
+    named: Option<&(String, &str, bool)>,
     intro: &mut String,
     lists: &mut Lists,
 ) -> Option<Option<String>> {
     let indent = line.text.len() - line.text.trim_start().len();
-    let named = bullet_name(item);
     if let Some(at) = tree.as_mut() {
-        match at.place(indent, named.as_ref().map(|(n, ..)| n.clone())) {
+        match at.place(indent, named.map(|(n, ..)| n.clone())) {
             Place::Value => return None,
             Place::Param(method) => return Some(Some(method)),
             Place::After => {
@@ -1377,7 +1376,7 @@ fn in_tree(
     }
     // "- `auth_type`" over nested bullets of its values, each over its
     // method's settings.
-    if let Some((name, rest, _)) = &named
+    if let Some((name, rest, _)) = named
         && SELECTOR_NAMES.contains(&name.as_str())
         && (rest.trim().is_empty() || names_a_selector(intro))
     {

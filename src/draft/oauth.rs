@@ -71,6 +71,10 @@ static DISCOUNTING: super::words::WordList = super::words::WordList::new(&[
 /// A sentence that says the connector has no OAuth at all: "the connector
 /// has no OAuth settings", "OAuth may be supported later".
 fn disowns_oauth(l: &str) -> bool {
+    // Most lines name no OAuth: passed over before any allocation.
+    if !lower(l).contains("oauth") {
+        return false;
+    }
     // "does not use OAuth scopes" says nothing of the grant.
     let l = lower(l).replace("oauth scope", "scope");
     l.contains("oauth")
