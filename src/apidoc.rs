@@ -25,6 +25,9 @@ pub struct DocLine {
     /// Every heading above the line, outermost first (shared by the lines
     /// of one section).
     pub section_path: std::sync::Arc<[String]>,
+    /// Where in `section_path` the first heading about authentication
+    /// stands ([`is_auth_heading`]; the doc's title never counts).
+    pub auth_depth: Option<usize>,
 }
 
 /// A fact and where the doc says it.
@@ -94,6 +97,7 @@ impl ApiDoc {
         let mut path: Vec<(HeadingLevel, String)> = Vec::new();
         let mut shared_path: std::sync::Arc<[String]> = std::sync::Arc::from(Vec::new());
         let mut section: std::sync::Arc<str> = std::sync::Arc::from("");
+        let mut auth_depth = None;
         for (i, line) in text.split('\n').enumerate() {
             while code_ranges.get(next_code).is_some_and(|r| r.end <= offset) {
                 next_code += 1;
@@ -122,6 +126,13 @@ impl ApiDoc {
                     .map(|(_, t)| t.to_lowercase())
                     .unwrap_or_default()
                     .into();
+                // The doc's title (H1) naming "API" is not an auth heading.
+                auth_depth = path
+                    .iter()
+                    .enumerate()
+                    .skip(usize::from(path.len() > 1))
+                    .find(|(_, (_, h))| is_auth_heading(h))
+                    .map(|(i, _)| i);
             }
             let text = line.trim_end_matches('\r').to_string();
             lines.push(DocLine {
@@ -132,10 +143,63 @@ impl ApiDoc {
                 code,
                 section: section.clone(),
                 section_path: shared_path.clone(),
+                auth_depth,
             });
             offset += line.len() + 1;
         }
         ApiDoc { title, lines }
+    }
+
+    /// The whole doc as a [`Part`], for the readers below.
+    pub fn part(&self) -> Part<'_> {
+        Part {
+            lines: self.lines.iter().collect(),
+        }
+    }
+
+    /// Every URL in the doc, placeholders normalised.
+    pub fn urls(&self) -> Vec<Fact<String>> {
+        self.part().urls()
+    }
+
+    /// See [`Part::stated_base_url`].
+    pub fn stated_base_url(&self) -> Option<Fact<String>> {
+        self.part().stated_base_url()
+    }
+
+    /// See [`Part::base_url_statements`].
+    pub fn base_url_statements(&self) -> (Option<Fact<String>>, Option<Fact<String>>) {
+        self.part().base_url_statements()
+    }
+
+    /// See [`Part::base_url`].
+    pub fn base_url(&self) -> Option<Fact<String>> {
+        self.part().base_url()
+    }
+
+    /// See [`Part::examples`].
+    pub fn examples(&self) -> Vec<Fact<Example>> {
+        self.part().examples()
+    }
+
+    /// See [`Part::header_lines`].
+    pub fn header_lines(&self) -> Vec<Fact<(String, String)>> {
+        self.part().header_lines()
+    }
+}
+
+/// Some of a doc's lines (all of them, or a section's), borrowed: what the
+/// readers of example requests, base URLs and header lines read.
+pub struct Part<'d> {
+    pub lines: Vec<&'d DocLine>,
+}
+
+impl<'d> Part<'d> {
+    /// Lines borrowed from a doc.
+    pub fn of(lines: &[&'d DocLine]) -> Part<'d> {
+        Part {
+            lines: lines.to_vec(),
+        }
     }
 
     /// Every URL in the doc, placeholders normalised.
@@ -558,6 +622,20 @@ fn origin_of(url: &str) -> Option<String> {
     let rest = &url[scheme_end + 3..];
     let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     Some(url[..scheme_end + 3 + host_end].to_string())
+}
+
+/// A heading that names the auth section.
+pub fn is_auth_heading(heading: &str) -> bool {
+    let h = heading.to_lowercase();
+    h.contains("authori")
+        || h.contains("authenti")
+        || h.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auth")
+        || h.contains("credential")
+        || h.contains("security")
+        || h.contains("api key")
+        || h.contains("api token")
+        || h.contains("access method")
+        || (h.contains("connect") && !h.contains("connector options"))
 }
 
 /// Headers that never carry a credential (content negotiation, versions).

@@ -146,13 +146,10 @@ pub fn describe(doc: &ApiDoc, name: &str, line: usize) -> Option<String> {
                 .iter()
                 .filter(|l| l.norm.contains(&placeholder))
                 .find_map(|l| {
-                    crate::apidoc::ApiDoc {
-                        title: None,
-                        lines: vec![l.clone()],
-                    }
-                    .urls()
-                    .into_iter()
-                    .find(|u| u.value.contains(&placeholder))
+                    crate::apidoc::Part { lines: vec![l] }
+                        .urls()
+                        .into_iter()
+                        .find(|u| u.value.contains(&placeholder))
                 });
             match host {
                 Some(u) => format!("The {name} part of the API address, as in {}.", u.value),

@@ -197,10 +197,7 @@ fn not_a_value(text: &str) -> bool {
 
 /// Whether a line stands in the doc's auth section.
 fn in_auth_section(line: &DocLine) -> bool {
-    line.section_path
-        .iter()
-        .skip(usize::from(line.section_path.len() > 1))
-        .any(|h| super::region::is_auth_heading(h))
+    line.auth_depth.is_some()
 }
 
 /// The heading path of a line, joined.

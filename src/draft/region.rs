@@ -61,20 +61,6 @@ pub struct View<'d> {
     pub methods: Vec<MethodSection<'d>>,
 }
 
-/// A heading that names the auth section.
-pub fn is_auth_heading(heading: &str) -> bool {
-    let h = heading.to_lowercase();
-    h.contains("authori")
-        || h.contains("authenti")
-        || h.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auth")
-        || h.contains("credential")
-        || h.contains("security")
-        || h.contains("api key")
-        || h.contains("api token")
-        || h.contains("access method")
-        || (h.contains("connect") && !h.contains("connector options"))
-}
-
 /// Words that set a method or a mention aside.
 pub fn set_aside(text: &str) -> bool {
     let t = super::markup::lowered(text);
@@ -267,7 +253,7 @@ impl<'d> View<'d> {
                         .iter()
                         .skip(1)
                         .any(|h| other_methods_intro(h) || unused_heading(h));
-                    let in_auth = auth_depth(&line.section_path).is_some();
+                    let in_auth = line.auth_depth.is_some();
                     last = Some((key, aside, in_auth));
                     (aside, in_auth)
                 }
@@ -411,19 +397,11 @@ fn other_methods_intro(text: &str) -> bool {
 }
 
 /// How deep the auth heading stands in a section path, if one does.
-fn auth_depth(path: &[String]) -> Option<usize> {
-    // The doc's title (H1) naming "API" is not an auth heading.
-    path.iter()
-        .enumerate()
-        .skip(usize::from(path.len() > 1))
-        .find(|(_, h)| is_auth_heading(h))
-        .map(|(i, _)| i)
-}
 
 fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
     let mut sections: Vec<MethodSection<'d>> = Vec::new();
     for line in auth {
-        let Some(depth) = auth_depth(&line.section_path) else {
+        let Some(depth) = line.auth_depth else {
             continue;
         };
         let Some(heading) = line.section_path.get(depth + 1) else {
@@ -569,10 +547,10 @@ mod tests {
             "Security",
             "Getting Credentials",
         ] {
-            assert!(is_auth_heading(h), "{h}");
+            assert!(crate::apidoc::is_auth_heading(h), "{h}");
         }
         for h in ["Object List", "Read API for Data Retrieval", "Rate limits"] {
-            assert!(!is_auth_heading(h), "{h}");
+            assert!(!crate::apidoc::is_auth_heading(h), "{h}");
         }
     }
 

@@ -176,10 +176,7 @@ fn user(found: &mut Vec<Used>, text: &str, line: usize, why: &str) {
 /// Everything the lines' requests use.
 pub fn find(lines: &[&DocLine]) -> Vec<Used> {
     let mut found = Vec::new();
-    let doc = ApiDoc {
-        title: None,
-        lines: lines.iter().map(|l| (*l).clone()).collect(),
-    };
+    let doc = apidoc::Part::of(lines);
     for ex in doc.examples() {
         if let Some((u, p)) = &ex.value.basic {
             if template::placeholders(u).is_empty() && template::placeholders(p).is_empty() {
@@ -407,10 +404,7 @@ pub fn hosts(url: &str, line: usize, found: &mut Vec<Used>) {
 /// section comes first, then one labelled anywhere (unless the section's
 /// requests already say where the API is), then one mentioned in passing.
 pub fn base_url(lines: &[&DocLine], doc: &ApiDoc, found: &mut Vec<Used>) {
-    let part = ApiDoc {
-        title: None,
-        lines: lines.iter().map(|l| (*l).clone()).collect(),
-    };
+    let part = apidoc::Part::of(lines);
     let located = found.iter().any(|u| u.locates || u.name == "base_url");
     let (part_labelled, part_loose) = part.base_url_statements();
     let (doc_labelled, doc_loose) = if located || part_labelled.is_some() {
