@@ -90,7 +90,7 @@ impl ApiDoc {
             .find(|(_, _, level)| *level == HeadingLevel::H1)
             .map(|(_, t, _)| t.trim().to_string())
             .filter(|t| !t.is_empty());
-        let mut lines = Vec::new();
+        let mut lines = Vec::with_capacity(text.bytes().filter(|b| *b == b'\n').count() + 1);
         let mut offset = 0;
         let mut next_heading = 0;
         let mut next_code = 0;
@@ -138,7 +138,11 @@ impl ApiDoc {
             lines.push(DocLine {
                 number: i + 1,
                 norm: normalise_placeholders(&text),
-                lower: text.to_lowercase(),
+                lower: if text.is_ascii() {
+                    text.to_ascii_lowercase()
+                } else {
+                    text.to_lowercase()
+                },
                 text,
                 code,
                 section: section.clone(),
@@ -265,10 +269,10 @@ impl<'d> Part<'d> {
         };
         for (i, l) in self.lines.iter().enumerate().skip(start) {
             // Most lines name none of the words: passed over without allocating.
-            if !["base", "root", "endpoint", "host", "lives at", "served at"]
-                .iter()
-                .any(|w| l.lower.contains(w))
-            {
+            if !crate::any_word!(
+                &l.lower,
+                ["base", "root", "endpoint", "host", "lives at", "served at"]
+            ) {
                 continue;
             }
             let lower = &l.lower;
@@ -627,14 +631,18 @@ fn origin_of(url: &str) -> Option<String> {
 /// A heading that names the auth section.
 pub fn is_auth_heading(heading: &str) -> bool {
     let h = heading.to_lowercase();
-    h.contains("authori")
-        || h.contains("authenti")
-        || h.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auth")
-        || h.contains("credential")
-        || h.contains("security")
-        || h.contains("api key")
-        || h.contains("api token")
-        || h.contains("access method")
+    crate::any_word!(
+        &h,
+        [
+            "authori",
+            "authenti",
+            "credential",
+            "security",
+            "api key",
+            "api token",
+            "access method"
+        ]
+    ) || h.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auth")
         || (h.contains("connect") && !h.contains("connector options"))
 }
 

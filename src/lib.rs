@@ -28,6 +28,7 @@ pub mod source;
 pub mod spec;
 pub mod store;
 pub mod template;
+pub mod words;
 pub mod workspace;
 pub mod yaml;
 

@@ -62,9 +62,7 @@ pub fn of(cell: &str) -> Option<Condition> {
     if EVERY.iter().any(|w| c.contains(w)) {
         return None;
     }
-    let cue = ["for ", "with ", "if ", "when ", " only", "(only"]
-        .iter()
-        .any(|w| c.contains(w))
+    let cue = crate::any_word!(&c, ["for ", "with ", "if ", "when ", " only", "(only"])
         || c.contains('=');
     if !cue {
         return None;

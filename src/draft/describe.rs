@@ -61,19 +61,20 @@ pub fn method_name(heading: &str) -> String {
     let scheme = match lowered.split_once(':') {
         Some((head, tail))
             if !tail.trim().is_empty()
-                && [
-                    "preferred",
-                    "chosen",
-                    "alternative",
-                    "fallback",
-                    "method",
-                    "option",
-                    "primary",
-                    "secondary",
-                    "recommended",
-                ]
-                .iter()
-                .any(|w| head.contains(w)) =>
+                && crate::any_word!(
+                    &head,
+                    [
+                        "preferred",
+                        "chosen",
+                        "alternative",
+                        "fallback",
+                        "method",
+                        "option",
+                        "primary",
+                        "secondary",
+                        "recommended"
+                    ]
+                ) =>
         {
             tail
         }
@@ -111,7 +112,10 @@ pub fn describe(doc: &ApiDoc, name: &str, line: usize) -> Option<String> {
     let tick = format!("`{name}`");
     let braced = format!("{{{name}}}");
     let angled = format!("<{name}>");
-    let mentions = |t: &str| t.contains(&tick) || t.contains(&braced) || t.contains(&angled);
+    // One search for the name, then its marks around it.
+    let mentions = |t: &str| {
+        t.contains(name) && (t.contains(&tick) || t.contains(&braced) || t.contains(&angled))
+    };
     let obtain = [
         "create", "generate", "find", "found", "under", "settings", "admin", "console", "shown",
         "copy", "is the", "your",

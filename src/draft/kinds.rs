@@ -25,28 +25,29 @@ pub fn recognise(lines: &[&DocLine]) -> Kind {
         .map(|l| l.lower.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    let driver = [
-        "jdbc",
-        "odbc",
-        "driver",
-        "psycopg",
-        "pyodbc",
-        "pymssql",
-        "connection string",
-        "connection uri",
-        "dsn",
-        "sql server",
-        "postgres",
-        "mysql",
-        "oracle",
-        "snowflake-connector",
-        "mongodb+srv",
-        "mongodb://",
-        "sql login",
-        "database user",
-    ]
-    .iter()
-    .any(|w| text.contains(w));
+    let driver = crate::any_word!(
+        &text,
+        [
+            "jdbc",
+            "odbc",
+            "driver",
+            "psycopg",
+            "pyodbc",
+            "pymssql",
+            "connection string",
+            "connection uri",
+            "dsn",
+            "sql server",
+            "postgres",
+            "mysql",
+            "oracle",
+            "snowflake-connector",
+            "mongodb+srv",
+            "mongodb://",
+            "sql login",
+            "database user"
+        ]
+    );
     let words = ["host", "port", "database", "user", "password"];
     let database_words = words.iter().filter(|w| text.contains(*w)).count();
     // One connection URI carrying the credentials, named as the doc names it.

@@ -60,114 +60,118 @@ fn lower(text: &str) -> String {
 /// about the connection's parameters.
 fn about_connection(context: &str) -> bool {
     let c = lower(context);
-    [
-        "connection parameter",
-        "connection option",
-        "connection setting",
-        "connector option",
-        "connector config",
-        "connector setting",
-        "connector parameter",
-        "configuration",
-        "config ",
-        "settings",
-        "credential",
-        "parameters the connector",
-        "connector needs",
-        "connector requires",
-        "required parameter",
-        "optional parameter",
-        "auth parameter",
-        "authentication parameter",
-        "connection",
-    ]
-    .iter()
-    .any(|w| c.contains(w))
+    crate::any_word!(
+        &c,
+        [
+            "connection parameter",
+            "connection option",
+            "connection setting",
+            "connector option",
+            "connector config",
+            "connector setting",
+            "connector parameter",
+            "configuration",
+            "config ",
+            "settings",
+            "credential",
+            "parameters the connector",
+            "connector needs",
+            "connector requires",
+            "required parameter",
+            "optional parameter",
+            "auth parameter",
+            "authentication parameter",
+            "connection"
+        ]
+    )
 }
 
 /// A heading that names the connection's parameters ("1.3 Connection
 /// Parameters", "Settings"), and nothing else.
 fn own_heading_lists(heading: &str) -> bool {
     let h = lower(heading);
-    [
-        "connection parameter",
-        "connection setting",
-        "connector setting",
-        "connection option",
-    ]
-    .iter()
-    .any(|w| h.contains(w))
-        && !about_something_else(heading)
+    crate::any_word!(
+        &h,
+        [
+            "connection parameter",
+            "connection setting",
+            "connector setting",
+            "connection option"
+        ]
+    ) && !about_something_else(heading)
 }
 
 /// Whether it is about something else: a token request, a schema, errors.
 fn about_something_else(context: &str) -> bool {
     let c = lower(context);
-    [
-        "token request",
-        "form field",
-        "request body",
-        "body parameter",
-        "form parameter",
-        "refresh request",
-        "token exchange",
-        "exchange request",
-        "schema",
-        "field type",
-        "type mapping",
-        "response",
-        "error",
-        "rate limit",
-        "pagination",
-        "query parameter",
-        "filter",
-        "primary key",
-        "ingestion",
-        "object list",
-        "validation",
-        "table option",
-        "table-level",
-        "per-table",
-        "read option",
-        "external option",
-        "status code",
-        "scopes",
-        "permissions",
-    ]
-    .iter()
-    .any(|w| c.contains(w))
+    crate::any_word!(
+        &c,
+        [
+            "token request",
+            "form field",
+            "request body",
+            "body parameter",
+            "form parameter",
+            "refresh request",
+            "token exchange",
+            "exchange request",
+            "schema",
+            "field type",
+            "type mapping",
+            "response",
+            "error",
+            "rate limit",
+            "pagination",
+            "query parameter",
+            "filter",
+            "primary key",
+            "ingestion",
+            "object list",
+            "validation",
+            "table option",
+            "table-level",
+            "per-table",
+            "read option",
+            "external option",
+            "status code",
+            "scopes",
+            "permissions"
+        ]
+    )
 }
 
 /// A heading about the source's objects rather than its connection: their
 /// schema, ingestion, incremental reads, or one endpoint.
 fn about_objects(heading: &str) -> bool {
     let h = lower(heading);
-    [
-        "schema",
-        "ingestion",
-        "incremental",
-        "cursor",
-        "object",
-        "endpoint reference",
-        "field type",
-        "type mapping",
-    ]
-    .iter()
-    .any(|w| h.contains(w))
+    crate::any_word!(
+        &h,
+        [
+            "schema",
+            "ingestion",
+            "incremental",
+            "cursor",
+            "object",
+            "endpoint reference",
+            "field type",
+            "type mapping"
+        ]
+    )
 }
 
 /// The words before a table saying its rows are no settings ("the
 /// following are fixed by the connector and are not connection settings").
 fn disowned(intro: &str) -> bool {
     let t = lower(intro);
-    [
-        "not connection settings",
-        "not connection parameters",
-        "are not settings",
-        "are not parameters",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    crate::any_word!(
+        &t,
+        [
+            "not connection settings",
+            "not connection parameters",
+            "are not settings",
+            "are not parameters"
+        ]
+    )
 }
 
 /// A bullet's words saying its name is no value to type: a response
@@ -175,24 +179,25 @@ fn disowned(intro: &str) -> bool {
 fn not_a_value(text: &str) -> bool {
     let t = lower(text);
     super::region::set_aside(text)
-        || [
-            "never stored",
-            "not stored",
-            "not configurable",
-            "hard-coded",
-            "hardcoded",
-            "response header",
-            "obtained at runtime",
-            "obtained at run time",
-            "short-lived",
-            "not a parameter",
-            "only used once",
-            "is returned",
-            "returned by",
-            "must match",
-        ]
-        .iter()
-        .any(|w| t.contains(w))
+        || crate::any_word!(
+            &t,
+            [
+                "never stored",
+                "not stored",
+                "not configurable",
+                "hard-coded",
+                "hardcoded",
+                "response header",
+                "obtained at runtime",
+                "obtained at run time",
+                "short-lived",
+                "not a parameter",
+                "only used once",
+                "is returned",
+                "returned by",
+                "must match"
+            ]
+        )
 }
 
 /// Whether a line stands in the doc's auth section.
@@ -240,11 +245,7 @@ pub const NEEDED_BY_CALLS: &str = "a value the doc says every call needs";
 /// "API calls require … `realmId`", "every request must include the
 /// `workspace_id`": in the auth section, values the requests need.
 fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
-    let cued = |t: &str| {
-        ["requir", "needs", "must incl"]
-            .iter()
-            .any(|w| t.contains(w))
-    };
+    let cued = |t: &str| crate::any_word!(&t, ["requir", "needs", "must incl"]);
     for (i, line) in lines
         .iter()
         .enumerate()
@@ -340,20 +341,21 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
             .find(|l| !l.text.trim().is_empty())
             .and_then(|l| config_method(&l.text));
         let cued = method.is_some()
-            || [
-                "dev_config",
-                "config.json",
-                "connection parameter",
-                "connection params",
-                "connection option",
-                "connection setting",
-                "connection config",
-                "connector config",
-                "connection should",
-                "connection values",
-            ]
-            .iter()
-            .any(|w| c.contains(w));
+            || crate::any_word!(
+                &c,
+                [
+                    "dev_config",
+                    "config.json",
+                    "connection parameter",
+                    "connection params",
+                    "connection option",
+                    "connection setting",
+                    "connection config",
+                    "connector config",
+                    "connection should",
+                    "connection values"
+                ]
+            );
         if !cued || method.is_none() && about_something_else(&context) {
             continue;
         }
@@ -507,17 +509,18 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
         // or under words about the connection: others are passed over
         // before their context is read in full.
         let strong = header.iter().any(|h| {
-            [
-                "required",
-                "mandatory",
-                "req",
-                "needed",
-                "secret",
-                "sensitive",
-                "must be set",
-            ]
-            .iter()
-            .any(|w| h.contains(w))
+            crate::any_word!(
+                &h,
+                [
+                    "required",
+                    "mandatory",
+                    "req",
+                    "needed",
+                    "secret",
+                    "sensitive",
+                    "must be set"
+                ]
+            )
         });
         if !(strong || about_the_connection(lines, start))
             || disowned(&paragraph_before(lines, start))
@@ -623,9 +626,7 @@ fn table_method(first: &DocLine, intro: &str) -> Option<String> {
         .last()
         .map_or("", |h| h.as_str())
         .to_lowercase();
-    let from_heading = ["parameters", "settings", "fields", "options"]
-        .iter()
-        .any(|w| heading.contains(w))
+    let from_heading = crate::any_word!(&heading, ["parameters", "settings", "fields", "options"])
         .then(|| {
             heading
                 .split_once([':', '—', '–'])
@@ -1514,19 +1515,19 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         if l.contains("with `") {
             selector_sentence(text, line.number, lists);
         }
-        if ![
-            "param",
-            "need",
-            "requir",
-            "stor",
-            "setting",
-            "field",
-            "connection val",
-            "both",
-        ]
-        .iter()
-        .any(|w| l.contains(w))
-        {
+        if !crate::any_word!(
+            &l,
+            [
+                "param",
+                "need",
+                "requir",
+                "stor",
+                "setting",
+                "field",
+                "connection val",
+                "both"
+            ]
+        ) {
             continue;
         }
         // "The connector stores the last `sequence_number`" under the
@@ -1535,25 +1536,25 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             continue;
         }
         // "Optional `use_sandbox` is for table options": not the connection's.
-        if [
-            "table option",
-            "table-level",
-            "per-table",
-            "table_options",
-            "table configuration",
-        ]
-        .iter()
-        .any(|w| l.contains(w))
-        {
+        if crate::any_word!(
+            &l,
+            [
+                "table option",
+                "table-level",
+                "per-table",
+                "table_options",
+                "table configuration"
+            ]
+        ) {
             continue;
         }
         // Every cue below holds one of these words.
-        if ![
-            "conn", "config", "required", "store", "need", "both", "methods:",
-        ]
-        .iter()
-        .any(|w| l.contains(w))
-        {
+        if !crate::any_word!(
+            &l,
+            [
+                "conn", "config", "required", "store", "need", "both", "methods:"
+            ]
+        ) {
             continue;
         }
         for (cue, required) in [

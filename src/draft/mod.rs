@@ -17,7 +17,6 @@ mod oauth;
 mod region;
 mod setting_sentence;
 mod usage;
-mod words;
 
 use crate::apidoc::{self, ApiDoc, DocLine};
 use crate::source::Span;

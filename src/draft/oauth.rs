@@ -49,7 +49,7 @@ fn discounted(text: &str) -> bool {
 }
 
 /// The words (beside [`set_aside`]'s) that negate or hedge a line on OAuth.
-static DISCOUNTING: super::words::WordList = super::words::WordList::new(&[
+static DISCOUNTING: crate::words::WordList = crate::words::WordList::new(&[
     "no oauth",
     "without oauth",
     "may be available",
@@ -78,23 +78,24 @@ fn disowns_oauth(l: &str) -> bool {
     // "does not use OAuth scopes" says nothing of the grant.
     let l = lower(l).replace("oauth scope", "scope");
     l.contains("oauth")
-        && [
-            "no oauth setting",
-            "no oauth parameter",
-            "no oauth configuration",
-            "oauth is not used",
-            "oauth is not supported",
-            "oauth is out of scope",
-            "oauth may be supported later",
-            "oauth **may be supported later",
-            "oauth might be supported later",
-            "does not use oauth",
-            "doesn't use oauth",
-            "do not use oauth",
-            "oauth is not part",
-        ]
-        .iter()
-        .any(|w| l.contains(w))
+        && crate::any_word!(
+            &l,
+            [
+                "no oauth setting",
+                "no oauth parameter",
+                "no oauth configuration",
+                "oauth is not used",
+                "oauth is not supported",
+                "oauth is out of scope",
+                "oauth may be supported later",
+                "oauth **may be supported later",
+                "oauth might be supported later",
+                "does not use oauth",
+                "doesn't use oauth",
+                "do not use oauth",
+                "oauth is not part"
+            ]
+        )
 }
 
 /// "Client credentials" as prose writes it: the grant, or only the
@@ -434,14 +435,10 @@ fn posts_a_grant(lines: &[&DocLine], i: usize) -> bool {
 /// the person, not a consent flow, gives the connector its refresh token.
 fn pastes_refresh_token(l: &str) -> bool {
     (l.contains("refresh token") || l.contains("refresh_token"))
-        && ["copy the", "paste", "copies the"]
-            .iter()
-            .any(|w| l.contains(w))
+        && crate::any_word!(&l, ["copy the", "paste", "copies the"])
         && !discounted(l)
         // "nobody pastes it", "the user never paste a token".
-        && !["nobody", "nothing", "never", "no one", "not ", "n't"]
-            .iter()
-            .any(|w| l.contains(w))
+        && !crate::any_word!(&l, ["nobody", "nothing", "never", "no one", "not ", "n't"])
 }
 
 /// A raw HTTP request (`POST /oauth/token HTTP/1.1` over `Host:

@@ -72,7 +72,7 @@ pub fn set_aside(text: &str) -> bool {
 }
 
 /// The words of [`set_aside`].
-static SET_ASIDE: super::words::WordList = super::words::WordList::new(&[
+static SET_ASIDE: crate::words::WordList = crate::words::WordList::new(&[
     "not used",
     "not supported",
     "unsupported",
@@ -128,21 +128,21 @@ static SET_ASIDE: super::words::WordList = super::words::WordList::new(&[
 /// Words that mark the method the connector uses.
 fn preferred(text: &str) -> bool {
     let t = text.to_lowercase();
-    [
-        "preferred",
-        "chosen",
-        "recommended",
-        "used by this connector",
-        "used by the connector",
-        "this connector uses",
-        "the connector uses",
-        "selected",
-        "primary",
-        "✅",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
-        && !t.contains("not recommended")
+    crate::any_word!(
+        &t,
+        [
+            "preferred",
+            "chosen",
+            "recommended",
+            "used by this connector",
+            "used by the connector",
+            "this connector uses",
+            "the connector uses",
+            "selected",
+            "primary",
+            "✅"
+        ]
+    ) && !t.contains("not recommended")
 }
 
 /// Words that say a heading is about an authentication scheme.
@@ -187,51 +187,52 @@ pub fn names_a_scheme(heading: &str) -> bool {
 
 /// Sub-headings of an auth section that are not methods.
 fn not_a_method(h: &str) -> bool {
-    [
-        "base url",
-        "base-url",
-        "endpoint",
-        "host",
-        "rate limit",
-        "limits",
-        "role",
-        "permission",
-        "scope",
-        "discovery",
-        "lifetime",
-        "expir",
-        "refresh",
-        "region",
-        "example",
-        "parameter",
-        "header",
-        "error",
-        "verif",
-        "testing",
-        "validation",
-        "troubleshoot",
-        "storage",
-        "storing",
-        "rotation",
-        "where to find",
-        "obtain",
-        "getting",
-        "setup",
-        "set up",
-        "summary",
-        "notes",
-        "request",
-        "placement",
-        "caching",
-        "crumb",
-        "csrf",
-        "environment",
-        "sandbox",
-        "data center",
-        "datacenter",
-    ]
-    .iter()
-    .any(|w| h.contains(w))
+    crate::any_word!(
+        &h,
+        [
+            "base url",
+            "base-url",
+            "endpoint",
+            "host",
+            "rate limit",
+            "limits",
+            "role",
+            "permission",
+            "scope",
+            "discovery",
+            "lifetime",
+            "expir",
+            "refresh",
+            "region",
+            "example",
+            "parameter",
+            "header",
+            "error",
+            "verif",
+            "testing",
+            "validation",
+            "troubleshoot",
+            "storage",
+            "storing",
+            "rotation",
+            "where to find",
+            "obtain",
+            "getting",
+            "setup",
+            "set up",
+            "summary",
+            "notes",
+            "request",
+            "placement",
+            "caching",
+            "crumb",
+            "csrf",
+            "environment",
+            "sandbox",
+            "data center",
+            "datacenter"
+        ]
+    )
 }
 
 impl<'d> View<'d> {
@@ -319,18 +320,19 @@ impl<'d> View<'d> {
 /// REST API (not used)", "SOAP endpoint — not supported".
 fn unused_heading(heading: &str) -> bool {
     let h = heading.to_lowercase();
-    [
-        "not used",
-        "not supported",
-        "unsupported",
-        "out of scope",
-        "not implemented",
-        "not for the connector",
-        "not for this connector",
-        "not used by",
-    ]
-    .iter()
-    .any(|w| h.contains(w))
+    crate::any_word!(
+        &h,
+        [
+            "not used",
+            "not supported",
+            "unsupported",
+            "out of scope",
+            "not implemented",
+            "not for the connector",
+            "not for this connector",
+            "not used by"
+        ]
+    )
 }
 
 /// Words by which a bullet says its own subject is not used ("- **HTTP
@@ -338,20 +340,21 @@ fn unused_heading(heading: &str) -> bool {
 fn item_unused(text: &str) -> bool {
     let t = text.to_lowercase();
     !t.contains("required")
-        && [
-            "not used",
-            "doesn't use",
-            "does not use",
-            "don't use",
-            "do not use",
-            "isn't used",
-            "not supported",
-            "unsupported",
-            "not for the connector",
-            "not for this connector",
-        ]
-        .iter()
-        .any(|w| t.contains(w))
+        && crate::any_word!(
+            &t,
+            [
+                "not used",
+                "doesn't use",
+                "does not use",
+                "don't use",
+                "do not use",
+                "isn't used",
+                "not supported",
+                "unsupported",
+                "not for the connector",
+                "not for this connector"
+            ]
+        )
 }
 
 /// The bullets of `lines` (each with its indented continuation lines) that
@@ -395,8 +398,6 @@ fn other_methods_intro(text: &str) -> bool {
         || t.contains("other methods")
         || t.contains("other authentication methods")
 }
-
-/// How deep the auth heading stands in a section path, if one does.
 
 fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
     let mut sections: Vec<MethodSection<'d>> = Vec::new();

@@ -1,12 +1,23 @@
-//! Lists of words a recogniser looks for in a line, matched in one pass
-//! over the line (aho-corasick) instead of one search per word: drafting
-//! reads every line of a long doc against several such lists.
+//! Lists of words a reader looks for in a line, matched in one pass over
+//! the line (aho-corasick) instead of one search per word: drafting reads
+//! every line of a long doc against several such lists. `any_word!(text,
+//! ["a", "b"])` builds the list once, where it is written.
 //!
-//! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
+//! A leaf (see docs/architecture.md): it imports nothing from the crate.
 
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
+
+/// Whether `text` holds one of the words: `any_word!(text, ["a", "b"])`,
+/// the list built once (a [`WordList`] in a `static`).
+#[macro_export]
+macro_rules! any_word {
+    ($text:expr, [$($word:expr),+ $(,)?]) => {{
+        static WORDS: $crate::words::WordList = $crate::words::WordList::new(&[$($word),+]);
+        WORDS.any_in($text)
+    }};
+}
 
 /// A list of words, and the matcher built from it on first use.
 pub struct WordList {
