@@ -234,7 +234,42 @@ pub fn find(lines: &[&DocLine]) -> Lists {
             why: super::setting_sentence::NAMED_SETTING,
         });
     }
+    superseded(lines, &mut lists);
     lists
+}
+
+/// "Replaces the … above", "(later — this wins)": a later part of the doc
+/// that says it replaces an earlier one and names (in backticks) at least
+/// two of the settings listed before it. The ones listed before it that it
+/// leaves out are dropped.
+fn superseded(lines: &[&DocLine], lists: &mut Lists) {
+    let Some(i) = lines
+        .iter()
+        .rposition(|l| !l.code && super::region::replaces_earlier(&l.lower))
+    else {
+        return;
+    };
+    let at = lines[i].number;
+    let after: Vec<&str> = lines[i + 1..]
+        .iter()
+        .filter(|l| !l.code)
+        .map(|l| l.text.as_str())
+        .collect();
+    let restated = |name: &str| {
+        let ticked = format!("`{name}`");
+        after.iter().any(|t| t.contains(&ticked))
+    };
+    let kept = lists
+        .params
+        .iter()
+        .filter(|p| p.line < at && restated(&p.name))
+        .count();
+    if kept < 2 {
+        return;
+    }
+    lists
+        .params
+        .retain(|p| p.line > at || restated(&p.name));
 }
 
 /// Why a value every request needs is listed ("API calls require both a
@@ -587,10 +622,13 @@ fn about_the_connection(lines: &[&DocLine], start: usize) -> bool {
         "needs",
         "requires",
     ];
+    // The words just before the table, in its own section (the section's
+    // heading is read below).
     lines[..start]
         .iter()
         .rev()
         .filter(|l| !l.text.trim().is_empty())
+        .take_while(|l| !l.text.trim_start().starts_with('#'))
         .take(2)
         .any(|l| HINTS.iter().any(|w| l.lower.contains(w)))
         || lines[start].section_path.iter().any(|h| {

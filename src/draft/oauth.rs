@@ -321,6 +321,12 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if l.contains("oauth") && !boilerplate(l) {
             mentions = true;
         }
+        // A later part that replaces an earlier one: what it said about
+        // pasting a refresh token no longer holds.
+        if !line.code && super::region::replaces_earlier(l) {
+            refresh_pasted = None;
+            continue;
+        }
         if refresh_pasted.is_none() && pastes_refresh_token(l) {
             refresh_pasted = Some(line.number);
         }

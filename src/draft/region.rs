@@ -61,6 +61,14 @@ pub struct View<'d> {
     pub methods: Vec<MethodSection<'d>>,
 }
 
+/// Words by which a part of a doc replaces an earlier one ("Replaces the
+/// … step above", "(later — this wins)").
+pub fn replaces_earlier(t: &str) -> bool {
+    crate::any_word!(t, ["this wins", "this one wins"])
+        || crate::any_word!(t, ["replaces the", "supersedes the", "supersedes"])
+            && crate::any_word!(t, ["above", "earlier", "previous", "older", "first draft"])
+}
+
 /// Words that set a method or a mention aside.
 pub fn set_aside(text: &str) -> bool {
     let t = super::markup::lowered(text);
