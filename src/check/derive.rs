@@ -1134,6 +1134,14 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Opti
     if apidoc::plain_header(name) {
         return None;
     }
+    // `accessKey=…;secretKey=…`: each pair's value is the parameter its
+    // name says.
+    if let Some(value) = credential_pairs(value, scope) {
+        return Some(Auth::Header {
+            name: name.to_string(),
+            value,
+        });
+    }
     let value = map_credential(value, scope, lax)?;
     // `xq_YOUR_KEY_HERE`: a sample key's own prefix glued to the
     // placeholder is part of the key, not text sent before it.
@@ -1147,6 +1155,31 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Opti
         name: name.to_string(),
         value,
     })
+}
+
+/// A header value of two or more `name=value` pairs whose names are the
+/// scope's parameters (`accessKey` → `access_key`), written with them.
+fn credential_pairs(value: &str, scope: &[&Parameter]) -> Option<String> {
+    let pairs: Vec<&str> = value
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pairs.len() < 2 {
+        return None;
+    }
+    let written: Option<Vec<String>> = pairs
+        .iter()
+        .map(|p| {
+            let (k, _) = p.split_once('=')?;
+            let name = apidoc::to_snake_case(k.trim());
+            scope
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| format!("{}={{{}}}", k.trim(), p.name))
+        })
+        .collect();
+    Some(written?.join(";"))
 }
 
 /// A guess from parameter names alone, when the doc shows no example:

@@ -267,9 +267,7 @@ fn superseded(lines: &[&DocLine], lists: &mut Lists) {
     if kept < 2 {
         return;
     }
-    lists
-        .params
-        .retain(|p| p.line > at || restated(&p.name));
+    lists.params.retain(|p| p.line > at || restated(&p.name));
 }
 
 /// Why a value every request needs is listed ("API calls require both a
@@ -1821,6 +1819,28 @@ mod tests {
             .iter()
             .map(|p| (p.name.clone(), p.required))
             .collect()
+    }
+
+    #[test]
+    fn a_later_part_that_replaces_an_earlier_list_drops_what_it_leaves_out() {
+        let l = lists(
+            "## Auth\n\n| Parameter | Required |\n|---|---|\n| `client_id` | Yes |\n| `client_secret` | Yes |\n| `refresh_token` | Yes |\n\n### Rework (later, this wins)\n\nThe form only asks for:\n\n- `client_id` (required)\n- `client_secret` (required, secret)\n",
+        );
+        let n: Vec<String> = l.params.iter().map(|p| p.name.clone()).collect();
+        assert_eq!(n, ["client_id", "client_secret"]);
+        // Without the words that replace it, the first list stands.
+        let l = lists(
+            "## Auth\n\n| Parameter | Required |\n|---|---|\n| `client_id` | Yes |\n| `client_secret` | Yes |\n| `refresh_token` | Yes |\n\n### More\n\n- `client_id` (required)\n- `client_secret` (required, secret)\n",
+        );
+        assert!(l.params.iter().any(|p| p.name == "refresh_token"));
+    }
+
+    #[test]
+    fn a_table_under_its_own_heading_is_not_read_by_the_words_before_it() {
+        let l = lists(
+            "## Auth\n\nSee *Connection settings*.\n\n## Objects\n\n| Object | Path | Primary key |\n|---|---|---|\n| jobs | `/v1/jobs` | `id` |\n",
+        );
+        assert!(l.params.is_empty(), "{:?}", names(&l));
     }
 
     #[test]

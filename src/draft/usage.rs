@@ -100,6 +100,25 @@ fn header_credentials(
     why: &str,
     header: Option<&str>,
 ) {
+    // `X-ApiKeys: accessKey=…;secretKey=…`: each pair names a credential.
+    if let Some(names) = credential_pairs(text) {
+        for name in names {
+            push(
+                found,
+                Used {
+                    name,
+                    secret: true,
+                    locates: false,
+                    line,
+                    why: why.into(),
+                    description: None,
+                    default: None,
+                    required: true,
+                },
+            );
+        }
+        return;
+    }
     // `ApiKey <BASE64(api_key_id:api_key)>`: the credential the encoded
     // form is made of.
     if template::placeholders(text).is_empty()
@@ -151,6 +170,29 @@ fn header_credentials(
             },
         );
     }
+}
+
+/// The names of a header value made of two or more `name=value` pairs
+/// (`accessKey=…;secretKey=…`), snake_case, when every name is a
+/// credential's.
+fn credential_pairs(value: &str) -> Option<Vec<String>> {
+    let pairs: Vec<&str> = value
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pairs.len() < 2 {
+        return None;
+    }
+    pairs
+        .iter()
+        .map(|p| {
+            let (k, v) = p.split_once('=')?;
+            let plain = !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let name = apidoc::to_snake_case(k);
+            (plain && !v.trim().is_empty() && credential_like(&name)).then_some(name)
+        })
+        .collect()
 }
 
 fn user(found: &mut Vec<Used>, text: &str, line: usize, why: &str) {
@@ -222,7 +264,7 @@ pub fn find(lines: &[&DocLine]) -> Vec<Used> {
             &format!("sent in the `{name}` header"),
             Some(name),
         );
-        if template::placeholders(value).is_empty() {
+        if template::placeholders(value).is_empty() && credential_pairs(value).is_none() {
             sample_header(&mut found, name, value, h.line);
         }
     }
@@ -486,7 +528,18 @@ fn use_base_url(base: apidoc::Fact<String>, found: &mut Vec<Used>) {
 
 #[cfg(test)]
 mod tests {
-    use super::param_name;
+    use super::{credential_pairs, param_name};
+
+    #[test]
+    fn a_header_of_key_pairs_names_each_credential() {
+        assert_eq!(
+            credential_pairs("accessKey=ACCESS_KEY;secretKey=SECRET_KEY"),
+            Some(vec!["access_key".to_string(), "secret_key".to_string()])
+        );
+        // One pair, or a pair whose name is no credential's: not this form.
+        assert_eq!(credential_pairs("token=abc"), None);
+        assert_eq!(credential_pairs("session=abc; theme=dark"), None);
+    }
 
     #[test]
     fn placeholders_become_snake_case_names() {

@@ -104,6 +104,22 @@ fn a_provider_issued_token_under_an_oauth_app_is_an_oauth_check() {
 }
 
 #[test]
+fn a_header_of_key_pairs_sends_each_parameter_by_its_name() {
+    let (c, derived) = first_check(
+        "connection:\n  parameters:\n    - {name: access_key, type: string, required: true, secret: true}\n    - {name: secret_key, type: string, required: true, secret: true}\n",
+        "## Auth\n\n```\nX-ApiKeys: accessKey=ACCESS_KEY;secretKey=SECRET_KEY\n```\n\n```bash\ncurl https://cloud.vendor.example/session -H \"X-ApiKeys: accessKey=2a9b;secretKey=8c7d\"\n```\n",
+    );
+    assert!(derived.todos.is_empty(), "{:?}", derived.todos);
+    assert_eq!(
+        c.auth,
+        check::Auth::Header {
+            name: "X-ApiKeys".into(),
+            value: "accessKey={access_key};secretKey={secret_key}".into()
+        }
+    );
+}
+
+#[test]
 fn a_secret_named_inside_an_encoded_credential_is_that_parameter() {
     let (c, _) = first_check(
         "connection:\n  parameters:\n    - {name: endpoint, type: string, required: true}\n    - {name: api_key, type: string, required: true, secret: true}\n",
