@@ -362,10 +362,11 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
             .map(|l| l.text.as_str())
             .collect::<Vec<_>>()
             .join("\n");
+        let context = format!("{} {}", headings(lines[start]), before(lines, start));
         if !text.trim_start().starts_with('{') {
+            toml_config(&block, &context, lists);
             continue;
         }
-        let context = format!("{} {}", headings(lines[start]), before(lines, start));
         let c = lower(&context);
         // "config, token method:" over the block: one method's config.
         let method = lines[..start]
@@ -408,6 +409,67 @@ fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
             {
                 lists.params.push(l);
             }
+        }
+    }
+}
+
+/// A TOML config example (`[source.x]` over `apiToken = "…"   # secret`):
+/// its keys, snake_case, as listed parameters; a trailing comment saying
+/// "optional" or "secret" says so of its key.
+fn toml_config(block: &[&DocLine], context: &str, lists: &mut Lists) {
+    let Some(first) = block.iter().find(|l| !l.text.trim().is_empty()) else {
+        return;
+    };
+    let head = first.lower.trim();
+    let table = head.starts_with('[') && head.ends_with(']');
+    let cued = table && crate::any_word!(head, ["source", "connection", "connector", "config"])
+        || crate::any_word!(&lower(context), ["toml"]);
+    if !cued || about_something_else(context) {
+        return;
+    }
+    let mut found = Vec::new();
+    for l in block {
+        let t = l.text.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with('[') {
+            continue;
+        }
+        let Some((key, rest)) = t.split_once('=') else {
+            return; // not TOML after all
+        };
+        let Some(key) = identifier(key.trim()) else {
+            return;
+        };
+        let (value, comment) = rest.split_once('#').unwrap_or((rest, ""));
+        let (value, comment) = (value.trim(), comment.to_lowercase());
+        let kind = match value {
+            "true" | "false" => ParamType::Boolean,
+            v if v.parse::<i64>().is_ok() => ParamType::Integer,
+            _ => ParamType::String,
+        };
+        let required = if comment.contains("optional") || comment.contains("default") {
+            Some(false)
+        } else if comment.contains("required") {
+            Some(true)
+        } else {
+            (kind != ParamType::String || value.starts_with('[')).then_some(false)
+        };
+        found.push(Listed {
+            name: crate::apidoc::to_snake_case(&key),
+            required,
+            secret: comment.contains("secret").then_some(true),
+            kind,
+            default: None,
+            description: None,
+            method: None,
+            line: l.number,
+            why: "a key of the doc's example connection config",
+        });
+    }
+    for l in found {
+        if !lists.params.iter().any(|p| p.name == l.name)
+            && !SELECTOR_NAMES.contains(&l.name.as_str())
+        {
+            lists.params.push(l);
         }
     }
 }
@@ -1833,6 +1895,25 @@ mod tests {
             "## Auth\n\n| Parameter | Required |\n|---|---|\n| `client_id` | Yes |\n| `client_secret` | Yes |\n| `refresh_token` | Yes |\n\n### More\n\n- `client_id` (required)\n- `client_secret` (required, secret)\n",
         );
         assert!(l.params.iter().any(|p| p.name == "refresh_token"));
+    }
+
+    #[test]
+    fn a_toml_config_example_lists_its_keys_snake_case() {
+        let l = lists(
+            "## Connection settings\n\n```toml\n[source.vendor]\napiToken = \"****\"   # secret\ndocId = \"AbCd\"\npageSize = 100   # optional\n```\n",
+        );
+        assert_eq!(
+            names(&l),
+            [
+                ("api_token".to_string(), None),
+                ("doc_id".to_string(), None),
+                ("page_size".to_string(), Some(false))
+            ]
+        );
+        assert_eq!(l.params[0].secret, Some(true));
+        // A TOML block about something else (a tool's own settings) lists none.
+        let l = lists("## Build\n\n```toml\n[tool.black]\nline_length = 100\n```\n");
+        assert!(l.params.is_empty(), "{:?}", names(&l));
     }
 
     #[test]

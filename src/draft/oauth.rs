@@ -263,6 +263,20 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
     grant_in(lines)
 }
 
+/// Where the doc has the person paste a refresh token; a later part that
+/// replaces an earlier one (true: the line is passed over) makes what the
+/// earlier part said about pasting no longer hold.
+fn replaced_or_pasted(line: &DocLine, l: &str, refresh_pasted: &mut Option<usize>) -> bool {
+    if !line.code && super::region::replaces_earlier(l) {
+        *refresh_pasted = None;
+        return true;
+    }
+    if refresh_pasted.is_none() && pastes_refresh_token(l) {
+        *refresh_pasted = Some(line.number);
+    }
+    false
+}
+
 /// The grant the lines describe, read line by line (see [`recognise`]).
 fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
     let mut flow: Option<(Flow, usize)> = None;
@@ -321,14 +335,8 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if l.contains("oauth") && !boilerplate(l) {
             mentions = true;
         }
-        // A later part that replaces an earlier one: what it said about
-        // pasting a refresh token no longer holds.
-        if !line.code && super::region::replaces_earlier(l) {
-            refresh_pasted = None;
+        if replaced_or_pasted(line, l, &mut refresh_pasted) {
             continue;
-        }
-        if refresh_pasted.is_none() && pastes_refresh_token(l) {
-            refresh_pasted = Some(line.number);
         }
         let grant = grant_words(l);
         // `-d grant_type=client_credentials` says the grant, even in code.
