@@ -831,6 +831,31 @@ struct Columns {
     method: Option<usize>,
 }
 
+/// "| Field | Setting | Required |" over "| Jamf Pro URL | `jamf_pro_url` |
+/// Yes |": of two columns whose headers could name the parameter, the one
+/// whose cells hold the backticked names (when the first holds none).
+fn ticked_name_column(header: &[String], rows: &[&DocLine], first: usize) -> usize {
+    let ticked = |c: usize| {
+        rows.iter()
+            .filter(|r| {
+                cells(&r.text)
+                    .get(c)
+                    .is_some_and(|cell| backticked(cell).len() == 1)
+            })
+            .count()
+    };
+    if ticked(first) > 0 {
+        return first;
+    }
+    let later = header.iter().enumerate().skip(first + 1).find(|(c, h)| {
+        crate::any_word!(
+            h,
+            ["parameter", "name", "key", "setting", "config", "variable"]
+        ) && ticked(*c) * 2 > rows.len()
+    });
+    later.map_or(first, |(c, _)| c)
+}
+
 impl Columns {
     /// The columns of `header`, when it has a name column.
     fn of(header: &[String]) -> Option<Columns> {
@@ -946,9 +971,10 @@ fn table(
     hint: Option<&str>,
     lists: &mut Lists,
 ) {
-    let Some(cols) = Columns::of(header) else {
+    let Some(mut cols) = Columns::of(header) else {
         return;
     };
+    cols.name = ticked_name_column(header, rows, cols.name);
     let names = row_names(rows, &cols);
     if names
         .iter()
@@ -1914,6 +1940,21 @@ mod tests {
         // A TOML block about something else (a tool's own settings) lists none.
         let l = lists("## Build\n\n```toml\n[tool.black]\nline_length = 100\n```\n");
         assert!(l.params.is_empty(), "{:?}", names(&l));
+    }
+
+    #[test]
+    fn the_column_of_backticked_names_names_the_parameters() {
+        let l = lists(
+            "## Connector fields\n\n| Field | Setting | Required | Notes |\n|---|---|---|---|\n| Instance URL | `instance_url` | Yes | scheme + host |\n| Client ID | `client_id` | Yes | UUID |\n| Page size | `page_size` | No | 200 |\n",
+        );
+        assert_eq!(
+            names(&l),
+            [
+                ("instance_url".to_string(), Some(true)),
+                ("client_id".to_string(), Some(true)),
+                ("page_size".to_string(), Some(false))
+            ]
+        );
     }
 
     #[test]
