@@ -239,9 +239,9 @@ pub fn find(lines: &[&DocLine]) -> Lists {
 }
 
 /// "Replaces the … above", "(later — this wins)": a later part of the doc
-/// that says it replaces an earlier one and names (in backticks) at least
-/// two of the settings listed before it. The ones listed before it that it
-/// leaves out are dropped.
+/// that says it replaces an earlier one and lists two settings of its own
+/// or names (in backticks) two of those listed before it. The ones listed
+/// before it that it leaves out, or names only to set aside, are dropped.
 fn superseded(lines: &[&DocLine], lists: &mut Lists) {
     let Some(i) = lines
         .iter()
@@ -250,9 +250,13 @@ fn superseded(lines: &[&DocLine], lists: &mut Lists) {
         return;
     };
     let at = lines[i].number;
-    let after: Vec<&str> = lines[i + 1..]
+    // What the later part (the rest of the section it stands in) names,
+    // but not where it says a name is not needed.
+    let part = &lines[i].section_path;
+    let after: Vec<&str> = lines[i..]
         .iter()
-        .filter(|l| !l.code)
+        .take_while(|l| l.section_path.starts_with(part))
+        .filter(|l| !l.code && !super::region::set_aside(&l.lower))
         .map(|l| l.text.as_str())
         .collect();
     let restated = |name: &str| {
@@ -264,7 +268,8 @@ fn superseded(lines: &[&DocLine], lists: &mut Lists) {
         .iter()
         .filter(|p| p.line < at && restated(&p.name))
         .count();
-    if kept < 2 {
+    let listed_after = lists.params.iter().filter(|p| p.line > at).count();
+    if kept < 2 && listed_after < 2 {
         return;
     }
     lists.params.retain(|p| p.line > at || restated(&p.name));

@@ -66,7 +66,18 @@ pub struct View<'d> {
 pub fn replaces_earlier(t: &str) -> bool {
     crate::any_word!(t, ["this wins", "this one wins"])
         || crate::any_word!(t, ["replaces the", "supersedes the", "supersedes"])
-            && crate::any_word!(t, ["above", "earlier", "previous", "older", "first draft"])
+            && crate::any_word!(
+                t,
+                [
+                    "above",
+                    "earlier",
+                    "previous",
+                    "older",
+                    "first draft",
+                    "latest",
+                    "v1 "
+                ]
+            )
 }
 
 /// Words that set a method or a mention aside.
