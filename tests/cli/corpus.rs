@@ -447,69 +447,71 @@ fn drafting_and_derivation_quality_on_the_corpus() {
 /// writer G's 12 and H's 8 fresh docs: exact 8/12 and 4/8; writers I, J
 /// and K's 30 fresh docs: exact 22/30 (J: 6/10, two methods 0/2); writer
 /// L's 10: F1 0.932, exact 6/10; writer M's 10: F1 0.739, exact 6/10,
-/// two methods 0/3.
-/// Reached (152 docs): F1 0.964, exact 134, flows 49/52 (148/152 with
-/// none), no junk 145, two methods 37/41, checks complete 99/110 (kind and
-/// host 87, fillable 98), no_http_check 37/39.
+/// two methods 0/3; writer N's 10: F1 0.947, exact 7/10; writer O's 10:
+/// F1 0.649, exact 5/10, two methods 1/2.
+/// Reached (172 docs): F1 0.958, exact 152, flows 56/60 (167/172 with
+/// none), no junk 163, two methods 41/46, checks complete 113/125 (kind
+/// and host 101, fillable 112), no_http_check 42/44.
 fn tuned_floors(f: &Figures) {
-    assert!(f.docs >= 152, "{} docs", f.docs);
+    assert!(f.docs >= 172, "{} docs", f.docs);
     assert!(f.f1() >= 0.95, "name F1 {:.3}", f.f1());
-    assert!(f.exact_required >= 131, "exact {}", f.exact_required);
-    assert!(f.flow_right >= 47, "flows {}", f.flow_right);
+    assert!(f.exact_required >= 148, "exact {}", f.exact_required);
+    assert!(f.flow_right >= 54, "flows {}", f.flow_right);
     assert!(
-        f.flow_right_any >= 145,
+        f.flow_right_any >= 163,
         "flows with none {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 141, "no junk {}", f.no_junk);
+    assert!(f.no_junk >= 159, "no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 34,
+        f.multi_method_right >= 39,
         "two methods {}",
         f.multi_method_right
     );
-    assert!(f.checks_complete >= 96, "complete {}", f.checks_complete);
-    assert!(f.kind_and_host >= 84, "kind and host {}", f.kind_and_host);
-    assert!(f.fillable >= 95, "fillable {}", f.fillable);
-    assert!(f.no_http_right >= 35, "no_http_check {}", f.no_http_right);
+    assert!(f.checks_complete >= 110, "complete {}", f.checks_complete);
+    assert!(f.kind_and_host >= 98, "kind and host {}", f.kind_and_host);
+    assert!(f.fillable >= 109, "fillable {}", f.fillable);
+    assert!(f.no_http_right >= 40, "no_http_check {}", f.no_http_right);
 }
 
 /// Floors a little under the figures the held-back part reaches (measured
-/// only; no rule was tuned on it). Reached (79 docs): F1 0.947, exact
-/// 55, flows 20/28 (67/79 with none), no junk 65, two methods 18/23,
-/// checks complete 50/54 (kind and host 44), no_http_check 21/25.
+/// only; no rule was tuned on it). Reached (89 docs): F1 0.940, exact
+/// 63, flows 22/29 (77/89 with none), no junk 73, two methods 20/25,
+/// checks complete 57/61 (kind and host 50), no_http_check 23/28.
 /// Held-back docs at first sight: writers I, J and K's 15 exact 8/15;
-/// writer L's 5 F1 0.939, exact 4/5; writer M's 5 F1 0.811, exact 3/5.
+/// writer L's 5 F1 0.939, exact 4/5; writer M's 5 F1 0.811, exact 3/5;
+/// writer N's 5 F1 0.683, exact 3/5; writer O's 5 F1 0.710, exact 4/5.
 fn heldback_floors(f: &Figures) {
-    assert!(f.docs >= 79, "held-back docs {}", f.docs);
-    assert!(f.f1() >= 0.935, "held-back name F1 {:.3}", f.f1());
+    assert!(f.docs >= 89, "held-back docs {}", f.docs);
+    assert!(f.f1() >= 0.93, "held-back name F1 {:.3}", f.f1());
     assert!(
-        f.exact_required >= 52,
+        f.exact_required >= 60,
         "held-back exact {}",
         f.exact_required
     );
     assert!(
-        f.flow_right_any >= 64,
+        f.flow_right_any >= 74,
         "held-back flows {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 61, "held-back no junk {}", f.no_junk);
+    assert!(f.no_junk >= 70, "held-back no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 17,
+        f.multi_method_right >= 19,
         "held-back two methods {}",
         f.multi_method_right
     );
     assert!(
-        f.checks_complete >= 48,
+        f.checks_complete >= 55,
         "held-back complete {}",
         f.checks_complete
     );
     assert!(
-        f.kind_and_host >= 42,
+        f.kind_and_host >= 48,
         "held-back kind and host {}",
         f.kind_and_host
     );
     assert!(
-        f.no_http_right >= 20,
+        f.no_http_right >= 22,
         "held-back no_http_check {}",
         f.no_http_right
     );
