@@ -44,6 +44,9 @@ pub struct Selector {
 pub struct Lists {
     pub params: Vec<Listed>,
     pub selectors: Vec<Selector>,
+    /// Names a later part of the doc left out of the list it replaces:
+    /// (name, its line, the line of the part that replaces it).
+    pub dropped: Vec<(String, usize, usize)>,
 }
 
 use super::condition::SELECTOR_NAMES;
@@ -272,7 +275,13 @@ fn superseded(lines: &[&DocLine], lists: &mut Lists) {
     if kept < 2 && listed_after < 2 {
         return;
     }
-    lists.params.retain(|p| p.line > at || restated(&p.name));
+    let (kept, dropped): (Vec<Listed>, Vec<Listed>) = std::mem::take(&mut lists.params)
+        .into_iter()
+        .partition(|p| p.line > at || restated(&p.name));
+    lists.params = kept;
+    lists
+        .dropped
+        .extend(dropped.into_iter().map(|p| (p.name, p.line, at)));
 }
 
 /// Why a value every request needs is listed ("API calls require both a
@@ -1904,6 +1913,7 @@ mod tests {
         Lists {
             params: found.params,
             selectors: found.selectors,
+            dropped: found.dropped,
         }
     }
 
@@ -1921,6 +1931,7 @@ mod tests {
         );
         let n: Vec<String> = l.params.iter().map(|p| p.name.clone()).collect();
         assert_eq!(n, ["client_id", "client_secret"]);
+        assert_eq!(l.dropped, [("refresh_token".to_string(), 7, 9)]);
         // Without the words that replace it, the first list stands.
         let l = lists(
             "## Auth\n\n| Parameter | Required |\n|---|---|\n| `client_id` | Yes |\n| `client_secret` | Yes |\n| `refresh_token` | Yes |\n\n### More\n\n- `client_id` (required)\n- `client_secret` (required, secret)\n",

@@ -247,6 +247,11 @@ fn add_listed(
     found: &mut Found,
     review: &mut Vec<String>,
 ) {
+    for (name, line, at) in &lists.dropped {
+        review.push(format!(
+            "`{name}` (line {line}) left out: a later part of the doc (line {at}) replaces the list that named it"
+        ));
+    }
     for l in &lists.params {
         if !oauth && from_boilerplate(doc, l) {
             continue;
