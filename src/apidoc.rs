@@ -646,6 +646,20 @@ pub fn is_auth_heading(heading: &str) -> bool {
         || (h.contains("connect") && !h.contains("connector options"))
 }
 
+/// A header value made of two or more `name=value` pairs split by `;`
+/// (`accessKey=…;secretKey=…`), as written; `None` when it is not one.
+pub fn key_pairs(value: &str) -> Option<Vec<(&str, &str)>> {
+    let pairs: Vec<&str> = value
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pairs.len() < 2 {
+        return None;
+    }
+    pairs.iter().map(|p| p.split_once('=')).collect()
+}
+
 /// Headers that never carry a credential (content negotiation, versions).
 pub fn plain_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();

@@ -1160,23 +1160,15 @@ fn header_auth(name: &str, value: &str, scope: &[&Parameter], lax: bool) -> Opti
 /// A header value of two or more `name=value` pairs whose names are the
 /// scope's parameters (`accessKey` → `access_key`), written with them.
 fn credential_pairs(value: &str, scope: &[&Parameter]) -> Option<String> {
-    let pairs: Vec<&str> = value
-        .split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    if pairs.len() < 2 {
-        return None;
-    }
-    let written: Option<Vec<String>> = pairs
-        .iter()
-        .map(|p| {
-            let (k, _) = p.split_once('=')?;
-            let name = apidoc::to_snake_case(k.trim());
+    let written: Option<Vec<String>> = apidoc::key_pairs(value)?
+        .into_iter()
+        .map(|(k, _)| {
+            let k = k.trim();
+            let name = apidoc::to_snake_case(k);
             scope
                 .iter()
                 .find(|p| p.name == name)
-                .map(|p| format!("{}={{{}}}", k.trim(), p.name))
+                .map(|p| format!("{k}={{{}}}", p.name))
         })
         .collect();
     Some(written?.join(";"))

@@ -23,6 +23,22 @@ pub struct Used {
     pub required: bool,
 }
 
+impl Used {
+    /// A required parameter a request carries (not where the account is).
+    fn new(name: impl Into<String>, secret: bool, line: usize, why: &str) -> Used {
+        Used {
+            name: name.into(),
+            secret,
+            locates: false,
+            line,
+            why: why.into(),
+            description: None,
+            default: None,
+            required: true,
+        }
+    }
+}
+
 /// Query parameter names that carry a credential.
 const QUERY_KEYS: &[&str] = &[
     "key",
@@ -103,19 +119,7 @@ fn header_credentials(
     // `X-ApiKeys: accessKey=…;secretKey=…`: each pair names a credential.
     if let Some(names) = credential_pairs(text) {
         for name in names {
-            push(
-                found,
-                Used {
-                    name,
-                    secret: true,
-                    locates: false,
-                    line,
-                    why: why.into(),
-                    description: None,
-                    default: None,
-                    required: true,
-                },
-            );
+            push(found, Used::new(name, true, line, why));
         }
         return;
     }
@@ -129,19 +133,7 @@ fn header_credentials(
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .rfind(|w| !w.is_empty() && w.contains('_') && credential_like(w));
         if let Some(name) = name {
-            push(
-                found,
-                Used {
-                    name: name.to_ascii_lowercase(),
-                    secret: true,
-                    locates: false,
-                    line,
-                    why: why.into(),
-                    description: None,
-                    default: None,
-                    required: true,
-                },
-            );
+            push(found, Used::new(name.to_ascii_lowercase(), true, line, why));
         }
         return;
     }
@@ -156,19 +148,7 @@ fn header_credentials(
                 name = from_header;
             }
         }
-        push(
-            found,
-            Used {
-                name,
-                secret: true,
-                locates: false,
-                line,
-                why: why.into(),
-                description: None,
-                default: None,
-                required: true,
-            },
-        );
+        push(found, Used::new(name, true, line, why));
     }
 }
 
@@ -176,18 +156,9 @@ fn header_credentials(
 /// (`accessKey=…;secretKey=…`), snake_case, when every name is a
 /// credential's.
 fn credential_pairs(value: &str) -> Option<Vec<String>> {
-    let pairs: Vec<&str> = value
-        .split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    if pairs.len() < 2 {
-        return None;
-    }
-    pairs
-        .iter()
-        .map(|p| {
-            let (k, v) = p.split_once('=')?;
+    apidoc::key_pairs(value)?
+        .into_iter()
+        .map(|(k, v)| {
             let plain = !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             let name = apidoc::to_snake_case(k);
             (plain && !v.trim().is_empty() && credential_like(&name)).then_some(name)
@@ -199,19 +170,7 @@ fn user(found: &mut Vec<Used>, text: &str, line: usize, why: &str) {
     for (_, p) in template::placeholders(text) {
         let name = param_name(p);
         let secret = credential_like(&name);
-        push(
-            found,
-            Used {
-                name,
-                secret,
-                locates: false,
-                line,
-                why: why.into(),
-                description: None,
-                default: None,
-                required: true,
-            },
-        );
+        push(found, Used::new(name, secret, line, why));
     }
 }
 
@@ -304,19 +263,7 @@ fn named_basic(found: &mut Vec<Used>, user: &str, password: &str, line: usize) {
         (user, false, "the Basic username"),
         (password, true, "the Basic password"),
     ] {
-        push(
-            found,
-            Used {
-                name: name.to_string(),
-                secret,
-                locates: false,
-                line,
-                why: why.into(),
-                description: None,
-                default: None,
-                required: true,
-            },
-        );
+        push(found, Used::new(name.to_string(), secret, line, why));
     }
 }
 
@@ -348,16 +295,12 @@ fn sample_header(found: &mut Vec<Used>, name: &str, value: &str, line: usize) {
     };
     push(
         found,
-        Used {
-            name: param,
-            secret: true,
-            locates: false,
+        Used::new(
+            param,
+            true,
             line,
-            why: format!("a sample credential in the `{name}` header"),
-            description: None,
-            default: None,
-            required: true,
-        },
+            &format!("a sample credential in the `{name}` header"),
+        ),
     );
 }
 
@@ -366,21 +309,7 @@ fn sample_header(found: &mut Vec<Used>, name: &str, value: &str, line: usize) {
 /// with a key as the user; otherwise a user and a password.
 fn sample_basic(found: &mut Vec<Used>, password: &str, line: usize) {
     let why = SAMPLE_BASIC;
-    let mut add = |name: &str, secret: bool| {
-        push(
-            found,
-            Used {
-                name: name.into(),
-                secret,
-                locates: false,
-                line,
-                why: why.into(),
-                description: None,
-                default: None,
-                required: true,
-            },
-        )
-    };
+    let mut add = |name: &str, secret: bool| push(found, Used::new(name, secret, line, why));
     if password.chars().count() <= 1 {
         add("api_key", true);
     } else {
