@@ -105,7 +105,7 @@ fn own_heading_lists(heading: &str) -> bool {
 }
 
 /// Whether it is about something else: a token request, a schema, errors.
-fn about_something_else(context: &str) -> bool {
+pub(super) fn about_something_else(context: &str) -> bool {
     let c = lower(context);
     crate::any_word!(
         &c,
@@ -209,7 +209,7 @@ fn in_auth_section(line: &DocLine) -> bool {
 }
 
 /// The heading path of a line, joined.
-fn headings(line: &DocLine) -> String {
+pub(super) fn headings(line: &DocLine) -> String {
     line.section_path.join(" / ")
 }
 
@@ -219,7 +219,7 @@ pub fn find(lines: &[&DocLine]) -> Lists {
     tables(lines, &mut lists);
     bullets(lines, &mut lists);
     sentences(lines, &mut lists);
-    config_objects(lines, &mut lists);
+    super::config_example::find(lines, &mut lists);
     required_by_calls(lines, &mut lists);
     for n in super::setting_sentence::find(lines) {
         if lists.params.iter().any(|p| p.name == n.name) {
@@ -344,221 +344,8 @@ fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
     }
 }
 
-/// A JSON object of the connection's values under words about the
-/// connection ("`dev_config.json` / connection parameters should hold:"):
-/// its keys are the parameters.
-fn config_objects(lines: &[&DocLine], lists: &mut Lists) {
-    let fence = |l: &DocLine| {
-        let t = l.text.trim_start();
-        t.starts_with("```") || t.starts_with("~~~")
-    };
-    let mut i = 0;
-    while i < lines.len() {
-        if !lines[i].code {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        i += 1;
-        while i < lines.len() && lines[i].code && !fence(lines[i]) {
-            i += 1;
-        }
-        if i < lines.len() && fence(lines[i]) {
-            i += 1;
-        }
-        let block: Vec<&DocLine> = lines[start..i]
-            .iter()
-            .copied()
-            .filter(|l| !fence(l))
-            .collect();
-        let text: String = block
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-        let context = format!("{} {}", headings(lines[start]), before(lines, start));
-        if !text.trim_start().starts_with('{') {
-            toml_config(&block, &context, lists);
-            continue;
-        }
-        let c = lower(&context);
-        // "config, token method:" over the block: one method's config.
-        let method = lines[..start]
-            .iter()
-            .rev()
-            .find(|l| !l.text.trim().is_empty())
-            .and_then(|l| config_method(&l.text));
-        let cued = method.is_some()
-            || crate::any_word!(
-                &c,
-                [
-                    "dev_config",
-                    "config.json",
-                    "connection parameter",
-                    "connection params",
-                    "connection option",
-                    "connection setting",
-                    "connection config",
-                    "connector config",
-                    "connection should",
-                    "connection values"
-                ]
-            );
-        if !cued || method.is_none() && about_something_else(&context) {
-            continue;
-        }
-        let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text)
-        else {
-            continue;
-        };
-        // A service account's key file is one value, not the connection's keys.
-        if map.contains_key("private_key_id") || map.contains_key("token_uri") {
-            continue;
-        }
-        let mut found = config_keys(&map, &block, lines[start].number, method.as_deref());
-        found.sort_by_key(|l| l.line);
-        for l in found {
-            if !lists.params.iter().any(|p| p.name == l.name)
-                && !SELECTOR_NAMES.contains(&l.name.as_str())
-            {
-                lists.params.push(l);
-            }
-        }
-    }
-}
-
-/// A TOML config example (`[source.x]` over `apiToken = "…"   # secret`):
-/// its keys, snake_case, as listed parameters; a trailing comment saying
-/// "optional" or "secret" says so of its key.
-fn toml_config(block: &[&DocLine], context: &str, lists: &mut Lists) {
-    let Some(first) = block.iter().find(|l| !l.text.trim().is_empty()) else {
-        return;
-    };
-    let head = first.lower.trim();
-    let table = head.starts_with('[') && head.ends_with(']');
-    let cued = table && crate::any_word!(head, ["source", "connection", "connector", "config"])
-        || crate::any_word!(&lower(context), ["toml"]);
-    if !cued || about_something_else(context) {
-        return;
-    }
-    let mut found = Vec::new();
-    for l in block {
-        let t = l.text.trim();
-        if t.is_empty() || t.starts_with('#') || t.starts_with('[') {
-            continue;
-        }
-        let Some((key, rest)) = t.split_once('=') else {
-            return; // not TOML after all
-        };
-        let Some(key) = identifier(key.trim()) else {
-            return;
-        };
-        let (value, comment) = rest.split_once('#').unwrap_or((rest, ""));
-        let (value, comment) = (value.trim(), comment.to_lowercase());
-        let kind = match value {
-            "true" | "false" => ParamType::Boolean,
-            v if v.parse::<i64>().is_ok() => ParamType::Integer,
-            _ => ParamType::String,
-        };
-        let required = if comment.contains("optional") || comment.contains("default") {
-            Some(false)
-        } else if comment.contains("required") {
-            Some(true)
-        } else {
-            (kind != ParamType::String || value.starts_with('[')).then_some(false)
-        };
-        found.push(Listed {
-            name: crate::apidoc::to_snake_case(&key),
-            required,
-            secret: comment.contains("secret").then_some(true),
-            kind,
-            default: None,
-            description: None,
-            method: None,
-            line: l.number,
-            why: "a key of the doc's example connection config",
-        });
-    }
-    for l in found {
-        if !lists.params.iter().any(|p| p.name == l.name)
-            && !SELECTOR_NAMES.contains(&l.name.as_str())
-        {
-            lists.params.push(l);
-        }
-    }
-}
-
-/// The keys of a config example's JSON object as listed parameters; with
-/// `method`, its credentials belong to that method.
-fn config_keys(
-    map: &serde_json::Map<String, serde_json::Value>,
-    block: &[&DocLine],
-    first_line: usize,
-    method: Option<&str>,
-) -> Vec<Listed> {
-    map.iter()
-        .filter_map(|(key, value)| {
-            let name = identifier(key)?;
-            let ticked = format!("\"{key}\"");
-            let line = block
-                .iter()
-                .find(|l| l.text.contains(&ticked))
-                .map_or(first_line, |l| l.number);
-            let credential = crate::spec::credential_like(&name) || name == "client_id";
-            Some(Listed {
-                name,
-                // A flag or a number is a setting; a text is a value to type.
-                required: (!value.is_string()).then_some(false),
-                secret: None,
-                kind: match value {
-                    serde_json::Value::Bool(_) => ParamType::Boolean,
-                    serde_json::Value::Number(_) => ParamType::Integer,
-                    _ => ParamType::String,
-                },
-                default: None,
-                description: None,
-                // A method's config ties its credentials to it; its
-                // other keys are shared settings.
-                method: method.map(str::to_string).filter(|_| credential),
-                line,
-                why: "a key of the doc's example connection config",
-            })
-        })
-        .collect()
-}
-
-/// "config, token method:", "OAuth method config:", "Config for the API
-/// key method:": the method whose config example follows.
-fn config_method(line: &str) -> Option<String> {
-    let t = lower(line.trim().trim_matches('*'));
-    let body = t.strip_suffix(':')?;
-    if !body.contains("config") || !body.contains("method") {
-        return None;
-    }
-    let words: Vec<&str> = body
-        .split([' ', ',', '(', ')', '`'])
-        .filter(|w| {
-            !w.is_empty()
-                && ![
-                    "config",
-                    "configuration",
-                    "example",
-                    "for",
-                    "the",
-                    "method",
-                    "with",
-                    "dev_config.json",
-                ]
-                .contains(w)
-        })
-        .collect();
-    let name = crate::apidoc::snake(&words.join(" "));
-    (!name.is_empty() && words.len() <= 3 && super::region::names_a_scheme(&words.join(" ")))
-        .then_some(name)
-}
-
 /// The prose just before line index `i` (up to 3 non-empty lines).
-fn before(lines: &[&DocLine], i: usize) -> String {
+pub(super) fn before(lines: &[&DocLine], i: usize) -> String {
     lines[..i]
         .iter()
         .rev()
@@ -2273,35 +2060,5 @@ mod tests {
         let doc = crate::apidoc::ApiDoc::parse(text);
         let lines: Vec<&DocLine> = doc.lines.iter().collect();
         assert!(find(&lines).params.is_empty());
-    }
-
-    #[test]
-    fn a_config_example_of_one_method_ties_its_credentials_to_it() {
-        assert_eq!(
-            config_method("config, token method:").as_deref(),
-            Some("token")
-        );
-        assert_eq!(
-            config_method("**OAuth method config:**").as_deref(),
-            Some("oauth")
-        );
-        assert_eq!(config_method("config:"), None);
-        let text = "# S\n\n## Setup\n\nconfig, token method:\n```json\n{ \"access_token\": \"EAAA\", \"location_ids\": \"L1\" }\n```\n\nconfig, OAuth method:\n```json\n{ \"client_id\": \"sq0\", \"client_secret\": \"x\" }\n```\n";
-        let doc = crate::apidoc::ApiDoc::parse(text);
-        let lines: Vec<&DocLine> = doc.lines.iter().collect();
-        let tied: Vec<(String, Option<String>)> = find(&lines)
-            .params
-            .into_iter()
-            .map(|p| (p.name, p.method))
-            .collect();
-        assert_eq!(
-            tied,
-            [
-                ("access_token".to_string(), Some("token".to_string())),
-                ("location_ids".to_string(), None),
-                ("client_id".to_string(), Some("oauth".to_string())),
-                ("client_secret".to_string(), Some("oauth".to_string())),
-            ]
-        );
     }
 }

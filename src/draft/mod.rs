@@ -8,6 +8,7 @@
 //! Step 1 (see docs/architecture.md): it imports the readers and base modules, no other step.
 
 mod condition;
+mod config_example;
 mod describe;
 mod kinds;
 mod listed;
