@@ -164,8 +164,10 @@ impl Found {
 
 /// Drafts the connection/auth section of a spec from `doc`.
 pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
-    let view = region::View::new(doc);
+    let mut view = region::View::new(doc);
     let lists = listed::find(&view.usable);
+    let listed_names: Vec<&str> = lists.params.iter().map(|p| p.name.as_str()).collect();
+    view.confirm_alternatives(&listed_names);
     let several = several_methods(&view, &lists);
     let chosen = if several {
         view.auth.clone()

@@ -395,12 +395,58 @@ fn endpoints(
     found.extend(raw_request(lines, i));
     *provider = provider.or_else(|| provider_of(text, &found));
     let posts_grant = posts_a_grant(lines, i);
+    let labelled = endpoint_label(text);
     for url in found {
-        if token.is_none() && (token_endpoint(&url, &label) || posts_grant) {
+        let token_label = labelled == Some(Endpoint::Token);
+        if token.is_none() && (token_label || token_endpoint(&url, &label) || posts_grant) {
             *token = Some((strip_query(&url), line.number));
-        } else if authorize.is_none() && authorization_endpoint(&url, &label) {
+        } else if authorize.is_none()
+            && (labelled == Some(Endpoint::Authorize) || authorization_endpoint(&url, &label))
+        {
             *authorize = Some((url.clone(), line.number));
         }
+    }
+}
+
+/// Which endpoint a label names.
+#[derive(Clone, Copy, PartialEq)]
+enum Endpoint {
+    Token,
+    Authorize,
+}
+
+/// The endpoint a line's own label names, whatever the URL's path says:
+/// "| Token | `https://…/v2/token_endpoint` |", "- authorize: `https://…`".
+fn endpoint_label(text: &str) -> Option<Endpoint> {
+    let at = text.find("http")?;
+    let label = text[..at]
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let label = label.trim_end_matches(|c: char| !c.is_alphanumeric());
+    const TOKEN: &[&str] = &[
+        "token",
+        "token url",
+        "token uri",
+        "token endpoint",
+        "access token url",
+        "access token endpoint",
+    ];
+    const AUTHORIZE: &[&str] = &[
+        "authorize",
+        "authorization",
+        "authorization url",
+        "authorization endpoint",
+        "authorize url",
+        "auth url",
+        "consent",
+        "consent url",
+    ];
+    if TOKEN.contains(&label) {
+        Some(Endpoint::Token)
+    } else if AUTHORIZE.contains(&label) {
+        Some(Endpoint::Authorize)
+    } else {
+        None
     }
 }
 
@@ -700,6 +746,20 @@ mod tests {
         assert_eq!(
             r.authorization_url.map(|a| a.0).as_deref(),
             Some("https://ledger.example/oauth/authorize")
+        );
+    }
+
+    #[test]
+    fn an_endpoint_labelled_in_a_table_is_that_endpoint_whatever_its_path() {
+        let r = recognised("FreeAgent uses OAuth 2.0 with the authorization code flow.\n\n| Purpose | URL |\n|---|---|\n| Authorization | `https://api.books.example/v2/approve_app` |\n| Token | `https://api.books.example/v2/token_endpoint` |\n").expect("oauth");
+        assert_eq!(r.flow, Flow::U2m);
+        assert_eq!(
+            r.token_url.map(|t| t.0).as_deref(),
+            Some("https://api.books.example/v2/token_endpoint")
+        );
+        assert_eq!(
+            r.authorization_url.map(|a| a.0).as_deref(),
+            Some("https://api.books.example/v2/approve_app")
         );
     }
 

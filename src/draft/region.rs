@@ -311,6 +311,55 @@ impl<'d> View<'d> {
         }
     }
 
+    /// An "Alternative: …" section set aside by its ranking word alone is
+    /// a method the connector supports when the doc's list of settings
+    /// holds its credentials (the `.env` keeps `CLIENT_ID` for the
+    /// alternative OAuth): the list is stronger evidence than the rank.
+    pub fn confirm_alternatives(&mut self, listed: &[&str]) {
+        let named = |m: &MethodSection| -> Vec<String> {
+            m.lines
+                .iter()
+                .flat_map(|l| super::markup::backticked_raw(&l.text))
+                .filter_map(|t| super::markup::identifier(&t))
+                .map(|n| crate::apidoc::to_snake_case(&n))
+                .collect()
+        };
+        let names: Vec<Vec<String>> = self.methods.iter().map(named).collect();
+        for i in 0..self.methods.len() {
+            let m = &self.methods[i];
+            let opening: String = m
+                .lines
+                .iter()
+                .filter(|l| !l.code)
+                .take(4)
+                .map(|l| l.lower.replace("alternative", "").replace("fallback", ""))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if m.standing != Standing::SetAside || !softly_aside(&m.heading) || set_aside(&opening)
+            {
+                continue;
+            }
+            let h = m.heading.to_lowercase();
+            let by_scheme = |n: &str| {
+                h.contains("oauth") && (n == "client_id" || n == "client_secret")
+                    || h.contains("key") && n.contains("key")
+                    || h.contains("token") && n.contains("token")
+                    || h.contains("basic") && n.contains("password")
+            };
+            let own = listed.iter().any(|n| {
+                let credential = crate::spec::credential_like(n) || *n == "client_id";
+                let elsewhere = names
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && other.iter().any(|o| o == n));
+                credential && !elsewhere && (names[i].iter().any(|o| o == n) || by_scheme(n))
+            });
+            if own {
+                self.methods[i].standing = Standing::Alternative;
+            }
+        }
+    }
+
     /// The auth lines a draft reads: the auth section without the method
     /// sub-sections the doc sets aside (when it keeps another).
     pub fn chosen_auth(&self) -> Vec<&'d DocLine> {
@@ -615,6 +664,25 @@ mod tests {
         );
         assert_eq!(view.methods[1].lines.len(), 4);
         assert_eq!(method_label("- **Chosen method**: API key"), None);
+    }
+
+    #[test]
+    fn an_alternative_whose_credentials_the_settings_hold_is_a_method() {
+        let text = "# Sync\n\n## Auth\n\n### Preferred: API key\n\nSend the key with Basic.\n\n### Alternative: OAuth2\n\nA partner registers an app; the owner signs in. You need `clientId` and `clientSecret`.\n";
+        let doc = ApiDoc::parse(text);
+        let mut view = View::new(&doc);
+        assert_eq!(view.methods[1].standing, Standing::SetAside);
+        // Settings that hold no OAuth credential leave it aside…
+        view.confirm_alternatives(&["api_key", "start_date"]);
+        assert_eq!(view.methods[1].standing, Standing::SetAside);
+        // …and settings that hold its client id make it a method.
+        view.confirm_alternatives(&["api_key", "client_id", "client_secret"]);
+        assert_eq!(view.methods[1].standing, Standing::Alternative);
+        // An alternative the doc says is not used stays aside.
+        let doc = ApiDoc::parse(&text.replace("A partner", "Not supported yet. A partner"));
+        let mut view = View::new(&doc);
+        view.confirm_alternatives(&["api_key", "client_id", "client_secret"]);
+        assert_eq!(view.methods[1].standing, Standing::SetAside);
     }
 
     #[test]
