@@ -95,10 +95,16 @@ pub(super) fn find(lines: &[&DocLine], lists: &mut Lists) {
             Vec::new()
         };
         for l in found {
-            if !lists.params.iter().any(|p| p.name == l.name)
-                && !SELECTOR_NAMES.contains(&l.name.as_str())
-            {
-                lists.params.push(l);
+            if SELECTOR_NAMES.contains(&l.name.as_str()) {
+                continue;
+            }
+            match lists.params.iter_mut().find(|p| p.name == l.name) {
+                // The example's comment says what the list left open.
+                Some(p) => {
+                    p.required = p.required.or(l.required);
+                    p.secret = p.secret.or(l.secret);
+                }
+                None => lists.params.push(l),
             }
         }
     }

@@ -47,6 +47,9 @@ pub struct Lists {
     /// Names a later part of the doc left out of the list it replaces:
     /// (name, its line, the line of the part that replaces it).
     pub dropped: Vec<(String, usize, usize)>,
+    /// Old names a mapping of old settings to new ones replaces ("|
+    /// `vendorAuthCode` | `api_key` |"), each with its row's line.
+    pub renamed: Vec<(String, usize)>,
 }
 
 use super::condition::SELECTOR_NAMES;
@@ -238,7 +241,53 @@ pub fn find(lines: &[&DocLine]) -> Lists {
         });
     }
     superseded(lines, &mut lists);
+    let renamed = std::mem::take(&mut lists.renamed);
+    for (old, line) in &renamed {
+        if let Some(at) = lists.params.iter().position(|p| p.name == *old) {
+            let p = lists.params.remove(at);
+            lists.dropped.push((p.name, p.line, *line));
+        }
+    }
+    lists.renamed = renamed;
     lists
+}
+
+/// A table mapping old setting names to new ones ("| 2.x setting | 3.0
+/// setting |", "| Old name | New name |"): the columns of the old and the
+/// new names.
+fn mapping_columns(header: &[String]) -> Option<(usize, usize)> {
+    let naming: Vec<usize> = (0..header.len())
+        .filter(|c| {
+            crate::any_word!(
+                &header[*c],
+                ["setting", "parameter", "name", "key", "field", "option", "variable"]
+            )
+        })
+        .collect();
+    if naming.len() != 2 {
+        return None;
+    }
+    let (a, b) = (naming[0], naming[1]);
+    let age = |h: &str| -> Option<i32> {
+        if crate::any_word!(h, ["old", "before", "previous", "legacy", "deprecated", "former"]) {
+            return Some(0);
+        }
+        if crate::any_word!(h, ["new", "after", "now", "current", "replacement"]) {
+            return Some(1000);
+        }
+        // "2.x setting", "v3 name": the version number.
+        let digits: String = h
+            .trim_start_matches(|c: char| !c.is_ascii_digit())
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    match (age(&header[a]), age(&header[b])) {
+        (Some(x), Some(y)) if x < y => Some((a, b)),
+        (Some(x), Some(y)) if x > y => Some((b, a)),
+        _ => None,
+    }
 }
 
 /// "Replaces the … above", "(later — this wins)": a later part of the doc
@@ -776,6 +825,27 @@ fn table(
         return;
     };
     cols.name = ticked_name_column(header, rows, cols.name);
+    // A mapping of old names to new ones lists the new ones; the old ones
+    // are gone wherever else the doc names them.
+    if let Some((old, new)) = mapping_columns(header) {
+        cols.name = new;
+        cols.description = cols.description.filter(|d| *d != old);
+        for r in rows {
+            let row = cells(&r.text);
+            let cell = |c: usize| identifiers_of(row.get(c).map_or("", |c| c.as_str()));
+            let kept: Vec<String> = cell(new)
+                .iter()
+                .map(|n| crate::apidoc::to_snake_case(n))
+                .collect();
+            for name in cell(old) {
+                let name = crate::apidoc::to_snake_case(&name);
+                // `locationIds` → `location_ids`: the same setting, respelled.
+                if !kept.contains(&name) {
+                    lists.renamed.push((name, r.number));
+                }
+            }
+        }
+    }
     let names = row_names(rows, &cols);
     if names
         .iter()
@@ -1701,6 +1771,7 @@ mod tests {
             params: found.params,
             selectors: found.selectors,
             dropped: found.dropped,
+            renamed: found.renamed,
         }
     }
 
@@ -1743,6 +1814,20 @@ mod tests {
         // A TOML block about something else (a tool's own settings) lists none.
         let l = lists("## Build\n\n```toml\n[tool.black]\nline_length = 100\n```\n");
         assert!(l.params.is_empty(), "{:?}", names(&l));
+    }
+
+    #[test]
+    fn a_mapping_of_old_names_to_new_lists_the_new_and_drops_the_old() {
+        let l = lists(
+            "## Before\n\nSettings in 2.x: `vendorId` (numeric), `vendorAuthCode` (secret).\n\n## Settings mapping\n\n| 2.x setting | 3.0 setting | What to do |\n|---|---|---|\n| `vendorId` | *(removed)* | Keys identify the seller. |\n| `vendorAuthCode` | `api_key` | Create a new key. |\n| `resultsPerPage` | `page_size` | Optional, default 50. |\n| `locationIds` | `location_ids` | Required. |\n",
+        );
+        let listed: Vec<&str> = l.params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(listed, ["api_key", "page_size", "location_ids"]);
+        let gone: Vec<&str> = l.renamed.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(gone, ["vendor_id", "vendor_auth_code", "results_per_page"]);
+        assert_eq!(mapping_columns(&["old name".into(), "new name".into()]), Some((0, 1)));
+        assert_eq!(mapping_columns(&["3.0 key".into(), "2.x key".into()]), Some((1, 0)));
+        assert_eq!(mapping_columns(&["name".into(), "setting".into()]), None);
     }
 
     #[test]

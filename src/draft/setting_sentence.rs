@@ -17,7 +17,8 @@ pub struct Named {
 /// Why such a setting is listed.
 pub const NAMED_SETTING: &str = "named in the doc as a connection setting";
 
-const ROLES: [&str; 6] = [
+const ROLES: [&str; 7] = [
+    " setting",
     " connection parameter",
     " connection setting",
     " connection field",
@@ -31,7 +32,7 @@ pub fn find(lines: &[&DocLine]) -> Vec<Named> {
     let mut found = Vec::new();
     for line in lines.iter().filter(|l| !l.code) {
         let text = &line.text;
-        if !text.contains("` conne") {
+        if !text.contains("` conne") && !text.contains("` setting") {
             continue;
         }
         let lower = text.to_lowercase();
@@ -45,6 +46,22 @@ pub fn find(lines: &[&DocLine]) -> Vec<Named> {
                 };
                 let before = lower[..open].trim_end();
                 let after = lower[at + 1 + role.len()..].trim_start();
+                // "the old `sandbox` setting": one a newer version dropped;
+                // "do not add `password` settings", the selector `auth_type`.
+                let plural = role == " setting" && after.starts_with('s');
+                if plural
+                    || crate::any_word!(
+                        before.rsplit(' ').next().unwrap_or(""),
+                        ["old", "legacy", "deprecated", "former", "previous", "removed"]
+                    )
+                    || crate::any_word!(
+                        before.rsplit(['.', ';']).next().unwrap_or(""),
+                        ["do not", "don't", "no longer", "never"]
+                    )
+                    || super::condition::SELECTOR_NAMES.contains(&name.as_str())
+                {
+                    continue;
+                }
                 let required = if after.starts_with("(required") || before.ends_with("required") {
                     Some(true)
                 } else if after.starts_with("(optional") || before.ends_with("optional") {
@@ -95,6 +112,10 @@ mod tests {
         assert_eq!(
             named("The `region` connection parameter picks the host.\n"),
             [("region".to_string(), None)]
+        );
+        assert_eq!(
+            named("Put the key in the `api_key` setting; it replaces the old `vendorAuthCode` setting.\n"),
+            [("api_key".to_string(), None)]
         );
     }
 
