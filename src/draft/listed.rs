@@ -260,7 +260,15 @@ fn mapping_columns(header: &[String]) -> Option<(usize, usize)> {
         .filter(|c| {
             crate::any_word!(
                 &header[*c],
-                ["setting", "parameter", "name", "key", "field", "option", "variable"]
+                [
+                    "setting",
+                    "parameter",
+                    "name",
+                    "key",
+                    "field",
+                    "option",
+                    "variable"
+                ]
             )
         })
         .collect();
@@ -269,7 +277,17 @@ fn mapping_columns(header: &[String]) -> Option<(usize, usize)> {
     }
     let (a, b) = (naming[0], naming[1]);
     let age = |h: &str| -> Option<i32> {
-        if crate::any_word!(h, ["old", "before", "previous", "legacy", "deprecated", "former"]) {
+        if crate::any_word!(
+            h,
+            [
+                "old",
+                "before",
+                "previous",
+                "legacy",
+                "deprecated",
+                "former"
+            ]
+        ) {
             return Some(0);
         }
         if crate::any_word!(h, ["new", "after", "now", "current", "replacement"]) {
@@ -1825,8 +1843,14 @@ mod tests {
         assert_eq!(listed, ["api_key", "page_size", "location_ids"]);
         let gone: Vec<&str> = l.renamed.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(gone, ["vendor_id", "vendor_auth_code", "results_per_page"]);
-        assert_eq!(mapping_columns(&["old name".into(), "new name".into()]), Some((0, 1)));
-        assert_eq!(mapping_columns(&["3.0 key".into(), "2.x key".into()]), Some((1, 0)));
+        assert_eq!(
+            mapping_columns(&["old name".into(), "new name".into()]),
+            Some((0, 1))
+        );
+        assert_eq!(
+            mapping_columns(&["3.0 key".into(), "2.x key".into()]),
+            Some((1, 0))
+        );
         assert_eq!(mapping_columns(&["name".into(), "setting".into()]), None);
     }
 

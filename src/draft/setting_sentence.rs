@@ -48,11 +48,24 @@ pub fn find(lines: &[&DocLine]) -> Vec<Named> {
                 let after = lower[at + 1 + role.len()..].trim_start();
                 // "the old `sandbox` setting": one a newer version dropped;
                 // "do not add `password` settings", the selector `auth_type`.
-                let plural = role == " setting" && after.starts_with('s');
+                // A bare "`x` setting" only where a value is put in it
+                // ("put the key in the `api_key` setting").
+                let plural = role == " setting"
+                    && (after.starts_with('s')
+                        || ![" in the", " into the", " in your", " into your"]
+                            .iter()
+                            .any(|w| format!(" {before}").ends_with(w)));
                 if plural
                     || crate::any_word!(
                         before.rsplit(' ').next().unwrap_or(""),
-                        ["old", "legacy", "deprecated", "former", "previous", "removed"]
+                        [
+                            "old",
+                            "legacy",
+                            "deprecated",
+                            "former",
+                            "previous",
+                            "removed"
+                        ]
                     )
                     || crate::any_word!(
                         before.rsplit(['.', ';']).next().unwrap_or(""),
@@ -114,7 +127,9 @@ mod tests {
             [("region".to_string(), None)]
         );
         assert_eq!(
-            named("Put the key in the `api_key` setting; it replaces the old `vendorAuthCode` setting.\n"),
+            named(
+                "Put the key in the `api_key` setting; it replaces the old `vendorAuthCode` setting.\n"
+            ),
             [("api_key".to_string(), None)]
         );
     }
