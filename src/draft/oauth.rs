@@ -266,12 +266,25 @@ pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
 /// Where the doc has the person paste a refresh token; a later part that
 /// replaces an earlier one (true: the line is passed over) makes what the
 /// earlier part said about pasting no longer hold.
-fn replaced_or_pasted(line: &DocLine, l: &str, refresh_pasted: &mut Option<usize>) -> bool {
+fn replaced_or_pasted(
+    line: &DocLine,
+    l: &str,
+    before: Option<&DocLine>,
+    refresh_pasted: &mut Option<usize>,
+) -> bool {
     if !line.code && super::region::replaces_earlier(l) {
         *refresh_pasted = None;
         return true;
     }
-    if refresh_pasted.is_none() && pastes_refresh_token(l) {
+    // The sentence may start on the line before ("You do not\npaste a
+    // refresh token.").
+    let opening = before
+        .filter(|b| !b.code && !line.code)
+        .map_or("", |b| b.lower.rsplit(['.', ':']).next().unwrap_or(""));
+    if refresh_pasted.is_none()
+        && l.contains("refresh")
+        && pastes_refresh_token(&format!("{opening} {l}"))
+    {
         *refresh_pasted = Some(line.number);
     }
     false
@@ -335,7 +348,8 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if l.contains("oauth") && !boilerplate(l) {
             mentions = true;
         }
-        if replaced_or_pasted(line, l, &mut refresh_pasted) {
+        let before = i.checked_sub(1).and_then(|b| lines.get(b).copied());
+        if replaced_or_pasted(line, l, before, &mut refresh_pasted) {
             continue;
         }
         let grant = grant_words(l);
@@ -836,6 +850,8 @@ mod tests {
         assert_eq!(pasted.refresh_pasted, Some(4));
         let kept = recognised("OAuth **authorization code grant**.\n\n- Token: `https://id.shop.example/oauth/token`\n- The connector keeps the refresh token it receives (nobody pastes it).\n").expect("oauth");
         assert_eq!(kept.refresh_pasted, None);
+        let split = recognised("OAuth **authorization code grant**.\n\n- Token: `https://id.shop.example/oauth/token`\n\nThe integration refreshes tokens itself. You do not\npaste a refresh token.\n").expect("oauth");
+        assert_eq!(split.refresh_pasted, None);
     }
 
     #[test]
