@@ -28,6 +28,9 @@ const NOT_HTTP: &[&str] = &[
     "sftp",
     "ssh",
     "kafka",
+    "amqp",
+    "mqtt",
+    "queue manager",
     "sasl",
     "bootstrap server",
     "bootstrap servers",
@@ -78,7 +81,12 @@ fn spec_reason(spec: &Spec) -> Option<String> {
         .all_parameters()
         .map(|p| p.name.to_ascii_lowercase())
         .collect();
-    let has = |n: &str| names.iter().any(|x| x == n);
+    // `mq_host` and `mq_password` are a host and a password too.
+    let has = |n: &str| {
+        names
+            .iter()
+            .any(|x| x == n || x.strip_suffix(n).is_some_and(|p| p.ends_with('_')))
+    };
     let any = |f: &dyn Fn(&str) -> bool| names.iter().any(|x| f(x));
     let uri = any(&|n| {
         n.contains("connection_uri")
@@ -89,11 +97,14 @@ fn spec_reason(spec: &Spec) -> Option<String> {
     });
     let driver = (has("host") || has("hostname") || has("server"))
         && (has("port") || has("database") || has("dbname"))
-        && any(&|n| n == "password" || n == "user" || n == "username");
+        && (has("password") || has("user") || has("username"));
     // A warehouse account or a file server signed into with a user and a
     // password or a private key, with no URL or token to send.
-    let login = (has("host") || has("hostname") || has("account"))
-        && (has("user") || has("username"))
+    // Here only the plain names: `workday_host` with a user and password
+    // is an HTTP API's host with Basic.
+    let exact = |n: &str| names.iter().any(|x| x == n);
+    let login = (exact("host") || exact("hostname") || exact("account"))
+        && (exact("user") || exact("username"))
         && any(&|n| n == "password" || n.contains("private_key") || n.contains("ssh_key"))
         && !any(&|n| n.contains("url") || n.contains("token") || n == "api_key");
     if uri || driver || login {
@@ -128,6 +139,27 @@ mod tests {
         let spec = Spec::default();
         assert_eq!(no_http_reason(&spec, Some(&doc)).as_deref(), Some(PROTOCOL));
         assert_eq!(no_http_reason(&spec, None), None);
+    }
+
+    #[test]
+    fn prefixed_driver_settings_are_a_driver_login() {
+        let spec = |params: &str| {
+            crate::spec::load_str(crate::source::Source::new(
+                "s.yaml",
+                format!("connection:\n  parameters:\n{params}"),
+            ))
+            .spec
+        };
+        let mq = spec(
+            "    - {name: mq_host}\n    - {name: mq_port}\n    - {name: mq_user}\n    - {name: mq_password, secret: true}\n",
+        );
+        assert_eq!(
+            mq.and_then(|s| no_http_reason(&s, None)).as_deref(),
+            Some(DRIVER)
+        );
+        // `api_host` beside a token is an HTTP API's host.
+        let api = spec("    - {name: api_host}\n    - {name: api_token, secret: true}\n");
+        assert_eq!(api.and_then(|s| no_http_reason(&s, None)), None);
     }
 
     #[test]
