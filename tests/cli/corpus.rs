@@ -448,70 +448,74 @@ fn drafting_and_derivation_quality_on_the_corpus() {
 /// and K's 30 fresh docs: exact 22/30 (J: 6/10, two methods 0/2); writer
 /// L's 10: F1 0.932, exact 6/10; writer M's 10: F1 0.739, exact 6/10,
 /// two methods 0/3; writer N's 10: F1 0.947, exact 7/10; writer O's 10:
-/// F1 0.649, exact 5/10, two methods 1/2.
-/// Reached (172 docs): F1 0.958, exact 152, flows 56/60 (167/172 with
-/// none), no junk 163, two methods 41/46, checks complete 113/125 (kind
-/// and host 101, fillable 112), no_http_check 42/44.
+/// F1 0.649, exact 5/10, two methods 1/2; writers P and Q's 30 fresh docs
+/// (P: `.env` and YAML config examples, Q: migration notes mapping old
+/// names to new and portal references): P tuned F1 0.324, exact 2/10,
+/// held back 0.524, 0/5; Q tuned 0.442, 3/10, held back 0.933, 4/5.
+/// Reached (192 docs): F1 0.953, exact 168, flows 62/67 (186/192 with
+/// none), no junk 179, two methods 45/50, checks complete 123/141 (kind
+/// and host 111, fillable 122), no_http_check 47/48.
 fn tuned_floors(f: &Figures) {
-    assert!(f.docs >= 172, "{} docs", f.docs);
+    assert!(f.docs >= 192, "{} docs", f.docs);
     assert!(f.f1() >= 0.95, "name F1 {:.3}", f.f1());
-    assert!(f.exact_required >= 148, "exact {}", f.exact_required);
-    assert!(f.flow_right >= 54, "flows {}", f.flow_right);
+    assert!(f.exact_required >= 164, "exact {}", f.exact_required);
+    assert!(f.flow_right >= 60, "flows {}", f.flow_right);
     assert!(
-        f.flow_right_any >= 163,
+        f.flow_right_any >= 182,
         "flows with none {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 159, "no junk {}", f.no_junk);
+    assert!(f.no_junk >= 175, "no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 39,
+        f.multi_method_right >= 43,
         "two methods {}",
         f.multi_method_right
     );
-    assert!(f.checks_complete >= 110, "complete {}", f.checks_complete);
-    assert!(f.kind_and_host >= 98, "kind and host {}", f.kind_and_host);
-    assert!(f.fillable >= 109, "fillable {}", f.fillable);
-    assert!(f.no_http_right >= 40, "no_http_check {}", f.no_http_right);
+    assert!(f.checks_complete >= 120, "complete {}", f.checks_complete);
+    assert!(f.kind_and_host >= 108, "kind and host {}", f.kind_and_host);
+    assert!(f.fillable >= 119, "fillable {}", f.fillable);
+    assert!(f.no_http_right >= 45, "no_http_check {}", f.no_http_right);
 }
 
 /// Floors a little under the figures the held-back part reaches (measured
-/// only; no rule was tuned on it). Reached (89 docs): F1 0.940, exact
-/// 63, flows 22/29 (77/89 with none), no junk 73, two methods 20/25,
-/// checks complete 57/61 (kind and host 50), no_http_check 23/28.
+/// only; no rule was tuned on it). Reached (99 docs): F1 0.935, exact
+/// 71, flows 23/33 (85/99 with none), no junk 79, two methods 23/27,
+/// checks complete 62/69 (kind and host 55), no_http_check 24/30.
 /// Held-back docs at first sight: writers I, J and K's 15 exact 8/15;
 /// writer L's 5 F1 0.939, exact 4/5; writer M's 5 F1 0.811, exact 3/5;
-/// writer N's 5 F1 0.683, exact 3/5; writer O's 5 F1 0.710, exact 4/5.
+/// writer N's 5 F1 0.683, exact 3/5; writer O's 5 F1 0.710, exact 4/5;
+/// writer P's 5 F1 0.524, exact 0/5; writer Q's 5 F1 0.933, exact 4/5.
 fn heldback_floors(f: &Figures) {
-    assert!(f.docs >= 89, "held-back docs {}", f.docs);
+    assert!(f.docs >= 99, "held-back docs {}", f.docs);
     assert!(f.f1() >= 0.93, "held-back name F1 {:.3}", f.f1());
     assert!(
-        f.exact_required >= 60,
+        f.exact_required >= 68,
         "held-back exact {}",
         f.exact_required
     );
     assert!(
-        f.flow_right_any >= 74,
+        f.flow_right_any >= 82,
         "held-back flows {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 70, "held-back no junk {}", f.no_junk);
+    assert!(f.no_junk >= 76, "held-back no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 19,
+        f.multi_method_right >= 21,
         "held-back two methods {}",
         f.multi_method_right
     );
     assert!(
-        f.checks_complete >= 55,
+        f.checks_complete >= 60,
         "held-back complete {}",
         f.checks_complete
     );
     assert!(
-        f.kind_and_host >= 48,
+        f.kind_and_host >= 53,
         "held-back kind and host {}",
         f.kind_and_host
     );
     assert!(
-        f.no_http_right >= 22,
+        f.no_http_right >= 23,
         "held-back no_http_check {}",
         f.no_http_right
     );
