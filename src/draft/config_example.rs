@@ -9,9 +9,23 @@ use crate::apidoc::DocLine;
 use crate::spec::ParamType;
 
 use super::condition::SELECTOR_NAMES;
-use super::listed::{Listed, Lists, about_something_else, before, headings, identifier};
+use super::markup::{about_something_else, before, headings, identifier};
 
-const WHY: &str = "a key of the doc's example connection config";
+/// Why a config example's key is listed.
+pub const WHY: &str = "a key of the doc's example connection config";
+
+/// A key of a config example, with what the example says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigKey {
+    pub name: String,
+    /// `None`: the example does not say.
+    pub required: Option<bool>,
+    pub secret: Option<bool>,
+    pub kind: ParamType,
+    /// The method whose config this is (`auth_type: oauth` in it).
+    pub method: Option<String>,
+    pub line: usize,
+}
 
 /// One code block: its fence's info string and its lines.
 struct Block<'d> {
@@ -68,9 +82,16 @@ fn blocks<'d>(lines: &[&'d DocLine]) -> Vec<Block<'d>> {
     out
 }
 
-/// Finds the config examples among `lines` and lists their keys.
-pub(super) fn find(lines: &[&DocLine], lists: &mut Lists) {
+/// The keys of the config examples among `lines`, in doc order; `listed`
+/// names the settings the doc lists elsewhere.
+pub fn find(lines: &[&DocLine], listed: &[&str]) -> Vec<ConfigKey> {
+    let mut keys: Vec<ConfigKey> = Vec::new();
     for block in blocks(lines) {
+        let known: Vec<&str> = listed
+            .iter()
+            .copied()
+            .chain(keys.iter().map(|k| k.name.as_str()))
+            .collect();
         let context = format!(
             "{} {} {}",
             headings(lines[block.start]),
@@ -86,34 +107,27 @@ pub(super) fn find(lines: &[&DocLine], lists: &mut Lists) {
         let found = if text.trim_start().starts_with('{') {
             json(lines, &block, &text, &context)
         } else if let Some(entries) = dotenv(&block) {
-            keyed(lines, &block, &context, entries, Form::Env, lists)
+            keyed(lines, &block, &context, entries, Form::Env, &known)
         } else if let Some(entries) = toml(&block, &context) {
-            keyed(lines, &block, &context, entries, Form::Toml, lists)
+            keyed(lines, &block, &context, entries, Form::Toml, &known)
         } else if let Some(entries) = yaml(&block) {
-            keyed(lines, &block, &context, entries, Form::Yaml, lists)
+            keyed(lines, &block, &context, entries, Form::Yaml, &known)
         } else {
             Vec::new()
         };
-        for l in found {
-            if SELECTOR_NAMES.contains(&l.name.as_str()) {
-                continue;
-            }
-            match lists.params.iter_mut().find(|p| p.name == l.name) {
-                // The example's comment says what the list left open.
-                Some(p) => {
-                    p.required = p.required.or(l.required);
-                    p.secret = p.secret.or(l.secret);
-                }
-                None => lists.params.push(l),
-            }
-        }
+        keys.extend(
+            found
+                .into_iter()
+                .filter(|k| !SELECTOR_NAMES.contains(&k.name.as_str())),
+        );
     }
+    keys
 }
 
 /// A JSON object of the connection's values under words about the
 /// connection ("`dev_config.json` / connection parameters should hold:"):
 /// its keys are the parameters.
-fn json(lines: &[&DocLine], block: &Block, text: &str, context: &str) -> Vec<Listed> {
+fn json(lines: &[&DocLine], block: &Block, text: &str, context: &str) -> Vec<ConfigKey> {
     let c = context.to_lowercase();
     // "config, token method:" over the block: one method's config.
     let method = lines[..block.start]
@@ -169,7 +183,7 @@ fn config_keys(
     block: &[&DocLine],
     first_line: usize,
     method: Option<&str>,
-) -> Vec<Listed> {
+) -> Vec<ConfigKey> {
     map.iter()
         .filter_map(|(key, value)| {
             let name = crate::apidoc::to_snake_case(&identifier(key)?);
@@ -179,7 +193,7 @@ fn config_keys(
                 .find(|l| l.text.contains(&ticked))
                 .map_or(first_line, |l| l.number);
             let credential = crate::spec::credential_like(&name) || name == "client_id";
-            Some(Listed {
+            Some(ConfigKey {
                 name,
                 // A flag or a number is a setting; a text is a value to type.
                 required: (!value.is_string()).then_some(false),
@@ -189,13 +203,10 @@ fn config_keys(
                     serde_json::Value::Number(_) => ParamType::Integer,
                     _ => ParamType::String,
                 },
-                default: None,
-                description: None,
                 // A method's config ties its credentials to it; its
                 // other keys are shared settings.
                 method: method.map(str::to_string).filter(|_| credential),
                 line,
-                why: WHY,
             })
         })
         .collect()
@@ -436,8 +447,8 @@ fn keyed(
     context: &str,
     entries: Vec<Entry>,
     form: Form,
-    lists: &Lists,
-) -> Vec<Listed> {
+    listed: &[&str],
+) -> Vec<ConfigKey> {
     let c = context.to_lowercase();
     let cued = crate::any_word!(
         &c,
@@ -457,8 +468,7 @@ fn keyed(
     if !cued || about_something_else(&headings(lines[block.start])) {
         return Vec::new();
     }
-    let listed: Vec<&str> = lists.params.iter().map(|p| p.name.as_str()).collect();
-    let names = renamed(lines, block, &entries, form, &listed);
+    let names = renamed(lines, block, &entries, form, listed);
     // Beside the doc's own list of settings, an example naming none of
     // them is another tool's file ("the Okta SDK file `okta.yaml`").
     if !listed.is_empty() && !names.iter().any(|n| listed.contains(&n.as_str())) {
@@ -512,16 +522,13 @@ fn keyed(
                 }
             };
             let credential = crate::spec::credential_like(&name) || name == "client_id";
-            Listed {
+            ConfigKey {
                 secret: c.contains("secret").then_some(true),
                 method: method.clone().filter(|_| credential),
                 name,
                 required,
                 kind,
-                default: None,
-                description: None,
                 line: e.line.number,
-                why: WHY,
             }
         })
         .collect()

@@ -11,7 +11,7 @@ use crate::apidoc::DocLine;
 use crate::spec::ParamType;
 
 pub use super::markup::identifier;
-use super::markup::{backticked_raw, cells};
+use super::markup::{about_something_else, backticked_raw, before, cells, headings};
 
 /// A parameter the doc lists.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,45 +107,6 @@ fn own_heading_lists(heading: &str) -> bool {
     ) && !about_something_else(heading)
 }
 
-/// Whether it is about something else: a token request, a schema, errors.
-pub(super) fn about_something_else(context: &str) -> bool {
-    let c = lower(context);
-    crate::any_word!(
-        &c,
-        [
-            "token request",
-            "form field",
-            "request body",
-            "body parameter",
-            "form parameter",
-            "refresh request",
-            "token exchange",
-            "exchange request",
-            "schema",
-            "field type",
-            "type mapping",
-            "response",
-            "error",
-            "rate limit",
-            "pagination",
-            "query parameter",
-            "filter",
-            "primary key",
-            "ingestion",
-            "object list",
-            "validation",
-            "table option",
-            "table-level",
-            "per-table",
-            "read option",
-            "external option",
-            "status code",
-            "scopes",
-            "permissions"
-        ]
-    )
-}
-
 /// A heading about the source's objects rather than its connection: their
 /// schema, ingestion, incremental reads, or one endpoint.
 fn about_objects(heading: &str) -> bool {
@@ -211,18 +172,13 @@ fn in_auth_section(line: &DocLine) -> bool {
     line.auth_depth.is_some()
 }
 
-/// The heading path of a line, joined.
-pub(super) fn headings(line: &DocLine) -> String {
-    line.section_path.join(" / ")
-}
-
 /// Finds the doc's parameter lists among `lines` (in doc order).
 pub fn find(lines: &[&DocLine]) -> Lists {
     let mut lists = Lists::default();
     tables(lines, &mut lists);
     bullets(lines, &mut lists);
     sentences(lines, &mut lists);
-    super::config_example::find(lines, &mut lists);
+    config_examples(lines, &mut lists);
     required_by_calls(lines, &mut lists);
     for n in super::setting_sentence::find(lines) {
         if lists.params.iter().any(|p| p.name == n.name) {
@@ -250,6 +206,31 @@ pub fn find(lines: &[&DocLine]) -> Lists {
     }
     lists.renamed = renamed;
     lists
+}
+
+/// The keys of the doc's config examples, merged into what it lists: an
+/// example's comment fills what a list left open.
+fn config_examples(lines: &[&DocLine], lists: &mut Lists) {
+    let listed: Vec<&str> = lists.params.iter().map(|p| p.name.as_str()).collect();
+    for k in super::config_example::find(lines, &listed) {
+        match lists.params.iter_mut().find(|p| p.name == k.name) {
+            Some(p) => {
+                p.required = p.required.or(k.required);
+                p.secret = p.secret.or(k.secret);
+            }
+            None => lists.params.push(Listed {
+                name: k.name,
+                required: k.required,
+                secret: k.secret,
+                kind: k.kind,
+                default: None,
+                description: None,
+                method: k.method,
+                line: k.line,
+                why: super::config_example::WHY,
+            }),
+        }
+    }
 }
 
 /// A table mapping old setting names to new ones ("| 2.x setting | 3.0
@@ -409,18 +390,6 @@ fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
             });
         }
     }
-}
-
-/// The prose just before line index `i` (up to 3 non-empty lines).
-pub(super) fn before(lines: &[&DocLine], i: usize) -> String {
-    lines[..i]
-        .iter()
-        .rev()
-        .filter(|l| !l.text.trim().is_empty())
-        .take(2)
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn tables(lines: &[&DocLine], lists: &mut Lists) {

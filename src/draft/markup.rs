@@ -1,7 +1,12 @@
 //! The doc's markdown pieces the recognisers read alike: a table row's
 //! cells, the texts in backticks, a name as docs write parameter names.
 //!
+//! The words around a table or block say what it is about
+//! ([`about_something_else`]).
+//!
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
+
+use crate::apidoc::DocLine;
 
 /// A parameter name as docs write them: `snake_case` or `camelCase`.
 pub fn identifier(text: &str) -> Option<String> {
@@ -43,4 +48,60 @@ pub fn lowered(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(text)
     }
+}
+
+/// Whether it is about something else: a token request, a schema, errors.
+pub fn about_something_else(context: &str) -> bool {
+    let c = context.to_lowercase();
+    crate::any_word!(
+        &c,
+        [
+            "token request",
+            "form field",
+            "request body",
+            "body parameter",
+            "form parameter",
+            "refresh request",
+            "token exchange",
+            "exchange request",
+            "schema",
+            "field type",
+            "type mapping",
+            "response",
+            "error",
+            "rate limit",
+            "pagination",
+            "query parameter",
+            "filter",
+            "primary key",
+            "ingestion",
+            "object list",
+            "validation",
+            "table option",
+            "table-level",
+            "per-table",
+            "read option",
+            "external option",
+            "status code",
+            "scopes",
+            "permissions"
+        ]
+    )
+}
+
+/// The heading path of a line, joined.
+pub fn headings(line: &DocLine) -> String {
+    line.section_path.join(" / ")
+}
+
+/// The prose just before line index `i` (up to 3 non-empty lines).
+pub fn before(lines: &[&DocLine], i: usize) -> String {
+    lines[..i]
+        .iter()
+        .rev()
+        .filter(|l| !l.text.trim().is_empty())
+        .take(2)
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
