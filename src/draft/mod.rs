@@ -839,25 +839,14 @@ fn method_groups(
         }
         // What the section names in backticks (`clientId` is `client_id`),
         // and what its heading names in words ("user ID + API key").
-        let ticked: Vec<String> = section
-            .lines
-            .iter()
-            .filter(|l| l.text.contains('`'))
-            .flat_map(|l| markup::backticked_raw(&l.text))
-            .filter_map(|t| markup::identifier(t.rsplit('.').next().unwrap_or(&t)))
-            .map(|n| crate::apidoc::to_snake_case(&n))
-            .collect();
+        let ticked = section.named();
         let heading = section.heading.to_lowercase();
-        let by_scheme = |n: &str| {
-            heading.contains("oauth") && (n == "client_id" || n == "client_secret")
-                || heading.contains("key") && n.contains("key")
-                || heading.contains("token") && n.contains("token")
-        };
         for c in params.iter() {
             let credential = c.secret || c.name == "client_id";
             let in_words = heading.contains(&c.name.replace('_', " "));
-            let claimed =
-                credential && (ticked.contains(&c.name) || by_scheme(&c.name)) || in_words;
+            let claimed = credential
+                && (ticked.contains(&c.name) || section.claims_by_scheme(&c.name))
+                || in_words;
             if claimed && !members.contains(&c.name) {
                 members.push(c.name.clone());
             }

@@ -49,6 +49,33 @@ pub struct MethodSection<'d> {
     pub heading: String,
     pub standing: Standing,
     pub lines: Vec<&'d DocLine>,
+    /// The section's first prose lines, lowercased: where it says how it
+    /// stands ("alternative", "not used").
+    pub opening: String,
+}
+
+impl MethodSection<'_> {
+    /// The names the section writes in backticks, snake_case and without a
+    /// dotted prefix (`cfg.clientId` is `client_id`).
+    pub fn named(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .filter(|l| l.text.contains('`'))
+            .flat_map(|l| super::markup::backticked_raw(&l.text))
+            .filter_map(|t| super::markup::identifier(t.rsplit('.').next().unwrap_or(&t)))
+            .map(|n| crate::apidoc::to_snake_case(&n))
+            .collect()
+    }
+
+    /// Whether the section's heading names the scheme a credential belongs
+    /// to: an OAuth heading claims `client_id`, a key heading `*key*`.
+    pub fn claims_by_scheme(&self, name: &str) -> bool {
+        let h = self.heading.to_lowercase();
+        h.contains("oauth") && (name == "client_id" || name == "client_secret")
+            || h.contains("key") && name.contains("key")
+            || h.contains("token") && name.contains("token")
+            || h.contains("basic") && name.contains("password")
+    }
 }
 
 /// The doc as drafting reads it.
@@ -316,43 +343,23 @@ impl<'d> View<'d> {
     /// holds its credentials (the `.env` keeps `CLIENT_ID` for the
     /// alternative OAuth): the list is stronger evidence than the rank.
     pub fn confirm_alternatives(&mut self, listed: &[&str]) {
-        let named = |m: &MethodSection| -> Vec<String> {
-            m.lines
-                .iter()
-                .flat_map(|l| super::markup::backticked_raw(&l.text))
-                .filter_map(|t| super::markup::identifier(&t))
-                .map(|n| crate::apidoc::to_snake_case(&n))
-                .collect()
-        };
-        let names: Vec<Vec<String>> = self.methods.iter().map(named).collect();
+        let names: Vec<Vec<String>> = self.methods.iter().map(MethodSection::named).collect();
         for i in 0..self.methods.len() {
             let m = &self.methods[i];
-            let opening: String = m
-                .lines
-                .iter()
-                .filter(|l| !l.code)
-                .take(4)
-                .map(|l| l.lower.replace("alternative", "").replace("fallback", ""))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let opening = m.opening.replace("alternative", "").replace("fallback", "");
             if m.standing != Standing::SetAside || !softly_aside(&m.heading) || set_aside(&opening)
             {
                 continue;
             }
-            let h = m.heading.to_lowercase();
-            let by_scheme = |n: &str| {
-                h.contains("oauth") && (n == "client_id" || n == "client_secret")
-                    || h.contains("key") && n.contains("key")
-                    || h.contains("token") && n.contains("token")
-                    || h.contains("basic") && n.contains("password")
-            };
             let own = listed.iter().any(|n| {
                 let credential = crate::spec::credential_like(n) || *n == "client_id";
                 let elsewhere = names
                     .iter()
                     .enumerate()
                     .any(|(j, other)| j != i && other.iter().any(|o| o == n));
-                credential && !elsewhere && (names[i].iter().any(|o| o == n) || by_scheme(n))
+                credential
+                    && !elsewhere
+                    && (names[i].iter().any(|o| o == n) || m.claims_by_scheme(n))
             });
             if own {
                 self.methods[i].standing = Standing::Alternative;
@@ -485,6 +492,7 @@ fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
                 heading: heading.clone(),
                 standing: Standing::Supported,
                 lines: vec![line],
+                opening: String::new(),
             }),
         }
     }
@@ -493,16 +501,17 @@ fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
     }
     for s in &mut sections {
         // The heading and the section's first prose lines say how it stands.
-        let opening: String = s
+        s.opening = s
             .lines
             .iter()
             .filter(|l| !l.code)
             .take(4)
-            .map(|l| l.text.as_str())
+            .map(|l| l.lower.as_str())
             .collect::<Vec<_>>()
             .join(" ");
+        let opening = &s.opening;
         s.standing = if softly_aside(&s.heading)
-            && !set_aside(&opening.replace("lternative", "").replace("allback", ""))
+            && !set_aside(&opening.replace("alternative", "").replace("fallback", ""))
             && stores_values(&s.lines)
         {
             Standing::Alternative
@@ -510,9 +519,9 @@ fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
             Standing::SetAside
         } else if preferred(&s.heading) {
             Standing::Preferred
-        } else if set_aside(&opening) && !preferred(&opening) {
+        } else if set_aside(opening) && !preferred(opening) {
             Standing::SetAside
-        } else if preferred(&opening) {
+        } else if preferred(opening) {
             Standing::Preferred
         } else {
             Standing::Supported
@@ -580,6 +589,7 @@ fn labelled_methods<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
                 heading,
                 standing: Standing::Supported,
                 lines: Vec::new(),
+                opening: String::new(),
             });
             open = Some(sections.len() - 1);
         }
