@@ -92,6 +92,7 @@ pub struct View<'d> {
 /// … step above", "(later — this wins)").
 pub fn replaces_earlier(t: &str) -> bool {
     crate::any_word!(t, ["this wins", "this one wins"])
+        || revised_heading(t)
         || crate::any_word!(t, ["replaces the", "supersedes the", "supersedes"])
             && crate::any_word!(
                 t,
@@ -105,6 +106,23 @@ pub fn replaces_earlier(t: &str) -> bool {
                     "v1 "
                 ]
             )
+}
+
+/// A heading that presents a later version of what came before: "## 4.
+/// Settings (revised)", "## Final decision", "### Corrected settings".
+fn revised_heading(t: &str) -> bool {
+    t.trim_start().starts_with('#')
+        && crate::any_word!(
+            t,
+            [
+                "revised",
+                "final decision",
+                "(final)",
+                "(updated)",
+                "corrected",
+                "amended"
+            ]
+        )
 }
 
 /// Words that set a method or a mention aside.
