@@ -1485,6 +1485,7 @@ fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec
             !paths.iter().any(|path| path.contains(&placed))
         })
         .collect();
+    let samples = super::sample::samples(scope, doc);
     let mut candidates = Vec::new();
     for Fact { value: ex, line } in doc.examples() {
         if ex.method != "GET" {
@@ -1497,6 +1498,7 @@ fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec
             continue;
         }
         // A query value with spaces (`$filter=kind eq 'Team'`) goes encoded.
+        let url = super::sample::placed(&url, &samples);
         let url = locate(&url, templates, &hostable).replace(' ', "%20");
         candidates.push((ex, line, url, default));
     }

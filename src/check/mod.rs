@@ -14,6 +14,7 @@ mod jwt;
 mod load;
 pub mod probe;
 mod reach;
+mod sample;
 
 pub use derive::{Derived, derive, render};
 pub use load::{LoadedCheck, lint, load, load_str};
