@@ -87,9 +87,7 @@ fn described(description: &str) -> Vec<String> {
         let after = &description[at + cue.len()..];
         let sentence = after.split(". ").next().unwrap_or(after);
         for word in sentence.split([',', ' ', '(', ')', ';']) {
-            let w = word
-                .trim_matches(|c: char| matches!(c, '`' | '"' | '\'' | ':'))
-                .trim_end_matches('.');
+            let w = word.trim_matches(|c: char| matches!(c, '`' | '"' | '\'' | ':' | '.'));
             if !w.is_empty() && w != "or" {
                 values.push(w.to_string());
             }
