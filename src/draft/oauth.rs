@@ -677,11 +677,20 @@ fn strip_query(url: &str) -> String {
     url.split('?').next().unwrap_or(url).to_string()
 }
 
+/// A line about what goes wrong ("| `403` on `/oauth/token` | … |",
+/// "Insufficient scope"): the scopes it names are in an error message.
+fn reports_an_error(lower: &str) -> bool {
+    crate::any_word!(
+        lower,
+        ["401", "403", "insufficient", "access_denied", "invalid_scope", "error"]
+    )
+}
+
 /// Scopes: backticked words on lines about scopes, or scope URLs.
 fn scopes(lines: &[&DocLine]) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for l in lines {
-        if !l.lower.contains("scope") || discounted(&l.text) {
+        if !l.lower.contains("scope") || discounted(&l.text) || reports_an_error(&l.lower) {
             continue;
         }
         for span in l.text.split('`').skip(1).step_by(2) {
@@ -692,6 +701,11 @@ fn scopes(lines: &[&DocLine]) -> Vec<String> {
                     && !w.contains('{')
                     && w != "scope"
                     && w != "scopes"
+                    // `403`, `/oauth/token`, `/api/v2/...`: a status or a path.
+                    && !w.chars().all(|c| c.is_ascii_digit())
+                    && !w.starts_with('/')
+                    && !w.contains("..")
+                    && !w.ends_with(':')
                     // `pat-na1-`: the prefix of a token, not a scope.
                     && !w.ends_with('-')
                     && w.len() < 120;
@@ -725,6 +739,15 @@ mod tests {
         ] {
             assert_eq!(recognised(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn scopes_in_an_error_table_are_not_the_scopes() {
+        let doc = ApiDoc::parse(
+            "Required scope: `read:users`.\n\n| `403` on `/oauth/token` | not granted (`access_denied`) |\n| `403` on `/api/v2/...` | `Insufficient scope, expected any of: read:logs` |\n",
+        );
+        let lines: Vec<&DocLine> = doc.lines.iter().collect();
+        assert_eq!(scopes(&lines), ["read:users"]);
     }
 
     #[test]
