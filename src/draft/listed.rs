@@ -310,9 +310,16 @@ fn superseded(lines: &[&DocLine], lists: &mut Lists) {
         .filter(|l| !l.code && !super::region::set_aside(&l.lower))
         .map(|l| l.text.as_str())
         .collect();
+    // "No `environment_id` setting": named to be refused, not restated.
     let restated = |name: &str| {
         let ticked = format!("`{name}`");
-        after.iter().any(|t| t.contains(&ticked))
+        after.iter().any(|t| {
+            t.match_indices(&ticked).any(|(at, _)| {
+                let word = t[..at].split_whitespace().last().unwrap_or("");
+                !["no", "not", "without", "drop", "dropped", "removed"]
+                    .contains(&word.to_ascii_lowercase().trim_matches(['*', '(']))
+            })
+        })
     };
     let kept = lists
         .params
@@ -876,7 +883,13 @@ fn table(
                 .iter()
                 .any(|w| h.starts_with(w))
         });
+    // "| Setting | Required |" names settings wherever it stands; endpoint
+    // tables say "Parameter", "Name" or "Field".
+    let setting_column = header
+        .first()
+        .is_some_and(|h| h.trim().starts_with("setting"));
     if !(connection
+        || cols.strong() && setting_column
         || (cols.strong() && in_auth && (settings_header || !about_something_else(context))))
     {
         return;
@@ -1782,6 +1795,16 @@ mod tests {
             "## Auth\n\n| Parameter | Required |\n|---|---|\n| `client_id` | Yes |\n| `client_secret` | Yes |\n| `refresh_token` | Yes |\n\n### More\n\n- `client_id` (required)\n- `client_secret` (required, secret)\n",
         );
         assert!(l.params.iter().any(|p| p.name == "refresh_token"));
+    }
+
+    #[test]
+    fn a_revised_settings_section_replaces_the_original_and_its_refusals_count() {
+        let l = lists(
+            "## Settings (original)\n\n| Setting | Required |\n|---|---|\n| `app_id` | yes |\n| `environment_id` | yes |\n| `start_date` | no |\n\n## Final decision\n\n| Setting | Required |\n|---|---|\n| `client_id` | yes |\n| `client_secret` | yes |\n\n- `start_date` stays.\n- No `environment_id` setting.\n",
+        );
+        let n: Vec<String> = l.params.iter().map(|p| p.name.clone()).collect();
+        assert_eq!(n, ["start_date", "client_id", "client_secret"]);
+        assert_eq!(l.dropped.len(), 2);
     }
 
     #[test]

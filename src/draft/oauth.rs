@@ -682,7 +682,14 @@ fn strip_query(url: &str) -> String {
 fn reports_an_error(lower: &str) -> bool {
     crate::any_word!(
         lower,
-        ["401", "403", "insufficient", "access_denied", "invalid_scope", "error"]
+        [
+            "401",
+            "403",
+            "insufficient",
+            "access_denied",
+            "invalid_scope",
+            "error"
+        ]
     )
 }
 
