@@ -383,7 +383,42 @@ fn toml<'d>(block: &Block<'d>, context: &str) -> Option<Vec<Entry<'d>>> {
         let (key, rest) = t.split_once('=')?;
         Some((identifier(key.trim())?, rest.to_string()))
     })?;
-    Some(found.into_iter().filter(|e| !e.key.is_empty()).collect())
+    // `[[source.x.streams]]`, `[destination]`: keys of another part.
+    let mut elsewhere = std::collections::HashSet::new();
+    let mut skipping = false;
+    for l in &block.lines {
+        let t = l.lower.trim();
+        if t.starts_with('[') {
+            skipping = not_the_sources(t);
+        } else if skipping {
+            elsewhere.insert(l.number);
+        }
+    }
+    Some(
+        found
+            .into_iter()
+            .filter(|e| !e.key.is_empty() && !elsewhere.contains(&e.line.number))
+            .collect(),
+    )
+}
+
+/// A part of a config example that is not the source connection's:
+/// where data goes, the tables or streams read, the schedule, logging.
+fn not_the_sources(key: &str) -> bool {
+    crate::any_word!(
+        key,
+        [
+            "destination",
+            "sink",
+            "target",
+            "tables",
+            "streams",
+            "objects",
+            "schedule",
+            "logging",
+            "output"
+        ]
+    )
 }
 
 /// A YAML mapping of the connection's values (`api_key: …  # secret`),
@@ -391,6 +426,7 @@ fn toml<'d>(block: &Block<'d>, context: &str) -> Option<Vec<Entry<'d>>> {
 /// (`destination:`, `tables:`) are left out.
 fn yaml<'d>(block: &Block<'d>) -> Option<Vec<Entry<'d>>> {
     let mut skip_below: Option<usize> = None;
+    let mut parents: Vec<(usize, String)> = Vec::new();
     let found = entries(block, |t| {
         if t.starts_with("- ") || t == "-" {
             return Some((String::new(), String::new()));
@@ -410,27 +446,22 @@ fn yaml<'d>(block: &Block<'d>) -> Option<Vec<Entry<'d>>> {
         }
         if e.parent {
             // A parent: the source's own parts are read, others are not.
-            let k = e.key.to_lowercase();
-            if crate::any_word!(
-                &k,
-                [
-                    "destination",
-                    "sink",
-                    "target",
-                    "tables",
-                    "streams",
-                    "objects",
-                    "schedule",
-                    "logging",
-                    "output"
-                ]
-            ) {
+            if not_the_sources(&e.key.to_lowercase()) {
                 skip_below = Some(indent);
             }
+            parents.retain(|(at, _)| *at < indent);
+            parents.push((indent, e.key.to_lowercase()));
             continue;
         }
-        // `source: hubspot`, `type: postgres`: which connector, not a value.
-        if indent == 0 && ["source", "type", "connector", "kind"].contains(&e.key.as_str()) {
+        // `source: hubspot`, `type: postgres` (at the top or under
+        // `source:`): which connector, not a value.
+        parents.retain(|(at, _)| *at < indent);
+        let under_source = parents
+            .last()
+            .is_some_and(|(_, p)| ["source", "connector", "connection"].contains(&p.as_str()));
+        if (indent == 0 || under_source)
+            && ["source", "type", "connector", "kind"].contains(&e.key.as_str())
+        {
             continue;
         }
         out.push(e);
@@ -632,6 +663,29 @@ fn disowned_after(lines: &[&DocLine], block: &Block) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keys this recogniser alone finds, nothing listed before it.
+    fn keys(text: &str) -> Vec<String> {
+        let doc = crate::apidoc::ApiDoc::parse(text);
+        let lines: Vec<&DocLine> = doc.lines.iter().collect();
+        find(&lines, &[]).into_iter().map(|k| k.name).collect()
+    }
+
+    #[test]
+    fn the_connector_type_and_per_stream_keys_are_not_settings() {
+        assert_eq!(
+            keys(
+                "## Connector configuration\n\n```yaml\nsource:\n  type: launchdarkly\n  ld_access_token: ${LD_TOKEN}\n  ld_project_key: mobile-app\n```\n"
+            ),
+            ["ld_access_token", "ld_project_key"]
+        );
+        assert_eq!(
+            keys(
+                "## Connector configuration\n\n```toml\n[source.solace]\nsolace_host = \"tcps://h:55443\"\nsolace_password = \"${P}\"\n\n[[source.solace.streams]]\nqueue = \"q.orders\"\npayload_format = \"json\"\n```\n"
+            ),
+            ["solace_host", "solace_password"]
+        );
+    }
 
     fn drafted(text: &str) -> Vec<(String, Option<bool>, Option<String>)> {
         let doc = crate::apidoc::ApiDoc::parse(text);
