@@ -10,11 +10,38 @@ use crate::spec::Spec;
 const DRIVER: &str = "a database reached by a driver, not an HTTP API: test the connection with the connector itself";
 const PROTOCOL: &str = "the doc reads the source through a driver or a non-HTTP protocol, and shows no HTTP request to prove the credentials with: test the connection with the connector itself";
 
+const SAID: &str = "the doc says no HTTP request proves these credentials: test the connection with the connector itself";
+
 /// Why the credentials cannot be proven by one HTTP request, if they cannot.
 pub fn no_http_reason(spec: &Spec, doc: Option<&ApiDoc>) -> Option<String> {
     spec_reason(spec).or_else(|| {
-        doc.filter(|d| read_through_a_driver(d))
-            .map(|_| PROTOCOL.to_string())
+        let doc = doc?;
+        if read_through_a_driver(doc) {
+            Some(PROTOCOL.to_string())
+        } else if says_no_http(doc) {
+            Some(SAID.to_string())
+        } else {
+            None
+        }
+    })
+}
+
+/// "There is no HTTP test for this connector", "Not an HTTP API", "No
+/// HTTP endpoint can prove the password": the doc says so in prose.
+fn says_no_http(doc: &ApiDoc) -> bool {
+    doc.lines.iter().filter(|l| !l.code).any(|l| {
+        crate::any_word!(
+            &l.lower,
+            [
+                "no http test",
+                "no http check",
+                "no http-level check",
+                "no http request",
+                "not an http api",
+                "no http endpoint",
+                "no single http request"
+            ]
+        )
     })
 }
 
@@ -129,6 +156,17 @@ fn spec_reason(spec: &Spec) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_doc_that_says_no_http_request_proves_it_is_believed() {
+        let doc = ApiDoc::parse(
+            "# Broker\n\nCredentials are checked by logging in over SMF; there is no HTTP test for this connector.\n",
+        );
+        let spec = Spec::default();
+        assert_eq!(no_http_reason(&spec, Some(&doc)).as_deref(), Some(SAID));
+        let doc = ApiDoc::parse("# API\n\nSend `GET /v1/me` with the token.\n");
+        assert_eq!(no_http_reason(&spec, Some(&doc)), None);
+    }
 
     #[test]
     fn a_doc_about_a_driver_is_not_proven_by_http() {
