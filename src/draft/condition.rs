@@ -121,6 +121,14 @@ fn by_words(c: &str) -> Option<String> {
         .take_while(|w| !["auth", "authentication", "method", "mode", "login", "only"].contains(w))
         .take(2)
         .collect();
+    // "yes (for that method)": the method is named elsewhere (a "Used by"
+    // column), not here.
+    if words
+        .first()
+        .is_some_and(|w| ["that", "this", "its", "each", "chosen", "selected"].contains(w))
+    {
+        return None;
+    }
     let name = snake(&words.join(" "));
     let name = name.trim_matches('_').to_string();
     (!name.is_empty() && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
@@ -162,6 +170,7 @@ mod tests {
             "No",
             "Yes",
             "needed by both methods",
+            "yes (for that method)",
             "",
         ] {
             assert_eq!(tie(cell), None, "{cell}");

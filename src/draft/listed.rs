@@ -929,10 +929,15 @@ fn table_row(
     // "`app_password` (preferred)": the backticked value names the method.
     let method_cell = |m: usize| {
         let cell = get(Some(m));
-        backticked(cell)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| cell.replace(['`', '*'], "").trim().to_string())
+        backticked(cell).into_iter().next().unwrap_or_else(|| {
+            // "API token method", "OAuth auth": the method's own words.
+            let words = cell.replace(['`', '*'], "");
+            let mut words = words.trim();
+            for tail in [" method", " auth", " authentication"] {
+                words = words.strip_suffix(tail).unwrap_or(words);
+            }
+            words.trim().to_string()
+        })
     };
     let row_method = cols.method.map(method_cell).filter(|m| !m.is_empty());
     // A later row of a method already seen (a variant): its extra names
