@@ -194,6 +194,23 @@ fn urls(line: &DocLine) -> Vec<String> {
         }
         rest = &cand[end..];
     }
+    // "token: `{mautic_url}/oauth/v2/token`": an endpoint under the
+    // instance's URL, where a label names it.
+    for span in text.split('`').skip(1).step_by(2) {
+        let span = span.trim();
+        let labelled = text
+            .find(span)
+            .is_some_and(|at| endpoint_label(&format!("{}http", &text[..at])).is_some());
+        if let Some((name, path)) = span.strip_prefix('{').and_then(|s| s.split_once('}'))
+            && labelled
+            && !name.is_empty()
+            && path.starts_with('/')
+            && path.len() > 1
+            && !path.contains(char::is_whitespace)
+        {
+            found.push(span.to_string());
+        }
+    }
     found
 }
 
@@ -746,6 +763,20 @@ mod tests {
         ] {
             assert_eq!(recognised(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn endpoints_under_the_instance_url_placeholder() {
+        let r = recognised("1. **OAuth2 (authorization code)**: a user consents in the browser.\n   - authorize: `<mautic_url>/oauth/v2/authorize`\n   - token: `<mautic_url>/oauth/v2/token` (`grant_type=authorization_code`, later `grant_type=refresh_token`)\n").expect("oauth");
+        assert_eq!(r.flow, Flow::U2m);
+        assert_eq!(
+            r.authorization_url.map(|t| t.0).as_deref(),
+            Some("{mautic_url}/oauth/v2/authorize")
+        );
+        assert_eq!(
+            r.token_url.map(|t| t.0).as_deref(),
+            Some("{mautic_url}/oauth/v2/token")
+        );
     }
 
     #[test]

@@ -128,6 +128,12 @@ fn revised_heading(t: &str) -> bool {
 /// Words that set a method or a mention aside.
 pub fn set_aside(text: &str) -> bool {
     let t = super::markup::lowered(text);
+    // "later `grant_type=refresh_token`": later in a sequence, not a plan.
+    let t = if t.contains("later `") {
+        std::borrow::Cow::Owned(t.replace("later `", "then `"))
+    } else {
+        t
+    };
     // "are **not** used": emphasis inside the words still negates.
     if t.contains('*') {
         return SET_ASIDE.any_in(&t.replace('*', ""));
