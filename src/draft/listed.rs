@@ -939,7 +939,7 @@ fn table_row(
             words.trim().to_string()
         })
     };
-    let row_method = cols.method.map(method_cell).filter(|m| !m.is_empty());
+    let row_method = cols.method.map(method_cell).filter(|m| one_method(m));
     // A later row of a method already seen (a variant): its extra names
     // are optional.
     let variant = row_method
@@ -984,6 +984,17 @@ fn table_row(
             });
             continue;
         }
+        // "| `x` | both, required |": a Used-by cell may say it instead.
+        let used_by = lower(get(cols.method));
+        let used_by_says = if cols.required.is_some() {
+            None
+        } else if used_by.contains("optional") {
+            Some(false)
+        } else if used_by.contains("required") {
+            Some(true)
+        } else {
+            None
+        };
         let required_text = lower(get(cols.required));
         let condition = cols
             .required
@@ -998,6 +1009,8 @@ fn table_row(
             Some(false)
         } else if let Some(c) = &condition {
             Some(c.required)
+        } else if used_by_says.is_some() {
+            used_by_says
         } else {
             row_required(cols, &required_text, &lower(get(cols.description)), &label)
         };
@@ -1020,11 +1033,16 @@ fn table_row(
 
 /// A Method cell naming one method (not "all", "both" or a dash).
 fn one_method(m: &str) -> bool {
+    // "both, required", "all methods", "either": every method's.
+    let first = m
+        .split([',', ' ', '('])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     !m.is_empty()
         && m != "—"
         && m != "-"
-        && !m.eq_ignore_ascii_case("all")
-        && !m.eq_ignore_ascii_case("both")
+        && !["all", "both", "every", "either", "any", "shared"].contains(&first.as_str())
 }
 
 /// Why a table row is listed: tied to a method by its Required cell, by a
@@ -1810,6 +1828,31 @@ mod tests {
         let n: Vec<String> = l.params.iter().map(|p| p.name.clone()).collect();
         assert_eq!(n, ["start_date", "client_id", "client_secret"]);
         assert_eq!(l.dropped.len(), 2);
+    }
+
+    #[test]
+    fn a_used_by_column_saying_both_shares_the_row_and_may_say_required() {
+        let l = lists(
+            "## Settings\n\n| Setting | Used by | Description |\n|---|---|---|\n| `site_url` | both, required | The site. |\n| `api_key` | API key | The key. |\n| `client_id` | app credentials | The id. |\n| `page_size` | both, optional | Rows. |\n",
+        );
+        let shared: Vec<(String, Option<bool>)> = l
+            .params
+            .iter()
+            .filter(|p| p.method.is_none())
+            .map(|p| (p.name.clone(), p.required))
+            .collect();
+        assert_eq!(
+            shared,
+            [
+                ("site_url".to_string(), Some(true)),
+                ("page_size".to_string(), Some(false))
+            ]
+        );
+        assert!(
+            l.params
+                .iter()
+                .any(|p| p.name == "api_key" && p.method.as_deref() == Some("API key"))
+        );
     }
 
     #[test]
