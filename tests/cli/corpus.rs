@@ -451,71 +451,76 @@ fn drafting_and_derivation_quality_on_the_corpus() {
 /// F1 0.649, exact 5/10, two methods 1/2; writers P and Q's 30 fresh docs
 /// (P: `.env` and YAML config examples, Q: migration notes mapping old
 /// names to new and portal references): P tuned F1 0.324, exact 2/10,
-/// held back 0.524, 0/5; Q tuned 0.442, 3/10, held back 0.933, 4/5.
-/// Reached (192 docs): F1 0.953, exact 168, flows 62/67 (186/192 with
-/// none), no junk 179, two methods 45/50, checks complete 123/141 (kind
-/// and host 111, fillable 122), no_http_check 47/48.
+/// held back 0.524, 0/5; Q tuned 0.442, 3/10, held back 0.933, 4/5;
+/// writers R and S's 30 fresh docs (R: template research notes and
+/// engineer's notes; S: portal guides and design reviews with reviewer
+/// comments): R tuned F1 0.954, exact 7/10, held back 0.986, 4/5; S tuned
+/// 0.843, 2/10 (no junk 3/10), held back 0.966, 3/5.
+/// Reached (212 docs): F1 0.955, exact 186, flows 70/76 (204/212 with
+/// none), no junk 197, two methods 49/54, checks complete 137/156 (kind
+/// and host 121, fillable 135), no_http_check 52/53.
 fn tuned_floors(f: &Figures) {
-    assert!(f.docs >= 192, "{} docs", f.docs);
+    assert!(f.docs >= 212, "{} docs", f.docs);
     assert!(f.f1() >= 0.95, "name F1 {:.3}", f.f1());
-    assert!(f.exact_required >= 164, "exact {}", f.exact_required);
-    assert!(f.flow_right >= 60, "flows {}", f.flow_right);
+    assert!(f.exact_required >= 182, "exact {}", f.exact_required);
+    assert!(f.flow_right >= 68, "flows {}", f.flow_right);
     assert!(
-        f.flow_right_any >= 182,
+        f.flow_right_any >= 200,
         "flows with none {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 175, "no junk {}", f.no_junk);
+    assert!(f.no_junk >= 193, "no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 43,
+        f.multi_method_right >= 47,
         "two methods {}",
         f.multi_method_right
     );
-    assert!(f.checks_complete >= 120, "complete {}", f.checks_complete);
-    assert!(f.kind_and_host >= 108, "kind and host {}", f.kind_and_host);
-    assert!(f.fillable >= 119, "fillable {}", f.fillable);
-    assert!(f.no_http_right >= 45, "no_http_check {}", f.no_http_right);
+    assert!(f.checks_complete >= 134, "complete {}", f.checks_complete);
+    assert!(f.kind_and_host >= 118, "kind and host {}", f.kind_and_host);
+    assert!(f.fillable >= 132, "fillable {}", f.fillable);
+    assert!(f.no_http_right >= 50, "no_http_check {}", f.no_http_right);
 }
 
 /// Floors a little under the figures the held-back part reaches (measured
-/// only; no rule was tuned on it). Reached (99 docs): F1 0.935, exact
-/// 71, flows 23/33 (85/99 with none), no junk 79, two methods 23/27,
-/// checks complete 62/69 (kind and host 55), no_http_check 24/30.
+/// only; no rule was tuned on it). Reached (109 docs): F1 0.941, exact
+/// 79, flows 25/38 (92/109 with none), no junk 87, two methods 25/29,
+/// checks complete 68/76 (kind and host 61), no_http_check 28/33.
 /// Held-back docs at first sight: writers I, J and K's 15 exact 8/15;
 /// writer L's 5 F1 0.939, exact 4/5; writer M's 5 F1 0.811, exact 3/5;
 /// writer N's 5 F1 0.683, exact 3/5; writer O's 5 F1 0.710, exact 4/5;
-/// writer P's 5 F1 0.524, exact 0/5; writer Q's 5 F1 0.933, exact 4/5.
+/// writer P's 5 F1 0.524, exact 0/5; writer Q's 5 F1 0.933, exact 4/5;
+/// writer R's 5 F1 0.986, exact 4/5; writer S's 5 F1 0.966, exact 3/5.
 fn heldback_floors(f: &Figures) {
-    assert!(f.docs >= 99, "held-back docs {}", f.docs);
+    assert!(f.docs >= 109, "held-back docs {}", f.docs);
     assert!(f.f1() >= 0.93, "held-back name F1 {:.3}", f.f1());
     assert!(
-        f.exact_required >= 68,
+        f.exact_required >= 76,
         "held-back exact {}",
         f.exact_required
     );
     assert!(
-        f.flow_right_any >= 82,
+        f.flow_right_any >= 89,
         "held-back flows {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 76, "held-back no junk {}", f.no_junk);
+    assert!(f.no_junk >= 84, "held-back no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 21,
+        f.multi_method_right >= 23,
         "held-back two methods {}",
         f.multi_method_right
     );
     assert!(
-        f.checks_complete >= 60,
+        f.checks_complete >= 65,
         "held-back complete {}",
         f.checks_complete
     );
     assert!(
-        f.kind_and_host >= 53,
+        f.kind_and_host >= 58,
         "held-back kind and host {}",
         f.kind_and_host
     );
     assert!(
-        f.no_http_right >= 23,
+        f.no_http_right >= 26,
         "held-back no_http_check {}",
         f.no_http_right
     );
