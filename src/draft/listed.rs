@@ -808,19 +808,9 @@ fn row_names(rows: &[&DocLine], cols: &Columns) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn table(
-    header: &[String],
-    rows: &[&DocLine],
-    context: &str,
-    hint: Option<&str>,
-    lists: &mut Lists,
-) {
-    let Some(mut cols) = Columns::of(header) else {
-        return;
-    };
-    cols.name = ticked_name_column(header, rows, cols.name);
-    // A mapping of old names to new ones lists the new ones; the old ones
-    // are gone wherever else the doc names them.
+/// A mapping of old names to new ones lists the new ones; the old ones
+/// are gone wherever else the doc names them.
+fn renamed_by_mapping(header: &[String], rows: &[&DocLine], cols: &mut Columns, lists: &mut Lists) {
     if let Some((old, new)) = mapping_columns(header) {
         cols.name = new;
         cols.description = cols.description.filter(|d| *d != old);
@@ -840,6 +830,20 @@ fn table(
             }
         }
     }
+}
+
+fn table(
+    header: &[String],
+    rows: &[&DocLine],
+    context: &str,
+    hint: Option<&str>,
+    lists: &mut Lists,
+) {
+    let Some(mut cols) = Columns::of(header) else {
+        return;
+    };
+    cols.name = ticked_name_column(header, rows, cols.name);
+    renamed_by_mapping(header, rows, &mut cols, lists);
     let names = row_names(rows, &cols);
     if names
         .iter()
@@ -927,18 +931,7 @@ fn table_row(
     let c = cells(&row.text);
     let get = |i: Option<usize>| i.and_then(|i| c.get(i)).map(|s| s.as_str()).unwrap_or("");
     // "`app_password` (preferred)": the backticked value names the method.
-    let method_cell = |m: usize| {
-        let cell = get(Some(m));
-        backticked(cell).into_iter().next().unwrap_or_else(|| {
-            // "API token method", "OAuth auth": the method's own words.
-            let words = cell.replace(['`', '*'], "");
-            let mut words = words.trim();
-            for tail in [" method", " auth", " authentication"] {
-                words = words.strip_suffix(tail).unwrap_or(words);
-            }
-            words.trim().to_string()
-        })
-    };
+    let method_cell = |m: usize| method_named(get(Some(m)));
     let row_method = cols.method.map(method_cell).filter(|m| one_method(m));
     // A later row of a method already seen (a variant): its extra names
     // are optional.
@@ -985,16 +978,11 @@ fn table_row(
             continue;
         }
         // "| `x` | both, required |": a Used-by cell may say it instead.
-        let used_by = lower(get(cols.method));
-        let used_by_says = if cols.required.is_some() {
-            None
-        } else if used_by.contains("optional") {
-            Some(false)
-        } else if used_by.contains("required") {
-            Some(true)
-        } else {
-            None
-        };
+        let used_by_says = cols
+            .required
+            .is_none()
+            .then(|| said_required(&lower(get(cols.method))))
+            .flatten();
         let required_text = lower(get(cols.required));
         let condition = cols
             .required
@@ -1032,6 +1020,30 @@ fn table_row(
 }
 
 /// A Method cell naming one method (not "all", "both" or a dash).
+/// The method a Used-by cell names: its backticked value, or its words
+/// without "method" ("API token method", "OAuth auth").
+fn method_named(cell: &str) -> String {
+    backticked(cell).into_iter().next().unwrap_or_else(|| {
+        let words = cell.replace(['`', '*'], "");
+        let mut words = words.trim();
+        for tail in [" method", " auth", " authentication"] {
+            words = words.strip_suffix(tail).unwrap_or(words);
+        }
+        words.trim().to_string()
+    })
+}
+
+/// "both, required", "both, optional": what a cell says of requiredness.
+fn said_required(cell: &str) -> Option<bool> {
+    if cell.contains("optional") {
+        Some(false)
+    } else if cell.contains("required") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 fn one_method(m: &str) -> bool {
     // "both, required", "all methods", "either": every method's.
     let first = m

@@ -251,9 +251,12 @@ fn add_listed(
     review: &mut Vec<String>,
 ) {
     for (name, line, at) in &lists.dropped {
-        review.push(format!(
-            "`{name}` (line {line}) left out: a later part of the doc (line {at}) replaces the list that named it"
-        ));
+        let renamed = lists.renamed.iter().any(|(n, l)| n == name && l == at);
+        review.push(if renamed {
+            format!("`{name}` (line {line}) left out: the doc's table of old and new names renames it (line {at})")
+        } else {
+            format!("`{name}` (line {line}) left out: a later part of the doc (line {at}) replaces the list that named it")
+        });
     }
     for l in &lists.params {
         if !oauth && from_boilerplate(doc, l) {
@@ -936,6 +939,21 @@ mod tests {
 
     fn drafted(text: &str) -> Spec {
         draft(&ApiDoc::parse(text), "x").expect("draft").spec
+    }
+
+    #[test]
+    fn a_name_the_doc_renames_is_left_out_with_its_own_review_line() {
+        let text = "# Desk API\n\n## Connection settings\n\n| Setting | Required |\n|---|---|\n| `vendor_token` | Yes |\n| `account` | Yes |\n\n## Renamed settings\n\n| Old setting | New setting |\n|---|---|\n| `vendor_token` | `api_key` |\n";
+        let d = draft(&ApiDoc::parse(text), "x").expect("draft");
+        let names: Vec<&str> = d.spec.all_parameters().map(|p| p.name.as_str()).collect();
+        assert!(!names.contains(&"vendor_token"), "{names:?}");
+        assert!(
+            d.review.iter().any(|r| r.starts_with(
+                "`vendor_token` (line 7) left out: the doc's table of old and new names renames it"
+            )),
+            "{:?}",
+            d.review
+        );
     }
 
     #[test]
