@@ -198,15 +198,14 @@ fn urls(line: &DocLine) -> Vec<String> {
     // instance's URL, where a label names it.
     for span in text.split('`').skip(1).step_by(2) {
         let span = span.trim();
-        let labelled = text
-            .find(span)
-            .is_some_and(|at| endpoint_label(&format!("{}http", &text[..at])).is_some());
         if let Some((name, path)) = span.strip_prefix('{').and_then(|s| s.split_once('}'))
-            && labelled
             && !name.is_empty()
             && path.starts_with('/')
             && path.len() > 1
             && !path.contains(char::is_whitespace)
+            && text
+                .find(span)
+                .is_some_and(|at| label_names(&text[..at]).is_some())
         {
             found.push(span.to_string());
         }
@@ -450,7 +449,12 @@ enum Endpoint {
 /// "| Token | `https://…/v2/token_endpoint` |", "- authorize: `https://…`".
 fn endpoint_label(text: &str) -> Option<Endpoint> {
     let at = text.find("http")?;
-    let label = text[..at]
+    label_names(&text[..at])
+}
+
+/// The endpoint the words before a URL name ("- token:", "| Authorize |").
+fn label_names(before: &str) -> Option<Endpoint> {
+    let label = before
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();
     let label = label.trim_end_matches(|c: char| !c.is_alphanumeric());
