@@ -628,6 +628,16 @@ fn origin_of(url: &str) -> Option<String> {
     Some(url[..scheme_end + 3 + host_end].to_string())
 }
 
+/// A heading's words but its paths: "POST /oauth/token" names an
+/// endpoint, not a section about OAuth.
+fn prose(heading: &str) -> String {
+    heading
+        .split_whitespace()
+        .filter(|w| !w.contains('/'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A heading that names the auth section.
 pub fn is_auth_heading(heading: &str) -> bool {
     let h = heading.to_lowercase();
@@ -642,7 +652,8 @@ pub fn is_auth_heading(heading: &str) -> bool {
             "api token",
             "access method"
         ]
-    ) || h.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auth")
+    ) || crate::any_word!(&prose(&h), ["oauth", "access token", "bearer"])
+        || h.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auth")
         || (h.contains("connect") && !h.contains("connector options"))
 }
 
@@ -1050,6 +1061,13 @@ fn by_synonym<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_oauth_heading_is_an_auth_heading_but_an_endpoint_s_path_is_not() {
+        assert!(is_auth_heading("Option 2 — OAuth app"));
+        assert!(is_auth_heading("3. Requesting an access token"));
+        assert!(!is_auth_heading("A.3 POST /oauth/token"));
+    }
+
     use super::*;
 
     #[test]

@@ -50,6 +50,9 @@ pub struct Lists {
     /// Old names a mapping of old settings to new ones replaces ("|
     /// `vendorAuthCode` | `api_key` |"), each with its row's line.
     pub renamed: Vec<(String, usize)>,
+    /// Optional names the doc says a connection does without ("`owner`
+    /// … isn't needed to connect"): (name, its line, the saying's line).
+    pub unneeded: Vec<(String, usize, usize)>,
 }
 
 use super::condition::SELECTOR_NAMES;
@@ -78,6 +81,8 @@ fn about_connection(context: &str) -> bool {
             "connector parameter",
             "configuration",
             "config ",
+            "config.",
+            "config file",
             "settings",
             "credential",
             "parameters the connector",
@@ -136,7 +141,12 @@ fn disowned(intro: &str) -> bool {
             "not connection settings",
             "not connection parameters",
             "are not settings",
-            "are not parameters"
+            "are not parameters",
+            "query option",
+            "uri option",
+            "url option",
+            "connection string option",
+            "dsn option"
         ]
     )
 }
@@ -197,6 +207,7 @@ pub fn find(lines: &[&DocLine]) -> Lists {
         });
     }
     superseded(lines, &mut lists);
+    unneeded(lines, &mut lists);
     let renamed = std::mem::take(&mut lists.renamed);
     for (old, line) in &renamed {
         if let Some(at) = lists.params.iter().position(|p| p.name == *old) {
@@ -206,6 +217,36 @@ pub fn find(lines: &[&DocLine]) -> Lists {
     }
     lists.renamed = renamed;
     lists
+}
+
+/// "`owner` — strictly it just filters results, it isn't needed to
+/// connect": an optional name the doc says a connection does without.
+fn unneeded(lines: &[&DocLine], lists: &mut Lists) {
+    for line in lines.iter().filter(|l| !l.code) {
+        if !crate::any_word!(
+            &line.lower,
+            [
+                "not needed to connect",
+                "isn't needed to connect",
+                "is not needed to connect",
+                "not needed for the connection",
+                "not required to connect",
+                "isn't required to connect"
+            ]
+        ) {
+            continue;
+        }
+        let named = backticked(&line.text);
+        let [name] = named.as_slice() else { continue };
+        if let Some(at) = lists
+            .params
+            .iter()
+            .position(|p| p.name == *name && p.required != Some(true))
+        {
+            let p = lists.params.remove(at);
+            lists.unneeded.push((p.name, p.line, line.number));
+        }
+    }
 }
 
 /// The keys of the doc's config examples, merged into what it lists: an
@@ -473,9 +514,32 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
             .find(|l| !l.text.trim().is_empty())
             .map_or("", |l| l.text.as_str());
         let hint = table_method(rows[0], intro);
-        table(&header, &rows[2..], &context, hint.as_deref(), lists);
+        let footnote = lines[i..]
+            .iter()
+            .find(|l| !l.text.trim().is_empty())
+            .map_or("", |l| l.lower.as_str());
+        let tail = TableTail {
+            hint: hint.as_deref(),
+            starred_choice: starred_choice(footnote),
+        };
+        table(&header, &rows[2..], &context, tail, lists);
     }
     shared_across_method_tables(lists);
+}
+
+/// What stands around a parameters table: the method its heading or
+/// intro names, and whether a footnote makes starred cells a choice.
+struct TableTail<'a> {
+    hint: Option<&'a str>,
+    starred_choice: bool,
+}
+
+/// A footnote under a table ("\\* Give either `iotdb_host` or
+/// `iotdb_node_urls`") saying a starred Required cell is one of a choice.
+fn starred_choice(footnote: &str) -> bool {
+    let t = footnote.trim_start();
+    let starred = t.starts_with("\\*") || t.starts_with('*') && !t.starts_with("**");
+    starred && (t.contains("either") || t.contains(" one of "))
 }
 
 /// A table of one endpoint's request or response: its first column names
@@ -673,6 +737,9 @@ struct Columns {
     /// the methods the way the connector does.
     selector: Option<usize>,
     method: Option<usize>,
+    /// A footnote under the table ("\\* Give either `host` or `urls`")
+    /// makes a starred Required cell ("yes*") a choice, not a must.
+    starred_choice: bool,
 }
 
 /// "| Field | Setting | Required |" over "| Jamf Pro URL | `jamf_pro_url` |
@@ -765,6 +832,7 @@ impl Columns {
             .filter(other),
             selector,
             method,
+            starred_choice: false,
         })
     }
 
@@ -832,16 +900,12 @@ fn renamed_by_mapping(header: &[String], rows: &[&DocLine], cols: &mut Columns, 
     }
 }
 
-fn table(
-    header: &[String],
-    rows: &[&DocLine],
-    context: &str,
-    hint: Option<&str>,
-    lists: &mut Lists,
-) {
+fn table(header: &[String], rows: &[&DocLine], context: &str, tail: TableTail, lists: &mut Lists) {
+    let hint = tail.hint;
     let Some(mut cols) = Columns::of(header) else {
         return;
     };
+    cols.starred_choice = tail.starred_choice;
     cols.name = ticked_name_column(header, rows, cols.name);
     renamed_by_mapping(header, rows, &mut cols, lists);
     let names = row_names(rows, &cols);
@@ -887,11 +951,12 @@ fn table(
                 .iter()
                 .any(|w| h.starts_with(w))
         });
-    // "| Setting | Required |" names settings wherever it stands; endpoint
-    // tables say "Parameter", "Name" or "Field".
-    let setting_column = header
-        .first()
-        .is_some_and(|h| h.trim().starts_with("setting"));
+    // "| Setting | Required |", "| Key | Required |" name settings wherever
+    // they stand; endpoint tables say "Parameter", "Name" or "Field".
+    let setting_column = header.first().is_some_and(|h| {
+        let h = h.trim();
+        h.starts_with("setting") || h == "key" || h.starts_with("config key")
+    });
     if !(connection
         || cols.strong() && setting_column
         || (cols.strong() && in_auth && (settings_header || !about_something_else(context))))
@@ -1079,6 +1144,9 @@ fn clean_default(cell: &str) -> Option<String> {
 /// not required for every method), the name column's heading, or words of
 /// its value or label ("optional", "(default …)").
 fn row_required(cols: &Columns, required_text: &str, value: &str, label: &str) -> Option<bool> {
+    if cols.starred_choice && required_text.trim_end().ends_with('*') {
+        return Some(false);
+    }
     if cols.required.is_some() {
         Some(
             yes(required_text) && !required_text.contains("when") && !required_text.contains("if "),
@@ -1217,9 +1285,22 @@ pub fn backticked(text: &str) -> Vec<String> {
 /// An introduction naming a selector ("`auth_method` is one of:"): the
 /// bullets under it are its values.
 fn names_a_selector(intro: &str) -> bool {
-    backticked(intro)
-        .iter()
-        .any(|n| SELECTOR_NAMES.contains(&n.as_str()))
+    let named = backticked(intro);
+    let chosen_with = || {
+        let t = lower(intro);
+        !named.is_empty()
+            && crate::any_word!(
+                &t,
+                [
+                    "chosen with",
+                    "chosen by",
+                    "selected with",
+                    "selected by",
+                    "picked with"
+                ]
+            )
+    };
+    (named.iter().any(|n| SELECTOR_NAMES.contains(&n.as_str())) || chosen_with())
         && !intro.trim_start().starts_with(['-', '*'])
 }
 
@@ -1262,13 +1343,23 @@ fn bullet_required(
     auth_bullet: bool,
     intro_lower: &str,
 ) -> Option<bool> {
+    // "— required.", "— optional, int, default 22", "— secret. only
+    // needed when the key is encrypted".
+    let said = rest_lower.trim_start_matches(['—', '-', ':', '–', ' ']);
+    let first = said.split(['.', ';']).next().unwrap_or("");
     if paren.contains("optional")
-        || rest_lower.starts_with("optional")
+        || said.starts_with("optional")
         || (auth_bullet && rest_lower.contains("optional"))
+        || crate::any_word!(
+            said,
+            ["only needed when", "only needed if", "only when", "only if"]
+        )
     {
         Some(false)
     } else if paren.contains("required") {
         Some(!paren.contains("when") && !paren.contains("if "))
+    } else if first.trim() == "required" || first.starts_with("required,") {
+        Some(true)
     } else if intro_lower.contains("optional") {
         Some(false)
     } else if intro_lower.contains("required") || intro_lower.contains("needs") {
@@ -1282,6 +1373,8 @@ fn bullet_required(
 fn bullets(lines: &[&DocLine], lists: &mut Lists) {
     let mut intro = String::new();
     let mut tree: Option<SelectorTree> = None;
+    // An indented line right under an item carries the item on.
+    let mut in_item = false;
     for line in lines {
         if line.code {
             continue;
@@ -1292,7 +1385,9 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             .or_else(|| t.strip_prefix("* "))
             .or_else(|| t.strip_prefix("+ "))
         else {
-            if !t.is_empty() {
+            let continued = in_item && line.text.starts_with([' ', '\t']);
+            in_item = continued;
+            if !t.is_empty() && !continued {
                 if let Some(done) = tree.take() {
                     done.close(lists);
                 }
@@ -1300,6 +1395,7 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
             }
             continue;
         };
+        in_item = true;
         let item = item.trim();
         // "- Per-table options:" introduces the bullets nested under it.
         if item.ends_with(':') && !item.starts_with('`') {
@@ -1801,13 +1897,7 @@ mod tests {
     fn lists(text: &str) -> Lists {
         let doc = ApiDoc::parse(text);
         let lines: Vec<&DocLine> = doc.lines.iter().collect();
-        let found = find(&lines);
-        Lists {
-            params: found.params,
-            selectors: found.selectors,
-            dropped: found.dropped,
-            renamed: found.renamed,
-        }
+        find(&lines)
     }
 
     fn names(l: &Lists) -> Vec<(String, Option<bool>)> {
@@ -2221,5 +2311,64 @@ mod tests {
         let doc = crate::apidoc::ApiDoc::parse(text);
         let lines: Vec<&DocLine> = doc.lines.iter().collect();
         assert!(find(&lines).params.is_empty());
+    }
+    fn required_of(text: &str) -> Vec<(String, Option<bool>)> {
+        names(&lists(text))
+    }
+
+    #[test]
+    fn a_key_table_under_a_config_file_heading_lists_settings() {
+        let text = "# Src\n\n## Setup\n\n### config.json\n\n| Key | Required | Default | Notes |\n|---|---|---|---|\n| `db_host` | yes* | — | host |\n| `db_urls` | yes* | — | cluster |\n| `db_user` | yes | — | |\n| `zone_id` | no | `UTC` | zone |\n\n\\* Give either `db_host` or `db_urls`.\n";
+        assert_eq!(
+            required_of(text),
+            [
+                ("db_host".to_string(), Some(false)),
+                ("db_urls".to_string(), Some(false)),
+                ("db_user".to_string(), Some(true)),
+                ("zone_id".to_string(), Some(false)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_of_a_uri_s_query_options_lists_no_settings() {
+        let text = "# Src\n\n## Connection string\n\nUseful query options (passed through to the client):\n\n| Option | Default | Notes |\n|---|---|---|\n| `tls` | `true` | |\n| `nodePreference` | `leader` | |\n";
+        assert!(lists(text).params.is_empty());
+    }
+
+    #[test]
+    fn an_optional_name_the_doc_says_a_connection_does_without_is_left_out() {
+        let text = "# Src\n\n## Settings\n\n| Key | Required | What |\n|---|---|---|\n| `api_token` | yes | token |\n| `owner` | no | filter |\n\nHmm, `owner` just filters results, it isn't needed to connect.\n";
+        let found = lists(text);
+        assert_eq!(names(&found), [("api_token".to_string(), Some(true))]);
+        assert_eq!(found.unneeded, [("owner".to_string(), 8, 10)]);
+    }
+
+    #[test]
+    fn an_item_s_indented_lines_do_not_introduce_the_next_item() {
+        let text = "# Src\n\nThe connector uses the client-credentials grant. Two settings only:\n\n- `acme_key` — the API Key. On the wire it is the\n  `client_id` form field.\n- `acme_secret` — the API Secret. Secret.\n";
+        let got: Vec<String> = lists(text).params.into_iter().map(|p| p.name).collect();
+        assert_eq!(got, ["acme_key", "acme_secret"]);
+    }
+
+    #[test]
+    fn a_bullet_says_required_or_optional_after_its_dash() {
+        let text = "# Src\n\nConnection settings:\n- `host` — required. `sftp.example.com`\n- `port` — optional, int, default 22\n- `key_passphrase` — secret. only needed when the key is encrypted.\n";
+        assert_eq!(
+            required_of(text),
+            [
+                ("host".to_string(), Some(true)),
+                ("port".to_string(), Some(false)),
+                ("key_passphrase".to_string(), Some(false)),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_intro_saying_a_setting_chooses_introduces_its_values() {
+        assert!(names_a_selector(
+            "The connector supports both schemes, chosen with `credential_type`:"
+        ));
+        assert!(!names_a_selector("The connector needs `api_token`:"));
     }
 }

@@ -250,6 +250,11 @@ fn add_listed(
     found: &mut Found,
     review: &mut Vec<String>,
 ) {
+    for (name, line, at) in &lists.unneeded {
+        review.push(format!(
+            "`{name}` (line {line}) left out: the doc says a connection does without it (line {at})"
+        ));
+    }
     for (name, line, at) in &lists.dropped {
         let renamed = lists.renamed.iter().any(|(n, l)| n == name && l == at);
         review.push(if renamed {
@@ -453,7 +458,40 @@ fn several_methods(view: &region::View, lists: &listed::Lists) -> bool {
             && kept
                 .iter()
                 .any(|m| m.standing == region::Standing::Alternative);
-    selector || tied.len() >= 2 || unranked
+    (selector || tied.len() >= 2 || unranked) && !combined(view)
+}
+
+/// "Every operation requires both of them at the same time", "the
+/// connector uses both schemes on every request": the methods are one way
+/// in, used together, not a choice.
+fn combined(view: &region::View) -> bool {
+    view.usable.iter().any(|l| {
+        if l.code || !l.lower.contains("both") {
+            return false;
+        }
+        let t = l.lower.replace('*', "");
+        crate::any_word!(
+            &t,
+            [
+                "requires both",
+                "require both",
+                "uses both",
+                "use both",
+                "sends both",
+                "send both",
+                "both at the same time"
+            ]
+        ) && crate::any_word!(
+            &t,
+            [
+                "same time",
+                "every request",
+                "each request",
+                "every call",
+                "every operation"
+            ]
+        ) && !crate::any_word!(&t, ["either", "one of", "choose", "pick", "supported"])
+    })
 }
 
 /// A u2m grant's refresh token: a parameter when the doc has the person
@@ -939,6 +977,29 @@ mod tests {
 
     fn drafted(text: &str) -> Spec {
         draft(&ApiDoc::parse(text), "x").expect("draft").spec
+    }
+
+    #[test]
+    fn schemes_the_doc_says_are_used_together_are_one_way_in() {
+        let text = "# Solar API\n\n## Security schemes\n\nEvery operation requires both of them at the same time.\n\n### ApiKey\n\nQuery `key`.\n\n### OAuth2\n\nAuthorization code.\n\n## Connector setup\n\nThe connector uses **both** schemes on every request.\n\n| Setting | Required | Secret |\n|---|---|---|\n| `api_key` | yes | yes |\n| `client_id` | yes | no |\n| `client_secret` | yes | yes |\n";
+        let spec = drafted(text);
+        assert!(spec.auth_methods.is_empty(), "{:?}", spec.auth_methods);
+        let mut names: Vec<&str> = spec.parameters.iter().map(|p| p.name.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["api_key", "client_id", "client_secret"]);
+    }
+
+    #[test]
+    fn an_oauth_heading_is_part_of_the_auth_section() {
+        let text = "# Cms\n\n## Setup\n\nTwo ways to authenticate. Pick one.\n\n### Option 1 — site API token\n\nSent as `Authorization: Bearer <site_token>`.\n\n### Option 2 — OAuth app\n\nA user approves the app in the browser.\n\n- authorize: `https://cms.example/oauth/authorize?response_type=code&client_id=...`\n- token: `POST https://api.cms.example/oauth/access_token`\n\n### Settings\n\n| Setting | Required | Notes |\n|---|---|---|\n| `site_token` | when using a site token | secret |\n| `client_id` | only for OAuth | app |\n| `client_secret` | only for OAuth | secret |\n";
+        let spec = drafted(text);
+        let oauth = spec.auth_methods.iter().find_map(|m| m.oauth.as_ref());
+        assert_eq!(
+            oauth
+                .and_then(|o| o.token_url.as_ref())
+                .map(|u| u.value.as_str()),
+            Some("https://api.cms.example/oauth/access_token")
+        );
     }
 
     #[test]
