@@ -1437,13 +1437,7 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
         if !marks_in_paren && !described {
             continue;
         }
-        let description = rest
-            .trim_start_matches('(')
-            .split_once(')')
-            .map(|(_, d)| d)
-            .unwrap_or(rest)
-            .trim_start_matches([' ', '—', '-', ':', '–'])
-            .trim();
+        let description = bullet_description(rest);
         if selector(&name, description) || selector(&name, &paren) {
             lists.selectors.push(Selector {
                 values: backticked(rest),
@@ -1473,6 +1467,16 @@ fn bullets(lines: &[&DocLine], lists: &mut Lists) {
     if let Some(done) = tree {
         done.close(lists);
     }
+}
+
+/// A bullet's words after its name and parenthesis.
+fn bullet_description(rest: &str) -> &str {
+    rest.trim_start_matches('(')
+        .split_once(')')
+        .map(|(_, d)| d)
+        .unwrap_or(rest)
+        .trim_start_matches([' ', '—', '-', ':', '–'])
+        .trim()
 }
 
 /// Where bullet `item` stands towards a selector written as nested
