@@ -98,6 +98,9 @@ pub fn find(lines: &[&DocLine], listed: &[&str]) -> Vec<ConfigKey> {
             before(lines, block.start),
             block.info
         );
+        if samples_own(&context) {
+            continue;
+        }
         let text: String = block
             .lines
             .iter()
@@ -637,6 +640,23 @@ fn renamed(
     }
 }
 
+/// "Most sample apps read the parameters from a `.env` file": a vendor's
+/// sample code's config, not the connector's.
+fn samples_own(context: &str) -> bool {
+    let c = context.to_lowercase();
+    crate::any_word!(
+        &c,
+        [
+            "sample app",
+            "sample code",
+            "sample application",
+            "example app",
+            "demo app",
+            "quickstart app"
+        ]
+    )
+}
+
 /// The keys the doc says, just after the block, are not the source's
 /// ("`PG_DSN` is only where we write; it has nothing to do with Checkly").
 fn disowned_after(lines: &[&DocLine], block: &Block) -> Vec<String> {
@@ -669,6 +689,17 @@ mod tests {
         let doc = crate::apidoc::ApiDoc::parse(text);
         let lines: Vec<&DocLine> = doc.lines.iter().collect();
         find(&lines, &[]).into_iter().map(|k| k.name).collect()
+    }
+
+    #[test]
+    fn a_sample_app_s_env_file_is_not_the_connector_s() {
+        assert!(keys("## Environment\n\nMost sample apps read the parameters from a `.env` file:\n\n```dotenv\nDB_HOST=db.example.com\nDB_PASSWORD=x\n```\n").is_empty());
+        assert_eq!(
+            keys(
+                "## Connector configuration\n\nThe connector reads a `.env` file:\n\n```dotenv\nDB_HOST=db.example.com\nDB_PASSWORD=x\n```\n"
+            ),
+            ["db_host", "db_password"]
+        );
     }
 
     #[test]

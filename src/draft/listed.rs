@@ -206,6 +206,22 @@ pub fn find(lines: &[&DocLine]) -> Lists {
             why: super::setting_sentence::NAMED_SETTING,
         });
     }
+    for m in super::inline_marks::find(lines) {
+        if lists.params.iter().any(|p| p.name == m.name) {
+            continue;
+        }
+        lists.params.push(Listed {
+            name: m.name,
+            required: Some(m.required),
+            secret: m.secret.then_some(true),
+            kind: ParamType::String,
+            default: None,
+            description: None,
+            method: None,
+            line: m.line,
+            why: super::inline_marks::WHY,
+        });
+    }
     superseded(lines, &mut lists);
     unneeded(lines, &mut lists);
     let renamed = std::mem::take(&mut lists.renamed);
@@ -740,6 +756,8 @@ struct Columns {
     /// A footnote under the table ("\\* Give either `host` or `urls`")
     /// makes a starred Required cell ("yes*") a choice, not a must.
     starred_choice: bool,
+    /// The description column is the doc's "Example" column.
+    description_is_example: bool,
 }
 
 /// "| Field | Setting | Required |" over "| Jamf Pro URL | `jamf_pro_url` |
@@ -812,7 +830,19 @@ impl Columns {
             ])
             .filter(other)
         });
+        let description = col(&[
+            "description",
+            "notes",
+            "meaning",
+            "what",
+            "example",
+            "purpose",
+            "value",
+        ])
+        .filter(other);
         Some(Columns {
+            description_is_example: description.is_some_and(|d| header[d].contains("example")),
+            description,
             name,
             required: col(&["required", "mandatory", "req", "needed"]).filter(other),
             optional,
@@ -820,16 +850,6 @@ impl Columns {
             secret: col(&["secret", "sensitive"]),
             kind: col(&["type"]).filter(other),
             default: col(&["default"]),
-            description: col(&[
-                "description",
-                "notes",
-                "meaning",
-                "what",
-                "example",
-                "purpose",
-                "value",
-            ])
-            .filter(other),
             selector,
             method,
             starred_choice: false,
@@ -849,14 +869,15 @@ impl Columns {
 /// row above).
 fn row_names(rows: &[&DocLine], cols: &Columns) -> Vec<Vec<String>> {
     let mut previous: Vec<String> = Vec::new();
+    // An "Example" column holds sample values (`test`), never a key.
+    let described = cols.description.filter(|_| !cols.description_is_example);
     rows.iter()
         .map(|r| {
             let cell = cells(&r.text).get(cols.name).cloned().unwrap_or_default();
             let mut found = identifiers_of(&cell);
             if !cell.contains('`') && found.len() <= 1 {
                 let row = cells(&r.text);
-                let value = cols
-                    .description
+                let value = described
                     .and_then(|d| row.get(d))
                     .map_or("", |c| c.as_str());
                 let by_label = label_name(&cell, value);

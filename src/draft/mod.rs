@@ -10,6 +10,7 @@
 mod condition;
 mod config_example;
 mod describe;
+mod inline_marks;
 mod kinds;
 mod listed;
 mod markup;
