@@ -512,6 +512,7 @@ fn tables(lines: &[&DocLine], lists: &mut Lists) {
                     "mandatory",
                     "req",
                     "needed",
+                    "must have",
                     "secret",
                     "sensitive",
                     "must be set"
@@ -844,7 +845,15 @@ impl Columns {
             description_is_example: description.is_some_and(|d| header[d].contains("example")),
             description,
             name,
-            required: col(&["required", "mandatory", "req", "needed"]).filter(other),
+            required: col(&[
+                "required",
+                "mandatory",
+                "req",
+                "needed",
+                "must have",
+                "must be set",
+            ])
+            .filter(other),
             optional,
             names_required: header[name].contains("required") || header[name].contains("must"),
             secret: col(&["secret", "sensitive"]),

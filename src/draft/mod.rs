@@ -19,6 +19,7 @@ mod oauth;
 mod region;
 mod setting_sentence;
 mod usage;
+mod wire;
 
 use crate::apidoc::{self, ApiDoc, DocLine};
 use crate::source::Span;
@@ -93,6 +94,9 @@ impl Candidate {
 #[derive(Default)]
 struct Found {
     params: Vec<Candidate>,
+    /// (wire name, setting): a listed setting the doc says goes out under
+    /// another name (`client_id`).
+    wire: Vec<(String, String)>,
 }
 
 impl Found {
@@ -145,6 +149,9 @@ impl Found {
         if self.get(name).is_some() {
             return Some(name.to_string());
         }
+        if let Some((_, setting)) = self.wire.iter().find(|(w, _)| w == name) {
+            return Some(setting.clone());
+        }
         let params: Vec<Parameter> = self
             .params
             .iter()
@@ -175,13 +182,28 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     } else {
         view.chosen_auth()
     };
-    let recognised = oauth::recognise(&chosen);
+    // A listed `client_id` says the connector runs OAuth, wherever in the
+    // doc its endpoints stand ("Access we were given" above the settings).
+    let recognised = oauth::recognise(&chosen).or_else(|| {
+        let app = lists.params.iter().any(|p| p.name == "client_id");
+        if app && chosen.len() < view.usable.len() {
+            oauth::recognise(&view.usable)
+        } else {
+            None
+        }
+    });
     let kind = kinds::recognise(&chosen);
     let mut review = Vec::new();
     let mut found = Found::default();
 
     // 1. What the doc lists is authoritative.
     add_listed(doc, &lists, recognised.is_some(), &mut found, &mut review);
+    let listed_at: Vec<(&str, usize)> = lists
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.line))
+        .collect();
+    found.wire = wire::names(&view.usable, &listed_at);
     // A list is authoritative; "the connector stores `client_id`…" alone
     // speaks only for the OAuth app.
     let listed_any = lists
@@ -201,6 +223,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     // 3. OAuth: the app's identity, and the endpoints' placeholders.
     let mut oauth_block = None;
     if let Some(r) = &recognised {
+        app_under_wire_names(&mut found, &mut review);
         add_oauth_app(r, &mut found);
         oauth_block = Some(oauth_spec(r, &mut found, &mut review));
     }
@@ -340,6 +363,26 @@ fn add_oauth_app(r: &oauth::Recognised, found: &mut Found) {
                 }),
                 ..Candidate::new(name, true, secret, r.flow_line, "the OAuth app's identity")
             });
+        }
+    }
+}
+
+/// A setting the doc sends as the OAuth app's `client_id` or
+/// `client_secret` takes that name: the flow reads the app by it. The
+/// review list says which of the doc's names it stands for.
+fn app_under_wire_names(found: &mut Found, review: &mut Vec<String>) {
+    for (wire, setting) in std::mem::take(&mut found.wire) {
+        if !["client_id", "client_secret"].contains(&wire.as_str()) || found.get(&wire).is_some() {
+            found.wire.push((wire, setting));
+            continue;
+        }
+        if let Some(c) = found.params.iter_mut().find(|c| c.name == setting) {
+            review.push(format!(
+                "`{wire}` (line {}) is the doc's `{setting}`: the doc sends it as the OAuth app's `{wire}`, the name the OAuth flow reads",
+                c.line
+            ));
+            c.secret = wire == "client_secret";
+            c.name = wire;
         }
     }
 }
@@ -978,6 +1021,26 @@ mod tests {
 
     fn drafted(text: &str) -> Spec {
         draft(&ApiDoc::parse(text), "x").expect("draft").spec
+    }
+
+    #[test]
+    fn a_setting_sent_as_the_app_s_client_id_takes_that_name() {
+        let text = "# Travel API\n\nThe source uses the OAuth2 client-credentials grant. Two settings only:\n\n- `acme_api_key` — the API Key. On the wire it is the\n  `client_id` form field of the token request.\n- `acme_api_secret` — the API Secret. On the wire it is `client_secret`. Secret.\n\n## Authorization\n\n```\nPOST https://api.travel.example/v1/oauth2/token\n```\n\n`grant_type=client_credentials&client_id={API_KEY}&client_secret={API_SECRET}`\n";
+        let d = draft(&ApiDoc::parse(text), "x").expect("draft");
+        let names: Vec<(&str, bool)> = d
+            .spec
+            .parameters
+            .iter()
+            .map(|p| (p.name.as_str(), p.secret))
+            .collect();
+        assert_eq!(names, [("client_id", false), ("client_secret", true)]);
+        assert!(
+            d.review
+                .iter()
+                .any(|r| r.contains("is the doc's `acme_api_key`")),
+            "{:?}",
+            d.review
+        );
     }
 
     #[test]
