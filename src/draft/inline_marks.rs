@@ -33,7 +33,7 @@ pub fn find(lines: &[&DocLine]) -> Vec<Marked> {
             continue;
         }
         let marked = marks(&text, line.number);
-        if marked.len() < 2 {
+        if marked.len() < 2 && !marked.iter().any(|m| told_to_set(&text, &m.name)) {
             continue;
         }
         for m in marked {
@@ -86,6 +86,17 @@ fn paragraph(lines: &[&DocLine], i: usize) -> String {
     text
 }
 
+/// "Configure `recharge_api_token` (required, secret)": one marked name
+/// the reader is told to set.
+fn told_to_set(text: &str, name: &str) -> bool {
+    let Some(at) = text.find(&format!("`{name}` (")) else {
+        return false;
+    };
+    let before = text[..at].to_lowercase();
+    let verb = before.split_whitespace().last().unwrap_or("");
+    ["configure", "set", "provide", "supply", "enter", "fill"].contains(&verb)
+}
+
 /// The "`name` (required …)" and "`name` (optional …)" of one text.
 fn marks(text: &str, line: usize) -> Vec<Marked> {
     let mut marked = Vec::new();
@@ -109,7 +120,53 @@ fn marks(text: &str, line: usize) -> Vec<Marked> {
             line,
         });
     }
+    for (label, required) in [("Required:", true), ("Optional:", false)] {
+        for name in label_run(text, label) {
+            if !marked.iter().any(|m| m.name == name) {
+                marked.push(Marked {
+                    name,
+                    required,
+                    secret: false,
+                    line,
+                });
+            }
+        }
+    }
     marked
+}
+
+/// "Required: `account_id`, `client_id`. Optional: `start_date` (ISO
+/// date, …) and `page_size` (1–250)": the names a label opening a
+/// sentence lists, up to the sentence's end, outside parentheses (where
+/// values stand).
+fn label_run(text: &str, label: &str) -> Vec<String> {
+    // The label opens a sentence: "— optional: `after_commit` (default)"
+    // names a setting's values.
+    let Some(at) = text.find(label) else {
+        return Vec::new();
+    };
+    let opens = text[..at].trim_end();
+    if !(opens.is_empty() || opens.ends_with(['.', ';', ')', ':'])) {
+        return Vec::new();
+    }
+    let mut depth = 0usize;
+    let mut outside = String::new();
+    let rest = &text[at + label.len()..];
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 && (rest[i + 1..].starts_with(' ') || i + 1 == rest.len()) => break,
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    outside
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(identifier)
+        .collect()
 }
 
 #[cfg(test)]
@@ -153,8 +210,32 @@ mod tests {
     }
 
     #[test]
+    fn one_marked_name_the_reader_is_told_to_set_is_a_setting() {
+        assert_eq!(
+            found(
+                "# Shop\n\n> The source uses one token. Configure `shop_api_token` (required, secret); it goes in a header.\n"
+            ),
+            [("shop_api_token".to_string(), true, true)]
+        );
+    }
+
+    #[test]
+    fn names_after_an_optional_label_are_optional_settings() {
+        assert_eq!(
+            found(
+                "# Shop\n\nConfigure `shop_token` (required, secret). Optional: `start_date` (ISO date, default:\neverything) and `page_size` (1–250). The `version` (fixed) is not a setting.\n"
+            ),
+            [
+                ("shop_token".to_string(), true, true),
+                ("start_date".to_string(), false, false),
+                ("page_size".to_string(), false, false),
+            ]
+        );
+    }
+
+    #[test]
     fn one_marked_name_is_no_list() {
-        assert!(found("# Db\n\nSet `region` (optional) to pin the data centre.\n").is_empty());
+        assert!(found("# Db\n\nUse `region` (optional) to pin the data centre.\n").is_empty());
         assert!(found("# Db\n\nCall `list` (see below) and `get` (required scope).\n").is_empty());
     }
 }
