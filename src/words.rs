@@ -25,16 +25,24 @@ pub struct WordList {
     matcher: OnceLock<Option<Matcher>>,
 }
 
-/// The automaton, and a sieve that turns most lines away before it runs:
-/// one pair of adjacent bytes from each word (its rarest), hashed to 14
-/// bits. A line holding a word holds that word's pair, so a line none of
-/// whose pairs is marked holds none of the words. Most lines hold no word
-/// of a list, and a table lookup per byte is cheaper than starting the
-/// automaton on every line (drafting asks ~550K times per pass).
+/// The automaton, and a sieve that answers most lines without it: one
+/// pair of adjacent bytes from each word (its rarest), hashed to 14 bits.
+/// A line holding a word holds that word's pair, so a line none of whose
+/// pairs is marked holds none of the words, and where a pair is marked
+/// only the words with that pair are compared there. Most lines hold no
+/// word of a list, and a table lookup per byte is cheaper than starting
+/// the automaton on every line (drafting asks ~550K times per pass).
 struct Matcher {
     automaton: AhoCorasick,
     /// `None` when a word is shorter than a pair.
-    pairs: Option<Box<[u64; PAIR_WORDS]>>,
+    sieve: Option<Sieve>,
+}
+
+/// See [`Matcher`].
+struct Sieve {
+    marked: Box<[u64; PAIR_WORDS]>,
+    /// Each word, its pair's slot and where the pair starts in it.
+    words: Vec<(&'static [u8], usize, usize)>,
 }
 
 /// 2^14 bits: the low 7 bits of each byte of a pair.
@@ -56,41 +64,53 @@ fn commonness(b: u8) -> usize {
         .map_or(0, |at| COMMON.len() - at)
 }
 
-impl Matcher {
-    fn new(words: &[&str]) -> Option<Matcher> {
-        let automaton = AhoCorasick::new(words).ok()?;
-        let mut pairs = Box::new([0u64; PAIR_WORDS]);
+impl Sieve {
+    fn new(words: &[&'static str]) -> Option<Sieve> {
+        let mut marked = Box::new([0u64; PAIR_WORDS]);
+        let mut pairs = Vec::with_capacity(words.len());
         for word in words {
-            let rarest = word
-                .as_bytes()
-                .windows(2)
-                .min_by_key(|w| commonness(w[0]) + commonness(w[1]));
-            let Some(w) = rarest else {
-                return Some(Matcher {
-                    automaton,
-                    pairs: None,
-                });
-            };
-            let slot = pair_slot(w[0], w[1]);
-            pairs[slot / 64] |= 1 << (slot % 64);
+            let w = word.as_bytes();
+            let at = (0..w.len().saturating_sub(1))
+                .min_by_key(|i| commonness(w[*i]) + commonness(w[*i + 1]))?;
+            let slot = pair_slot(w[at], w[at + 1]);
+            marked[slot / 64] |= 1 << (slot % 64);
+            pairs.push((w, slot, at));
         }
+        Some(Sieve {
+            marked,
+            words: pairs,
+        })
+    }
+
+    /// Whether `text` holds one of the words, compared where their pair
+    /// stands.
+    fn any_in(&self, text: &[u8]) -> bool {
+        (1..text.len()).any(|i| {
+            let slot = pair_slot(text[i - 1], text[i]);
+            self.marked[slot / 64] & (1 << (slot % 64)) != 0
+                && self.words.iter().any(|(w, s, at)| {
+                    *s == slot
+                        && (i - 1)
+                            .checked_sub(*at)
+                            .is_some_and(|start| text[start..].starts_with(w))
+                })
+        })
+    }
+}
+
+impl Matcher {
+    fn new(words: &[&'static str]) -> Option<Matcher> {
         Some(Matcher {
-            automaton,
-            pairs: Some(pairs),
+            automaton: AhoCorasick::new(words).ok()?,
+            sieve: Sieve::new(words),
         })
     }
 
     fn is_match(&self, text: &str) -> bool {
-        if let Some(pairs) = &self.pairs {
-            let marked = text.as_bytes().windows(2).any(|w| {
-                let slot = pair_slot(w[0], w[1]);
-                pairs[slot / 64] & (1 << (slot % 64)) != 0
-            });
-            if !marked {
-                return false;
-            }
+        match &self.sieve {
+            Some(sieve) => sieve.any_in(text.as_bytes()),
+            None => self.automaton.is_match(text),
         }
-        self.automaton.is_match(text)
     }
 }
 
