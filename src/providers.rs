@@ -592,6 +592,10 @@ pub fn by_host(text: &str) -> Option<&'static Provider> {
 /// line naming the grant.
 pub fn named(line: &str) -> Option<&'static Provider> {
     let t = line.to_lowercase();
+    // Most lines name neither: one pass turns them away.
+    if !crate::any_word!(&t, ["oauth", "authorization code", "client credentials"]) {
+        return None;
+    }
     let grant = t.contains("authorization code") || t.contains("client credentials");
     let oauth: Vec<usize> = t.match_indices("oauth").map(|(at, _)| at).collect();
     if oauth.is_empty() && !grant {

@@ -43,6 +43,14 @@ pub fn backticked_raw(text: &str) -> Vec<String> {
 /// `text` lowercased, borrowed when it already is (a line's `lower`): the
 /// word checks run on every line and most are lowercase already.
 pub fn lowered(text: &str) -> std::borrow::Cow<'_, str> {
+    // ASCII (most lines): the same answer byte by byte, without decoding.
+    if text.is_ascii() {
+        return if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+    }
     if text.chars().any(char::is_uppercase) {
         std::borrow::Cow::Owned(text.to_lowercase())
     } else {

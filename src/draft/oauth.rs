@@ -115,6 +115,10 @@ const M2M: [&str; 7] = [
 /// Grant evidence in a line.
 fn grant_words(text: &str) -> Option<Flow> {
     let t = lower(text);
+    // Most lines hold none of the words below: one pass turns them away.
+    if !GRANT_WORDS.any_in(&t) {
+        return None;
+    }
     if CLIENT_CREDENTIALS.iter().chain(&M2M).any(|w| t.contains(w)) {
         return Some(Flow::M2m);
     }
@@ -134,6 +138,30 @@ fn grant_words(text: &str) -> Option<Flow> {
     }
     None
 }
+
+/// Every word [`grant_words`] looks for.
+static GRANT_WORDS: crate::words::WordList = crate::words::WordList::new(&[
+    CLIENT_CREDENTIALS[0],
+    CLIENT_CREDENTIALS[1],
+    M2M[0],
+    M2M[1],
+    M2M[2],
+    M2M[3],
+    M2M[4],
+    M2M[5],
+    M2M[6],
+    "authorization code",
+    "authorization_code",
+    "authorization-code",
+    "auth code",
+    "three-legged",
+    "3-legged",
+    "u2m",
+    "consent",
+    "grant_type=refresh_token",
+    "refresh token grant",
+    "refresh_token grant",
+]);
 
 /// The line's machine-to-machine words are only "client credentials", not
 /// the grant or flow of that name ("send the client credentials in the
@@ -165,6 +193,10 @@ fn only_client_credentials(t: &str) -> bool {
 /// A service account's JWT grant: not an OAuth flow of the spec.
 fn jwt_grant(text: &str) -> bool {
     let t = lower(text);
+    // Each case below holds one of these: most lines are turned away here.
+    if !crate::any_word!(&t, ["jwt", "service account", "key pair"]) {
+        return false;
+    }
     t.contains("jwt-bearer")
         || t.contains("jwt bearer")
         || (t.contains("service account")

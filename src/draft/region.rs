@@ -218,42 +218,42 @@ fn preferred(text: &str) -> bool {
 /// Words that say a heading is about an authentication scheme.
 pub fn names_a_scheme(heading: &str) -> bool {
     let h = heading.to_lowercase();
-    [
-        "api key",
-        "api-key",
-        "apikey",
-        "token",
-        "oauth",
-        "basic",
-        "bearer",
-        "password",
-        "service account",
-        "service principal",
-        "ssh",
-        "private key",
-        "key pair",
-        "key-pair",
-        "jwt",
-        "pat",
-        "client credential",
-        "app password",
-        "application password",
-        "private app",
-        "signature",
-        "hmac",
-        "certificate",
-        "sso",
-        "saml",
-        "kerberos",
-        "ntlm",
-        "method",
-        "option",
-    ]
-    .iter()
     // No scheme word holds a separator, so no occurrence crosses one.
-    .any(|w| h.contains(w))
-        && !not_a_method(&h)
+    SCHEME_WORDS.any_in(&h) && !not_a_method(&h)
 }
+
+/// The words of [`names_a_scheme`], matched in one pass.
+static SCHEME_WORDS: crate::words::WordList = crate::words::WordList::new(&[
+    "api key",
+    "api-key",
+    "apikey",
+    "token",
+    "oauth",
+    "basic",
+    "bearer",
+    "password",
+    "service account",
+    "service principal",
+    "ssh",
+    "private key",
+    "key pair",
+    "key-pair",
+    "jwt",
+    "pat",
+    "client credential",
+    "app password",
+    "application password",
+    "private app",
+    "signature",
+    "hmac",
+    "certificate",
+    "sso",
+    "saml",
+    "kerberos",
+    "ntlm",
+    "method",
+    "option",
+]);
 
 /// Sub-headings of an auth section that are not methods.
 fn not_a_method(h: &str) -> bool {
@@ -491,15 +491,21 @@ fn unused_items(lines: &[DocLine]) -> Vec<bool> {
 /// "Other supported methods (not used by this connector)" and the like.
 fn other_methods_intro(text: &str) -> bool {
     let t = super::markup::lowered(text);
-    t.contains("other supported method")
-        || t.contains("not used by this connector")
-        || t.contains("not used by the connector")
-        || t.contains("other methods")
-        || t.contains("other authentication methods")
+    crate::any_word!(
+        &t,
+        [
+            "other supported method",
+            "not used by this connector",
+            "not used by the connector",
+            "other methods",
+            "other authentication methods"
+        ]
+    )
 }
 
 fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
     let mut sections: Vec<MethodSection<'d>> = Vec::new();
+    let mut last: Option<(*const String, bool)> = None;
     for line in auth {
         let Some(depth) = line.auth_depth else {
             continue;
@@ -507,7 +513,13 @@ fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
         let Some(heading) = line.section_path.get(depth + 1) else {
             continue;
         };
-        if !names_a_scheme(heading) {
+        // The lines of one section share their heading: judged once.
+        let scheme = match last {
+            Some((at, scheme)) if std::ptr::eq(at, heading) => scheme,
+            _ => names_a_scheme(heading),
+        };
+        last = Some((heading, scheme));
+        if !scheme {
             continue;
         }
         match sections.iter_mut().find(|s| s.heading == *heading) {
