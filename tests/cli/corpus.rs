@@ -455,72 +455,77 @@ fn drafting_and_derivation_quality_on_the_corpus() {
 /// writers R and S's 30 fresh docs (R: template research notes and
 /// engineer's notes; S: portal guides and design reviews with reviewer
 /// comments): R tuned F1 0.954, exact 7/10, held back 0.986, 4/5; S tuned
-/// 0.843, 2/10 (no junk 3/10), held back 0.966, 3/5.
-/// Reached (212 docs): F1 0.955, exact 186, flows 70/76 (204/212 with
-/// none), no junk 197, two methods 49/54, checks complete 137/156 (kind
-/// and host 121, fillable 135), no_http_check 52/53.
+/// 0.843, 2/10 (no junk 3/10), held back 0.966, 3/5. Writers T and U's
+/// 24 (T: OpenAPI references edited by hand and connector READMEs; U:
+/// consultants' hand-overs and scraped vendor pages): T tuned F1 0.920,
+/// exact 4/8, held back 0.912, 1/4; U tuned 0.772, 3/8, held back 0.914,
+/// 2/4 (10/24 exact at first sight).
+/// Reached (228 docs): F1 0.962, exact 204, flows 79/84 (221/228 with
+/// none), no junk 211, two methods 51/56, checks complete 148/168 (kind
+/// and host 132, fillable 146), no_http_check 56/57.
 fn tuned_floors(f: &Figures) {
-    assert!(f.docs >= 212, "{} docs", f.docs);
+    assert!(f.docs >= 228, "{} docs", f.docs);
     assert!(f.f1() >= 0.95, "name F1 {:.3}", f.f1());
-    assert!(f.exact_required >= 182, "exact {}", f.exact_required);
-    assert!(f.flow_right >= 68, "flows {}", f.flow_right);
+    assert!(f.exact_required >= 200, "exact {}", f.exact_required);
+    assert!(f.flow_right >= 77, "flows {}", f.flow_right);
     assert!(
-        f.flow_right_any >= 200,
+        f.flow_right_any >= 217,
         "flows with none {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 193, "no junk {}", f.no_junk);
+    assert!(f.no_junk >= 207, "no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 47,
+        f.multi_method_right >= 49,
         "two methods {}",
         f.multi_method_right
     );
-    assert!(f.checks_complete >= 134, "complete {}", f.checks_complete);
-    assert!(f.kind_and_host >= 118, "kind and host {}", f.kind_and_host);
-    assert!(f.fillable >= 132, "fillable {}", f.fillable);
-    assert!(f.no_http_right >= 50, "no_http_check {}", f.no_http_right);
+    assert!(f.checks_complete >= 145, "complete {}", f.checks_complete);
+    assert!(f.kind_and_host >= 129, "kind and host {}", f.kind_and_host);
+    assert!(f.fillable >= 143, "fillable {}", f.fillable);
+    assert!(f.no_http_right >= 54, "no_http_check {}", f.no_http_right);
 }
 
 /// Floors a little under the figures the held-back part reaches (measured
-/// only; no rule was tuned on it). Reached (109 docs): F1 0.941, exact
-/// 79, flows 25/38 (92/109 with none), no junk 87, two methods 25/29,
-/// checks complete 68/76 (kind and host 61), no_http_check 28/33.
+/// only; no rule was tuned on it). Reached (117 docs): F1 0.939, exact
+/// 85, flows 26/40 (98/117 with none), no junk 92, two methods 27/31,
+/// checks complete 73/82 (kind and host 65), no_http_check 30/35.
 /// Held-back docs at first sight: writers I, J and K's 15 exact 8/15;
 /// writer L's 5 F1 0.939, exact 4/5; writer M's 5 F1 0.811, exact 3/5;
 /// writer N's 5 F1 0.683, exact 3/5; writer O's 5 F1 0.710, exact 4/5;
 /// writer P's 5 F1 0.524, exact 0/5; writer Q's 5 F1 0.933, exact 4/5;
-/// writer R's 5 F1 0.986, exact 4/5; writer S's 5 F1 0.966, exact 3/5.
+/// writer R's 5 F1 0.986, exact 4/5; writer S's 5 F1 0.966, exact 3/5;
+/// writer T's 4 F1 0.912, exact 1/4; writer U's 4 F1 0.914, exact 2/4.
 fn heldback_floors(f: &Figures) {
-    assert!(f.docs >= 109, "held-back docs {}", f.docs);
+    assert!(f.docs >= 117, "held-back docs {}", f.docs);
     assert!(f.f1() >= 0.93, "held-back name F1 {:.3}", f.f1());
     assert!(
-        f.exact_required >= 76,
+        f.exact_required >= 82,
         "held-back exact {}",
         f.exact_required
     );
     assert!(
-        f.flow_right_any >= 89,
+        f.flow_right_any >= 95,
         "held-back flows {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 84, "held-back no junk {}", f.no_junk);
+    assert!(f.no_junk >= 89, "held-back no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 23,
+        f.multi_method_right >= 25,
         "held-back two methods {}",
         f.multi_method_right
     );
     assert!(
-        f.checks_complete >= 65,
+        f.checks_complete >= 70,
         "held-back complete {}",
         f.checks_complete
     );
     assert!(
-        f.kind_and_host >= 58,
+        f.kind_and_host >= 62,
         "held-back kind and host {}",
         f.kind_and_host
     );
     assert!(
-        f.no_http_right >= 26,
+        f.no_http_right >= 28,
         "held-back no_http_check {}",
         f.no_http_right
     );
