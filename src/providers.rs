@@ -24,6 +24,9 @@ pub struct Provider {
     pub offline: &'static [(&'static str, &'static str)],
     /// Other hosts of the same endpoints (data centres, sovereign clouds).
     pub regions: &'static str,
+    /// Words that fill the endpoints' `{tenant_id}` for every account
+    /// ("the connector signs in through the `common` tenant").
+    pub tenants: &'static [&'static str],
 }
 
 /// The catalogue.
@@ -36,6 +39,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://oauth2.googleapis.com/token",
         offline: &[("access_type", "offline"), ("prompt", "consent")],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Microsoft identity platform",
@@ -51,6 +55,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token",
         offline: &[],
         regions: "national clouds use login.microsoftonline.us or login.partner.microsoftonline.cn",
+        tenants: &["common", "organizations", "consumers"],
     },
     Provider {
         name: "Salesforce",
@@ -60,6 +65,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://login.salesforce.com/services/oauth2/token",
         offline: &[],
         regions: "sandboxes use test.salesforce.com; My Domain logins use the org's own host",
+        tenants: &[],
     },
     Provider {
         name: "Zoho",
@@ -76,6 +82,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://accounts.zoho.com/oauth/v2/token",
         offline: &[("access_type", "offline"), ("prompt", "consent")],
         regions: "each data centre has its own accounts server: accounts.zoho.eu, .in, .com.au, .jp, accounts.zohocloud.ca",
+        tenants: &[],
     },
     Provider {
         name: "HubSpot",
@@ -85,6 +92,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.hubapi.com/oauth/v1/token",
         offline: &[],
         regions: "EU accounts authorize at app-eu1.hubspot.com",
+        tenants: &[],
     },
     Provider {
         name: "GitHub",
@@ -94,6 +102,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://github.com/login/oauth/access_token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Atlassian",
@@ -103,6 +112,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://auth.atlassian.com/oauth/token",
         offline: &[("audience", "api.atlassian.com"), ("prompt", "consent")],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Xero",
@@ -112,6 +122,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://identity.xero.com/connect/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Dropbox",
@@ -121,6 +132,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.dropboxapi.com/oauth2/token",
         offline: &[("token_access_type", "offline")],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Box",
@@ -130,6 +142,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.box.com/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Asana",
@@ -139,6 +152,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://app.asana.com/-/oauth_token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Slack",
@@ -148,6 +162,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://slack.com/api/oauth.v2.access",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Intuit",
@@ -157,6 +172,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "LinkedIn",
@@ -166,6 +182,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://www.linkedin.com/oauth/v2/accessToken",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Zoom",
@@ -175,6 +192,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://zoom.us/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Mailchimp",
@@ -184,6 +202,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://login.mailchimp.com/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Pinterest",
@@ -193,6 +212,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.pinterest.com/v5/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Square",
@@ -202,6 +222,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://connect.squareup.com/oauth2/token",
         offline: &[],
         regions: "the sandbox uses connect.squareupsandbox.com",
+        tenants: &[],
     },
     Provider {
         name: "DocuSign",
@@ -211,6 +232,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://account.docusign.com/oauth/token",
         offline: &[],
         regions: "the developer sandbox uses account-d.docusign.com",
+        tenants: &[],
     },
     Provider {
         name: "Notion",
@@ -220,6 +242,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.notion.com/v1/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Airtable",
@@ -229,6 +252,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://airtable.com/oauth2/v1/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Calendly",
@@ -238,6 +262,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://auth.calendly.com/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Stripe",
@@ -247,6 +272,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://connect.stripe.com/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Typeform",
@@ -256,6 +282,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.typeform.com/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "eBay",
@@ -265,6 +292,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.ebay.com/identity/v1/oauth2/token",
         offline: &[],
         regions: "the sandbox uses auth.sandbox.ebay.com and api.sandbox.ebay.com",
+        tenants: &[],
     },
     Provider {
         name: "GitLab",
@@ -274,6 +302,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://gitlab.com/oauth/token",
         offline: &[],
         regions: "a self-managed GitLab serves the same paths on its own host",
+        tenants: &[],
     },
     Provider {
         name: "Bitbucket",
@@ -283,6 +312,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://bitbucket.org/site/oauth2/access_token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Spotify",
@@ -292,6 +322,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://accounts.spotify.com/api/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Reddit",
@@ -301,6 +332,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://www.reddit.com/api/v1/access_token",
         offline: &[("duration", "permanent")],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Discord",
@@ -310,6 +342,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://discord.com/api/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Twitch",
@@ -319,6 +352,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://id.twitch.tv/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Strava",
@@ -328,6 +362,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://www.strava.com/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Fitbit",
@@ -337,6 +372,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.fitbit.com/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Vimeo",
@@ -346,6 +382,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.vimeo.com/oauth/access_token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Etsy",
@@ -355,6 +392,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.etsy.com/v3/public/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Login with Amazon",
@@ -364,6 +402,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.amazon.com/auth/o2/token",
         offline: &[],
         regions: "Europe and the Far East use eu.account.amazon.com / api.amazon.co.uk and apac.account.amazon.com / api.amazon.co.jp",
+        tenants: &[],
     },
     Provider {
         name: "Pipedrive",
@@ -373,6 +412,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://oauth.pipedrive.com/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "monday.com",
@@ -382,6 +422,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://auth.monday.com/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Smartsheet",
@@ -391,6 +432,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.smartsheet.com/2.0/token",
         offline: &[],
         regions: "Smartsheet regions EU and Gov use app.smartsheet.eu / api.smartsheet.eu and app.smartsheetgov.com / api.smartsheetgov.com",
+        tenants: &[],
     },
     Provider {
         name: "Webflow",
@@ -400,6 +442,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.webflow.com/oauth/access_token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Linear",
@@ -409,6 +452,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.linear.app/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Harvest",
@@ -418,6 +462,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://id.getharvest.com/api/v2/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Outreach",
@@ -427,6 +472,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.outreach.io/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Salesloft",
@@ -436,6 +482,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://accounts.salesloft.com/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Constant Contact",
@@ -445,6 +492,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://authz.constantcontact.com/oauth2/default/v1/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Eventbrite",
@@ -454,6 +502,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://www.eventbrite.com/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Wrike",
@@ -463,6 +512,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://login.wrike.com/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Lever",
@@ -472,6 +522,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://auth.lever.co/oauth/token",
         offline: &[],
         regions: "the sandbox uses sandbox-lever.auth0.com",
+        tenants: &[],
     },
     Provider {
         name: "Procore",
@@ -481,6 +532,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://login.procore.com/oauth/token",
         offline: &[],
         regions: "the sandbox uses login-sandbox.procore.com",
+        tenants: &[],
     },
     Provider {
         name: "Keap",
@@ -490,6 +542,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.infusionsoft.com/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Webex",
@@ -499,6 +552,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://webexapis.com/v1/access_token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Miro",
@@ -508,6 +562,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.miro.com/v1/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Gusto",
@@ -517,6 +572,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.gusto.com/oauth/token",
         offline: &[],
         regions: "the demo environment uses api.gusto-demo.com",
+        tenants: &[],
     },
     Provider {
         name: "Intercom",
@@ -526,6 +582,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.intercom.io/auth/eagle/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "FreshBooks",
@@ -535,6 +592,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.freshbooks.com/auth/oauth/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Facebook",
@@ -544,6 +602,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://graph.facebook.com/oauth/access_token",
         offline: &[],
         regions: "Graph API versions may prefix the paths (/v19.0/dialog/oauth)",
+        tenants: &[],
     },
     Provider {
         name: "Twitter",
@@ -553,6 +612,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://api.twitter.com/2/oauth2/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Todoist",
@@ -562,6 +622,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://todoist.com/oauth/access_token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
     Provider {
         name: "Brex",
@@ -571,6 +632,7 @@ pub const PROVIDERS: &[Provider] = &[
         token_url: "https://accounts-api.brex.com/oauth2/default/v1/token",
         offline: &[],
         regions: "",
+        tenants: &[],
     },
 ];
 

@@ -436,7 +436,7 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         from_catalogue: Vec::new(),
         refresh_pasted,
     };
-    complete_from_catalogue(&mut r);
+    complete_from_catalogue(&mut r, lines);
     Some(r)
 }
 
@@ -635,7 +635,7 @@ fn provider_of(text: &str, urls: &[String]) -> Option<&'static Provider> {
 /// Fills what the doc leaves out of a well-known provider's OAuth from the
 /// catalogue: the token URL, the authorization URL of a u2m grant, and the
 /// parameters the provider needs to return a refresh token.
-fn complete_from_catalogue(r: &mut Recognised) {
+fn complete_from_catalogue(r: &mut Recognised, lines: &[&DocLine]) {
     let Some(p) = r.provider else { return };
     let line = r.flow_line;
     if r.token_url.is_none() {
@@ -654,6 +654,28 @@ fn complete_from_catalogue(r: &mut Recognised) {
             }
         }
         r.from_catalogue.dedup();
+    }
+    fill_tenant(r, lines);
+}
+
+/// A catalogue endpoint's `{tenant_id}` the doc fixes for every account
+/// ("the connector signs in through the `common` tenant").
+fn fill_tenant(r: &mut Recognised, lines: &[&DocLine]) {
+    let Some(p) = r.provider else { return };
+    let said = p.tenants.iter().find(|t| {
+        let ticked = format!("`{t}` tenant");
+        let plain = format!("{t} tenant");
+        let path = format!("/{t}/oauth2");
+        lines.iter().any(|l| {
+            l.lower.contains(&ticked) || l.lower.contains(&plain) || l.lower.contains(&path)
+        })
+    });
+    let Some(tenant) = said else { return };
+    for url in [&mut r.token_url, &mut r.authorization_url]
+        .into_iter()
+        .flatten()
+    {
+        url.0 = url.0.replace("{tenant_id}", tenant);
     }
 }
 
@@ -799,6 +821,20 @@ mod tests {
         ] {
             assert_eq!(recognised(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_tenant_the_doc_fixes_fills_the_catalogue_endpoint() {
+        let r = recognised("Ads signs in with Microsoft Entra ID **OAuth 2.0 authorization code**: a person consents in the browser.\nThe connector signs in through the\n`common` tenant.\n").expect("oauth");
+        assert_eq!(
+            r.token_url.map(|t| t.0).as_deref(),
+            Some("https://login.microsoftonline.com/common/oauth2/v2.0/token")
+        );
+        let r = recognised("Ads signs in with Microsoft Entra ID **OAuth 2.0 authorization code**: a person consents in the browser.\n").expect("oauth");
+        assert_eq!(
+            r.token_url.map(|t| t.0).as_deref(),
+            Some("https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token")
+        );
     }
 
     #[test]

@@ -429,7 +429,11 @@ fn unused_heading(heading: &str) -> bool {
             "not implemented",
             "not for the connector",
             "not for this connector",
-            "not used by"
+            "not used by",
+            "not to use",
+            "don't use",
+            "do not use",
+            "what to avoid"
         ]
     )
 }
@@ -650,6 +654,13 @@ fn labelled_methods<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_what_not_to_use_heading_sets_its_section_aside() {
+        assert!(unused_heading("What NOT to use"));
+        assert!(unused_heading("Things we don't use"));
+        assert!(!unused_heading("How we use the API"));
+    }
 
     #[test]
     fn auth_headings_in_many_words() {
