@@ -4,7 +4,7 @@
 //!
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
-use super::markup::identifier;
+use super::markup::{backticked, identifier};
 use crate::apidoc::DocLine;
 
 /// A setting a sentence marks.
@@ -22,13 +22,17 @@ pub const WHY: &str = "marked required or optional in a sentence listing setting
 /// Every name marked in a sentence of `lines` that marks two or more.
 pub fn find(lines: &[&DocLine]) -> Vec<Marked> {
     let mut found: Vec<Marked> = Vec::new();
+    // The last line of the paragraph read: its later lines are read with
+    // it, never again as the start of a sentence.
+    let mut read_to = 0;
     for (i, line) in lines.iter().enumerate() {
-        if line.code || !line.text.contains("` (") {
+        if line.code || line.number <= read_to || !line.text.contains("` (") {
             continue;
         }
         // A quoted paragraph ("> Settings: `host` (required), …") reads
         // on across its lines.
-        let text = paragraph(lines, i);
+        let (text, last) = paragraph(lines, i);
+        read_to = last;
         if request_parameters(&text) || after_a_request(lines, i) {
             continue;
         }
@@ -68,8 +72,8 @@ fn after_a_request(lines: &[&DocLine], i: usize) -> bool {
 }
 
 /// Line `i` and the lines that carry it on (no blank line, heading, table
-/// or code between), quote marks removed.
-fn paragraph(lines: &[&DocLine], i: usize) -> String {
+/// or code between), quote marks removed, and the number of its last line.
+fn paragraph(lines: &[&DocLine], i: usize) -> (String, usize) {
     let unquote = |t: &str| t.trim().trim_start_matches('>').trim().to_string();
     let mut text = unquote(&lines[i].text);
     let mut number = lines[i].number;
@@ -83,7 +87,7 @@ fn paragraph(lines: &[&DocLine], i: usize) -> String {
         text.push_str(&t);
         number = next.number;
     }
-    text
+    (text, number)
 }
 
 /// "Configure `recharge_api_token` (required, secret)": one marked name
@@ -161,12 +165,7 @@ fn label_run(text: &str, label: &str) -> Vec<String> {
             _ => {}
         }
     }
-    outside
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .filter_map(identifier)
-        .collect()
+    backticked(&outside)
 }
 
 #[cfg(test)]

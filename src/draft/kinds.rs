@@ -57,7 +57,7 @@ pub fn recognise(lines: &[&DocLine]) -> Kind {
         || text.contains("dsn");
     if driver && uri_words && database_words < 3 {
         let named = prose.iter().find_map(|l| {
-            super::listed::backticked(&l.text).into_iter().find(|n| {
+            super::markup::backticked(&l.text).into_iter().find(|n| {
                 let n = n.to_ascii_lowercase();
                 n.contains("uri")
                     || n.contains("connection_string")

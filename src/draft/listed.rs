@@ -11,7 +11,7 @@ use crate::apidoc::DocLine;
 use crate::spec::ParamType;
 
 pub use super::markup::identifier;
-use super::markup::{about_something_else, backticked_raw, before, cells, headings};
+use super::markup::{about_something_else, backticked, backticked_raw, before, cells, headings};
 
 /// A parameter the doc lists.
 #[derive(Debug, Clone, PartialEq)]
@@ -1301,15 +1301,6 @@ fn first_identifier(cell: &str) -> Option<String> {
             }
         })
     })
-}
-
-/// The identifiers in backticks in a text.
-pub fn backticked(text: &str) -> Vec<String> {
-    text.split('`')
-        .skip(1)
-        .step_by(2)
-        .filter_map(identifier)
-        .collect()
 }
 
 /// An introduction naming a selector ("`auth_method` is one of:"): the

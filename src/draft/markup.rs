@@ -40,6 +40,15 @@ pub fn backticked_raw(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The identifiers in backticks in a text.
+pub fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(identifier)
+        .collect()
+}
+
 /// `text` lowercased, borrowed when it already is (a line's `lower`): the
 /// word checks run on every line and most are lowercase already.
 pub fn lowered(text: &str) -> std::borrow::Cow<'_, str> {
