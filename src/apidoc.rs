@@ -254,24 +254,34 @@ impl<'d> Part<'d> {
                 || t.contains("api endpoint")
                 // "The public API (v2) lives at `https://…`".
                 || t.contains("api") && (t.contains("lives at") || t.contains("is served at"))
+                // "All paths are relative to `https://…`".
+                || t.contains("paths are relative to")
+                || t.contains("requests are relative to")
         };
         let says = |t: &str| {
+            let trimmed = t.trim_start();
+            if trimmed.starts_with('#') {
+                // "## Servers", as an OpenAPI description lists them.
+                let h = trimmed.trim_start_matches(['#', ' ']).to_lowercase();
+                return words(t) || h == "servers" || h == "server";
+            }
+            // The words stand in a short label before the first colon
+            // ("**Base URL:**", or only "Base:").
+            let label = t.split_once(':').map(|(l, _)| l).unwrap_or("");
+            let bare = label.trim_matches(['*', '_', '-', ' ']).to_lowercase();
+            if bare == "base" {
+                return true;
+            }
             if !labelled {
                 return words(t);
             }
-            let trimmed = t.trim_start();
-            if trimmed.starts_with('#') {
-                return words(t);
-            }
-            // The words stand in a short label before the first colon.
-            let label = t.split_once(':').map(|(l, _)| l).unwrap_or("");
             words(label) && !label.contains('`') && label.split_whitespace().count() <= 6
         };
         for (i, l) in self.lines.iter().enumerate().skip(start) {
             // Most lines name none of the words: passed over without allocating.
             if !crate::any_word!(
                 &l.lower,
-                ["base", "root", "endpoint", "host", "lives at", "served at"]
+                ["base", "root", "endpoint", "host", "lives at", "served at", "server", "relative to"]
             ) {
                 continue;
             }
@@ -290,6 +300,8 @@ impl<'d> Part<'d> {
                         .iter()
                         .take(12)
                         .take_while(|n| !n.text.trim_start().starts_with('#'))
+                        // A server marked unused ("| `https://…` | no |").
+                        .filter(|n| !marked_unused(&n.lower))
                         .find_map(|n| urls_in(&n.norm).into_iter().next().map(|u| (u, n.number)));
                     if let Some((u, line)) = next {
                         return Some(Fact {
@@ -298,7 +310,11 @@ impl<'d> Part<'d> {
                         });
                     }
                 }
-            } else if l.code && lower.trim_start().starts_with("host:") {
+            } else if !labelled
+                && l.code
+                && lower.trim_start().starts_with("host:")
+                && !self.token_request_above(i)
+            {
                 // `Host: api.example.com` in a raw request.
                 let host = l
                     .norm
@@ -315,6 +331,18 @@ impl<'d> Part<'d> {
             }
         }
         None
+    }
+
+    /// The raw request a `Host:` line at `i` belongs to signs in
+    /// (`POST /oauth/v2/token`): its host is the login server's, not the API's.
+    fn token_request_above(&self, i: usize) -> bool {
+        self.lines[i.saturating_sub(3)..i].iter().any(|l| {
+            l.code
+                && request_line(strip_decoration(&l.norm)).is_some()
+                && ["token", "oauth", "authorize", "login"]
+                    .iter()
+                    .any(|w| l.lower.contains(w))
+        })
     }
 
     /// The base URL: the one the doc states, else the origin most example
@@ -363,7 +391,7 @@ impl<'d> Part<'d> {
                 i = j + 1;
                 continue;
             }
-            if let Some(example) = request_line(trimmed) {
+            if let Some(example) = request_line(trimmed).or_else(|| heading_request(&line.norm)) {
                 found.push(Fact {
                     value: example,
                     line: line.number,
@@ -429,6 +457,31 @@ fn strip_decoration(line: &str) -> &str {
         .unwrap_or(t);
     let t = t.strip_prefix("$ ").unwrap_or(t);
     t.trim_matches('`').trim()
+}
+
+/// A table row or line that marks its URL as one not used ("| `…` | no |",
+/// "(unused)", "not used").
+fn marked_unused(lower: &str) -> bool {
+    let cells: Vec<&str> = lower.split('|').map(str::trim).collect();
+    cells.len() > 2 && cells.iter().any(|c| *c == "no" || c.starts_with("no ("))
+        || ["unused", "not used", "unsupported", "not supported"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+/// A heading that names its endpoint after a label ("### CMS: GET
+/// https://…", "### 3.2 List users — GET /users").
+fn heading_request(text: &str) -> Option<Example> {
+    let t = text.trim_start();
+    if !t.starts_with('#') {
+        return None;
+    }
+    ["GET ", "POST "]
+        .iter()
+        .filter_map(|m| t.find(m))
+        .filter(|&at| at > 0 && t.as_bytes()[at - 1] == b' ')
+        .min()
+        .and_then(|at| request_line(&t[at..]))
 }
 
 /// `GET /path` or `GET https://…`.

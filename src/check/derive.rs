@@ -1301,7 +1301,17 @@ impl Chosen {
         {
             return Ok(());
         }
-        if self.origins.contains(&origin.to_ascii_lowercase()) || self.admits_labels(&origin) {
+        // The whole host is a spec parameter's value (`https://{domain}`):
+        // the person typed where it goes.
+        let whole_host = origin
+            .split_once("://")
+            .map(|(_, h)| h.split(':').next().unwrap_or(h))
+            .and_then(|h| h.strip_prefix('{')?.strip_suffix('}'))
+            .is_some_and(|name| self.leading.iter().any(|n| n == name));
+        if whole_host
+            || self.origins.contains(&origin.to_ascii_lowercase())
+            || self.admits_labels(&origin)
+        {
             return Ok(());
         }
         Err(crate::report::printable(&origin))
@@ -1381,6 +1391,9 @@ fn url_from_doc(
             score -= 8;
         }
         score -= path_only.len() as i64 / 20;
+        if named_as_test(doc, line) {
+            score += 15;
+        }
         let origin = format!(
             "url: from {doc_name} line {line}: {} {}",
             ex.method, ex.target
@@ -1455,6 +1468,44 @@ fn disowned_example(doc: &ApiDoc, line: usize) -> bool {
     under_unused || (!l.code && DISOWNING.iter().any(|w| text.contains(w)))
 }
 
+/// Words that name a request as the one that proves the credentials
+/// ("x-note: connection test", "we use it as the health check").
+const NAMED_AS_TEST: &[&str] = &[
+    "connection test",
+    "test connection",
+    "test the connection",
+    "testing the connection",
+    "health check",
+    "healthcheck",
+    "credential check",
+    "credentials check",
+    "verify the credentials",
+    "verify credentials",
+    "validate the credentials",
+    "validate credentials",
+    "check the credentials",
+    "to verify the token",
+    "to validate the token",
+    "smoke test",
+    "connectivity check",
+    "auth check",
+];
+
+/// The doc names the example at `line` as the request that proves the
+/// credentials: on its line, or in the text under it before the next
+/// heading or example.
+fn named_as_test(doc: &ApiDoc, line: usize) -> bool {
+    let Some(at) = doc.lines.iter().position(|l| l.number == line) else {
+        return false;
+    };
+    doc.lines[at..]
+        .iter()
+        .take(30)
+        .enumerate()
+        .take_while(|(k, l)| *k == 0 || !l.text.trim_start().starts_with('#'))
+        .any(|(_, l)| NAMED_AS_TEST.iter().any(|w| l.lower.contains(w)))
+}
+
 /// A GET example of the doc (not a token endpoint) with its line, its URL
 /// made absolute in the spec's names and located, and the default it needs.
 type Candidate = (Example, usize, String, Option<(String, String)>);
@@ -1500,9 +1551,73 @@ fn get_examples(doc: &ApiDoc, scope: &[&Parameter], templates: &[String]) -> Vec
         // A query value with spaces (`$filter=kind eq 'Team'`) goes encoded.
         let url = super::sample::placed(&url, &samples);
         let url = locate(&url, templates, &hostable).replace(' ', "%20");
+        let Some(url) = fit_placeholders(&url, scope) else {
+            continue;
+        };
         candidates.push((ex, line, url, default));
     }
     candidates
+}
+
+/// `url` with each placeholder the spec does not name (`{org.slug}`,
+/// `{orgId}`) put in the name of the one parameter it stands for: the one
+/// whose description writes it, else the one whose words it abbreviates
+/// (`org` `slug` for `organization_slug`); `None` when one stands for no
+/// parameter (a path id the check could not fill).
+fn fit_placeholders(url: &str, scope: &[&Parameter]) -> Option<String> {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|c| open + c)?;
+        let inner = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if scope.iter().any(|p| p.name == inner) {
+            out.push_str(&rest[open..=close]);
+        } else {
+            let p = stands_for(inner, scope)?;
+            out.push('{');
+            out.push_str(&p.name);
+            out.push('}');
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The one non-secret parameter a doc's placeholder stands for.
+fn stands_for<'a>(inner: &str, scope: &[&'a Parameter]) -> Option<&'a Parameter> {
+    let written = format!("{{{inner}}}");
+    let described: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| {
+            !p.secret
+                && p.description
+                    .as_deref()
+                    .is_some_and(|d| d.contains(&written))
+        })
+        .collect();
+    if let [one] = described.as_slice() {
+        return Some(one);
+    }
+    let words: Vec<String> = crate::apidoc::snake(&inner.replace(['.', '-'], "_"))
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let abbreviated: Vec<&&Parameter> = scope
+        .iter()
+        .filter(|p| {
+            let name: Vec<&str> = p.name.split('_').collect();
+            !p.secret
+                && name.len() == words.len()
+                && name.iter().zip(&words).all(|(n, w)| n.starts_with(w.as_str()))
+        })
+        .collect();
+    match abbreviated.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
 }
 
 /// Parameter names that say where the account lives: a host label, a

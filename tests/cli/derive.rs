@@ -343,3 +343,36 @@ fn a_sample_keys_prefix_is_part_of_the_key_not_sent_before_it() {
         }
     );
 }
+
+#[test]
+fn a_servers_list_gives_the_base_and_the_request_named_as_the_connection_test_wins() {
+    let (c, derived) = first_check(
+        "connection:\n  parameters:\n    - {name: api_token, type: string, required: true, secret: true}\n    - {name: organization_slug, type: string, required: true}\n",
+        "## Security\n\nSend `Authorization: Bearer <token>`.\n\n## Servers\n\n| URL | Used |\n| --- | --- |\n| `https://agent.example.io/v3` | no (agent API) |\n| `https://api.example.io/v2` | yes |\n\n## Operations\n\n### getOrganization — `GET /organizations/{org.slug}`\n\nReturns the organization.\n\nNote: this is the connection test.\n\n### getToken — `GET /access-token`\n\n### CMS: GET https://api.example.io/v2/pipelines\n",
+    );
+    assert!(derived.todos.is_empty(), "{:?}", derived.todos);
+    assert_eq!(
+        c.url,
+        "https://api.example.io/v2/organizations/{organization_slug}"
+    );
+}
+
+#[test]
+fn the_host_of_a_raw_token_request_is_not_the_api_s_base() {
+    let (c, derived) = first_check(
+        "connection:\n  parameters:\n    - {name: access_token, type: string, required: true, secret: true}\n    - {name: dc_domain, type: string, required: true}\n",
+        "## Auth\n\nSend `Authorization: Bearer <token>`.\n\n```http\nPOST /oauth/v2/token HTTP/1.1\nHost: accounts.example.eu\n```\n\n## Endpoints\n\nBase: `https://desk.<dc_domain>/api/v1`.\n\n### `GET /myinfo`\n",
+    );
+    assert!(derived.todos.is_empty(), "{:?}", derived.todos);
+    assert_eq!(c.url, "https://desk.{dc_domain}/api/v1/myinfo");
+}
+
+#[test]
+fn a_whole_host_the_person_types_is_where_the_check_goes() {
+    let (c, derived) = first_check(
+        "connection:\n  parameters:\n    - {name: portal_domain, type: string, required: true}\n    - {name: api_key, type: string, required: true, secret: true}\n",
+        "## Auth\n\n`Authorization: Apikey <api_key>`\n\n## Reading\n\n```\ncurl -H \"Authorization: Apikey $KEY\" https://<portal_domain>/api/v2/catalog/datasets\n```\n",
+    );
+    assert!(derived.todos.is_empty(), "{:?}", derived.todos);
+    assert_eq!(c.url, "https://{portal_domain}/api/v2/catalog/datasets");
+}
