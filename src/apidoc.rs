@@ -281,7 +281,16 @@ impl<'d> Part<'d> {
             // Most lines name none of the words: passed over without allocating.
             if !crate::any_word!(
                 &l.lower,
-                ["base", "root", "endpoint", "host", "lives at", "served at", "server", "relative to"]
+                [
+                    "base",
+                    "root",
+                    "endpoint",
+                    "host",
+                    "lives at",
+                    "served at",
+                    "server",
+                    "relative to"
+                ]
             ) {
                 continue;
             }

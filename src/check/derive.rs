@@ -1611,7 +1611,10 @@ fn stands_for<'a>(inner: &str, scope: &[&'a Parameter]) -> Option<&'a Parameter>
             let name: Vec<&str> = p.name.split('_').collect();
             !p.secret
                 && name.len() == words.len()
-                && name.iter().zip(&words).all(|(n, w)| n.starts_with(w.as_str()))
+                && name
+                    .iter()
+                    .zip(&words)
+                    .all(|(n, w)| n.starts_with(w.as_str()))
         })
         .collect();
     match abbreviated.as_slice() {

@@ -1740,17 +1740,38 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             ("all methods need", Some(true)),
         ] {
             let Some(at) = l.find(cue) else { continue };
-            listed_in_sentence(
-                &with_continuation(lines, i),
-                at,
-                cue,
-                required,
-                line.number,
-                lists,
-            );
+            let joined = with_continuation(lines, i);
+            // "stores the newest `played_at` and passes it as `after` next
+            // time": a sync's cursor, not a connection value.
+            if STORES.contains(&cue) && keeps_sync_state(&sentence_from(&joined, at).to_lowercase())
+            {
+                break;
+            }
+            listed_in_sentence(&joined, at, cue, required, line.number, lists);
             break;
         }
     }
+}
+
+/// A sentence about what a sync keeps between runs (a cursor, a
+/// watermark), not about the connection.
+fn keeps_sync_state(sentence: &str) -> bool {
+    crate::any_word!(
+        sentence,
+        [
+            "newest",
+            "latest",
+            "the last ",
+            "cursor",
+            "watermark",
+            "high-water",
+            "checkpoint",
+            "next time",
+            "next run",
+            "next sync",
+            "between runs"
+        ]
+    )
 }
 
 /// The names a listing sentence gives after its cue (backticked, or plain

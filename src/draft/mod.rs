@@ -1043,6 +1043,51 @@ mod tests {
         );
     }
 
+    fn flow_of(spec: &Spec) -> Option<bool> {
+        spec.oauth
+            .as_ref()
+            .or_else(|| spec.auth_methods.iter().find_map(|m| m.oauth.as_ref()))
+            .map(|o| o.flow().is_user())
+    }
+
+    #[test]
+    fn an_oauth_flow_the_authors_did_not_build_is_left_out() {
+        let text = "# Tickets\n\n## How we connect\n\nTickets' auth is OAuth 2.0 all the way down, but for one organisation you don't need to run\nthe flow: a private token does.\n\n| Setting | Required |\n|---|---|\n| `private_token` | yes |\n\n### The OAuth flow we did NOT build\n\n1. Send the user to `https://www.tickets.example/oauth/authorize`.\n2. Exchange the code at `https://www.tickets.example/oauth/token`.\n\nThe connector sends `Authorization: Bearer <private_token>`.\n";
+        let spec = drafted(text);
+        let names: Vec<&str> = spec.parameters.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["private_token"]);
+        assert_eq!(flow_of(&spec), None);
+    }
+
+    #[test]
+    fn client_credentials_a_person_consents_to_are_a_u2m_flow() {
+        let text = "# Hotels\n\n## Authentication\n\n| Setting | Required |\n|---|---|\n| `client_id` | yes |\n| `client_secret` | yes |\n\nThe connector expects the OAuth client credentials and goes\nthrough the consent flow when the connection is created.\n\n| Step | Endpoint |\n|---|---|\n| Authorization (browser) | `https://hotels.example/api/oauth` |\n| Token exchange | `https://hotels.example/api/access_token` |\n";
+        assert_eq!(flow_of(&drafted(text)), Some(true));
+    }
+
+    #[test]
+    fn a_question_names_no_grant_and_a_set_aside_paragraph_does_not_override() {
+        let text = "# Music\n\n## Auth\n\nThe Music API uses OAuth 2.0 (the authorization code flow). Token URL:\n`https://accounts.music.example/api/token`. Authorize URL:\n`https://accounts.music.example/authorize`.\n\nYou paste the refresh token once.\n\n### Q: Can I skip the user login and use Client Credentials?\n\n**A:** No. The Client Credentials flow gives an app-only token with no user data.\nA catalogue-only mode using it could be added later.\n\n| Key | Required |\n|---|---|\n| `client_id` | Yes |\n| `client_secret` | Yes |\n| `refresh_token` | Yes |\n";
+        assert_eq!(flow_of(&drafted(text)), Some(true));
+    }
+
+    #[test]
+    fn a_cursor_the_connector_stores_is_no_setting() {
+        let text = "# Music\n\n## Auth\n\nSend `Authorization: Bearer <api_token>`.\n\n| Key | Required |\n|---|---|\n| `api_token` | Yes |\n\n## Streams\n\nSync often; the connector stores the newest `played_at` and passes\nit as `after` next time.\n";
+        let names: Vec<String> = drafted(text)
+            .parameters
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        assert_eq!(names, ["api_token"]);
+    }
+
+    #[test]
+    fn the_endpoints_the_connector_also_supports_are_read() {
+        let text = "# Code host\n\n## Authentication\n\n### Preferred: personal access token\n\nSend `Authorization: Bearer <personal_access_token>`.\n\n### Alternative: OAuth App (authorization code)\n\nFor them the connector also supports an **OAuth App** owned by the organisation:\n\n- Authorize endpoint: `https://code.example/login/oauth/authorize`\n- Token endpoint: `https://code.example/login/oauth/access_token`\n\n## Settings\n\n| Name | Required |\n|---|---|\n| `personal_access_token` | for `pat` |\n| `client_id` | for `oauth` |\n| `client_secret` | for `oauth` |\n";
+        assert_eq!(flow_of(&drafted(text)), Some(true));
+    }
+
     #[test]
     fn schemes_the_doc_says_are_used_together_are_one_way_in() {
         let text = "# Solar API\n\n## Security schemes\n\nEvery operation requires both of them at the same time.\n\n### ApiKey\n\nQuery `key`.\n\n### OAuth2\n\nAuthorization code.\n\n## Connector setup\n\nThe connector uses **both** schemes on every request.\n\n| Setting | Required | Secret |\n|---|---|---|\n| `api_key` | yes | yes |\n| `client_id` | yes | no |\n| `client_secret` | yes | yes |\n";

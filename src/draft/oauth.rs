@@ -45,7 +45,17 @@ fn boilerplate(text: &str) -> bool {
 /// marked as left over from the template.
 fn discounted(text: &str) -> bool {
     // "Alternative: Square OAuth" offers a second method, not a negation.
-    set_aside(text) && !softly_aside(text) || DISCOUNTING.any_in(&lower(text))
+    let t = lower(text);
+    // "The connector also supports an OAuth App:" affirms a second method;
+    // "the vendor also supports OAuth" hedges one.
+    let affirmed = [
+        "connector also support",
+        "we also support",
+        "connector additionally support",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    set_aside(text) && !softly_aside(text) || !affirmed && DISCOUNTING.any_in(&t)
 }
 
 /// The words (beside [`set_aside`]'s) that negate or hedge a line on OAuth.
@@ -119,7 +129,12 @@ fn grant_words(text: &str) -> Option<Flow> {
     if !GRANT_WORDS.any_in(&t) {
         return None;
     }
-    if CLIENT_CREDENTIALS.iter().chain(&M2M).any(|w| t.contains(w)) {
+    let named_m2m = M2M.iter().any(|w| t.contains(w));
+    let client_credentials = CLIENT_CREDENTIALS.iter().any(|w| t.contains(w));
+    // "the OAuth client credentials … go through the consent flow": the
+    // client's id and secret, in a grant a person consents to.
+    let consented = t.contains("consent") || t.contains("authorization code");
+    if named_m2m || client_credentials && (!consented || grant_named(&t)) {
         return Some(Flow::M2m);
     }
     if t.contains("authorization code")
@@ -137,6 +152,38 @@ fn grant_words(text: &str) -> Option<Flow> {
         return Some(Flow::U2m);
     }
     None
+}
+
+/// The grant a line names: none in a question ("Can I use Client
+/// Credentials?"); a sentence read whole when it runs on ("… the OAuth
+/// client credentials and goes / through the consent flow").
+fn line_grant(line: &DocLine, l: &str, next: &str) -> Option<Flow> {
+    if l.ends_with('?') {
+        return None;
+    }
+    let grant = grant_words(l);
+    if grant == Some(Flow::M2m) && !line.code && !l.ends_with('.') && !next.trim().is_empty() {
+        return grant_words(&format!("{l} {}", next.trim()));
+    }
+    grant
+}
+
+/// The paragraph opening at `lines[0]` holds a line that negates or hedges.
+fn paragraph_sets_aside(lines: &[&DocLine]) -> bool {
+    lines
+        .iter()
+        .take_while(|l| !l.text.trim().is_empty() && !l.code)
+        .any(|l| discounted(&l.lower))
+}
+
+/// "client credentials grant" or "… flow": the grant, not the pair.
+fn grant_named(t: &str) -> bool {
+    CLIENT_CREDENTIALS.iter().any(|c| {
+        t.match_indices(c).any(|(at, _)| {
+            let after = t[at + c.len()..].trim_start_matches([' ', '*', '`', ')', '"', 's']);
+            after.starts_with("grant") || after.starts_with("flow")
+        })
+    })
 }
 
 /// Every word [`grant_words`] looks for.
@@ -400,13 +447,17 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if replaced_or_pasted(line, l, before, &mut refresh_pasted) {
             continue;
         }
-        let grant = grant_words(l);
+        let grant = line_grant(line, l, next);
         // `-d grant_type=client_credentials` says the grant, even in code.
         if grant == Some(Flow::M2m) && !only_client_credentials(l) {
             m2m_said = true;
         }
+        // A machine grant overrides a person's only where its paragraph
+        // does not go on to set it aside ("Client Credentials … could be
+        // added later; it is not in 1.6").
         if let Some(f) = grant
-            && (flow.is_none() || (f == Flow::M2m && !line.code))
+            && (flow.is_none()
+                || (f == Flow::M2m && !line.code && !paragraph_sets_aside(&lines[i..])))
         {
             flow = flow
                 .filter(|(old, _)| *old == Flow::M2m)

@@ -193,6 +193,13 @@ static SET_ASIDE: crate::words::WordList = crate::words::WordList::new(&[
     "for partners",
     "partner api",
     "partner program",
+    "overkill",
+    "not build",
+    "n't build",
+    "you don't need",
+    "you do not need",
+    "retired",
+    "no longer",
 ]);
 
 /// Words that mark the method the connector uses.
@@ -433,7 +440,15 @@ fn unused_heading(heading: &str) -> bool {
             "not to use",
             "don't use",
             "do not use",
-            "what to avoid"
+            "what to avoid",
+            "not build",
+            "not built",
+            "n't build",
+            "not implement",
+            "n't implement",
+            "deprecated",
+            "retired",
+            "no longer"
         ]
     )
 }

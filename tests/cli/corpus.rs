@@ -13,7 +13,7 @@
 //! (`connector_spec.yaml` is read when there is no `expected_spec.yaml`);
 //! `HELDBACK_DIR=/path` measures another held-back folder, figures only.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use connector_auth::apidoc::ApiDoc;
@@ -51,6 +51,9 @@ pub struct Figures {
     /// Expected checks saying `no_http_check:`, and derivations saying so.
     pub no_http_expected: usize,
     pub no_http_right: usize,
+    /// Wrong flows by kind ("u2m→none"), counted without naming docs: the
+    /// held-back part's are read this way only.
+    pub flow_misses: BTreeMap<String, usize>,
     pub misses: Vec<String>,
 }
 
@@ -105,6 +108,14 @@ impl Figures {
             (
                 "no_http_check where expected",
                 of(self.no_http_right, self.no_http_expected),
+            ),
+            (
+                "wrong flows (expected→drafted)",
+                self.flow_misses
+                    .iter()
+                    .map(|(k, n)| format!("{k} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ),
         ]
     }
@@ -297,6 +308,11 @@ fn measure_draft(figures: &mut Figures, name: &str, doc: &ApiDoc, expected: &Spe
         figures.flow_right_any += 1;
         figures.flow_right += usize::from(want_flow.is_some());
     } else {
+        let kind = |f: &Option<String>| f.clone().unwrap_or_else(|| "none".to_string());
+        *figures
+            .flow_misses
+            .entry(format!("{}→{}", kind(&want_flow), kind(&got_flow)))
+            .or_default() += 1;
         figures
             .misses
             .push(format!("{name}: flow {want_flow:?}, drafted {got_flow:?}"));
