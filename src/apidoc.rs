@@ -28,6 +28,9 @@ pub struct DocLine {
     /// Where in `section_path` the first heading about authentication
     /// stands ([`is_auth_heading`]; the doc's title never counts).
     pub auth_depth: Option<usize>,
+    /// Which of a reader's per-line word lists `lower` holds, one bit
+    /// each, filled by the reader on first ask (drafting's: `draft::cues`).
+    pub cues: std::sync::OnceLock<u64>,
 }
 
 /// A fact and where the doc says it.
@@ -148,6 +151,7 @@ impl ApiDoc {
                 section: section.clone(),
                 section_path: shared_path.clone(),
                 auth_depth,
+                cues: std::sync::OnceLock::new(),
             });
             offset += line.len() + 1;
         }

@@ -653,9 +653,10 @@ pub fn by_host(text: &str) -> Option<&'static Provider> {
 /// platform"): one of its words as a whole word, near "OAuth" or in a
 /// line naming the grant.
 pub fn named(line: &str) -> Option<&'static Provider> {
+    static WORDS: crate::words::WordList = crate::words::WordList::new(NAMED_WITH);
     let t = line.to_lowercase();
     // Most lines name neither: one pass turns them away.
-    if !crate::any_word!(&t, ["oauth", "authorization code", "client credentials"]) {
+    if !WORDS.any_in(&t) {
         return None;
     }
     let grant = t.contains("authorization code") || t.contains("client credentials");
@@ -679,6 +680,9 @@ pub fn named(line: &str) -> Option<&'static Provider> {
         })
     })
 }
+
+/// The words a line [`named`] finds a provider in holds, one at least.
+pub const NAMED_WITH: &[&str] = &["oauth", "authorization code", "client credentials"];
 
 /// How far "OAuth" may stand from the provider's name, in bytes.
 const NEAR: usize = 24;

@@ -9,6 +9,7 @@
 
 mod condition;
 mod config_example;
+mod cues;
 mod describe;
 mod inline_marks;
 mod kinds;

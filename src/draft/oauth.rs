@@ -6,7 +6,8 @@
 //!
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
-use super::region::{set_aside, softly_aside};
+use super::cues;
+use super::region::{set_aside, set_aside_on, softly_aside};
 use crate::apidoc::{DocLine, normalise_placeholders};
 use crate::providers::{self, Provider};
 use crate::spec::Flow;
@@ -48,8 +49,19 @@ fn discounted(text: &str) -> bool {
     set_aside(text) && !softly_aside(text) || DISCOUNTING.any_in(&lower(text))
 }
 
+/// [`discounted`] of `t`, the line's `lower` or a slice of it: the words'
+/// lists are read only where the line's cues say they can stand.
+fn discounted_on(line: &DocLine, t: &str) -> bool {
+    if cues::absent(line, cues::DISCOUNTING) {
+        return set_aside_on(line, t) && !softly_aside(t);
+    }
+    discounted(t)
+}
+
+static DISCOUNTING: crate::words::WordList = crate::words::WordList::new(DISCOUNTING_WORDS);
+
 /// The words (beside [`set_aside`]'s) that negate or hedge a line on OAuth.
-static DISCOUNTING: crate::words::WordList = crate::words::WordList::new(&[
+pub const DISCOUNTING_WORDS: &[&str] = &[
     "no oauth",
     "without oauth",
     "may be available",
@@ -66,7 +78,7 @@ static DISCOUNTING: crate::words::WordList = crate::words::WordList::new(&[
     "additionally support",
     "also support",
     "enterprise",
-]);
+];
 
 /// A sentence that says the connector has no OAuth at all: "the connector
 /// has no OAuth settings", "OAuth may be supported later".
@@ -139,8 +151,10 @@ fn grant_words(text: &str) -> Option<Flow> {
     None
 }
 
+static GRANT_WORDS: crate::words::WordList = crate::words::WordList::new(GRANT);
+
 /// Every word [`grant_words`] looks for.
-static GRANT_WORDS: crate::words::WordList = crate::words::WordList::new(&[
+pub const GRANT: &[&str] = &[
     CLIENT_CREDENTIALS[0],
     CLIENT_CREDENTIALS[1],
     M2M[0],
@@ -161,7 +175,7 @@ static GRANT_WORDS: crate::words::WordList = crate::words::WordList::new(&[
     "grant_type=refresh_token",
     "refresh token grant",
     "refresh_token grant",
-]);
+];
 
 /// The line's machine-to-machine words are only "client credentials", not
 /// the grant or flow of that name ("send the client credentials in the
@@ -190,11 +204,15 @@ fn only_client_credentials(t: &str) -> bool {
     })
 }
 
+/// The words every case of [`jwt_grant`] holds, one at least.
+pub const JWT: &[&str] = &["jwt", "service account", "key pair"];
+
 /// A service account's JWT grant: not an OAuth flow of the spec.
 fn jwt_grant(text: &str) -> bool {
     let t = lower(text);
     // Each case below holds one of these: most lines are turned away here.
-    if !crate::any_word!(&t, ["jwt", "service account", "key pair"]) {
+    static WORDS: crate::words::WordList = crate::words::WordList::new(JWT);
+    if !WORDS.any_in(&t) {
         return false;
     }
     t.contains("jwt-bearer")
@@ -320,7 +338,7 @@ fn replaced_or_pasted(
     before: Option<&DocLine>,
     refresh_pasted: &mut Option<usize>,
 ) -> bool {
-    if !line.code && super::region::replaces_earlier(l) {
+    if !line.code && super::region::replaces_earlier_on(line, l) {
         *refresh_pasted = None;
         return true;
     }
@@ -364,7 +382,7 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         }
         let item = list_item(line);
         if !line.code && !item {
-            disowned_list = text.ends_with(':') && discounted(&line.lower);
+            disowned_list = text.ends_with(':') && discounted_on(line, &line.lower);
         }
         if disowned_list && item {
             continue;
@@ -379,18 +397,20 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         // The word checks read the line lowercased once.
         let l = line.lower.trim();
         let next = lines.get(i + 1).map(|l| l.lower.as_str()).unwrap_or(next);
-        if !line.code && discounted(l) {
+        if !line.code && discounted_on(line, l) {
             discounted_paragraph = true;
         }
         if discounted_paragraph
             || boilerplate(l)
-                && (discounted(next)
+                && (lines
+                    .get(i + 1)
+                    .map_or_else(|| discounted(next), |n| discounted_on(n, next))
                     || next.trim().is_empty()
-                        && lines.get(i + 2).is_some_and(|l| discounted(&l.lower)))
+                        && lines.get(i + 2).is_some_and(|l| discounted_on(l, &l.lower)))
         {
             continue;
         }
-        if jwt_grant(l) {
+        if !cues::absent(line, cues::JWT) && jwt_grant(l) {
             jwt = true;
         }
         if l.contains("oauth") && !boilerplate(l) {
@@ -400,7 +420,11 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if replaced_or_pasted(line, l, before, &mut refresh_pasted) {
             continue;
         }
-        let grant = grant_words(l);
+        let grant = if cues::absent(line, cues::GRANT) {
+            None
+        } else {
+            grant_words(l)
+        };
         // `-d grant_type=client_credentials` says the grant, even in code.
         if grant == Some(Flow::M2m) && !only_client_credentials(l) {
             m2m_said = true;
@@ -455,7 +479,7 @@ fn endpoints(
     let mut found = urls(line);
     found.extend(host_and_paths(text));
     found.extend(raw_request(lines, i));
-    *provider = provider.or_else(|| provider_of(text, &found));
+    *provider = provider.or_else(|| provider_of(line, text, &found));
     let posts_grant = posts_a_grant(lines, i);
     let labelled = endpoint_label(text);
     for url in found {
@@ -621,8 +645,16 @@ fn host_and_paths(text: &str) -> Vec<String> {
 
 /// The provider a line names: by its words next to "OAuth", by the host of
 /// a URL, or by a `Host:` header over a token request.
-fn provider_of(text: &str, urls: &[String]) -> Option<&'static Provider> {
-    providers::named(text)
+/// `text` is the line's, trimmed.
+fn provider_of(line: &DocLine, text: &str, urls: &[String]) -> Option<&'static Provider> {
+    // A line without the words `named` asks for names none (read from its
+    // cues; `named` lowercases the text as the line's `lower` is).
+    let named = if cues::absent(line, cues::PROVIDER) {
+        None
+    } else {
+        providers::named(text)
+    };
+    named
         .or_else(|| urls.iter().find_map(|u| providers::endpoint(u)))
         .or_else(|| {
             let t = text.trim_start_matches(['-', '*', ' ', '`']);

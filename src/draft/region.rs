@@ -6,6 +6,9 @@
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use crate::apidoc::{ApiDoc, DocLine};
+use crate::words::WordList;
+
+use super::cues;
 
 /// How the doc regards a method sub-section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,9 +94,11 @@ pub struct View<'d> {
 /// Words by which a part of a doc replaces an earlier one ("Replaces the
 /// … step above", "(later — this wins)").
 pub fn replaces_earlier(t: &str) -> bool {
-    crate::any_word!(t, ["this wins", "this one wins"])
+    static WINS: WordList = WordList::new(THIS_WINS);
+    static REPLACING: WordList = WordList::new(REPLACES);
+    WINS.any_in(t)
         || revised_heading(t)
-        || crate::any_word!(t, ["replaces the", "supersedes the", "supersedes"])
+        || REPLACING.any_in(t)
             && crate::any_word!(
                 t,
                 [
@@ -107,6 +112,20 @@ pub fn replaces_earlier(t: &str) -> bool {
                 ]
             )
 }
+
+/// [`replaces_earlier`] of `t`, the line's `lower` or a slice of it: a line
+/// without the words, nor a heading, is passed over unread.
+pub fn replaces_earlier_on(line: &DocLine, t: &str) -> bool {
+    if cues::absent(line, cues::THIS_WINS | cues::REPLACES) && !t.trim_start().starts_with('#') {
+        return false;
+    }
+    replaces_earlier(t)
+}
+
+/// Words by which a later part wins (see [`replaces_earlier`]).
+pub const THIS_WINS: &[&str] = &["this wins", "this one wins"];
+/// Words by which a part replaces another (see [`replaces_earlier`]).
+pub const REPLACES: &[&str] = &["replaces the", "supersedes the", "supersedes"];
 
 /// A heading that presents a later version of what came before: "## 4.
 /// Settings (revised)", "## Final decision", "### Corrected settings".
@@ -141,8 +160,20 @@ pub fn set_aside(text: &str) -> bool {
     SET_ASIDE.any_in(&t)
 }
 
+/// [`set_aside`] of `t`, the line's `lower` or a slice of it: a line
+/// without the words (nor emphasis, whose removal may join them) is passed
+/// over unread.
+pub fn set_aside_on(line: &DocLine, t: &str) -> bool {
+    if cues::absent(line, cues::SET_ASIDE) && !t.contains('*') {
+        return false;
+    }
+    set_aside(t)
+}
+
+static SET_ASIDE: WordList = WordList::new(SET_ASIDE_WORDS);
+
 /// The words of [`set_aside`].
-static SET_ASIDE: crate::words::WordList = crate::words::WordList::new(&[
+pub const SET_ASIDE_WORDS: &[&str] = &[
     "not used",
     "not supported",
     "unsupported",
@@ -193,7 +224,7 @@ static SET_ASIDE: crate::words::WordList = crate::words::WordList::new(&[
     "for partners",
     "partner api",
     "partner program",
-]);
+];
 
 /// Words that mark the method the connector uses.
 fn preferred(text: &str) -> bool {
@@ -332,7 +363,11 @@ impl<'d> View<'d> {
             let t = line.text.trim();
             if t.is_empty() || t.starts_with('#') {
                 paragraph_aside = false;
-            } else if !line.code && t.len() > 20 && other_methods_intro(&line.lower) {
+            } else if !line.code
+                && t.len() > 20
+                && !cues::absent(line, cues::OTHER_METHODS)
+                && other_methods_intro(&line.lower)
+            {
                 paragraph_aside = true;
             }
             if paragraph_aside || aside_section || item_aside[index] {
@@ -494,18 +529,18 @@ fn unused_items(lines: &[DocLine]) -> Vec<bool> {
 
 /// "Other supported methods (not used by this connector)" and the like.
 fn other_methods_intro(text: &str) -> bool {
-    let t = super::markup::lowered(text);
-    crate::any_word!(
-        &t,
-        [
-            "other supported method",
-            "not used by this connector",
-            "not used by the connector",
-            "other methods",
-            "other authentication methods"
-        ]
-    )
+    static WORDS: WordList = WordList::new(OTHER_METHODS);
+    WORDS.any_in(&super::markup::lowered(text))
 }
+
+/// The words of [`other_methods_intro`].
+pub const OTHER_METHODS: &[&str] = &[
+    "other supported method",
+    "not used by this connector",
+    "not used by the connector",
+    "other methods",
+    "other authentication methods",
+];
 
 fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
     let mut sections: Vec<MethodSection<'d>> = Vec::new();
