@@ -16,8 +16,9 @@ pub struct DocLine {
     pub text: String,
     /// The text lowercased, once for every recogniser that reads it so.
     pub lower: String,
-    /// The text with placeholders written the spec's way.
-    pub norm: String,
+    /// The text with placeholders written the spec's way, when that
+    /// differs from `text` (see [`DocLine::norm`]).
+    renormed: Option<String>,
     /// Inside a fenced or indented code block.
     pub code: bool,
     /// The heading the line stands under, lowercased.
@@ -31,6 +32,13 @@ pub struct DocLine {
     /// Which of a reader's per-line word lists `lower` holds, one bit
     /// each, filled by the reader on first ask (drafting's: `draft::cues`).
     pub cues: std::sync::OnceLock<u64>,
+}
+
+impl DocLine {
+    /// The text with placeholders written the spec's way.
+    pub fn norm(&self) -> &str {
+        self.renormed.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A fact and where the doc says it.
@@ -97,7 +105,9 @@ impl ApiDoc {
         let mut offset = 0;
         let mut next_heading = 0;
         let mut next_code = 0;
-        let mut path: Vec<(HeadingLevel, String)> = Vec::new();
+        // Each heading above the line, and whether it is an auth heading
+        // (judged once, when it is met).
+        let mut path: Vec<(HeadingLevel, String, bool)> = Vec::new();
         let mut shared_path: std::sync::Arc<[String]> = std::sync::Arc::from(Vec::new());
         let mut section: std::sync::Arc<str> = std::sync::Arc::from("");
         let mut auth_depth = None;
@@ -113,20 +123,22 @@ impl ApiDoc {
                 .get(next_heading)
                 .filter(|(at, _, _)| *at <= offset)
             {
-                path.retain(|(l, _)| *l < *level);
-                path.push((*level, t.trim().to_string()));
+                path.retain(|(l, _, _)| *l < *level);
+                let t = t.trim().to_string();
+                let auth = is_auth_heading(&t);
+                path.push((*level, t, auth));
                 next_heading += 1;
                 changed = true;
             }
             if changed {
                 shared_path = path
                     .iter()
-                    .map(|(_, t)| t.clone())
+                    .map(|(_, t, _)| t.clone())
                     .collect::<Vec<_>>()
                     .into();
                 section = path
                     .last()
-                    .map(|(_, t)| t.to_lowercase())
+                    .map(|(_, t, _)| t.to_lowercase())
                     .unwrap_or_default()
                     .into();
                 // The doc's title (H1) naming "API" is not an auth heading.
@@ -134,13 +146,13 @@ impl ApiDoc {
                     .iter()
                     .enumerate()
                     .skip(usize::from(path.len() > 1))
-                    .find(|(_, (_, h))| is_auth_heading(h))
+                    .find(|(_, (_, _, auth))| *auth)
                     .map(|(i, _)| i);
             }
             let text = line.trim_end_matches('\r').to_string();
             lines.push(DocLine {
                 number: i + 1,
-                norm: normalise_placeholders(&text),
+                renormed: may_hold_placeholder(&text).then(|| normalise_placeholders(&text)),
                 lower: if text.is_ascii() {
                     text.to_ascii_lowercase()
                 } else {
@@ -215,7 +227,7 @@ impl<'d> Part<'d> {
         self.lines
             .iter()
             .flat_map(|l| {
-                urls_in(&l.norm).into_iter().map(move |u| Fact {
+                urls_in(l.norm()).into_iter().map(move |u| Fact {
                     value: u,
                     line: l.number,
                 })
@@ -281,7 +293,7 @@ impl<'d> Part<'d> {
             }
             let lower = &l.lower;
             if says(&l.text) {
-                if let Some(u) = urls_in(&l.norm).into_iter().next() {
+                if let Some(u) = urls_in(l.norm()).into_iter().next() {
                     return Some(Fact {
                         value: u.trim_end_matches('/').to_string(),
                         line: l.number,
@@ -294,7 +306,7 @@ impl<'d> Part<'d> {
                         .iter()
                         .take(12)
                         .take_while(|n| !n.text.trim_start().starts_with('#'))
-                        .find_map(|n| urls_in(&n.norm).into_iter().next().map(|u| (u, n.number)));
+                        .find_map(|n| urls_in(n.norm()).into_iter().next().map(|u| (u, n.number)));
                     if let Some((u, line)) = next {
                         return Some(Fact {
                             value: u.trim_end_matches('/').to_string(),
@@ -305,7 +317,7 @@ impl<'d> Part<'d> {
             } else if l.code && lower.trim_start().starts_with("host:") {
                 // `Host: api.example.com` in a raw request.
                 let host = l
-                    .norm
+                    .norm()
                     .trim()
                     .split_once(':')
                     .map(|(_, h)| h.trim())
@@ -349,14 +361,14 @@ impl<'d> Part<'d> {
         let mut i = 0;
         while i < self.lines.len() {
             let line = &self.lines[i];
-            let trimmed = strip_decoration(&line.norm);
+            let trimmed = strip_decoration(line.norm());
             if trimmed.starts_with("curl ") || trimmed == "curl" {
                 let mut command = trimmed.trim_end_matches('\\').to_string();
                 let mut j = i;
-                while self.lines[j].norm.trim_end().ends_with('\\') && j + 1 < self.lines.len() {
+                while self.lines[j].norm().trim_end().ends_with('\\') && j + 1 < self.lines.len() {
                     j += 1;
                     command.push(' ');
-                    command.push_str(self.lines[j].norm.trim().trim_end_matches('\\'));
+                    command.push_str(self.lines[j].norm().trim().trim_end_matches('\\'));
                 }
                 if let Some(example) = curl(&command) {
                     found.push(Fact {
@@ -374,7 +386,7 @@ impl<'d> Part<'d> {
                 });
             } else if !line.code {
                 // `GET /path` in an inline code span inside a sentence.
-                for span in line.norm.split('`').skip(1).step_by(2) {
+                for span in line.norm().split('`').skip(1).step_by(2) {
                     if let Some(example) = request_line(span) {
                         found.push(Fact {
                             value: example,
@@ -394,9 +406,9 @@ impl<'d> Part<'d> {
         let mut found = Vec::new();
         for l in &self.lines {
             let candidates: Vec<&str> = if l.code {
-                vec![l.norm.as_str()]
+                vec![l.norm()]
             } else {
-                l.norm.split('`').skip(1).step_by(2).collect()
+                l.norm().split('`').skip(1).step_by(2).collect()
             };
             for text in candidates {
                 let text = strip_decoration(text);
@@ -710,8 +722,19 @@ pub fn sample_credential(value: &str) -> bool {
 }
 
 /// Writes every placeholder the spec's way: `{name}`, snake_case.
+/// Whether `text` holds `<`, `{`, `$`, `YOUR_` or `MY_`: one pass over
+/// its bytes (every line of a doc is asked).
+fn may_hold_placeholder(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, c)| match c {
+        b'<' | b'{' | b'$' => true,
+        b'_' => b[..i].ends_with(b"YOUR") || b[..i].ends_with(b"MY"),
+        _ => false,
+    })
+}
+
 pub fn normalise_placeholders(text: &str) -> String {
-    if !text.contains(['<', '{', '$']) && !text.contains("YOUR_") && !text.contains("MY_") {
+    if !may_hold_placeholder(text) {
         return text.to_string();
     }
     // Every character this looks at is ASCII, and no byte of a multi-byte

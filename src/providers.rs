@@ -655,8 +655,9 @@ pub fn by_host(text: &str) -> Option<&'static Provider> {
 pub fn named(line: &str) -> Option<&'static Provider> {
     static WORDS: crate::words::WordList = crate::words::WordList::new(NAMED_WITH);
     let t = line.to_lowercase();
-    // Most lines name neither: one pass turns them away.
-    if !WORDS.any_in(&t) {
+    // Most lines name neither: one pass turns them away; most of the rest
+    // name no provider: a second pass over every provider's words.
+    if !WORDS.any_in(&t) || !any_provider_word(&t) {
         return None;
     }
     let grant = t.contains("authorization code") || t.contains("client credentials");
@@ -679,6 +680,16 @@ pub fn named(line: &str) -> Option<&'static Provider> {
             })
         })
     })
+}
+
+/// Whether `t` holds one of the providers' words, anywhere.
+fn any_provider_word(t: &str) -> bool {
+    static ALL: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(PROVIDERS.iter().flat_map(|p| p.words.iter())).ok()
+    });
+    // Without the automaton (it cannot fail on these words), every line is read.
+    all.as_ref().is_none_or(|a| a.is_match(t))
 }
 
 /// The words a line [`named`] finds a provider in holds, one at least.

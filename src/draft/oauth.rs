@@ -226,8 +226,8 @@ fn jwt_grant(text: &str) -> bool {
 /// URLs in a line, with placeholders the spec's way.
 fn urls(line: &DocLine) -> Vec<String> {
     let mut found = Vec::new();
-    let text = &line.norm;
-    let mut rest = text.as_str();
+    let text = line.norm();
+    let mut rest = text;
     while let Some(at) = rest.find("http") {
         let cand = &rest[at..];
         let Some(scheme_end) = cand.find("://").filter(|i| *i <= 5) else {
