@@ -31,7 +31,22 @@ pub struct DocLine {
     pub auth_depth: Option<usize>,
     /// Which of a reader's per-line word lists `lower` holds, one bit
     /// each, filled by the reader on first ask (drafting's: `draft::cues`).
-    pub cues: std::sync::OnceLock<u64>,
+    /// `0` until filled; filled, the reader's bit [`CUES_FILLED`] is set.
+    pub cues: Cues,
+}
+
+/// The bit of [`DocLine::cues`] that says they are filled.
+pub const CUES_FILLED: u64 = 1 << 62;
+
+/// A reader's per-line bits (see [`DocLine::cues`]); a clone keeps them.
+#[derive(Debug, Default)]
+pub struct Cues(pub std::sync::atomic::AtomicU64);
+
+impl Clone for Cues {
+    fn clone(&self) -> Cues {
+        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+        Cues(AtomicU64::new(self.0.load(Relaxed)))
+    }
 }
 
 impl DocLine {
@@ -163,7 +178,7 @@ impl ApiDoc {
                 section: section.clone(),
                 section_path: shared_path.clone(),
                 auth_depth,
-                cues: std::sync::OnceLock::new(),
+                cues: Cues::default(),
             });
             offset += line.len() + 1;
         }
@@ -722,15 +737,14 @@ pub fn sample_credential(value: &str) -> bool {
 }
 
 /// Writes every placeholder the spec's way: `{name}`, snake_case.
-/// Whether `text` holds `<`, `{`, `$`, `YOUR_` or `MY_`: one pass over
-/// its bytes (every line of a doc is asked).
+/// Whether `text` holds `<`, `{`, `$`, `YOUR_` or `MY_` (every line of a
+/// doc is asked: byte searches first, the words only where a `_` stands).
 fn may_hold_placeholder(text: &str) -> bool {
     let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, c)| match c {
-        b'<' | b'{' | b'$' => true,
-        b'_' => b[..i].ends_with(b"YOUR") || b[..i].ends_with(b"MY"),
-        _ => false,
-    })
+    b.contains(&b'<')
+        || b.contains(&b'{')
+        || b.contains(&b'$')
+        || b.contains(&b'_') && (text.contains("YOUR_") || text.contains("MY_"))
 }
 
 pub fn normalise_placeholders(text: &str) -> String {

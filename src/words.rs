@@ -149,6 +149,9 @@ struct SetMatcher {
     /// (its pair's slot, the word, where the pair starts in it, its lists),
     /// in slot order.
     words: Vec<(usize, &'static [u8], usize, u64)>,
+    /// Where each slot's words start in `words` (one more entry than
+    /// slots: a slot's words end where the next slot's start).
+    starts: Vec<u32>,
     /// Words shorter than a pair, searched for one by one.
     short: Vec<(&'static str, u64)>,
 }
@@ -172,8 +175,8 @@ impl WordSet {
             if m.marked[slot / 64] & (1 << (slot % 64)) == 0 {
                 continue;
             }
-            let from = m.words.partition_point(|w| w.0 < slot);
-            for (_, w, at, lists) in m.words[from..].iter().take_while(|w| w.0 == slot) {
+            let (from, to) = (m.starts[slot] as usize, m.starts[slot + 1] as usize);
+            for (_, w, at, lists) in m.words.get(from..to).unwrap_or_default() {
                 if found & lists != *lists
                     && (i - 1)
                         .checked_sub(*at)
@@ -220,9 +223,13 @@ impl SetMatcher {
             }
         }
         words.sort_by_key(|w| w.0);
+        let starts = (0..=PAIR_WORDS * 64)
+            .map(|slot| words.partition_point(|w| w.0 < slot) as u32)
+            .collect();
         SetMatcher {
             marked,
             words,
+            starts,
             short,
         }
     }

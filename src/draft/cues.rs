@@ -5,7 +5,7 @@
 //!
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
-use crate::apidoc::DocLine;
+use crate::apidoc::{CUES_FILLED, DocLine};
 use crate::words::WordSet;
 
 /// [`super::region::THIS_WINS`].
@@ -49,10 +49,16 @@ static LISTS: WordSet = WordSet::new(&[
 ]);
 
 fn of(line: &DocLine) -> u64 {
-    *line.cues.get_or_init(|| {
-        let ascii = if line.lower.is_ascii() { ASCII } else { 0 };
-        LISTS.hits(&line.lower) | ascii
-    })
+    use std::sync::atomic::Ordering::Relaxed;
+    let cues = line.cues.0.load(Relaxed);
+    if cues & CUES_FILLED != 0 {
+        return cues;
+    }
+    // Two threads filling one line write the same bits.
+    let ascii = if line.lower.is_ascii() { ASCII } else { 0 };
+    let cues = LISTS.hits(&line.lower) | ascii | CUES_FILLED;
+    line.cues.0.store(cues, Relaxed);
+    cues
 }
 
 /// Whether the line's `lower` holds a word of one of the lists `which`.
