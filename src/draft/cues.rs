@@ -30,8 +30,6 @@ pub const GRANT: u64 = 1 << 8;
 pub const DISCOUNTING: u64 = 1 << 9;
 /// [`crate::providers::NAMED_WITH`].
 pub const PROVIDER: u64 = 1 << 10;
-/// The line is ASCII: lowering a slice of `lower` again changes nothing.
-const ASCII: u64 = 1 << 63;
 
 /// The lists, in the order of their bits.
 static LISTS: WordSet = WordSet::new(&[
@@ -55,8 +53,7 @@ fn of(line: &DocLine) -> u64 {
         return cues;
     }
     // Two threads filling one line write the same bits.
-    let ascii = if line.lower.is_ascii() { ASCII } else { 0 };
-    let cues = LISTS.hits(&line.lower) | ascii | CUES_FILLED;
+    let cues = LISTS.hits(&line.lower) | CUES_FILLED;
     line.cues.0.store(cues, Relaxed);
     cues
 }
@@ -67,9 +64,8 @@ pub fn holds(line: &DocLine, which: u64) -> bool {
 }
 
 /// Whether no text read from the line's `lower` (all of it or a slice,
-/// lowercased again or not) holds a word of the lists `which`. False when
-/// unsure: lowering a non-ASCII line again may change it.
+/// lowercased again or not: lowercasing lowercase text changes nothing)
+/// holds a word of the lists `which`.
 pub fn absent(line: &DocLine, which: u64) -> bool {
-    let cues = of(line);
-    cues & ASCII != 0 && cues & which == 0
+    of(line) & which == 0
 }
