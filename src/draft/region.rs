@@ -114,10 +114,10 @@ pub fn replaces_earlier(t: &str) -> bool {
 }
 
 /// [`replaces_earlier`] of `t`, the line's `lower` or a slice of it: a line
-/// without the words, nor a heading, is passed over unread.
+/// without the words can only be a revised heading.
 pub fn replaces_earlier_on(line: &DocLine, t: &str) -> bool {
-    if cues::absent(line, cues::THIS_WINS | cues::REPLACES) && !t.trim_start().starts_with('#') {
-        return false;
+    if cues::absent(line, cues::THIS_WINS | cues::REPLACES) {
+        return revised_heading(t);
     }
     replaces_earlier(t)
 }
