@@ -133,19 +133,9 @@ impl ApiDoc {
             let code = code_ranges
                 .get(next_code)
                 .is_some_and(|r| r.contains(&offset));
-            let mut changed = false;
-            while let Some((_, t, level)) = headings
-                .get(next_heading)
-                .filter(|(at, _, _)| *at <= offset)
-            {
-                path.retain(|(l, _, _)| *l < *level);
-                let t = t.trim().to_string();
-                let auth = is_auth_heading(&t);
-                path.push((*level, t, auth));
-                next_heading += 1;
-                changed = true;
-            }
-            if changed {
+            let met = enter_headings(&headings[next_heading..], offset, &mut path);
+            next_heading += met;
+            if met > 0 {
                 shared_path = path
                     .iter()
                     .map(|(_, t, _)| t.clone())
@@ -221,6 +211,24 @@ impl ApiDoc {
     pub fn header_lines(&self) -> Vec<Fact<(String, String)>> {
         self.part().header_lines()
     }
+}
+
+/// Enters the headings (from the first of `headings`) that stand at or
+/// before byte `offset` into `path`, each judged auth or not once; how many.
+fn enter_headings(
+    headings: &[(usize, String, HeadingLevel)],
+    offset: usize,
+    path: &mut Vec<(HeadingLevel, String, bool)>,
+) -> usize {
+    let mut met = 0;
+    for (_, t, level) in headings.iter().take_while(|(at, _, _)| *at <= offset) {
+        path.retain(|(l, _, _)| *l < *level);
+        let t = t.trim().to_string();
+        let auth = is_auth_heading(&t);
+        path.push((*level, t, auth));
+        met += 1;
+    }
+    met
 }
 
 /// Some of a doc's lines (all of them, or a section's), borrowed: what the

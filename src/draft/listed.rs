@@ -58,33 +58,6 @@ pub struct Lists {
 use super::condition::SELECTOR_NAMES;
 use super::cues;
 
-/// The words a line naming the connection's values holds, one at least
-/// (see [`sentences`]).
-pub const LISTING: &[&str] = &[
-    "param",
-    "need",
-    "requir",
-    "stor",
-    "setting",
-    "field",
-    "connection val",
-    "both",
-];
-
-/// Words saying a name is not needed to connect (see [`unneeded`]).
-pub const UNNEEDED: &[&str] = &[
-    "not needed to connect",
-    "isn't needed to connect",
-    "is not needed to connect",
-    "not needed for the connection",
-    "not required to connect",
-    "isn't required to connect",
-];
-
-/// The words a sentence naming what every call needs holds, one at least
-/// (see [`required_by_calls`]).
-pub const CALLS: &[&str] = &["requir", "needs", "must incl"];
-
 /// Fields of an OAuth token request: a table holding them describes the
 /// request, not the connection.
 const TOKEN_REQUEST_FIELDS: &[&str] = &["grant_type", "response_type", "redirect_uri", "code"];
@@ -1677,7 +1650,7 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             continue;
         }
         let text = line.text.as_str();
-        // Every cue holds one of the words of [`LISTING`] (read with the
+        // Every cue holds one of the words of [`cues::LISTING_WORDS`] (read with the
         // line's other cues, once): most lines are passed over here.
         let l = &line.lower;
         if l.contains("with `") {

@@ -6,7 +6,7 @@
 //!
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
-use super::cues;
+use super::cues::{self, CLIENT_CREDENTIALS, M2M};
 use super::region::{set_aside, set_aside_on, softly_aside};
 use crate::apidoc::{DocLine, normalise_placeholders};
 use crate::providers::{self, Provider};
@@ -58,27 +58,7 @@ fn discounted_on(line: &DocLine, t: &str) -> bool {
     discounted(t)
 }
 
-static DISCOUNTING: crate::words::WordList = crate::words::WordList::new(DISCOUNTING_WORDS);
-
-/// The words (beside [`set_aside`]'s) that negate or hedge a line on OAuth.
-pub const DISCOUNTING_WORDS: &[&str] = &[
-    "no oauth",
-    "without oauth",
-    "may be available",
-    "might be",
-    "could be",
-    "template",
-    "ignore",
-    "only for",
-    "not for",
-    "instead of oauth",
-    "rather than oauth",
-    "has no ",
-    "there is no",
-    "additionally support",
-    "also support",
-    "enterprise",
-];
+static DISCOUNTING: crate::words::WordList = crate::words::WordList::new(cues::DISCOUNTING_WORDS);
 
 /// A sentence that says the connector has no OAuth at all: "the connector
 /// has no OAuth settings", "OAuth may be supported later".
@@ -110,20 +90,6 @@ fn disowns_oauth(l: &str) -> bool {
         )
 }
 
-/// "Client credentials" as prose writes it: the grant, or only the
-/// client's id and secret (see [`only_client_credentials`]).
-const CLIENT_CREDENTIALS: [&str; 2] = ["client credentials", "client-credentials"];
-/// Words that name the machine-to-machine grant itself.
-const M2M: [&str; 7] = [
-    "client_credentials",
-    "machine-to-machine",
-    "machine to machine",
-    "m2m",
-    "two-legged",
-    "2-legged",
-    "server-to-server",
-];
-
 /// Grant evidence in a line.
 fn grant_words(text: &str) -> Option<Flow> {
     let t = lower(text);
@@ -151,31 +117,7 @@ fn grant_words(text: &str) -> Option<Flow> {
     None
 }
 
-static GRANT_WORDS: crate::words::WordList = crate::words::WordList::new(GRANT);
-
-/// Every word [`grant_words`] looks for.
-pub const GRANT: &[&str] = &[
-    CLIENT_CREDENTIALS[0],
-    CLIENT_CREDENTIALS[1],
-    M2M[0],
-    M2M[1],
-    M2M[2],
-    M2M[3],
-    M2M[4],
-    M2M[5],
-    M2M[6],
-    "authorization code",
-    "authorization_code",
-    "authorization-code",
-    "auth code",
-    "three-legged",
-    "3-legged",
-    "u2m",
-    "consent",
-    "grant_type=refresh_token",
-    "refresh token grant",
-    "refresh_token grant",
-];
+static GRANT_WORDS: crate::words::WordList = crate::words::WordList::new(cues::GRANT_WORDS);
 
 /// The line's machine-to-machine words are only "client credentials", not
 /// the grant or flow of that name ("send the client credentials in the
@@ -204,14 +146,11 @@ fn only_client_credentials(t: &str) -> bool {
     })
 }
 
-/// The words every case of [`jwt_grant`] holds, one at least.
-pub const JWT: &[&str] = &["jwt", "service account", "key pair"];
-
 /// A service account's JWT grant: not an OAuth flow of the spec.
 fn jwt_grant(text: &str) -> bool {
     let t = lower(text);
     // Each case below holds one of these: most lines are turned away here.
-    static WORDS: crate::words::WordList = crate::words::WordList::new(JWT);
+    static WORDS: crate::words::WordList = crate::words::WordList::new(cues::JWT_WORDS);
     if !WORDS.any_in(&t) {
         return false;
     }
@@ -356,6 +295,22 @@ fn replaced_or_pasted(
     false
 }
 
+/// [`discounted`] of the line after line `i`, `next` its `lower` ("" when
+/// there is none).
+fn next_discounted(lines: &[&DocLine], i: usize, next: &str) -> bool {
+    lines
+        .get(i + 1)
+        .map_or_else(|| discounted(next), |n| discounted_on(n, next))
+}
+
+/// [`grant_words`] of `l`, the line's `lower` or a slice of it.
+fn grant_on(line: &DocLine, l: &str) -> Option<Flow> {
+    if cues::absent(line, cues::GRANT) {
+        return None;
+    }
+    grant_words(l)
+}
+
 /// The grant the lines describe, read line by line (see [`recognise`]).
 fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
     let mut flow: Option<(Flow, usize)> = None;
@@ -402,9 +357,7 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         }
         if discounted_paragraph
             || boilerplate(l)
-                && (lines
-                    .get(i + 1)
-                    .map_or_else(|| discounted(next), |n| discounted_on(n, next))
+                && (next_discounted(lines, i, next)
                     || next.trim().is_empty()
                         && lines.get(i + 2).is_some_and(|l| discounted_on(l, &l.lower)))
         {
@@ -420,11 +373,7 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if replaced_or_pasted(line, l, before, &mut refresh_pasted) {
             continue;
         }
-        let grant = if cues::absent(line, cues::GRANT) {
-            None
-        } else {
-            grant_words(l)
-        };
+        let grant = grant_on(line, l);
         // `-d grant_type=client_credentials` says the grant, even in code.
         if grant == Some(Flow::M2m) && !only_client_credentials(l) {
             m2m_said = true;

@@ -94,8 +94,8 @@ pub struct View<'d> {
 /// Words by which a part of a doc replaces an earlier one ("Replaces the
 /// … step above", "(later — this wins)").
 pub fn replaces_earlier(t: &str) -> bool {
-    static WINS: WordList = WordList::new(THIS_WINS);
-    static REPLACING: WordList = WordList::new(REPLACES);
+    static WINS: WordList = WordList::new(cues::THIS_WINS_WORDS);
+    static REPLACING: WordList = WordList::new(cues::REPLACES_WORDS);
     WINS.any_in(t)
         || revised_heading(t)
         || REPLACING.any_in(t)
@@ -121,11 +121,6 @@ pub fn replaces_earlier_on(line: &DocLine, t: &str) -> bool {
     }
     replaces_earlier(t)
 }
-
-/// Words by which a later part wins (see [`replaces_earlier`]).
-pub const THIS_WINS: &[&str] = &["this wins", "this one wins"];
-/// Words by which a part replaces another (see [`replaces_earlier`]).
-pub const REPLACES: &[&str] = &["replaces the", "supersedes the", "supersedes"];
 
 /// A heading that presents a later version of what came before: "## 4.
 /// Settings (revised)", "## Final decision", "### Corrected settings".
@@ -170,61 +165,7 @@ pub fn set_aside_on(line: &DocLine, t: &str) -> bool {
     set_aside(t)
 }
 
-static SET_ASIDE: WordList = WordList::new(SET_ASIDE_WORDS);
-
-/// The words of [`set_aside`].
-pub const SET_ASIDE_WORDS: &[&str] = &[
-    "not used",
-    "not supported",
-    "unsupported",
-    "not needed",
-    "not required",
-    "not implemented",
-    "not handled",
-    "not covered",
-    "not offered",
-    "not applicable",
-    "n/a",
-    "does not use",
-    "doesn't use",
-    "does not run",
-    "doesn't run",
-    "do not use",
-    "don't use",
-    "not use ",
-    "isn't used",
-    "is not used",
-    "won't be",
-    "won't use",
-    "won't support",
-    "won't work",
-    "we won't",
-    "connector won't",
-    "will not",
-    "deprecated",
-    "legacy",
-    "out of scope",
-    "alternative",
-    "fallback",
-    "not recommended",
-    "discouraged",
-    "❌",
-    "not for this connector",
-    "not this connector",
-    "not here",
-    "different connector",
-    "another connector",
-    "other supported method",
-    "not in scope",
-    "future",
-    "later",
-    "partner-only",
-    "partner only",
-    "partners only",
-    "for partners",
-    "partner api",
-    "partner program",
-];
+static SET_ASIDE: WordList = WordList::new(cues::SET_ASIDE_WORDS);
 
 /// Words that mark the method the connector uses.
 fn preferred(text: &str) -> bool {
@@ -529,18 +470,9 @@ fn unused_items(lines: &[DocLine]) -> Vec<bool> {
 
 /// "Other supported methods (not used by this connector)" and the like.
 fn other_methods_intro(text: &str) -> bool {
-    static WORDS: WordList = WordList::new(OTHER_METHODS);
+    static WORDS: WordList = WordList::new(cues::OTHER_METHODS_WORDS);
     WORDS.any_in(&super::markup::lowered(text))
 }
-
-/// The words of [`other_methods_intro`].
-pub const OTHER_METHODS: &[&str] = &[
-    "other supported method",
-    "not used by this connector",
-    "not used by the connector",
-    "other methods",
-    "other authentication methods",
-];
 
 fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
     let mut sections: Vec<MethodSection<'d>> = Vec::new();
