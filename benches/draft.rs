@@ -4,7 +4,9 @@
 //! parse + draft, in one pass; prints the median and fastest of 11 passes.
 //! Target: < 50 ms per pass.
 //!
-//! Run: `cargo bench --bench draft`
+//! Run: `cargo bench --bench draft` (`DRAFT_BENCH_DETAIL=1`: the slowest
+//! docs, parse and draft apart; `DRAFT_ONLY=huge`: that doc alone, 20 times
+//! a pass, to profile it).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -46,6 +48,10 @@ fn main() {
         }
         let _ = name;
     }
+    if let Ok(only) = std::env::var("DRAFT_ONLY") {
+        docs.retain(|(n, _)| *n == only);
+        docs = docs.iter().cloned().cycle().take(20).collect();
+    }
     let bytes: usize = docs.iter().map(|(_, t)| t.len()).sum();
     let mut times: Vec<Duration> = (0..11)
         .map(|_| {
@@ -59,7 +65,7 @@ fn main() {
             }
             // A few docs give no auth facts (one fixture on purpose).
             assert!(
-                drafted * 20 >= docs.len() * 19,
+                drafted * 20 >= docs.len() * 19 || std::env::var_os("DRAFT_ONLY").is_some(),
                 "{drafted} of {}",
                 docs.len()
             );

@@ -16,8 +16,9 @@ pub struct DocLine {
     pub text: String,
     /// The text lowercased, once for every recogniser that reads it so.
     pub lower: String,
-    /// The text with placeholders written the spec's way.
-    pub norm: String,
+    /// The text with placeholders written the spec's way, when that
+    /// differs from `text` (see [`DocLine::norm`]).
+    renormed: Option<String>,
     /// Inside a fenced or indented code block.
     pub code: bool,
     /// The heading the line stands under, lowercased.
@@ -28,6 +29,31 @@ pub struct DocLine {
     /// Where in `section_path` the first heading about authentication
     /// stands ([`is_auth_heading`]; the doc's title never counts).
     pub auth_depth: Option<usize>,
+    /// Which of a reader's per-line word lists `lower` holds, one bit
+    /// each, filled by the reader on first ask (drafting's: `draft::cues`).
+    /// `0` until filled; filled, the reader's bit [`CUES_FILLED`] is set.
+    pub cues: Cues,
+}
+
+/// The bit of [`DocLine::cues`] that says they are filled.
+pub const CUES_FILLED: u64 = 1 << 62;
+
+/// A reader's per-line bits (see [`DocLine::cues`]); a clone keeps them.
+#[derive(Debug, Default)]
+pub struct Cues(pub std::sync::atomic::AtomicU64);
+
+impl Clone for Cues {
+    fn clone(&self) -> Cues {
+        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+        Cues(AtomicU64::new(self.0.load(Relaxed)))
+    }
+}
+
+impl DocLine {
+    /// The text with placeholders written the spec's way.
+    pub fn norm(&self) -> &str {
+        self.renormed.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A fact and where the doc says it.
@@ -94,7 +120,9 @@ impl ApiDoc {
         let mut offset = 0;
         let mut next_heading = 0;
         let mut next_code = 0;
-        let mut path: Vec<(HeadingLevel, String)> = Vec::new();
+        // Each heading above the line, and whether it is an auth heading
+        // (judged once, when it is met).
+        let mut path: Vec<(HeadingLevel, String, bool)> = Vec::new();
         let mut shared_path: std::sync::Arc<[String]> = std::sync::Arc::from(Vec::new());
         let mut section: std::sync::Arc<str> = std::sync::Arc::from("");
         let mut auth_depth = None;
@@ -105,25 +133,17 @@ impl ApiDoc {
             let code = code_ranges
                 .get(next_code)
                 .is_some_and(|r| r.contains(&offset));
-            let mut changed = false;
-            while let Some((_, t, level)) = headings
-                .get(next_heading)
-                .filter(|(at, _, _)| *at <= offset)
-            {
-                path.retain(|(l, _)| *l < *level);
-                path.push((*level, t.trim().to_string()));
-                next_heading += 1;
-                changed = true;
-            }
-            if changed {
+            let met = enter_headings(&headings[next_heading..], offset, &mut path);
+            next_heading += met;
+            if met > 0 {
                 shared_path = path
                     .iter()
-                    .map(|(_, t)| t.clone())
+                    .map(|(_, t, _)| t.clone())
                     .collect::<Vec<_>>()
                     .into();
                 section = path
                     .last()
-                    .map(|(_, t)| t.to_lowercase())
+                    .map(|(_, t, _)| t.to_lowercase())
                     .unwrap_or_default()
                     .into();
                 // The doc's title (H1) naming "API" is not an auth heading.
@@ -131,13 +151,13 @@ impl ApiDoc {
                     .iter()
                     .enumerate()
                     .skip(usize::from(path.len() > 1))
-                    .find(|(_, (_, h))| is_auth_heading(h))
+                    .find(|(_, (_, _, auth))| *auth)
                     .map(|(i, _)| i);
             }
             let text = line.trim_end_matches('\r').to_string();
             lines.push(DocLine {
                 number: i + 1,
-                norm: normalise_placeholders(&text),
+                renormed: may_hold_placeholder(&text).then(|| normalise_placeholders(&text)),
                 lower: if text.is_ascii() {
                     text.to_ascii_lowercase()
                 } else {
@@ -148,6 +168,7 @@ impl ApiDoc {
                 section: section.clone(),
                 section_path: shared_path.clone(),
                 auth_depth,
+                cues: Cues::default(),
             });
             offset += line.len() + 1;
         }
@@ -192,6 +213,24 @@ impl ApiDoc {
     }
 }
 
+/// Enters the headings (from the first of `headings`) that stand at or
+/// before byte `offset` into `path`, each judged auth or not once; how many.
+fn enter_headings(
+    headings: &[(usize, String, HeadingLevel)],
+    offset: usize,
+    path: &mut Vec<(HeadingLevel, String, bool)>,
+) -> usize {
+    let mut met = 0;
+    for (_, t, level) in headings.iter().take_while(|(at, _, _)| *at <= offset) {
+        path.retain(|(l, _, _)| *l < *level);
+        let t = t.trim().to_string();
+        let auth = is_auth_heading(&t);
+        path.push((*level, t, auth));
+        met += 1;
+    }
+    met
+}
+
 /// Some of a doc's lines (all of them, or a section's), borrowed: what the
 /// readers of example requests, base URLs and header lines read.
 pub struct Part<'d> {
@@ -211,7 +250,7 @@ impl<'d> Part<'d> {
         self.lines
             .iter()
             .flat_map(|l| {
-                urls_in(&l.norm).into_iter().map(move |u| Fact {
+                urls_in(l.norm()).into_iter().map(move |u| Fact {
                     value: u,
                     line: l.number,
                 })
@@ -296,7 +335,7 @@ impl<'d> Part<'d> {
             }
             let lower = &l.lower;
             if says(&l.text) {
-                if let Some(u) = urls_in(&l.norm).into_iter().next() {
+                if let Some(u) = urls_in(l.norm()).into_iter().next() {
                     return Some(Fact {
                         value: u.trim_end_matches('/').to_string(),
                         line: l.number,
@@ -311,7 +350,7 @@ impl<'d> Part<'d> {
                         .take_while(|n| !n.text.trim_start().starts_with('#'))
                         // A server marked unused ("| `https://…` | no |").
                         .filter(|n| !marked_unused(&n.lower))
-                        .find_map(|n| urls_in(&n.norm).into_iter().next().map(|u| (u, n.number)));
+                        .find_map(|n| urls_in(n.norm()).into_iter().next().map(|u| (u, n.number)));
                     if let Some((u, line)) = next {
                         return Some(Fact {
                             value: u.trim_end_matches('/').to_string(),
@@ -326,7 +365,7 @@ impl<'d> Part<'d> {
             {
                 // `Host: api.example.com` in a raw request.
                 let host = l
-                    .norm
+                    .norm()
                     .trim()
                     .split_once(':')
                     .map(|(_, h)| h.trim())
@@ -347,7 +386,7 @@ impl<'d> Part<'d> {
     fn token_request_above(&self, i: usize) -> bool {
         self.lines[i.saturating_sub(3)..i].iter().any(|l| {
             l.code
-                && request_line(strip_decoration(&l.norm)).is_some()
+                && request_line(strip_decoration(l.norm())).is_some()
                 && ["token", "oauth", "authorize", "login"]
                     .iter()
                     .any(|w| l.lower.contains(w))
@@ -382,14 +421,14 @@ impl<'d> Part<'d> {
         let mut i = 0;
         while i < self.lines.len() {
             let line = &self.lines[i];
-            let trimmed = strip_decoration(&line.norm);
+            let trimmed = strip_decoration(line.norm());
             if trimmed.starts_with("curl ") || trimmed == "curl" {
                 let mut command = trimmed.trim_end_matches('\\').to_string();
                 let mut j = i;
-                while self.lines[j].norm.trim_end().ends_with('\\') && j + 1 < self.lines.len() {
+                while self.lines[j].norm().trim_end().ends_with('\\') && j + 1 < self.lines.len() {
                     j += 1;
                     command.push(' ');
-                    command.push_str(self.lines[j].norm.trim().trim_end_matches('\\'));
+                    command.push_str(self.lines[j].norm().trim().trim_end_matches('\\'));
                 }
                 if let Some(example) = curl(&command) {
                     found.push(Fact {
@@ -400,14 +439,14 @@ impl<'d> Part<'d> {
                 i = j + 1;
                 continue;
             }
-            if let Some(example) = request_line(trimmed).or_else(|| heading_request(&line.norm)) {
+            if let Some(example) = request_line(trimmed).or_else(|| heading_request(line.norm())) {
                 found.push(Fact {
                     value: example,
                     line: line.number,
                 });
             } else if !line.code {
                 // `GET /path` in an inline code span inside a sentence.
-                for span in line.norm.split('`').skip(1).step_by(2) {
+                for span in line.norm().split('`').skip(1).step_by(2) {
                     if let Some(example) = request_line(span) {
                         found.push(Fact {
                             value: example,
@@ -427,9 +466,9 @@ impl<'d> Part<'d> {
         let mut found = Vec::new();
         for l in &self.lines {
             let candidates: Vec<&str> = if l.code {
-                vec![l.norm.as_str()]
+                vec![l.norm()]
             } else {
-                l.norm.split('`').skip(1).step_by(2).collect()
+                l.norm().split('`').skip(1).step_by(2).collect()
             };
             for text in candidates {
                 let text = strip_decoration(text);
@@ -768,8 +807,18 @@ pub fn sample_credential(value: &str) -> bool {
 }
 
 /// Writes every placeholder the spec's way: `{name}`, snake_case.
+/// Whether `text` holds `<`, `{`, `$`, `YOUR_` or `MY_` (every line of a
+/// doc is asked: byte searches first, the words only where a `_` stands).
+fn may_hold_placeholder(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.contains(&b'<')
+        || b.contains(&b'{')
+        || b.contains(&b'$')
+        || b.contains(&b'_') && (text.contains("YOUR_") || text.contains("MY_"))
+}
+
 pub fn normalise_placeholders(text: &str) -> String {
-    if !text.contains(['<', '{', '$']) && !text.contains("YOUR_") && !text.contains("MY_") {
+    if !may_hold_placeholder(text) {
         return text.to_string();
     }
     // Every character this looks at is ASCII, and no byte of a multi-byte

@@ -653,9 +653,11 @@ pub fn by_host(text: &str) -> Option<&'static Provider> {
 /// platform"): one of its words as a whole word, near "OAuth" or in a
 /// line naming the grant.
 pub fn named(line: &str) -> Option<&'static Provider> {
+    static WORDS: crate::words::WordList = crate::words::WordList::new(NAMED_WITH);
     let t = line.to_lowercase();
-    // Most lines name neither: one pass turns them away.
-    if !crate::any_word!(&t, ["oauth", "authorization code", "client credentials"]) {
+    // Most lines name neither: one pass turns them away; most of the rest
+    // name no provider: a second pass over every provider's words.
+    if !WORDS.any_in(&t) || !any_provider_word(&t) {
         return None;
     }
     let grant = t.contains("authorization code") || t.contains("client credentials");
@@ -679,6 +681,19 @@ pub fn named(line: &str) -> Option<&'static Provider> {
         })
     })
 }
+
+/// Whether `t` holds one of the providers' words, anywhere.
+fn any_provider_word(t: &str) -> bool {
+    static ALL: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(PROVIDERS.iter().flat_map(|p| p.words.iter())).ok()
+    });
+    // Without the automaton (it cannot fail on these words), every line is read.
+    all.as_ref().is_none_or(|a| a.is_match(t))
+}
+
+/// The words a line [`named`] finds a provider in holds, one at least.
+pub const NAMED_WITH: &[&str] = &["oauth", "authorization code", "client credentials"];
 
 /// How far "OAuth" may stand from the provider's name, in bytes.
 const NEAR: usize = 24;

@@ -1,7 +1,8 @@
 //! Lists of words a reader looks for in a line, matched in one pass over
 //! the line (aho-corasick) instead of one search per word: drafting reads
 //! every line of a long doc against several such lists. `any_word!(text,
-//! ["a", "b"])` builds the list once, where it is written.
+//! ["a", "b"])` builds the list once, where it is written; a [`WordSet`]
+//! answers for several lists in one pass.
 //!
 //! A leaf (see docs/architecture.md): it imports nothing from the crate.
 
@@ -132,6 +133,108 @@ impl WordList {
     }
 }
 
+/// Several word lists looked for in one pass over a text: which of them
+/// the text holds, one bit each (bit `k` for list `k`, up to 64 lists).
+/// Drafting reads every line against many lists; a line's answer for all
+/// of them costs about one list's scan.
+pub struct WordSet {
+    lists: &'static [&'static [&'static str]],
+    matcher: OnceLock<SetMatcher>,
+}
+
+/// The [`Sieve`] of every list's words together, each word with the lists
+/// holding it.
+struct SetMatcher {
+    marked: Box<[u64; PAIR_WORDS]>,
+    /// (its pair's slot, the word, where the pair starts in it, its lists),
+    /// in slot order.
+    words: Vec<(usize, &'static [u8], usize, u64)>,
+    /// Where each slot's words start in `words` (one more entry than
+    /// slots: a slot's words end where the next slot's start).
+    starts: Vec<u32>,
+    /// Words shorter than a pair, searched for one by one.
+    short: Vec<(&'static str, u64)>,
+}
+
+impl WordSet {
+    pub const fn new(lists: &'static [&'static [&'static str]]) -> WordSet {
+        WordSet {
+            lists,
+            matcher: OnceLock::new(),
+        }
+    }
+
+    /// Which lists `text` holds a word of (as written: callers pass
+    /// lowercased text for lowercase words).
+    pub fn hits(&self, text: &str) -> u64 {
+        let m = self.matcher.get_or_init(|| SetMatcher::new(self.lists));
+        let b = text.as_bytes();
+        let mut found = 0u64;
+        for i in 1..b.len() {
+            let slot = pair_slot(b[i - 1], b[i]);
+            if m.marked[slot / 64] & (1 << (slot % 64)) == 0 {
+                continue;
+            }
+            let (from, to) = (m.starts[slot] as usize, m.starts[slot + 1] as usize);
+            for (_, w, at, lists) in m.words.get(from..to).unwrap_or_default() {
+                if found & lists != *lists
+                    && (i - 1)
+                        .checked_sub(*at)
+                        .is_some_and(|start| b[start..].starts_with(w))
+                {
+                    found |= lists;
+                }
+            }
+        }
+        for (w, lists) in &m.short {
+            if found & lists != *lists && text.contains(w) {
+                found |= lists;
+            }
+        }
+        found
+    }
+}
+
+impl SetMatcher {
+    fn new(lists: &[&'static [&'static str]]) -> SetMatcher {
+        let mut by_word: Vec<(&'static str, u64)> = Vec::new();
+        for (k, list) in lists.iter().enumerate().take(64) {
+            for word in list.iter() {
+                match by_word.iter_mut().find(|(w, _)| w == word) {
+                    Some((_, bits)) => *bits |= 1 << k,
+                    None => by_word.push((word, 1 << k)),
+                }
+            }
+        }
+        let mut marked = Box::new([0u64; PAIR_WORDS]);
+        let mut words = Vec::new();
+        let mut short = Vec::new();
+        for (word, bits) in by_word {
+            let w = word.as_bytes();
+            let rarest = (0..w.len().saturating_sub(1))
+                .min_by_key(|i| commonness(w[*i]) + commonness(w[*i + 1]));
+            match rarest {
+                Some(at) => {
+                    let slot = pair_slot(w[at], w[at + 1]);
+                    marked[slot / 64] |= 1 << (slot % 64);
+                    words.push((slot, w, at, bits));
+                }
+                None => short.push((word, bits)),
+            }
+        }
+        words.sort_by_key(|w| w.0);
+        let starts = (0..=PAIR_WORDS * 64)
+            .map(|slot| words.partition_point(|w| w.0 < slot) as u32)
+            .collect();
+        SetMatcher {
+            marked,
+            words,
+            starts,
+            short,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +264,17 @@ mod tests {
         assert!(LIST.any_in("legacy"));
         assert!(LIST.any_in("ab legacy"));
         assert!(!LIST.any_in("the lega cy key"));
+    }
+
+    static SET: WordSet = WordSet::new(&[&["not used", "legacy"], &["x", "used"], &["❌"]]);
+
+    #[test]
+    fn a_set_says_which_lists_a_text_holds() {
+        assert_eq!(SET.hits("this is not used"), 0b011);
+        assert_eq!(SET.hits("the legacy key"), 0b001);
+        assert_eq!(SET.hits("an x"), 0b010);
+        assert_eq!(SET.hits("é❌ legacy"), 0b101);
+        assert_eq!(SET.hits("legac y"), 0);
+        assert_eq!(SET.hits(""), 0);
     }
 }

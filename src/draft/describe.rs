@@ -148,7 +148,7 @@ pub fn describe(doc: &ApiDoc, name: &str, line: usize) -> Option<String> {
             let host = doc
                 .lines
                 .iter()
-                .filter(|l| l.norm.contains(&placeholder))
+                .filter(|l| l.norm().contains(&placeholder))
                 .find_map(|l| {
                     crate::apidoc::Part { lines: vec![l] }
                         .urls()

@@ -56,6 +56,7 @@ pub struct Lists {
 }
 
 use super::condition::SELECTOR_NAMES;
+use super::cues;
 
 /// Fields of an OAuth token request: a table holding them describes the
 /// request, not the connection.
@@ -239,17 +240,7 @@ pub fn find(lines: &[&DocLine]) -> Lists {
 /// connect": an optional name the doc says a connection does without.
 fn unneeded(lines: &[&DocLine], lists: &mut Lists) {
     for line in lines.iter().filter(|l| !l.code) {
-        if !crate::any_word!(
-            &line.lower,
-            [
-                "not needed to connect",
-                "isn't needed to connect",
-                "is not needed to connect",
-                "not needed for the connection",
-                "not required to connect",
-                "isn't required to connect"
-            ]
-        ) {
+        if !cues::holds(line, cues::UNNEEDED) {
             continue;
         }
         let named = backticked(&line.text);
@@ -353,7 +344,7 @@ fn mapping_columns(header: &[String]) -> Option<(usize, usize)> {
 fn superseded(lines: &[&DocLine], lists: &mut Lists) {
     let Some(i) = lines
         .iter()
-        .rposition(|l| !l.code && super::region::replaces_earlier(&l.lower))
+        .rposition(|l| !l.code && super::region::replaces_earlier_on(l, &l.lower))
     else {
         return;
     };
@@ -404,11 +395,10 @@ pub const NEEDED_BY_CALLS: &str = "a value the doc says every call needs";
 /// "API calls require … `realmId`", "every request must include the
 /// `workspace_id`": in the auth section, values the requests need.
 fn required_by_calls(lines: &[&DocLine], lists: &mut Lists) {
-    let cued = |t: &str| crate::any_word!(&t, ["requir", "needs", "must incl"]);
     for (i, line) in lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !l.code && cued(&l.lower) && in_auth_section(l))
+        .filter(|(_, l)| !l.code && cues::holds(l, cues::CALLS) && in_auth_section(l))
     {
         let l = &line.lower;
         let cue = [
@@ -1660,25 +1650,13 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
             continue;
         }
         let text = line.text.as_str();
-        // Every cue holds one of these words: most lines are passed over
-        // after a few searches.
+        // Every cue holds one of the words of [`cues::LISTING_WORDS`] (read with the
+        // line's other cues, once): most lines are passed over here.
         let l = &line.lower;
         if l.contains("with `") {
             selector_sentence(text, line.number, lists);
         }
-        if !crate::any_word!(
-            &l,
-            [
-                "param",
-                "need",
-                "requir",
-                "stor",
-                "setting",
-                "field",
-                "connection val",
-                "both"
-            ]
-        ) {
+        if !cues::holds(line, cues::LISTING) {
             continue;
         }
         // "The connector stores the last `sequence_number`" under the

@@ -9,6 +9,7 @@
 
 mod condition;
 mod config_example;
+mod cues;
 mod describe;
 mod inline_marks;
 mod kinds;
@@ -835,7 +836,7 @@ fn drop_synonyms(doc: &ApiDoc, found: &mut Found) {
         let placeholder = format!("{{{name}}}");
         doc.lines
             .iter()
-            .any(|l| l.text.contains(&ticked) || l.norm.contains(&placeholder))
+            .any(|l| l.text.contains(&ticked) || l.norm().contains(&placeholder))
     };
     for group in SYNONYMS {
         let present: Vec<String> = found

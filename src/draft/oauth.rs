@@ -6,7 +6,8 @@
 //!
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
-use super::region::{set_aside, softly_aside};
+use super::cues::{self, CLIENT_CREDENTIALS, M2M};
+use super::region::{set_aside, set_aside_on, softly_aside};
 use crate::apidoc::{DocLine, normalise_placeholders};
 use crate::providers::{self, Provider};
 use crate::spec::Flow;
@@ -58,25 +59,16 @@ fn discounted(text: &str) -> bool {
     set_aside(text) && !softly_aside(text) || !affirmed && DISCOUNTING.any_in(&t)
 }
 
-/// The words (beside [`set_aside`]'s) that negate or hedge a line on OAuth.
-static DISCOUNTING: crate::words::WordList = crate::words::WordList::new(&[
-    "no oauth",
-    "without oauth",
-    "may be available",
-    "might be",
-    "could be",
-    "template",
-    "ignore",
-    "only for",
-    "not for",
-    "instead of oauth",
-    "rather than oauth",
-    "has no ",
-    "there is no",
-    "additionally support",
-    "also support",
-    "enterprise",
-]);
+/// [`discounted`] of `t`, the line's `lower` or a slice of it: the words'
+/// lists are read only where the line's cues say they can stand.
+fn discounted_on(line: &DocLine, t: &str) -> bool {
+    if cues::absent(line, cues::DISCOUNTING) {
+        return set_aside_on(line, t) && !softly_aside(t);
+    }
+    discounted(t)
+}
+
+static DISCOUNTING: crate::words::WordList = crate::words::WordList::new(cues::DISCOUNTING_WORDS);
 
 /// A sentence that says the connector has no OAuth at all: "the connector
 /// has no OAuth settings", "OAuth may be supported later".
@@ -107,20 +99,6 @@ fn disowns_oauth(l: &str) -> bool {
             ]
         )
 }
-
-/// "Client credentials" as prose writes it: the grant, or only the
-/// client's id and secret (see [`only_client_credentials`]).
-const CLIENT_CREDENTIALS: [&str; 2] = ["client credentials", "client-credentials"];
-/// Words that name the machine-to-machine grant itself.
-const M2M: [&str; 7] = [
-    "client_credentials",
-    "machine-to-machine",
-    "machine to machine",
-    "m2m",
-    "two-legged",
-    "2-legged",
-    "server-to-server",
-];
 
 /// Grant evidence in a line.
 fn grant_words(text: &str) -> Option<Flow> {
@@ -154,61 +132,7 @@ fn grant_words(text: &str) -> Option<Flow> {
     None
 }
 
-/// The grant a line names: none in a question ("Can I use Client
-/// Credentials?"); a sentence read whole when it runs on ("… the OAuth
-/// client credentials and goes / through the consent flow").
-fn line_grant(line: &DocLine, l: &str, next: &str) -> Option<Flow> {
-    if l.ends_with('?') {
-        return None;
-    }
-    let grant = grant_words(l);
-    if grant == Some(Flow::M2m) && !line.code && !l.ends_with('.') && !next.trim().is_empty() {
-        return grant_words(&format!("{l} {}", next.trim()));
-    }
-    grant
-}
-
-/// The paragraph opening at `lines[0]` holds a line that negates or hedges.
-fn paragraph_sets_aside(lines: &[&DocLine]) -> bool {
-    lines
-        .iter()
-        .take_while(|l| !l.text.trim().is_empty() && !l.code)
-        .any(|l| discounted(&l.lower))
-}
-
-/// "client credentials grant" or "… flow": the grant, not the pair.
-fn grant_named(t: &str) -> bool {
-    CLIENT_CREDENTIALS.iter().any(|c| {
-        t.match_indices(c).any(|(at, _)| {
-            let after = t[at + c.len()..].trim_start_matches([' ', '*', '`', ')', '"', 's']);
-            after.starts_with("grant") || after.starts_with("flow")
-        })
-    })
-}
-
-/// Every word [`grant_words`] looks for.
-static GRANT_WORDS: crate::words::WordList = crate::words::WordList::new(&[
-    CLIENT_CREDENTIALS[0],
-    CLIENT_CREDENTIALS[1],
-    M2M[0],
-    M2M[1],
-    M2M[2],
-    M2M[3],
-    M2M[4],
-    M2M[5],
-    M2M[6],
-    "authorization code",
-    "authorization_code",
-    "authorization-code",
-    "auth code",
-    "three-legged",
-    "3-legged",
-    "u2m",
-    "consent",
-    "grant_type=refresh_token",
-    "refresh token grant",
-    "refresh_token grant",
-]);
+static GRANT_WORDS: crate::words::WordList = crate::words::WordList::new(cues::GRANT_WORDS);
 
 /// The line's machine-to-machine words are only "client credentials", not
 /// the grant or flow of that name ("send the client credentials in the
@@ -241,7 +165,8 @@ fn only_client_credentials(t: &str) -> bool {
 fn jwt_grant(text: &str) -> bool {
     let t = lower(text);
     // Each case below holds one of these: most lines are turned away here.
-    if !crate::any_word!(&t, ["jwt", "service account", "key pair"]) {
+    static WORDS: crate::words::WordList = crate::words::WordList::new(cues::JWT_WORDS);
+    if !WORDS.any_in(&t) {
         return false;
     }
     t.contains("jwt-bearer")
@@ -255,8 +180,8 @@ fn jwt_grant(text: &str) -> bool {
 /// URLs in a line, with placeholders the spec's way.
 fn urls(line: &DocLine) -> Vec<String> {
     let mut found = Vec::new();
-    let text = &line.norm;
-    let mut rest = text.as_str();
+    let text = line.norm();
+    let mut rest = text;
     while let Some(at) = rest.find("http") {
         let cand = &rest[at..];
         let Some(scheme_end) = cand.find("://").filter(|i| *i <= 5) else {
@@ -367,7 +292,7 @@ fn replaced_or_pasted(
     before: Option<&DocLine>,
     refresh_pasted: &mut Option<usize>,
 ) -> bool {
-    if !line.code && super::region::replaces_earlier(l) {
+    if !line.code && super::region::replaces_earlier_on(line, l) {
         *refresh_pasted = None;
         return true;
     }
@@ -383,6 +308,57 @@ fn replaced_or_pasted(
         *refresh_pasted = Some(line.number);
     }
     false
+}
+
+/// [`discounted`] of the line after line `i`, `next` its `lower` ("" when
+/// there is none).
+fn next_discounted(lines: &[&DocLine], i: usize, next: &str) -> bool {
+    lines
+        .get(i + 1)
+        .map_or_else(|| discounted(next), |n| discounted_on(n, next))
+}
+
+/// [`grant_words`] of `l`, the line's `lower` or a slice of it: none in a
+/// question ("Can I use Client Credentials?"); a sentence read whole when
+/// it runs on ("… the OAuth client credentials and goes / through the
+/// consent flow").
+fn grant_on(line: &DocLine, l: &str, next: &str) -> Option<Flow> {
+    if cues::absent(line, cues::GRANT) || l.ends_with('?') {
+        return None;
+    }
+    let grant = grant_words(l);
+    if grant == Some(Flow::M2m) && !line.code && !l.ends_with('.') && !next.trim().is_empty() {
+        return grant_words(&format!("{l} {}", next.trim()));
+    }
+    grant
+}
+
+/// "client credentials grant" or "… flow": the grant, not the pair.
+fn grant_named(t: &str) -> bool {
+    CLIENT_CREDENTIALS.iter().any(|c| {
+        t.match_indices(c).any(|(at, _)| {
+            let after = t[at + c.len()..].trim_start_matches([' ', '*', '`', ')', '"', 's']);
+            after.starts_with("grant") || after.starts_with("flow")
+        })
+    })
+}
+
+/// The flow so far, with the grant `f` that `lines[0]` names: a machine
+/// grant overrides a person's only in prose whose paragraph does not go on
+/// to set it aside ("Client Credentials … could be added later").
+fn update_flow(flow: &mut Option<(Flow, usize)>, f: Flow, lines: &[&DocLine]) {
+    let Some(line) = lines.first() else { return };
+    let overrides = f == Flow::M2m
+        && !line.code
+        && !lines
+            .iter()
+            .take_while(|l| !l.text.trim().is_empty() && !l.code)
+            .any(|l| discounted_on(l, &l.lower));
+    if flow.is_none() || overrides {
+        *flow = flow
+            .filter(|(old, _)| *old == Flow::M2m)
+            .or(Some((f, line.number)));
+    }
 }
 
 /// The grant the lines describe, read line by line (see [`recognise`]).
@@ -411,7 +387,7 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         }
         let item = list_item(line);
         if !line.code && !item {
-            disowned_list = text.ends_with(':') && discounted(&line.lower);
+            disowned_list = text.ends_with(':') && discounted_on(line, &line.lower);
         }
         if disowned_list && item {
             continue;
@@ -426,18 +402,18 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         // The word checks read the line lowercased once.
         let l = line.lower.trim();
         let next = lines.get(i + 1).map(|l| l.lower.as_str()).unwrap_or(next);
-        if !line.code && discounted(l) {
+        if !line.code && discounted_on(line, l) {
             discounted_paragraph = true;
         }
         if discounted_paragraph
             || boilerplate(l)
-                && (discounted(next)
+                && (next_discounted(lines, i, next)
                     || next.trim().is_empty()
-                        && lines.get(i + 2).is_some_and(|l| discounted(&l.lower)))
+                        && lines.get(i + 2).is_some_and(|l| discounted_on(l, &l.lower)))
         {
             continue;
         }
-        if jwt_grant(l) {
+        if !cues::absent(line, cues::JWT) && jwt_grant(l) {
             jwt = true;
         }
         if l.contains("oauth") && !boilerplate(l) {
@@ -447,21 +423,13 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if replaced_or_pasted(line, l, before, &mut refresh_pasted) {
             continue;
         }
-        let grant = line_grant(line, l, next);
+        let grant = grant_on(line, l, next);
         // `-d grant_type=client_credentials` says the grant, even in code.
         if grant == Some(Flow::M2m) && !only_client_credentials(l) {
             m2m_said = true;
         }
-        // A machine grant overrides a person's only where its paragraph
-        // does not go on to set it aside ("Client Credentials … could be
-        // added later; it is not in 1.6").
-        if let Some(f) = grant
-            && (flow.is_none()
-                || (f == Flow::M2m && !line.code && !paragraph_sets_aside(&lines[i..])))
-        {
-            flow = flow
-                .filter(|(old, _)| *old == Flow::M2m)
-                .or(Some((f, line.number)));
+        if let Some(f) = grant {
+            update_flow(&mut flow, f, &lines[i..]);
         }
         endpoints(lines, i, &mut token, &mut authorize, &mut provider);
     }
@@ -506,7 +474,7 @@ fn endpoints(
     let mut found = urls(line);
     found.extend(host_and_paths(text));
     found.extend(raw_request(lines, i));
-    *provider = provider.or_else(|| provider_of(text, &found));
+    *provider = provider.or_else(|| provider_of(line, text, &found));
     let posts_grant = posts_a_grant(lines, i);
     let labelled = endpoint_label(text);
     for url in found {
@@ -672,8 +640,16 @@ fn host_and_paths(text: &str) -> Vec<String> {
 
 /// The provider a line names: by its words next to "OAuth", by the host of
 /// a URL, or by a `Host:` header over a token request.
-fn provider_of(text: &str, urls: &[String]) -> Option<&'static Provider> {
-    providers::named(text)
+/// `text` is the line's, trimmed.
+fn provider_of(line: &DocLine, text: &str, urls: &[String]) -> Option<&'static Provider> {
+    // A line without the words `named` asks for names none (read from its
+    // cues; `named` lowercases the text as the line's `lower` is).
+    let named = if cues::absent(line, cues::PROVIDER) {
+        None
+    } else {
+        providers::named(text)
+    };
+    named
         .or_else(|| urls.iter().find_map(|u| providers::endpoint(u)))
         .or_else(|| {
             let t = text.trim_start_matches(['-', '*', ' ', '`']);

@@ -6,6 +6,9 @@
 //! Part of Step 1, `draft` (see docs/architecture.md): it imports no other step.
 
 use crate::apidoc::{ApiDoc, DocLine};
+use crate::words::WordList;
+
+use super::cues;
 
 /// How the doc regards a method sub-section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,9 +94,11 @@ pub struct View<'d> {
 /// Words by which a part of a doc replaces an earlier one ("Replaces the
 /// … step above", "(later — this wins)").
 pub fn replaces_earlier(t: &str) -> bool {
-    crate::any_word!(t, ["this wins", "this one wins"])
+    static WINS: WordList = WordList::new(cues::THIS_WINS_WORDS);
+    static REPLACING: WordList = WordList::new(cues::REPLACES_WORDS);
+    WINS.any_in(t)
         || revised_heading(t)
-        || crate::any_word!(t, ["replaces the", "supersedes the", "supersedes"])
+        || REPLACING.any_in(t)
             && crate::any_word!(
                 t,
                 [
@@ -106,6 +111,15 @@ pub fn replaces_earlier(t: &str) -> bool {
                     "v1 "
                 ]
             )
+}
+
+/// [`replaces_earlier`] of `t`, the line's `lower` or a slice of it: a line
+/// without the words can only be a revised heading.
+pub fn replaces_earlier_on(line: &DocLine, t: &str) -> bool {
+    if cues::absent(line, cues::THIS_WINS | cues::REPLACES) {
+        return revised_heading(t);
+    }
+    replaces_earlier(t)
 }
 
 /// A heading that presents a later version of what came before: "## 4.
@@ -141,66 +155,17 @@ pub fn set_aside(text: &str) -> bool {
     SET_ASIDE.any_in(&t)
 }
 
-/// The words of [`set_aside`].
-static SET_ASIDE: crate::words::WordList = crate::words::WordList::new(&[
-    "not used",
-    "not supported",
-    "unsupported",
-    "not needed",
-    "not required",
-    "not implemented",
-    "not handled",
-    "not covered",
-    "not offered",
-    "not applicable",
-    "n/a",
-    "does not use",
-    "doesn't use",
-    "does not run",
-    "doesn't run",
-    "do not use",
-    "don't use",
-    "not use ",
-    "isn't used",
-    "is not used",
-    "won't be",
-    "won't use",
-    "won't support",
-    "won't work",
-    "we won't",
-    "connector won't",
-    "will not",
-    "deprecated",
-    "legacy",
-    "out of scope",
-    "alternative",
-    "fallback",
-    "not recommended",
-    "discouraged",
-    "❌",
-    "not for this connector",
-    "not this connector",
-    "not here",
-    "different connector",
-    "another connector",
-    "other supported method",
-    "not in scope",
-    "future",
-    "later",
-    "partner-only",
-    "partner only",
-    "partners only",
-    "for partners",
-    "partner api",
-    "partner program",
-    "overkill",
-    "not build",
-    "n't build",
-    "you don't need",
-    "you do not need",
-    "retired",
-    "no longer",
-]);
+/// [`set_aside`] of `t`, the line's `lower` or a slice of it: a line
+/// without the words (nor emphasis, whose removal may join them) is passed
+/// over unread.
+pub fn set_aside_on(line: &DocLine, t: &str) -> bool {
+    if cues::absent(line, cues::SET_ASIDE) && !t.contains('*') {
+        return false;
+    }
+    set_aside(t)
+}
+
+static SET_ASIDE: WordList = WordList::new(cues::SET_ASIDE_WORDS);
 
 /// Words that mark the method the connector uses.
 fn preferred(text: &str) -> bool {
@@ -339,7 +304,11 @@ impl<'d> View<'d> {
             let t = line.text.trim();
             if t.is_empty() || t.starts_with('#') {
                 paragraph_aside = false;
-            } else if !line.code && t.len() > 20 && other_methods_intro(&line.lower) {
+            } else if !line.code
+                && t.len() > 20
+                && !cues::absent(line, cues::OTHER_METHODS)
+                && other_methods_intro(&line.lower)
+            {
                 paragraph_aside = true;
             }
             if paragraph_aside || aside_section || item_aside[index] {
@@ -509,17 +478,8 @@ fn unused_items(lines: &[DocLine]) -> Vec<bool> {
 
 /// "Other supported methods (not used by this connector)" and the like.
 fn other_methods_intro(text: &str) -> bool {
-    let t = super::markup::lowered(text);
-    crate::any_word!(
-        &t,
-        [
-            "other supported method",
-            "not used by this connector",
-            "not used by the connector",
-            "other methods",
-            "other authentication methods"
-        ]
-    )
+    static WORDS: WordList = WordList::new(cues::OTHER_METHODS_WORDS);
+    WORDS.any_in(&super::markup::lowered(text))
 }
 
 fn method_sections<'d>(auth: &[&'d DocLine]) -> Vec<MethodSection<'d>> {
