@@ -661,7 +661,13 @@ pub fn named(line: &str) -> Option<&'static Provider> {
         return None;
     }
     let grant = t.contains("authorization code") || t.contains("client credentials");
-    let oauth: Vec<usize> = t.match_indices("oauth").map(|(at, _)| at).collect();
+    // "Entra ID tokens issued by the Microsoft identity platform" names
+    // the provider as plainly as "Microsoft OAuth" does.
+    let oauth: Vec<usize> = t
+        .match_indices("oauth")
+        .chain(t.match_indices("issued by"))
+        .map(|(at, _)| at)
+        .collect();
     if oauth.is_empty() && !grant {
         return None;
     }
@@ -693,7 +699,12 @@ fn any_provider_word(t: &str) -> bool {
 }
 
 /// The words a line [`named`] finds a provider in holds, one at least.
-pub const NAMED_WITH: &[&str] = &["oauth", "authorization code", "client credentials"];
+pub const NAMED_WITH: &[&str] = &[
+    "oauth",
+    "authorization code",
+    "client credentials",
+    "issued by",
+];
 
 /// How far "OAuth" may stand from the provider's name, in bytes.
 const NEAR: usize = 24;

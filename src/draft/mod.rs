@@ -1090,6 +1090,23 @@ mod tests {
     }
 
     #[test]
+    fn a_browser_url_asking_for_a_code_is_the_authorization_endpoint() {
+        let text = "# Shifts\n\n## Auth\n\nUses the OAuth 2.0 authorization-code flow.\n\n| Step | Endpoint |\n|---|---|\n| Authorize (browser) | `https://once.shifts.example/my/oauth/login?client_id=...&response_type=code&scope=longlife_refresh_token` |\n| Code to token | `POST https://once.shifts.example/my/oauth/access_token` |\n\n| Key | Required |\n|---|---|\n| `client_id` | yes |\n| `client_secret` | yes |\n";
+        let spec = drafted(text);
+        let oauth = spec.oauth.expect("an oauth block");
+        assert_eq!(
+            oauth.authorization_url.map(|u| u.value),
+            Some("https://once.shifts.example/my/oauth/login".to_string())
+        );
+    }
+
+    #[test]
+    fn tokens_issued_by_a_known_provider_name_it() {
+        let text = "# Partner API\n\n## Authentication\n\nCalls are authorised with Entra ID tokens issued by the Microsoft identity platform.\nThe connector uses app-only tokens (the OAuth 2.0 client credentials grant).\n\n| Setting | Required |\n|---|---|\n| `tenant_id` | Yes |\n| `client_id` | Yes |\n| `client_secret` | Yes |\n";
+        assert_eq!(flow_of(&drafted(text)), Some(false));
+    }
+
+    #[test]
     fn schemes_the_doc_says_are_used_together_are_one_way_in() {
         let text = "# Solar API\n\n## Security schemes\n\nEvery operation requires both of them at the same time.\n\n### ApiKey\n\nQuery `key`.\n\n### OAuth2\n\nAuthorization code.\n\n## Connector setup\n\nThe connector uses **both** schemes on every request.\n\n| Setting | Required | Secret |\n|---|---|---|\n| `api_key` | yes | yes |\n| `client_id` | yes | no |\n| `client_secret` | yes | yes |\n";
         let spec = drafted(text);

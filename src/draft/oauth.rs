@@ -254,6 +254,12 @@ fn authorization_endpoint(url: &str, line: &str) -> bool {
     let p = path_of(url);
     // "Authorization: Bearer …" in a request is a header, not a label.
     let l = lower(line).replace("authorization: ", "");
+    // A browser request for a code, whatever its path
+    // (`/my/oauth/login?…&response_type=code&scope=…`).
+    let asks_code = p.contains("response_type=code");
+    if asks_code && !p.split('?').next().unwrap_or(&p).contains("token") {
+        return true;
+    }
     if l.contains("scope") && !l.contains("authoriz") {
         return false;
     }
@@ -272,7 +278,9 @@ fn authorization_endpoint(url: &str, line: &str) -> bool {
         || p.contains("/oauth2/auth")
         || p.ends_with("/auth")
         || p.contains("/consent");
-    !p.contains("token") && (shaped || (labelled && !p.is_empty() && p != "/"))
+    // `scope=offline_token` in the query says nothing of the endpoint.
+    let path_only = p.split('?').next().unwrap_or(&p);
+    !path_only.contains("token") && (shaped || (labelled && !p.is_empty() && p != "/"))
 }
 
 /// Recognises the connector's OAuth grant in `lines` (the chosen auth lines).
@@ -509,6 +517,10 @@ fn label_names(before: &str) -> Option<Endpoint> {
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();
     let label = label.trim_end_matches(|c: char| !c.is_alphanumeric());
+    // "Authorize (browser)", "Token (POST)": the words before the aside.
+    let label = label.split_once(" (").map_or(label, |(l, _)| {
+        l.trim_end_matches(|c: char| !c.is_alphanumeric())
+    });
     const TOKEN: &[&str] = &[
         "token",
         "token url",
