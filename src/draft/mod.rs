@@ -1107,6 +1107,17 @@ mod tests {
     }
 
     #[test]
+    fn a_raw_token_request_and_a_refused_machine_grant_make_a_u2m_flow() {
+        let text = "# Clinic\n\n## Credentials\n\nClinic only does OAuth 2.0 authorization-code. There are no API keys and no client-credentials grant.\n\nOpen `https://clinic.example/o/authorize/?response_type=code&client_id=...` in your browser.\n\n```http\nPOST /o/token/ HTTP/1.1\nHost: clinic.example\n\ngrant_type=authorization_code&code=...\n```\n\n| Key | Required |\n|---|---|\n| `client_id` | yes |\n| `client_secret` | yes |\n";
+        let spec = drafted(text);
+        assert_eq!(flow_of(&spec), Some(true));
+        assert_eq!(
+            spec.oauth.and_then(|o| o.token_url).map(|u| u.value),
+            Some("https://clinic.example/o/token/".to_string())
+        );
+    }
+
+    #[test]
     fn schemes_the_doc_says_are_used_together_are_one_way_in() {
         let text = "# Solar API\n\n## Security schemes\n\nEvery operation requires both of them at the same time.\n\n### ApiKey\n\nQuery `key`.\n\n### OAuth2\n\nAuthorization code.\n\n## Connector setup\n\nThe connector uses **both** schemes on every request.\n\n| Setting | Required | Secret |\n|---|---|---|\n| `api_key` | yes | yes |\n| `client_id` | yes | no |\n| `client_secret` | yes | yes |\n";
         let spec = drafted(text);

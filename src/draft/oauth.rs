@@ -107,8 +107,15 @@ fn grant_words(text: &str) -> Option<Flow> {
     if !GRANT_WORDS.any_in(&t) {
         return None;
     }
-    let named_m2m = M2M.iter().any(|w| t.contains(w));
-    let client_credentials = CLIENT_CREDENTIALS.iter().any(|w| t.contains(w));
+    // "no client-credentials grant", "not client credentials": refused.
+    let said = |w: &&str| {
+        t.match_indices(*w).any(|(at, _)| {
+            let before = t[..at].trim_end_matches([' ', '*', '`']);
+            !(before.ends_with(" no") || before.ends_with(" not") || before.ends_with("without"))
+        })
+    };
+    let named_m2m = M2M.iter().any(said);
+    let client_credentials = CLIENT_CREDENTIALS.iter().any(said);
     // "the OAuth client credentials … go through the consent flow": the
     // client's id and secret, in a grant a person consents to.
     let consented = t.contains("consent") || t.contains("authorization code");
@@ -237,6 +244,11 @@ fn token_endpoint(url: &str, line: &str) -> bool {
         || host_of(url).starts_with("developer")
         || p.contains("/docs/")
         || p.contains("/reference/");
+    // `/o/token/`: a trailing slash changes nothing.
+    let p = match p.split_once('?') {
+        Some((path, query)) => format!("{}?{query}", path.trim_end_matches('/')),
+        None => p.trim_end_matches('/').to_string(),
+    };
     !docs_page
         && (p.ends_with("/token")
             || p.contains("/token?")
@@ -579,7 +591,9 @@ fn posts_a_grant(lines: &[&DocLine], i: usize) -> bool {
         return false;
     };
     let l = &line.lower;
-    if !line.code || !l.contains("curl") || !(l.contains("post") || l.contains(" -d")) {
+    // `curl -X POST …`, or a raw `POST /o/token/ HTTP/1.1` request.
+    let raw = l.starts_with("post /") && l.contains(" http/");
+    if !line.code || !raw && (!l.contains("curl") || !(l.contains("post") || l.contains(" -d"))) {
         return false;
     }
     lines[i..]
