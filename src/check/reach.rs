@@ -76,6 +76,13 @@ const NOT_HTTP: &[&str] = &[
     "driver class",
     "official driver",
     "native driver",
+    "grpc",
+    "remoting protocol",
+    "sigv4",
+    "signature version 4",
+    "s3 api",
+    "s3-compatible",
+    "boto3",
 ];
 
 /// The doc names a driver or a non-HTTP protocol on at least two lines,
@@ -177,6 +184,32 @@ mod tests {
         let spec = Spec::default();
         assert_eq!(no_http_reason(&spec, Some(&doc)).as_deref(), Some(PROTOCOL));
         assert_eq!(no_http_reason(&spec, None), None);
+    }
+
+    #[test]
+    fn a_doc_about_grpc_or_signed_s3_calls_is_not_proven_by_http() {
+        let doc = ApiDoc::parse(
+            "# Queue
+
+The connector talks gRPC to the proxy.
+
+## Connection
+
+The gRPC endpoint is `proxy:8081`.
+",
+        );
+        assert!(read_through_a_driver(&doc));
+        let doc = ApiDoc::parse(
+            "# Store
+
+An S3-compatible store: boto3 signs every call (SigV4).
+
+## Access
+
+The S3 API needs an access key.
+",
+        );
+        assert!(read_through_a_driver(&doc));
     }
 
     #[test]
