@@ -148,25 +148,20 @@ fn only_client_credentials(t: &str) -> bool {
     if M2M.iter().any(|w| t.contains(w)) {
         return false;
     }
-    ![
-        "client credentials",
-        "client-credentials",
-        "client credential",
-    ]
-    .iter()
-    .any(|c| {
+    let named_oauth = CREDENTIAL_STEMS.iter().any(|c| {
         t.match_indices(c).any(|(at, _)| {
-            let after = t[at + c.len()..].trim_start_matches([' ', '*', '`', ')', '"', 's']);
             let before = t[..at].trim_end_matches([' ', '*', '`', '"']);
-            after.starts_with("grant")
-                || after.starts_with("flow")
-                || before.ends_with("oauth")
-                || before.ends_with("oauth 2.0")
-                || before.ends_with("oauth2")
-                || before.ends_with('(')
+            ["oauth", "oauth 2.0", "oauth2", "("]
+                .iter()
+                .any(|w| before.ends_with(w))
         })
-    })
+    });
+    !(grant_named(t) || named_oauth)
 }
+
+/// "client credential(s)" with or without its hyphen: the stems a grant's
+/// name starts with.
+const CREDENTIAL_STEMS: [&str; 2] = ["client credential", "client-credential"];
 
 /// A service account's JWT grant: not an OAuth flow of the spec.
 fn jwt_grant(text: &str) -> bool {
@@ -355,7 +350,7 @@ fn grant_on(line: &DocLine, l: &str, next: &str) -> Option<Flow> {
 
 /// "client credentials grant" or "… flow": the grant, not the pair.
 fn grant_named(t: &str) -> bool {
-    CLIENT_CREDENTIALS.iter().any(|c| {
+    CREDENTIAL_STEMS.iter().any(|c| {
         t.match_indices(c).any(|(at, _)| {
             let after = t[at + c.len()..].trim_start_matches([' ', '*', '`', ')', '"', 's']);
             after.starts_with("grant") || after.starts_with("flow")

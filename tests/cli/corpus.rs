@@ -415,6 +415,13 @@ fn print_side_by_side(parts: &[(&str, &Figures)]) {
     println!("{header}");
     let rows: Vec<Vec<(&str, String)>> = parts.iter().map(|(_, f)| f.rows()).collect();
     for (i, (label, _)) in rows[0].iter().enumerate() {
+        if rows.iter().any(|r| r[i].1.len() > 13) {
+            // Too wide for a column: one line a part.
+            for ((title, _), r) in parts.iter().zip(&rows) {
+                println!("{label}, {title}: {}", r[i].1);
+            }
+            continue;
+        }
         let mut line = format!("{label:<36}");
         for r in &rows {
             line.push_str(&format!("{:>14}", r[i].1));
