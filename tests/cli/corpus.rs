@@ -492,12 +492,18 @@ fn drafting_and_derivation_quality_on_the_corpus() {
 /// design reviews and connector READMEs): X tuned F1 0.969, exact 4/8,
 /// held back 0.864, 2/4; Y tuned 0.940, 3/8, held back 0.978, 3/4 (12/24
 /// exact, flows 16/24, no junk 15/24, checks complete 14/16 at first
+/// sight). Writers Z and AB's 24 (Z asked for OAuth in nine of ten HTTP
+/// docs: portal guides, design reviews, READMEs; AB: team wiki pages,
+/// API references, onboarding runbooks): Z tuned F1 0.885, exact 4/8,
+/// held back 0.927, 1/4; AB tuned 1.000, 5/8, held back 0.909, 2/4
+/// (12/24 exact, flows 18/24, no junk 17/24, two methods 4/6, checks
+/// complete 16/18, kind and host 15/18, no_http_check 5/6 at first
 /// sight).
-/// Reached (260 docs): F1 0.964, exact 229, flows 95/98 (255/260 with
-/// none), no junk 240, two methods 55/62, checks complete 171/190 (kind
-/// and host 152, fillable 168), no_http_check 65/67.
+/// Reached (276 docs): F1 0.964, exact 238, flows 103/108 (268/276 with
+/// none), no junk 253, two methods 58/66, checks complete 182/202 (kind
+/// and host 162, fillable 179), no_http_check 69/71.
 fn tuned_floors(f: &Figures) {
-    assert!(f.docs >= 260, "{} docs", f.docs);
+    assert!(f.docs >= 276, "{} docs", f.docs);
     assert!(f.f1() >= 0.95, "name F1 {:.3}", f.f1());
     assert!(f.exact_required >= 224, "exact {}", f.exact_required);
     assert!(f.flow_right >= 90, "flows {}", f.flow_right);
@@ -519,9 +525,9 @@ fn tuned_floors(f: &Figures) {
 }
 
 /// Floors a little under the figures the held-back part reaches (measured
-/// only; no rule was tuned on it). Reached (133 docs): F1 0.942, exact
-/// 96, flows 31/50 (108/133 with none), no junk 105, two methods 30/35,
-/// checks complete 85/94 (kind and host 76), no_http_check 33/39.
+/// only; no rule was tuned on it). Reached (141 docs): F1 0.941, exact
+/// 99, flows 33/54 (113/141 with none), no junk 109, two methods 31/37,
+/// checks complete 90/100 (kind and host 81), no_http_check 34/41.
 /// Held-back docs at first sight: writers I, J and K's 15 exact 8/15;
 /// writer L's 5 F1 0.939, exact 4/5; writer M's 5 F1 0.811, exact 3/5;
 /// writer N's 5 F1 0.683, exact 3/5; writer O's 5 F1 0.710, exact 4/5;
@@ -529,9 +535,10 @@ fn tuned_floors(f: &Figures) {
 /// writer R's 5 F1 0.986, exact 4/5; writer S's 5 F1 0.966, exact 3/5;
 /// writer T's 4 F1 0.912, exact 1/4; writer U's 4 F1 0.914, exact 2/4;
 /// writer V's 4 F1 1.000, exact 2/4; writer W's 4 F1 0.842, exact 1/4;
-/// writer X's 4 F1 0.864, exact 2/4; writer Y's 4 F1 0.978, exact 3/4.
+/// writer X's 4 F1 0.864, exact 2/4; writer Y's 4 F1 0.978, exact 3/4;
+/// writer Z's 4 F1 0.927, exact 1/4; writer AB's 4 F1 0.909, exact 2/4.
 fn heldback_floors(f: &Figures) {
-    assert!(f.docs >= 133, "held-back docs {}", f.docs);
+    assert!(f.docs >= 141, "held-back docs {}", f.docs);
     assert!(f.f1() >= 0.93, "held-back name F1 {:.3}", f.f1());
     assert!(
         f.exact_required >= 92,
