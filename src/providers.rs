@@ -634,6 +634,36 @@ pub const PROVIDERS: &[Provider] = &[
         regions: "",
         tenants: &[],
     },
+    Provider {
+        name: "Okta",
+        words: &["okta"],
+        hosts: &[],
+        authorization_url: "https://{okta_domain}/oauth2/default/v1/authorize",
+        token_url: "https://{okta_domain}/oauth2/default/v1/token",
+        offline: &[],
+        regions: "these are the `default` custom authorization server's endpoints; another server has its own id in place of `default`, and the org server drops it (/oauth2/v1/…)",
+        tenants: &[],
+    },
+    Provider {
+        name: "Auth0",
+        words: &["auth0"],
+        hosts: &[],
+        authorization_url: "https://{auth0_domain}/authorize",
+        token_url: "https://{auth0_domain}/oauth/token",
+        offline: &[],
+        regions: "a custom domain replaces the tenant's *.auth0.com host",
+        tenants: &[],
+    },
+    Provider {
+        name: "Keycloak",
+        words: &["keycloak"],
+        hosts: &[],
+        authorization_url: "https://{keycloak_host}/realms/{realm}/protocol/openid-connect/auth",
+        token_url: "https://{keycloak_host}/realms/{realm}/protocol/openid-connect/token",
+        offline: &[],
+        regions: "Keycloak before version 17 serves them under /auth/realms/…",
+        tenants: &[],
+    },
 ];
 
 /// The provider whose endpoint host a URL (or a `Host:` line's value) names.

@@ -183,10 +183,14 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
     } else {
         view.chosen_auth()
     };
-    // A listed `client_id` says the connector runs OAuth, wherever in the
+    // A listed client id or refresh token (`client_id`, `<vendor>_client_id`)
+    // says the connector runs OAuth, wherever in the
     // doc its endpoints stand ("Access we were given" above the settings).
     let recognised = oauth::recognise(&chosen).or_else(|| {
-        let app = lists.params.iter().any(|p| p.name == "client_id");
+        let app = lists
+            .params
+            .iter()
+            .any(|p| p.name.ends_with("client_id") || p.name.ends_with("refresh_token"));
         if app && chosen.len() < view.usable.len() {
             oauth::recognise(&view.usable)
         } else {
@@ -355,6 +359,9 @@ fn add_kind(kind: &kinds::Kind, listed_any: bool, found: &mut Found) {
 /// Step 3 of a draft: the OAuth app's identity.
 fn add_oauth_app(r: &oauth::Recognised, found: &mut Found) {
     for (name, secret) in [("client_id", false), ("client_secret", true)] {
+        if secret && r.public_client.is_some() {
+            continue;
+        }
         if found.matching(name).is_none() {
             found.add(Candidate {
                 description: Some(if secret {
@@ -544,6 +551,7 @@ fn combined(view: &region::View) -> bool {
 /// refresh token" sentence does not make it a value to type.
 fn consent_refresh_token(r: &oauth::Recognised, found: &mut Found) {
     match r.refresh_pasted {
+        Some(_) if found.matching("refresh_token").is_some() => {}
         Some(line) => found.add(Candidate::new(
             "refresh_token",
             true,
@@ -554,6 +562,20 @@ fn consent_refresh_token(r: &oauth::Recognised, found: &mut Found) {
         None => found
             .params
             .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED)),
+    }
+}
+
+/// A u2m grant the draft cannot run: the refresh token is a value to
+/// paste, unless the doc lists one already (`planday_refresh_token`).
+fn stored_refresh_token(r: &oauth::Recognised, found: &mut Found) {
+    if found.matching("refresh_token").is_none() {
+        found.add(Candidate::new(
+            "refresh_token",
+            true,
+            true,
+            r.flow_line,
+            "the refresh token the connector stores",
+        ));
     }
 }
 
@@ -596,25 +618,13 @@ fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>
     if token_url.is_none() && !token_parameter {
         review.push("the doc names no token endpoint: add oauth.token_url to run the grant".into());
         if r.flow.is_user() {
-            found.add(Candidate::new(
-                "refresh_token",
-                true,
-                true,
-                r.flow_line,
-                "the refresh token the connector stores",
-            ));
+            stored_refresh_token(r, found);
         }
         return None;
     }
     if r.flow.is_user() && authorization_url.is_none() {
         review.push("the doc names no authorization endpoint: add oauth.authorization_url to let collect run the consent flow; until then the refresh token is pasted".into());
-        found.add(Candidate::new(
-            "refresh_token",
-            true,
-            true,
-            r.flow_line,
-            "the refresh token the connector stores",
-        ));
+        stored_refresh_token(r, found);
         return None;
     }
     if r.flow.is_user() {

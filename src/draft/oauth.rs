@@ -29,6 +29,9 @@ pub struct Recognised {
     /// The line where the doc has the person copy the refresh token into
     /// the connector ("Copy the refresh token into the connector").
     pub refresh_pasted: Option<usize>,
+    /// The line that says the app is a public client, with no secret
+    /// ("There is no client secret in this setup").
+    pub public_client: Option<usize>,
 }
 
 use super::markup::lowered as lower;
@@ -348,6 +351,56 @@ fn grant_on(line: &DocLine, l: &str, next: &str) -> Option<Flow> {
     grant
 }
 
+/// The line saying the OAuth app has no secret: "a public client", "no
+/// client secret", "without a client secret", "the client secret is not
+/// needed".
+fn public_client(lines: &[&DocLine]) -> Option<usize> {
+    lines
+        .iter()
+        .filter(|l| {
+            !l.code && (l.lower.contains("client secret") || l.lower.contains("public client"))
+        })
+        .find(|l| {
+            let plain = l.text.replace('*', "");
+            let t = lower(&plain);
+            crate::any_word!(
+                &t,
+                [
+                    "public client",
+                    "no client secret",
+                    "without a client secret",
+                    "without client secret",
+                    "client secret is not needed",
+                    "client secret is not required",
+                    "there is no client secret"
+                ]
+            ) && !t.contains("confidential client")
+        })
+        .map(|l| l.number)
+}
+
+/// A bullet's or numbered item's first line.
+fn starts_item(text: &str) -> bool {
+    text.starts_with("- ")
+        || text.starts_with("* ")
+        || text
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether the paragraph (or list item) starting at `lines[0]` sets what
+/// it describes aside in a later line ("2. **OAuth 2.0 for service apps**
+/// … / The connector is not supporting it for the moment").
+fn paragraph_set_aside(lines: &[&DocLine]) -> bool {
+    lines
+        .iter()
+        .enumerate()
+        .take_while(|(k, l)| {
+            !l.code && !l.text.trim().is_empty() && (*k == 0 || !starts_item(l.text.trim()))
+        })
+        .any(|(_, l)| discounted_on(l, &l.lower))
+}
+
 /// "client credentials grant" or "… flow": the grant, not the pair.
 fn grant_named(t: &str) -> bool {
     CREDENTIAL_STEMS.iter().any(|c| {
@@ -410,8 +463,8 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         // A paragraph (or a bullet) is judged by its own words and, for the
         // first line after a template sentence, by the note that follows.
         let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
-        if previous_blank || text.starts_with("- ") || text.starts_with("* ") {
-            discounted_paragraph = false;
+        if previous_blank || starts_item(text) {
+            discounted_paragraph = !line.code && paragraph_set_aside(&lines[i..]);
         }
         previous_blank = false;
         // The word checks read the line lowercased once.
@@ -469,6 +522,7 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         provider,
         from_catalogue: Vec::new(),
         refresh_pasted,
+        public_client: public_client(lines),
     };
     complete_from_catalogue(&mut r, lines);
     Some(r)
@@ -492,12 +546,16 @@ fn endpoints(
     *provider = provider.or_else(|| provider_of(line, text, &found));
     let posts_grant = posts_a_grant(lines, i);
     let labelled = endpoint_label(text);
+    // A form POSTed to ("`POST https://…/auth` with `username` and
+    // `password`") is a login, not the browser's authorization endpoint.
+    let posted = text.contains("POST http") || text.contains("POST `http");
     for url in found {
         let token_label = labelled == Some(Endpoint::Token);
         if token.is_none() && (token_label || token_endpoint(&url, &label) || posts_grant) {
             *token = Some((strip_query(&url), line.number));
         } else if authorize.is_none()
-            && (labelled == Some(Endpoint::Authorize) || authorization_endpoint(&url, &label))
+            && (labelled == Some(Endpoint::Authorize)
+                || !posted && authorization_endpoint(&url, &label))
         {
             *authorize = Some((url.clone(), line.number));
         }
@@ -1052,5 +1110,41 @@ mod tests {
         // "does not use OAuth scopes" keeps the grant.
         let scopes = "OAuth 2.0 client credentials; token from `https://login.build.example/oauth/token`.\n\nCorrection: the API does not use OAuth scopes.\n";
         assert_eq!(recognised(scopes).map(|r| r.flow), Some(Flow::M2m));
+    }
+
+    #[test]
+    fn a_method_set_aside_later_in_its_item_is_not_the_grant() {
+        let text = "Two kinds of credential:\n\n1. **API token** (the one we use).\n2. **OAuth 2.0 for Okta service apps** (client credentials, scopes like `okta.users.read`).\n   It needs a signed client assertion. The connector is not supporting it for the moment, maybe in a later version.\n";
+        assert!(recognised(text).is_none());
+    }
+
+    #[test]
+    fn a_provider_named_without_endpoints_is_completed_from_the_catalogue() {
+        let r = recognised("Auth goes through **Okta** OAuth 2.0: a person consents in the browser (authorization code).\n").expect("oauth");
+        assert_eq!(r.flow, Flow::U2m);
+        assert_eq!(
+            r.token_url.map(|t| t.0).as_deref(),
+            Some("https://{okta_domain}/oauth2/default/v1/token")
+        );
+        assert!(r.from_catalogue.contains(&"authorization URL"));
+    }
+
+    #[test]
+    fn a_posted_login_form_is_no_authorization_endpoint() {
+        let text = "Uses OAuth 2.0 authorization code; token at `https://id.vault.example/oauth/token`.\n\nThe old session login: `POST https://vault.example/api/v1/auth` with `username` and `password`.\n";
+        let r = recognised(text).expect("oauth");
+        assert_eq!(r.authorization_url, None);
+    }
+
+    #[test]
+    fn a_public_client_has_no_secret() {
+        let text = "OAuth 2.0; the connector refreshes at `https://id.shifts.example/connect/token`.\n\nThere is **no client secret** in this setup: the app is a public client.\n";
+        assert!(recognised(text).and_then(|r| r.public_client).is_some());
+        let confidential = "OAuth 2.0; token at `https://id.shifts.example/connect/token` with the client secret.\n";
+        assert!(
+            recognised(confidential)
+                .and_then(|r| r.public_client)
+                .is_none()
+        );
     }
 }
