@@ -35,8 +35,8 @@ use super::markup::lowered as lower;
 
 /// The template's own sentence ("the connector stores client_id … and
 /// exchanges them for an access token at runtime"): not evidence by itself.
-fn boilerplate(text: &str) -> bool {
-    let t = lower(text);
+/// `t` is lowercase (a line's `lower`, or a slice of it).
+fn boilerplate(t: &str) -> bool {
     // "stores" holds "store"; the rarest word is asked first.
     t.contains("exchang") && t.contains("access token") && t.contains("store")
 }
@@ -298,7 +298,12 @@ fn authorization_endpoint(url: &str, line: &str) -> bool {
 
 /// Recognises the connector's OAuth grant in `lines` (the chosen auth lines).
 pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
-    if lines.iter().any(|l| !l.code && disowns_oauth(&l.lower)) {
+    // `disowns_oauth` lowercases again, which changes no line's `lower`:
+    // a line without "oauth" is passed over before it.
+    if lines
+        .iter()
+        .any(|l| !l.code && l.lower.contains("oauth") && disowns_oauth(&l.lower))
+    {
         return None;
     }
     grant_in(lines)
@@ -426,8 +431,10 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if !line.code && discounted_on(line, l) {
             discounted_paragraph = true;
         }
+        // Asked once: a discounted paragraph's line goes no further.
+        let template = !discounted_paragraph && boilerplate(l);
         if discounted_paragraph
-            || boilerplate(l)
+            || template
                 && (next_discounted(lines, i, next)
                     || next.trim().is_empty()
                         && lines.get(i + 2).is_some_and(|l| discounted_on(l, &l.lower)))
@@ -437,7 +444,7 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if !cues::absent(line, cues::JWT) && jwt_grant(l) {
             jwt = true;
         }
-        if l.contains("oauth") && !boilerplate(l) {
+        if l.contains("oauth") && !template {
             mentions = true;
         }
         let before = i.checked_sub(1).and_then(|b| lines.get(b).copied());
