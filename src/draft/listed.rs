@@ -1712,6 +1712,9 @@ static LISTING_CUE_WORDS: crate::words::WordList = crate::words::WordList::new(&
 
 /// Sentences that list parameters.
 fn sentences(lines: &[&DocLine], lists: &mut Lists) {
+    // Whether a section is about objects, worked out once per section (its
+    // lines share their heading path).
+    let mut objects: Option<(*const [String], bool)> = None;
     for (i, line) in lines.iter().enumerate() {
         if line.code {
             continue;
@@ -1728,8 +1731,19 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         }
         // "The connector stores the last `sequence_number`" under the
         // objects' ingestion or schema: a cursor, not a connection value.
-        if !in_auth_section(line) && about_objects(&headings(line)) {
-            continue;
+        if !in_auth_section(line) {
+            let key = std::sync::Arc::as_ptr(&line.section_path);
+            let about = match objects {
+                Some((k, about)) if std::ptr::eq(k, key) => about,
+                _ => {
+                    let about = about_objects(&headings(line));
+                    objects = Some((key, about));
+                    about
+                }
+            };
+            if about {
+                continue;
+            }
         }
         // "Optional `use_sandbox` is for table options": not the connection's.
         if crate::any_word!(

@@ -324,12 +324,14 @@ fn replaced_or_pasted(
     }
     // The sentence may start on the line before ("You do not\npaste a
     // refresh token.").
-    let opening = before
-        .filter(|b| !b.code && !line.code)
-        .map_or("", |b| b.lower.rsplit(['.', ':']).next().unwrap_or(""));
+    let opening = || {
+        before
+            .filter(|b| !b.code && !line.code)
+            .map_or("", |b| b.lower.rsplit(['.', ':']).next().unwrap_or(""))
+    };
     if refresh_pasted.is_none()
         && l.contains("refresh")
-        && pastes_refresh_token(&format!("{opening} {l}"))
+        && pastes_refresh_token(&format!("{} {l}", opening()))
     {
         *refresh_pasted = Some(line.number);
     }
@@ -578,9 +580,14 @@ fn list_item(line: &DocLine) -> bool {
     text.starts_with("- ")
         || text.starts_with("* ")
         || line.text.starts_with("  ")
+        // A number starts with a digit (or `+`): other lines are not split.
         || text
-            .split_once(". ")
-            .is_some_and(|(n, _)| n.parse::<u8>().is_ok())
+            .as_bytes()
+            .first()
+            .is_some_and(|c| c.is_ascii_digit() || *c == b'+')
+            && text
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u8>().is_ok())
 }
 
 /// Line `i` with the label on the line before it (`- Authorization
@@ -662,8 +669,8 @@ fn host_and_paths(text: &str) -> Vec<String> {
     if !text.as_bytes().contains(&b'`') {
         return Vec::new();
     }
-    let spans: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
-    let host = spans.iter().find(|t| {
+    let spans = || text.split('`').skip(1).step_by(2);
+    let host = spans().find(|t| {
         t.contains('.')
             && !t.starts_with('.')
             && t.chars().any(|c| c.is_ascii_alphabetic())
@@ -673,8 +680,7 @@ fn host_and_paths(text: &str) -> Vec<String> {
     let Some(host) = host else {
         return Vec::new();
     };
-    spans
-        .iter()
+    spans()
         .filter(|t| t.starts_with('/') && t.len() > 1 && !t.contains(' '))
         .map(|p| format!("https://{host}{p}"))
         .collect()
