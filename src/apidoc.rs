@@ -22,8 +22,10 @@ pub struct DocLine {
     /// Inside a fenced or indented code block.
     pub code: bool,
     /// Whether `lower` holds one of the words a base URL statement holds
-    /// ([`BASE_WORDS`]), read once for every search of the base URL.
-    base_words: bool,
+    /// ([`BASE_WORDS`]), read on the first search of the base URL that
+    /// reaches the line and kept for the others: `0` until read, then
+    /// `1` (no) or `2` (yes).
+    base_words: Cues,
     /// The heading the line stands under, lowercased.
     pub section: std::sync::Arc<str>,
     /// Every heading above the line, outermost first (shared by the lines
@@ -166,7 +168,7 @@ impl ApiDoc {
             lines.push(DocLine {
                 number: i + 1,
                 renormed: may_hold_placeholder(&text).then(|| normalise_placeholders(&text)),
-                base_words: BASE_WORDS.any_in(&lower),
+                base_words: Cues::default(),
                 lower,
                 text,
                 code,
@@ -323,7 +325,7 @@ impl<'d> Part<'d> {
         };
         for (i, l) in self.lines.iter().enumerate().skip(start) {
             // Most lines name none of the words: passed over without allocating.
-            if !l.base_words {
+            if !holds_base_words(l) {
                 continue;
             }
             let lower = &l.lower;
@@ -736,6 +738,20 @@ static BASE_WORDS: crate::words::WordList = crate::words::WordList::new(&[
     "server",
     "relative to",
 ]);
+
+/// Whether the line's `lower` holds one of [`BASE_WORDS`] (read once).
+fn holds_base_words(l: &DocLine) -> bool {
+    use std::sync::atomic::Ordering::Relaxed;
+    match l.base_words.0.load(Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let holds = BASE_WORDS.any_in(&l.lower);
+            l.base_words.0.store(if holds { 2 } else { 1 }, Relaxed);
+            holds
+        }
+    }
+}
 
 /// A heading's words but its paths: "POST /oauth/token" names an
 /// endpoint, not a section about OAuth.
