@@ -48,19 +48,13 @@ pub fn recognise(lines: &[&DocLine]) -> Kind {
             "database user"
         ]
     );
-    // Read only for a doc that names a driver (most name none).
     let words = ["host", "port", "database", "user", "password"];
-    let database_words = if driver {
-        words.iter().filter(|w| text.contains(*w)).count()
-    } else {
-        0
-    };
+    let database_words = words.iter().filter(|w| driver && text.contains(*w)).count();
     // One connection URI carrying the credentials, named as the doc names it.
-    let uri_words = driver
-        && (text.contains("connection string")
-            || text.contains("connection uri")
-            || text.contains("mongodb+srv")
-            || text.contains("dsn"));
+    let uri_words = text.contains("connection string")
+        || text.contains("connection uri")
+        || text.contains("mongodb+srv")
+        || text.contains("dsn");
     if driver && uri_words && database_words < 3 {
         let named = prose.iter().find_map(|l| {
             super::markup::backticked(&l.text).into_iter().find(|n| {
