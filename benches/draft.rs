@@ -2,7 +2,10 @@
 //! one generated as the test does, and both parts of the corpus,
 //! tests/fixtures/corpus and tests/fixtures/corpus-heldback),
 //! parse + draft, in one pass; prints the median and fastest of 11 passes.
-//! Target: < 50 ms per pass.
+//! Target: < 50 ms per pass. Second round (side by side on a shared
+//! 2-core machine): ~180 -> ~165 ms median, 17.5G -> 15.8G instructions a
+//! run (cachegrind); parse (pulldown-cmark, two Strings a line), the cue
+//! fill and the per-line word lists remain most of it.
 //!
 //! Run: `cargo bench --bench draft` (`DRAFT_BENCH_DETAIL=1`: the slowest
 //! docs, parse and draft apart; `DRAFT_ONLY=huge`: that doc alone, 20 times

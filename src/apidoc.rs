@@ -21,6 +21,11 @@ pub struct DocLine {
     renormed: Option<String>,
     /// Inside a fenced or indented code block.
     pub code: bool,
+    /// Whether `lower` holds one of the words a base URL statement holds
+    /// ([`BASE_WORDS`]), read on the first search of the base URL that
+    /// reaches the line and kept for the others: `0` until read, then
+    /// `1` (no) or `2` (yes).
+    base_words: Cues,
     /// The heading the line stands under, lowercased.
     pub section: std::sync::Arc<str>,
     /// Every heading above the line, outermost first (shared by the lines
@@ -155,14 +160,16 @@ impl ApiDoc {
                     .map(|(i, _)| i);
             }
             let text = line.trim_end_matches('\r').to_string();
+            let lower = if text.is_ascii() {
+                text.to_ascii_lowercase()
+            } else {
+                text.to_lowercase()
+            };
             lines.push(DocLine {
                 number: i + 1,
                 renormed: may_hold_placeholder(&text).then(|| normalise_placeholders(&text)),
-                lower: if text.is_ascii() {
-                    text.to_ascii_lowercase()
-                } else {
-                    text.to_lowercase()
-                },
+                base_words: Cues::default(),
+                lower,
                 text,
                 code,
                 section: section.clone(),
@@ -318,19 +325,7 @@ impl<'d> Part<'d> {
         };
         for (i, l) in self.lines.iter().enumerate().skip(start) {
             // Most lines name none of the words: passed over without allocating.
-            if !crate::any_word!(
-                &l.lower,
-                [
-                    "base",
-                    "root",
-                    "endpoint",
-                    "host",
-                    "lives at",
-                    "served at",
-                    "server",
-                    "relative to"
-                ]
-            ) {
+            if !holds_base_words(l) {
                 continue;
             }
             let lower = &l.lower;
@@ -691,7 +686,9 @@ fn curl(command: &str) -> Option<Example> {
 /// The URLs in a line of text.
 fn urls_in(text: &str) -> Vec<String> {
     let mut found = Vec::new();
-    let mut rest = text;
+    // `contains` (a vector scan) turns most lines away before `find` sets
+    // up its searcher.
+    let mut rest = if text.contains("http") { text } else { "" };
     while let Some(at) = rest.find("http") {
         let candidate = &rest[at..];
         let Some(scheme_end) = candidate.find("://").filter(|i| *i <= 5) else {
@@ -729,6 +726,33 @@ fn origin_of(url: &str) -> Option<String> {
     Some(url[..scheme_end + 3 + host_end].to_string())
 }
 
+/// The words one of which a line stating the base URL holds (see
+/// [`Part::base_url_where`]), lowercase.
+static BASE_WORDS: crate::words::WordList = crate::words::WordList::new(&[
+    "base",
+    "root",
+    "endpoint",
+    "host",
+    "lives at",
+    "served at",
+    "server",
+    "relative to",
+]);
+
+/// Whether the line's `lower` holds one of [`BASE_WORDS`] (read once).
+fn holds_base_words(l: &DocLine) -> bool {
+    use std::sync::atomic::Ordering::Relaxed;
+    match l.base_words.0.load(Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let holds = BASE_WORDS.any_in(&l.lower);
+            l.base_words.0.store(if holds { 2 } else { 1 }, Relaxed);
+            holds
+        }
+    }
+}
+
 /// A heading's words but its paths: "POST /oauth/token" names an
 /// endpoint, not a section about OAuth.
 fn prose(heading: &str) -> String {
@@ -737,6 +761,13 @@ fn prose(heading: &str) -> String {
         .filter(|w| !w.contains('/'))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether [`prose`] of `h` can hold "oauth", "access token" or "bearer":
+/// its words are `h`'s, so `h` holds "oauth", "bearer", or "access" and
+/// "token" (most headings hold none, and are not copied).
+fn prose_may_name(h: &str) -> bool {
+    h.contains("oauth") || h.contains("bearer") || h.contains("access") && h.contains("token")
 }
 
 /// A heading that names the auth section.
@@ -753,7 +784,7 @@ pub fn is_auth_heading(heading: &str) -> bool {
             "api token",
             "access method"
         ]
-    ) || crate::any_word!(&prose(&h), ["oauth", "access token", "bearer"])
+    ) || prose_may_name(&h) && crate::any_word!(&prose(&h), ["oauth", "access token", "bearer"])
         || h.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auth")
         || (h.contains("connect") && !h.contains("connector options"))
 }

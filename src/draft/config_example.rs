@@ -98,7 +98,9 @@ pub fn find(lines: &[&DocLine], listed: &[&str]) -> Vec<ConfigKey> {
             before(lines, block.start),
             block.info
         );
-        if samples_own(&context) {
+        // Lowercased once for the readers below that ask it so.
+        let lower_context = context.to_lowercase();
+        if samples_own(&lower_context) {
             continue;
         }
         let text: String = block
@@ -111,7 +113,7 @@ pub fn find(lines: &[&DocLine], listed: &[&str]) -> Vec<ConfigKey> {
             json(lines, &block, &text, &context)
         } else if let Some(entries) = dotenv(&block) {
             keyed(lines, &block, &context, entries, Form::Env, &known)
-        } else if let Some(entries) = toml(&block, &context) {
+        } else if let Some(entries) = toml(&block, &lower_context) {
             keyed(lines, &block, &context, entries, Form::Toml, &known)
         } else if let Some(entries) = yaml(&block) {
             keyed(lines, &block, &context, entries, Form::Yaml, &known)
@@ -370,12 +372,13 @@ fn dotenv<'d>(block: &Block<'d>) -> Option<Vec<Entry<'d>>> {
 }
 
 /// A TOML config example (`[source.x]` over `apiToken = "…"   # secret`).
-fn toml<'d>(block: &Block<'d>, context: &str) -> Option<Vec<Entry<'d>>> {
+/// `lower_context`: the words around the block, lowercased.
+fn toml<'d>(block: &Block<'d>, lower_context: &str) -> Option<Vec<Entry<'d>>> {
     let first = block.lines.iter().find(|l| !l.text.trim().is_empty())?;
     let head = first.lower.trim();
     let table = head.starts_with('[') && head.ends_with(']');
     let cued = table && crate::any_word!(head, ["source", "connection", "connector", "config"])
-        || crate::any_word!(&context.to_lowercase(), ["toml"]);
+        || crate::any_word!(lower_context, ["toml"]);
     if !cued {
         return None;
     }
@@ -642,10 +645,10 @@ fn renamed(
 
 /// "Most sample apps read the parameters from a `.env` file": a vendor's
 /// sample code's config, not the connector's.
-fn samples_own(context: &str) -> bool {
-    let c = context.to_lowercase();
+/// `lower_context`: the words around the block, lowercased.
+fn samples_own(lower_context: &str) -> bool {
     crate::any_word!(
-        &c,
+        lower_context,
         [
             "sample app",
             "sample code",

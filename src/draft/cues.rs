@@ -31,6 +31,9 @@ pub const GRANT: u64 = 1 << 8;
 pub const DISCOUNTING: u64 = 1 << 9;
 /// [`crate::providers::NAMED_WITH`].
 pub const PROVIDER: u64 = 1 << 10;
+/// [`SET_ASIDE_WORDS`] in the line's `lower` with its `*` removed ("are
+/// **not** used"): the same as [`SET_ASIDE`] on a line without emphasis.
+pub const SET_ASIDE_UNSTARRED: u64 = 1 << 11;
 
 /// Words by which a later part wins (see `region::replaces_earlier`).
 pub const THIS_WINS_WORDS: &[&str] = &["this wins", "this one wins"];
@@ -210,6 +213,9 @@ static LISTS: WordSet = WordSet::new(&[
     crate::providers::NAMED_WITH,
 ]);
 
+/// [`SET_ASIDE_WORDS`] alone, for [`SET_ASIDE_UNSTARRED`].
+static SET_ASIDE_ALONE: crate::words::WordList = crate::words::WordList::new(SET_ASIDE_WORDS);
+
 fn of(line: &DocLine) -> u64 {
     use std::sync::atomic::Ordering::Relaxed;
     let cues = line.cues.0.load(Relaxed);
@@ -217,7 +223,15 @@ fn of(line: &DocLine) -> u64 {
         return cues;
     }
     // Two threads filling one line write the same bits.
-    let cues = LISTS.hits(&line.lower) | CUES_FILLED;
+    let mut cues = LISTS.hits(&line.lower) | CUES_FILLED;
+    let unstarred = if line.lower.as_bytes().contains(&b'*') {
+        SET_ASIDE_ALONE.any_in(&line.lower.replace('*', ""))
+    } else {
+        cues & SET_ASIDE != 0
+    };
+    if unstarred {
+        cues |= SET_ASIDE_UNSTARRED;
+    }
     line.cues.0.store(cues, Relaxed);
     cues
 }

@@ -49,7 +49,7 @@ pub fn recognise(lines: &[&DocLine]) -> Kind {
         ]
     );
     let words = ["host", "port", "database", "user", "password"];
-    let database_words = words.iter().filter(|w| text.contains(*w)).count();
+    let database_words = words.iter().filter(|w| driver && text.contains(*w)).count();
     // One connection URI carrying the credentials, named as the doc names it.
     let uri_words = text.contains("connection string")
         || text.contains("connection uri")

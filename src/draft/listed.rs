@@ -1643,8 +1643,78 @@ const STORES: [&str; 3] = ["stores `", "store `", "stores the"];
 /// OAuth app's identity, not the connection's whole list.
 pub const STORED: &str = "named as a value the connector stores";
 
+/// The cues of a listing sentence, each with what it says of the names
+/// after it (`Some(true)`: required), tried in this order.
+const LISTING_CUES: [(&str, Option<bool>); 29] = [
+    ("required connection parameters", Some(true)),
+    ("optional connection parameters", Some(false)),
+    ("connection parameters:", None),
+    ("connection params:", None),
+    ("connection values:", None),
+    ("connection fields:", None),
+    ("connection parameters are", None),
+    ("connection settings:", None),
+    ("connector parameters:", None),
+    ("connector params:", None),
+    ("config parameters:", None),
+    ("config params:", None),
+    ("configuration parameters:", None),
+    ("connector needs", Some(true)),
+    ("connector requires", Some(true)),
+    ("required parameters:", Some(true)),
+    ("required settings:", Some(true)),
+    ("required fields:", Some(true)),
+    (STORES[0], Some(true)),
+    (STORES[1], Some(true)),
+    (STORES[2], Some(true)),
+    ("needs the following", Some(true)),
+    ("both need", Some(true)),
+    ("both methods need", Some(true)),
+    ("both:", Some(true)),
+    ("both methods:", Some(true)),
+    ("all methods:", Some(true)),
+    ("every method needs", Some(true)),
+    ("all methods need", Some(true)),
+];
+
+/// [`LISTING_CUES`]' words, to pass over a line holding none in one scan.
+static LISTING_CUE_WORDS: crate::words::WordList = crate::words::WordList::new(&[
+    "required connection parameters",
+    "optional connection parameters",
+    "connection parameters:",
+    "connection params:",
+    "connection values:",
+    "connection fields:",
+    "connection parameters are",
+    "connection settings:",
+    "connector parameters:",
+    "connector params:",
+    "config parameters:",
+    "config params:",
+    "configuration parameters:",
+    "connector needs",
+    "connector requires",
+    "required parameters:",
+    "required settings:",
+    "required fields:",
+    STORES[0],
+    STORES[1],
+    STORES[2],
+    "needs the following",
+    "both need",
+    "both methods need",
+    "both:",
+    "both methods:",
+    "all methods:",
+    "every method needs",
+    "all methods need",
+]);
+
 /// Sentences that list parameters.
 fn sentences(lines: &[&DocLine], lists: &mut Lists) {
+    // Whether a section is about objects, worked out once per section (its
+    // lines share their heading path).
+    let mut objects: Option<(*const [String], bool)> = None;
     for (i, line) in lines.iter().enumerate() {
         if line.code {
             continue;
@@ -1661,8 +1731,19 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         }
         // "The connector stores the last `sequence_number`" under the
         // objects' ingestion or schema: a cursor, not a connection value.
-        if !in_auth_section(line) && about_objects(&headings(line)) {
-            continue;
+        if !in_auth_section(line) {
+            let key = std::sync::Arc::as_ptr(&line.section_path);
+            let about = match objects {
+                Some((k, about)) if std::ptr::eq(k, key) => about,
+                _ => {
+                    let about = about_objects(&headings(line));
+                    objects = Some((key, about));
+                    about
+                }
+            };
+            if about {
+                continue;
+            }
         }
         // "Optional `use_sandbox` is for table options": not the connection's.
         if crate::any_word!(
@@ -1686,37 +1767,11 @@ fn sentences(lines: &[&DocLine], lists: &mut Lists) {
         ) {
             continue;
         }
-        for (cue, required) in [
-            ("required connection parameters", Some(true)),
-            ("optional connection parameters", Some(false)),
-            ("connection parameters:", None),
-            ("connection params:", None),
-            ("connection values:", None),
-            ("connection fields:", None),
-            ("connection parameters are", None),
-            ("connection settings:", None),
-            ("connector parameters:", None),
-            ("connector params:", None),
-            ("config parameters:", None),
-            ("config params:", None),
-            ("configuration parameters:", None),
-            ("connector needs", Some(true)),
-            ("connector requires", Some(true)),
-            ("required parameters:", Some(true)),
-            ("required settings:", Some(true)),
-            ("required fields:", Some(true)),
-            (STORES[0], Some(true)),
-            (STORES[1], Some(true)),
-            (STORES[2], Some(true)),
-            ("needs the following", Some(true)),
-            ("both need", Some(true)),
-            ("both methods need", Some(true)),
-            ("both:", Some(true)),
-            ("both methods:", Some(true)),
-            ("all methods:", Some(true)),
-            ("every method needs", Some(true)),
-            ("all methods need", Some(true)),
-        ] {
+        // Most lines hold none of the cues: one scan passes them over.
+        if !LISTING_CUE_WORDS.any_in(l) {
+            continue;
+        }
+        for (cue, required) in LISTING_CUES {
             let Some(at) = l.find(cue) else { continue };
             let joined = with_continuation(lines, i);
             // "stores the newest `played_at` and passes it as `after` next

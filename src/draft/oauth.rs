@@ -38,11 +38,10 @@ use super::markup::lowered as lower;
 
 /// The template's own sentence ("the connector stores client_id … and
 /// exchanges them for an access token at runtime"): not evidence by itself.
-fn boilerplate(text: &str) -> bool {
-    let t = lower(text);
-    (t.contains("stores") || t.contains("store"))
-        && t.contains("exchang")
-        && t.contains("access token")
+/// `t` is lowercase (a line's `lower`, or a slice of it).
+fn boilerplate(t: &str) -> bool {
+    // "stores" holds "store"; the rarest word is asked first.
+    t.contains("exchang") && t.contains("access token") && t.contains("store")
 }
 
 /// A line that negates or hedges what it says of OAuth, or a paragraph
@@ -186,7 +185,9 @@ fn jwt_grant(text: &str) -> bool {
 fn urls(line: &DocLine) -> Vec<String> {
     let mut found = Vec::new();
     let text = line.norm();
-    let mut rest = text;
+    // `contains` (a vector scan) turns most lines away before `find` sets
+    // up its searcher.
+    let mut rest = if text.contains("http") { text } else { "" };
     while let Some(at) = rest.find("http") {
         let cand = &rest[at..];
         let Some(scheme_end) = cand.find("://").filter(|i| *i <= 5) else {
@@ -295,7 +296,12 @@ fn authorization_endpoint(url: &str, line: &str) -> bool {
 
 /// Recognises the connector's OAuth grant in `lines` (the chosen auth lines).
 pub fn recognise(lines: &[&DocLine]) -> Option<Recognised> {
-    if lines.iter().any(|l| !l.code && disowns_oauth(&l.lower)) {
+    // `disowns_oauth` lowercases again, which changes no line's `lower`:
+    // a line without "oauth" is passed over before it.
+    if lines
+        .iter()
+        .any(|l| !l.code && l.lower.contains("oauth") && disowns_oauth(&l.lower))
+    {
         return None;
     }
     grant_in(lines)
@@ -316,12 +322,14 @@ fn replaced_or_pasted(
     }
     // The sentence may start on the line before ("You do not\npaste a
     // refresh token.").
-    let opening = before
-        .filter(|b| !b.code && !line.code)
-        .map_or("", |b| b.lower.rsplit(['.', ':']).next().unwrap_or(""));
+    let opening = || {
+        before
+            .filter(|b| !b.code && !line.code)
+            .map_or("", |b| b.lower.rsplit(['.', ':']).next().unwrap_or(""))
+    };
     if refresh_pasted.is_none()
         && l.contains("refresh")
-        && pastes_refresh_token(&format!("{opening} {l}"))
+        && pastes_refresh_token(&format!("{} {l}", opening()))
     {
         *refresh_pasted = Some(line.number);
     }
@@ -473,8 +481,10 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if !line.code && discounted_on(line, l) {
             discounted_paragraph = true;
         }
+        // Asked once: a discounted paragraph's line goes no further.
+        let template = !discounted_paragraph && boilerplate(l);
         if discounted_paragraph
-            || boilerplate(l)
+            || template
                 && (next_discounted(lines, i, next)
                     || next.trim().is_empty()
                         && lines.get(i + 2).is_some_and(|l| discounted_on(l, &l.lower)))
@@ -484,7 +494,7 @@ fn grant_in(lines: &[&DocLine]) -> Option<Recognised> {
         if !cues::absent(line, cues::JWT) && jwt_grant(l) {
             jwt = true;
         }
-        if l.contains("oauth") && !boilerplate(l) {
+        if l.contains("oauth") && !template {
             mentions = true;
         }
         let before = i.checked_sub(1).and_then(|b| lines.get(b).copied());
@@ -539,11 +549,15 @@ fn endpoints(
 ) {
     let Some(line) = lines.get(i) else { return };
     let text = line.text.trim();
-    let label = label_of(lines, i);
     let mut found = urls(line);
     found.extend(host_and_paths(text));
     found.extend(raw_request(lines, i));
     *provider = provider.or_else(|| provider_of(line, text, &found));
+    // Most lines hold no URL: nothing below is read for them.
+    if found.is_empty() {
+        return;
+    }
+    let label = label_of(lines, i);
     let posts_grant = posts_a_grant(lines, i);
     let labelled = endpoint_label(text);
     // A form POSTed to ("`POST https://…/auth` with `username` and
@@ -619,9 +633,14 @@ fn list_item(line: &DocLine) -> bool {
     text.starts_with("- ")
         || text.starts_with("* ")
         || line.text.starts_with("  ")
+        // A number starts with a digit (or `+`): other lines are not split.
         || text
-            .split_once(". ")
-            .is_some_and(|(n, _)| n.parse::<u8>().is_ok())
+            .as_bytes()
+            .first()
+            .is_some_and(|c| c.is_ascii_digit() || *c == b'+')
+            && text
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u8>().is_ok())
 }
 
 /// Line `i` with the label on the line before it (`- Authorization
@@ -699,8 +718,12 @@ fn raw_request(lines: &[&DocLine], i: usize) -> Option<String> {
 /// (`auth.lever.co`), standard `/authorize` and `/oauth/token` endpoints"
 /// names `https://auth.lever.co/authorize` and its token URL.
 fn host_and_paths(text: &str) -> Vec<String> {
-    let spans: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
-    let host = spans.iter().find(|t| {
+    // No backtick, no span: most lines are passed over unsplit.
+    if !text.as_bytes().contains(&b'`') {
+        return Vec::new();
+    }
+    let spans = || text.split('`').skip(1).step_by(2);
+    let host = spans().find(|t| {
         t.contains('.')
             && !t.starts_with('.')
             && t.chars().any(|c| c.is_ascii_alphabetic())
@@ -710,8 +733,7 @@ fn host_and_paths(text: &str) -> Vec<String> {
     let Some(host) = host else {
         return Vec::new();
     };
-    spans
-        .iter()
+    spans()
         .filter(|t| t.starts_with('/') && t.len() > 1 && !t.contains(' '))
         .map(|p| format!("https://{host}{p}"))
         .collect()

@@ -156,10 +156,11 @@ pub fn set_aside(text: &str) -> bool {
 }
 
 /// [`set_aside`] of `t`, the line's `lower` or a slice of it: a line
-/// without the words (nor emphasis, whose removal may join them) is passed
-/// over unread.
+/// without the words, read with its emphasis removed (which may join
+/// them), is passed over unread. A slice of it holds none of them either
+/// way; nor does it hold "later `", which holds "later", one of them.
 pub fn set_aside_on(line: &DocLine, t: &str) -> bool {
-    if cues::absent(line, cues::SET_ASIDE) && !t.contains('*') {
+    if cues::absent(line, cues::SET_ASIDE_UNSTARRED) {
         return false;
     }
     set_aside(t)

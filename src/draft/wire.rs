@@ -40,6 +40,10 @@ pub fn names(lines: &[&DocLine], listed: &[(&str, usize)]) -> Vec<(String, Strin
 /// The backticked name right after a cue in `text`.
 fn wire_name(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
+    // Every cue holds " as" or "wire": other texts set up no searcher.
+    if !lower.contains(" as") && !lower.contains("wire") {
+        return None;
+    }
     let at = CUES
         .iter()
         .find_map(|c| lower.find(c).map(|at| at + c.len()))?;
