@@ -396,31 +396,45 @@ impl<'d> View<'d> {
 /// REST API (not used)", "SOAP endpoint — not supported".
 fn unused_heading(heading: &str) -> bool {
     let h = heading.to_lowercase();
-    crate::any_word!(
-        &h,
-        [
-            "not used",
-            "not supported",
-            "unsupported",
-            "out of scope",
-            "not implemented",
-            "not for the connector",
-            "not for this connector",
-            "not used by",
-            "not to use",
-            "don't use",
-            "do not use",
-            "what to avoid",
-            "not build",
-            "not built",
-            "n't build",
-            "not implement",
-            "n't implement",
-            "deprecated",
-            "retired",
-            "no longer"
-        ]
-    )
+    // "OAuth? (no)", "OAuth — no", "SOAP API: not for us": a heading that
+    // answers its own question in the negative.
+    let answered_no = [
+        "(no)",
+        "? no",
+        "— no",
+        "- no",
+        ": no",
+        "(not for us)",
+        "not for us",
+    ]
+    .iter()
+    .any(|w| h.trim_end_matches(['.', '!', ' ', '*']).ends_with(w));
+    answered_no
+        || crate::any_word!(
+            &h,
+            [
+                "not used",
+                "not supported",
+                "unsupported",
+                "out of scope",
+                "not implemented",
+                "not for the connector",
+                "not for this connector",
+                "not used by",
+                "not to use",
+                "don't use",
+                "do not use",
+                "what to avoid",
+                "not build",
+                "not built",
+                "n't build",
+                "not implement",
+                "n't implement",
+                "deprecated",
+                "retired",
+                "no longer"
+            ]
+        )
 }
 
 /// Words by which a bullet says its own subject is not used ("- **HTTP
@@ -636,6 +650,11 @@ mod tests {
         assert!(unused_heading("What NOT to use"));
         assert!(unused_heading("Things we don't use"));
         assert!(!unused_heading("How we use the API"));
+        // A heading answering its own question in the negative.
+        assert!(unused_heading("OAuth? (no)"));
+        assert!(unused_heading("SOAP API — no"));
+        assert!(!unused_heading("OAuth? Yes"));
+        assert!(!unused_heading("Step 2: Authorize the app"));
     }
 
     #[test]
