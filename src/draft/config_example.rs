@@ -161,12 +161,27 @@ fn json(lines: &[&DocLine], block: &Block, text: &str, context: &str) -> Vec<Con
             &heading,
             ["configuration", "config example", "example config"]
         );
-    if !cued || method.is_none() && about_something_else(context) {
-        return Vec::new();
-    }
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
     };
+    // `"auth_type": "pat"` beside flat values: the connector's own config,
+    // for the method the selector names (a response nests objects, lists
+    // and nulls).
+    let flat = map
+        .values()
+        .all(|v| v.is_string() || v.is_number() || v.is_boolean());
+    let selected = flat
+        .then_some(())
+        .and(
+            SELECTOR_NAMES
+                .iter()
+                .find_map(|s| map.get(*s).and_then(|v| v.as_str())),
+        )
+        .and_then(identifier);
+    let method = method.or_else(|| selected.clone());
+    if !(cued || selected.is_some()) || method.is_none() && about_something_else(context) {
+        return Vec::new();
+    }
     // A service account's key file is one value, not the connection's keys.
     if map.contains_key("private_key_id") || map.contains_key("token_uri") {
         return Vec::new();
@@ -692,6 +707,20 @@ mod tests {
         let doc = crate::apidoc::ApiDoc::parse(text);
         let lines: Vec<&DocLine> = doc.lines.iter().collect();
         find(&lines, &[]).into_iter().map(|k| k.name).collect()
+    }
+
+    #[test]
+    fn a_flat_object_naming_its_method_is_the_connector_s_config() {
+        let text = "#### Option A\n\nCopy the token.\n\n```json\n{\n  \"auth_type\": \"pat\",\n  \"personal_access_token\": \"eyJ...\"\n}\n```\n";
+        let doc = crate::apidoc::ApiDoc::parse(text);
+        let lines: Vec<&DocLine> = doc.lines.iter().collect();
+        let found = find(&lines, &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "personal_access_token");
+        assert_eq!(found[0].method.as_deref(), Some("pat"));
+        // A response that happens to hold such a key nests values.
+        let response = "```json\n{\n  \"username\": \"x\",\n  \"roles\": [\"r\"],\n  \"authentication_type\": \"realm\"\n}\n```\n";
+        assert!(keys(response).is_empty());
     }
 
     #[test]
