@@ -499,34 +499,34 @@ fn drafting_and_derivation_quality_on_the_corpus() {
 /// (12/24 exact, flows 18/24, no junk 17/24, two methods 4/6, checks
 /// complete 16/18, kind and host 15/18, no_http_check 5/6 at first
 /// sight).
-/// Reached (276 docs): F1 0.964, exact 238, flows 103/108 (268/276 with
-/// none), no junk 253, two methods 58/66, checks complete 182/202 (kind
+/// Reached (276 docs): F1 0.966, exact 240, flows 104/108 (270/276 with
+/// none), no junk 255, two methods 58/66, checks complete 182/202 (kind
 /// and host 162, fillable 179), no_http_check 69/71.
 fn tuned_floors(f: &Figures) {
     assert!(f.docs >= 276, "{} docs", f.docs);
     assert!(f.f1() >= 0.95, "name F1 {:.3}", f.f1());
-    assert!(f.exact_required >= 224, "exact {}", f.exact_required);
-    assert!(f.flow_right >= 90, "flows {}", f.flow_right);
+    assert!(f.exact_required >= 235, "exact {}", f.exact_required);
+    assert!(f.flow_right >= 99, "flows {}", f.flow_right);
     assert!(
-        f.flow_right_any >= 249,
+        f.flow_right_any >= 264,
         "flows with none {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 235, "no junk {}", f.no_junk);
+    assert!(f.no_junk >= 249, "no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 53,
+        f.multi_method_right >= 56,
         "two methods {}",
         f.multi_method_right
     );
-    assert!(f.checks_complete >= 166, "complete {}", f.checks_complete);
-    assert!(f.kind_and_host >= 147, "kind and host {}", f.kind_and_host);
-    assert!(f.fillable >= 163, "fillable {}", f.fillable);
-    assert!(f.no_http_right >= 60, "no_http_check {}", f.no_http_right);
+    assert!(f.checks_complete >= 177, "complete {}", f.checks_complete);
+    assert!(f.kind_and_host >= 157, "kind and host {}", f.kind_and_host);
+    assert!(f.fillable >= 174, "fillable {}", f.fillable);
+    assert!(f.no_http_right >= 64, "no_http_check {}", f.no_http_right);
 }
 
 /// Floors a little under the figures the held-back part reaches (measured
-/// only; no rule was tuned on it). Reached (141 docs): F1 0.941, exact
-/// 99, flows 33/54 (113/141 with none), no junk 109, two methods 31/37,
+/// only; no rule was tuned on it). Reached (141 docs): F1 0.939, exact
+/// 97, flows 34/54 (114/141 with none), no junk 107, two methods 31/37,
 /// checks complete 90/100 (kind and host 81), no_http_check 34/41.
 /// Held-back docs at first sight: writers I, J and K's 15 exact 8/15;
 /// writer L's 5 F1 0.939, exact 4/5; writer M's 5 F1 0.811, exact 3/5;
@@ -546,23 +546,23 @@ fn heldback_floors(f: &Figures) {
         f.exact_required
     );
     assert!(
-        f.flow_right_any >= 103,
+        f.flow_right_any >= 108,
         "held-back flows {}",
         f.flow_right_any
     );
-    assert!(f.no_junk >= 101, "held-back no junk {}", f.no_junk);
+    assert!(f.no_junk >= 102, "held-back no junk {}", f.no_junk);
     assert!(
-        f.multi_method_right >= 28,
+        f.multi_method_right >= 29,
         "held-back two methods {}",
         f.multi_method_right
     );
     assert!(
-        f.checks_complete >= 81,
+        f.checks_complete >= 85,
         "held-back complete {}",
         f.checks_complete
     );
     assert!(
-        f.kind_and_host >= 72,
+        f.kind_and_host >= 76,
         "held-back kind and host {}",
         f.kind_and_host
     );
