@@ -256,6 +256,7 @@ pub fn draft(doc: &ApiDoc, source: &str) -> Result<Draft, NoAuthFacts> {
         }
     }
     drop_synonyms(doc, &mut found);
+    corrected_requirement(&view.usable, &mut found, &mut review);
     if found.params.is_empty() && oauth_block.is_none() {
         return Err(NoAuthFacts);
     }
@@ -562,6 +563,46 @@ fn consent_refresh_token(r: &oauth::Recognised, found: &mut Found) {
         None => found
             .params
             .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED)),
+    }
+}
+
+/// A later line that changes whether a listed setting is required ("Agreed,
+/// `username` becomes required"; "`port` is now optional") overrides what
+/// the list said; the review list names the line.
+fn corrected_requirement(lines: &[&DocLine], found: &mut Found, review: &mut Vec<String>) {
+    for c in found.params.iter_mut().filter(|c| c.listed) {
+        let name = format!("`{}`", c.name);
+        // The last such line wins: read from the end.
+        let changed = lines
+            .iter()
+            .rev()
+            .filter(|l| l.number > c.line && !l.code && l.text.contains(&name))
+            .find_map(|l| {
+                let t = &l.lower[l.lower.find(&name)? + name.len()..];
+                let clause = t.split(['.', ';', ':']).next().unwrap_or("");
+                let to = |word: &str| {
+                    ["becomes", "is now", "now", "changed to", "made", "must be"]
+                        .iter()
+                        .any(|v| clause.contains(&format!("{v} {word}")))
+                };
+                if to("required") {
+                    Some((true, l.number))
+                } else if to("optional") {
+                    Some((false, l.number))
+                } else {
+                    None
+                }
+            });
+        if let Some((required, line)) = changed
+            && required != c.required
+        {
+            c.required = required;
+            review.push(format!(
+                "`{}`: line {line} changes it to {}, after the list said otherwise",
+                c.name,
+                if required { "required" } else { "optional" }
+            ));
+        }
     }
 }
 
@@ -1276,5 +1317,19 @@ mod tests {
         );
         let n: Vec<&str> = spec.parameters.iter().map(|p| p.name.as_str()).collect();
         assert!(n.contains(&"username") && !n.contains(&"user"), "{n:?}");
+    }
+
+    #[test]
+    fn a_later_correction_changes_whether_a_setting_is_required() {
+        let text = "# Tick store\n\n## Settings\n\n| Setting | Type | Required | Notes |\n|---|---|---|---|\n| `host` | string | yes | host |\n| `port` | integer | yes | port |\n| `username` | string | no | OS user by default |\n| `password` | string | no | secret |\n\n> **Review:** defaulting to the OS user is a trap.\n\n> **Answer:** Agreed, `username` becomes required. `password` stays optional.\n";
+        let spec = drafted(text);
+        let required = |n: &str| {
+            spec.parameters
+                .iter()
+                .find(|p| p.name == n)
+                .map(|p| p.required)
+        };
+        assert_eq!(required("username"), Some(true));
+        assert_eq!(required("password"), Some(false));
     }
 }
