@@ -552,14 +552,11 @@ fn combined(view: &region::View) -> bool {
 /// refresh token" sentence does not make it a value to type.
 fn consent_refresh_token(r: &oauth::Recognised, found: &mut Found) {
     match r.refresh_pasted {
-        Some(_) if found.matching("refresh_token").is_some() => {}
-        Some(line) => found.add(Candidate::new(
-            "refresh_token",
-            true,
-            true,
+        Some(line) => pasted_refresh_token(
+            found,
             line,
             "the refresh token the doc has the person copy into the connector",
-        )),
+        ),
         None => found
             .params
             .retain(|c| !(c.name == "refresh_token" && c.why == listed::STORED)),
@@ -606,17 +603,14 @@ fn corrected_requirement(lines: &[&DocLine], found: &mut Found, review: &mut Vec
     }
 }
 
-/// A u2m grant the draft cannot run: the refresh token is a value to
-/// paste, unless the doc lists one already (`planday_refresh_token`).
-fn stored_refresh_token(r: &oauth::Recognised, found: &mut Found) {
+/// Why a u2m grant the draft cannot run has its refresh token pasted.
+const STORED_REFRESH: &str = "the refresh token the connector stores";
+
+/// The refresh token as a value to paste (stated at `line`, for `why`),
+/// unless the doc lists one already (`planday_refresh_token`).
+fn pasted_refresh_token(found: &mut Found, line: usize, why: &str) {
     if found.matching("refresh_token").is_none() {
-        found.add(Candidate::new(
-            "refresh_token",
-            true,
-            true,
-            r.flow_line,
-            "the refresh token the connector stores",
-        ));
+        found.add(Candidate::new("refresh_token", true, true, line, why));
     }
 }
 
@@ -659,13 +653,13 @@ fn oauth_spec(r: &oauth::Recognised, found: &mut Found, review: &mut Vec<String>
     if token_url.is_none() && !token_parameter {
         review.push("the doc names no token endpoint: add oauth.token_url to run the grant".into());
         if r.flow.is_user() {
-            stored_refresh_token(r, found);
+            pasted_refresh_token(found, r.flow_line, STORED_REFRESH);
         }
         return None;
     }
     if r.flow.is_user() && authorization_url.is_none() {
         review.push("the doc names no authorization endpoint: add oauth.authorization_url to let collect run the consent flow; until then the refresh token is pasted".into());
-        stored_refresh_token(r, found);
+        pasted_refresh_token(found, r.flow_line, STORED_REFRESH);
         return None;
     }
     if r.flow.is_user() {

@@ -369,8 +369,7 @@ fn public_client(lines: &[&DocLine]) -> Option<usize> {
             !l.code && (l.lower.contains("client secret") || l.lower.contains("public client"))
         })
         .find(|l| {
-            let plain = l.text.replace('*', "");
-            let t = lower(&plain);
+            let t = l.lower.replace('*', "");
             crate::any_word!(
                 &t,
                 [
@@ -387,13 +386,18 @@ fn public_client(lines: &[&DocLine]) -> Option<usize> {
         .map(|l| l.number)
 }
 
-/// A bullet's or numbered item's first line.
+/// A bullet's or numbered item's first line (`text` trimmed).
 fn starts_item(text: &str) -> bool {
     text.starts_with("- ")
         || text.starts_with("* ")
+        // A number starts with a digit (or `+`): other lines are not split.
         || text
-            .split_once(". ")
-            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .as_bytes()
+            .first()
+            .is_some_and(|c| c.is_ascii_digit() || *c == b'+')
+            && text
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u8>().is_ok())
 }
 
 /// Whether the paragraph (or list item) starting at `lines[0]` sets what
@@ -629,18 +633,7 @@ fn label_names(before: &str) -> Option<Endpoint> {
 
 /// A line of a list: a bullet, a numbered item, or a continuation line.
 fn list_item(line: &DocLine) -> bool {
-    let text = line.text.trim();
-    text.starts_with("- ")
-        || text.starts_with("* ")
-        || line.text.starts_with("  ")
-        // A number starts with a digit (or `+`): other lines are not split.
-        || text
-            .as_bytes()
-            .first()
-            .is_some_and(|c| c.is_ascii_digit() || *c == b'+')
-            && text
-                .split_once(". ")
-                .is_some_and(|(n, _)| n.parse::<u8>().is_ok())
+    line.text.starts_with("  ") || starts_item(line.text.trim())
 }
 
 /// Line `i` with the label on the line before it (`- Authorization
